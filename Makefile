@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make run` and `make test`. Neither needs PostgreSQL or Redis.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format bench browser
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install, migrate, seed the demo fleet once, serve on 127.0.0.1:8000 with a Celery worker and beat
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py bootstrap_demo
+	$(BIN)/honcho -f Procfile.dev start
+
+## test: install (with headless Chromium for the browser tests) and run the whole suite
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+browser:
+	scripts/install-browser.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/run_all.py

@@ -1,0 +1,1 @@
+"""Staff roles (Quartermaster, Supervisor, Administrator): its own app because every console and report checks them."""

@@ -1,0 +1,33 @@
+"""Creating staff users with a role."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from audit import services as audit
+from audit.actor import Actor
+from hartford_bwc.errors import DomainError
+
+from .roles import ADMINISTRATOR, ALL_ROLES
+
+
+@transaction.atomic
+def create_staff_user(*, username: str, password: str, role: str, by: Actor, email: str = "", **names: str):
+    if role not in ALL_ROLES:
+        raise DomainError(f"Unknown role {role!r}; choose one of {', '.join(ALL_ROLES)}.")
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise DomainError(f"A user named {username} already exists.")
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        email=email,
+        is_staff=role == ADMINISTRATOR,
+        is_superuser=role == ADMINISTRATOR,
+        **names,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    audit.record(by=by, action="user.create", obj=user, after={"username": username, "role": role})
+    return user

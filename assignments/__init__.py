@@ -1,0 +1,1 @@
+"""Officers, their personal cameras, and check-out/check-in."""

@@ -1,0 +1,188 @@
+"""Officers, units, shifts, personal issue and the checkout record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Unit(models.Model):
+    """A unit or division, e.g. Patrol District 1, Traffic."""
+
+    name = models.CharField(max_length=80, unique=True)
+    supervisor_email = models.EmailField(blank=True, help_text="Told when a camera from this unit is overdue.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shift(models.Model):
+    """A named shift; `ends_at` earlier than `starts_at` means it ends the next day."""
+
+    name = models.CharField(max_length=40, unique=True)
+    starts_at = models.TimeField()
+    ends_at = models.TimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [models.CheckConstraint(condition=~Q(starts_at=F("ends_at")), name="shift_has_length")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_at:%H:%M}-{self.ends_at:%H:%M})"
+
+
+class Officer(models.Model):
+    class Rank(models.TextChoices):
+        OFFICER = "officer", "Officer"
+        DETECTIVE = "detective", "Detective"
+        SERGEANT = "sergeant", "Sergeant"
+        LIEUTENANT = "lieutenant", "Lieutenant"
+        CAPTAIN = "captain", "Captain"
+
+    RANK_ABBREVIATIONS = {
+        Rank.OFFICER: "Ofc.",
+        Rank.DETECTIVE: "Det.",
+        Rank.SERGEANT: "Sgt.",
+        Rank.LIEUTENANT: "Lt.",
+        Rank.CAPTAIN: "Capt.",
+    }
+
+    badge_number = models.CharField(max_length=20, unique=True)
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    rank = models.CharField(max_length=12, choices=Rank.choices, default=Rank.OFFICER)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="officers")
+    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="officers")
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+    # A Django password hash; the PIN itself is never stored, shown or logged.
+    pin_hash = models.CharField(max_length=200, blank=True, editable=False)
+    pin_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="officer"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} (badge {self.badge_number})"
+
+    def get_absolute_url(self) -> str:
+        return f"/assignments/officers/{self.badge_number}/"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.RANK_ABBREVIATIONS.get(self.rank, '')} {self.first_name} {self.last_name}".strip()
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_hash)
+
+
+class PersonalIssue(models.Model):
+    """An officer's own camera; history is kept by closing rows, never deleting them."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="personal_issues")
+    camera = models.ForeignKey("inventory.Camera", on_delete=models.PROTECT, related_name="personal_issues")
+    issued_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer"], condition=Q(revoked_at__isnull=True), name="personal_issue_one_per_officer"
+            ),
+            models.UniqueConstraint(
+                fields=["camera"], condition=Q(revoked_at__isnull=True), name="personal_issue_one_per_camera"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("issued_at")),
+                name="personal_issue_revoked_after_issued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id and self.camera.asset_tag} issued to {self.officer_id and self.officer.badge_number}"
+
+
+class CheckoutQuerySet(models.QuerySet):
+    def open(self) -> CheckoutQuerySet:
+        return self.filter(checked_in_at__isnull=True)
+
+
+class Checkout(models.Model):
+    """One check-out of a camera by an officer, and its check-in."""
+
+    class Condition(models.TextChoices):
+        NOT_RETURNED = "", "Not returned"
+        WORKING = "working", "Working"
+        DAMAGED = "damaged", "Damaged"
+        LOST = "lost", "Lost while out"
+
+    camera = models.ForeignKey("inventory.Camera", on_delete=models.PROTECT, related_name="checkouts")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="checkouts")
+    checked_out_at = models.DateTimeField(default=timezone.now)
+    due_back_at = models.DateTimeField()
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    # How each end was recorded: at a kiosk, or by a staff user on the officer's behalf.
+    out_kiosk = models.ForeignKey("kiosk.Kiosk", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    in_kiosk = models.ForeignKey("kiosk.Kiosk", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    condition = models.CharField(max_length=10, choices=Condition.choices, blank=True)
+    damage_description = models.TextField(blank=True)
+
+    objects = CheckoutQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-checked_out_at"]
+        indexes = [
+            models.Index(fields=["camera", "-checked_out_at"]),
+            models.Index(fields=["officer", "-checked_out_at"]),
+            models.Index(fields=["checked_out_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camera"], condition=Q(checked_in_at__isnull=True), name="checkout_one_open_per_camera"
+            ),
+            models.UniqueConstraint(
+                fields=["officer"], condition=Q(checked_in_at__isnull=True), name="checkout_one_open_per_officer"
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=F("checked_out_at")),
+                name="checkout_checked_in_after_out",
+            ),
+            models.CheckConstraint(condition=Q(due_back_at__gt=F("checked_out_at")), name="checkout_due_after_out"),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True, condition="")
+                | Q(checked_in_at__isnull=False) & ~Q(condition=""),
+                name="checkout_condition_iff_returned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(condition="damaged") | ~Q(damage_description=""),
+                name="checkout_damage_is_described",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id and self.camera.asset_tag} to {self.officer_id and self.officer.badge_number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.checked_in_at is None
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and (now or timezone.now()) > self.due_back_at

@@ -1,0 +1,100 @@
+"""The audit event: one row per state change, chained by SHA-256 so that tampering shows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def for_camera(self, camera) -> AuditEventQuerySet:
+        return self.filter(camera=camera)
+
+
+class AuditEvent(models.Model):
+    class ActorKind(models.TextChoices):
+        STAFF = "staff", "Staff user"
+        OFFICER = "officer", "Officer at a kiosk"
+        KIOSK = "kiosk", "Kiosk"
+        SYSTEM = "system", "System"
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_label = models.CharField(max_length=200, help_text="Who, as shown at the time.")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_officer = models.ForeignKey(
+        "assignments.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kiosk = models.ForeignKey("kiosk.Kiosk", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=60, db_index=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(max_length=200)
+    camera = models.ForeignKey(
+        "inventory.Camera", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    officer = models.ForeignKey(
+        "assignments.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["camera", "-occurred_at"]),
+            models.Index(fields=["officer", "-occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def compute_hash(self) -> str:
+        """The SHA-256 of this event's content and its predecessor's hash."""
+        payload = {
+            "prev": self.prev_hash,
+            "at": self.occurred_at.astimezone(UTC).isoformat(),
+            "actor": [self.actor_kind, self.actor_label, self.actor_user_id, self.actor_officer_id, self.kiosk_id],
+            "ip": self.ip,
+            "action": self.action,
+            "object": [self.object_type, str(self.object_id), self.object_repr],
+            "camera": self.camera_id,
+            "officer": self.officer_id,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+        }
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+        return hashlib.sha256(canonical.encode()).hexdigest()

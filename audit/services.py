@@ -1,0 +1,118 @@
+"""Writing to the audit trail. Called by every service, inside the service's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from .actor import Actor
+from .models import AuditEvent
+
+# Any fixed 64-bit number: the key of the transaction-level advisory lock that serializes appends,
+# so that two concurrent transactions cannot both chain onto the same predecessor.
+AUDIT_CHAIN_LOCK_KEY = 7_461_022_019
+
+
+@dataclass
+class PendingEvent:
+    """An event to append; see `record_many`."""
+
+    action: str
+    obj: Model
+    camera: Any = None
+    officer: Any = None
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+    reason: str = ""
+    at: Any = None
+
+
+def _jsonable(data: dict) -> dict:
+    # Store exactly what the hash covers: dates and decimals as their JSON strings.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK_KEY])
+    # SQLite runs one writer at a time, and the services open IMMEDIATE transactions.
+
+
+def _last_hash() -> str:
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+
+
+def _build(event: PendingEvent, by: Actor, prev_hash: str) -> AuditEvent:
+    obj = event.obj
+    row = AuditEvent(
+        occurred_at=event.at or timezone.now(),
+        actor_kind=by.kind,
+        actor_label=str(by)[:200],
+        actor_user=by.user if by.user is not None and by.user.is_authenticated else None,
+        actor_officer=by.officer,
+        kiosk=by.kiosk,
+        ip=by.ip,
+        action=event.action,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        camera=event.camera,
+        officer=event.officer,
+        before=_jsonable(event.before),
+        after=_jsonable(event.after),
+        reason=event.reason,
+        prev_hash=prev_hash,
+    )
+    row.hash = row.compute_hash()
+    return row
+
+
+def record(
+    *,
+    by: Actor,
+    action: str,
+    obj: Model,
+    camera: Any = None,
+    officer: Any = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event. Must run inside the transaction that makes the change."""
+    [event] = record_many(
+        by=by,
+        events=[PendingEvent(action, obj, camera, officer, before or {}, after or {}, reason)],
+    )
+    return event
+
+
+def record_many(*, by: Actor, events: Iterable[PendingEvent]) -> list[AuditEvent]:
+    """Append many events in one INSERT (the sweep, imports, the demo seed)."""
+    _lock_chain()
+    prev = _last_hash()
+    rows = []
+    for event in events:
+        row = _build(event, by, prev)
+        rows.append(row)
+        prev = row.hash
+    if not rows:
+        return []
+    return AuditEvent.objects.bulk_create(rows, batch_size=2000)
+
+
+def verify_chain(*, chunk_size: int = 5000) -> AuditEvent | None:
+    """Return the first event whose hash or link is wrong, or None when the chain is intact."""
+    prev = ""
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        if event.prev_hash != prev or event.compute_hash() != event.hash:
+            return event
+        prev = event.hash
+    return None

@@ -1,0 +1,1 @@
+"""The Hartford demo fleet generator: its own app because production never needs it."""

@@ -1,0 +1,184 @@
+"""Settings for the Hartford BWC inventory, read from the environment (django-environ).
+
+Defaults suit a laptop: SQLite and an embedded Celery broker under var/, DEBUG on. With DEBUG off
+the secret key and allowed hosts must be given and the cookies are secure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-only-insecure-key")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if not DEBUG else ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tables2",
+    "django_filters",
+    "accounts",
+    "audit",
+    "inventory",
+    "assignments",
+    "kiosk",
+    "reports",
+    "demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hartford_bwc.urls"
+WSGI_APPLICATION = "hartford_bwc.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hartford_bwc.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web server, the worker and beat share the file without
+    # "database is locked" errors; IMMEDIATE makes writers queue instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", default="America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Staff sessions lock after 30 idle minutes: every request pushes the expiry forward.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bwc-inventory@hartford.example")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# --- Celery -------------------------------------------------------------------------------------
+# The default broker is kombu's filesystem transport under var/: `celery worker -B` runs on it with
+# no server. Production sets CELERY_BROKER_URL=redis://...
+BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for sub in ("queue", "processed"):
+        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Department rules (DOMAIN.md); every threshold is a setting with its unit in its name -------
+EXPECTED_RETURN_GRACE_MINUTES = env.int("EXPECTED_RETURN_GRACE_MINUTES", default=60)
+EXPECTED_RETURN_WITHOUT_SHIFT_HOURS = env.int("EXPECTED_RETURN_WITHOUT_SHIFT_HOURS", default=12)
+NOT_DOCKED_AFTER_RETURN_MINUTES = env.int("NOT_DOCKED_AFTER_RETURN_MINUTES", default=60)
+CHARGING_OVERDUE_HOURS = env.int("CHARGING_OVERDUE_HOURS", default=72)
+MIN_CHECKOUT_BATTERY_PERCENT = env.int("MIN_CHECKOUT_BATTERY_PERCENT", default=80)
+INSPECTION_INTERVAL_DAYS = env.int("INSPECTION_INTERVAL_DAYS", default=90)
+INSPECTION_OVERDUE_DAYS = env.int("INSPECTION_OVERDUE_DAYS", default=104)
+DAMAGED_NOT_IN_MAINTENANCE_HOURS = env.int("DAMAGED_NOT_IN_MAINTENANCE_HOURS", default=24)
+VENDOR_REPAIR_OVERDUE_DAYS = env.int("VENDOR_REPAIR_OVERDUE_DAYS", default=30)
+MINIMUM_FIRMWARE_VERSION = env("MINIMUM_FIRMWARE_VERSION", default="3.2.0")
+REFRESH_DUE_MONTHS = env.int("REFRESH_DUE_MONTHS", default=30)
+KIOSK_LOCKOUT_FAILURES = env.int("KIOSK_LOCKOUT_FAILURES", default=5)
+KIOSK_LOCKOUT_MINUTES = env.int("KIOSK_LOCKOUT_MINUTES", default=10)
+KIOSK_IDLE_SECONDS = env.int("KIOSK_IDLE_SECONDS", default=20)
+KIOSK_PIN_MIN_DIGITS = env.int("KIOSK_PIN_MIN_DIGITS", default=6)
+PRESHIFT_CHECKLIST = env.list(
+    "PRESHIFT_CHECKLIST", default=["Powers on", "Records a test clip", "Mount and clip intact"]
+)
+FLAG_SWEEP_INTERVAL_MINUTES = env.int("FLAG_SWEEP_INTERVAL_MINUTES", default=5)
+ASSET_TAG_PREFIX = env("ASSET_TAG_PREFIX", default="HPD-BWC-")
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "assignments.hashers.KioskPinHasher",
+]
+KIOSK_PIN_HASHER = "pbkdf2_sha256_pin"

@@ -1,0 +1,1 @@
+"""Cameras and their physical life: models, docks and charging, maintenance, flags."""

@@ -1,0 +1,132 @@
+"""Admin for the fleet. State is read-only here: the actions call the services, which audit."""
+
+from django.contrib import admin, messages
+
+from audit.actor import Actor
+from hartford_bwc.errors import DomainError
+
+from . import services
+from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
+
+
+def run_service_per_object(modeladmin, request, queryset, call, done: str) -> None:
+    """Call `call(obj, actor)` for each selected row; report successes and each refusal."""
+    by = Actor.from_request(request)
+    succeeded = 0
+    for obj in queryset:
+        try:
+            call(obj, by)
+            succeeded += 1
+        except DomainError as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+    if succeeded:
+        modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
+
+
+@admin.register(CameraModel)
+class CameraModelAdmin(admin.ModelAdmin):
+    list_display = ("maker", "name", "battery_hours", "charge_hours")
+    search_fields = ("maker", "name")
+
+
+@admin.register(Dock)
+class DockAdmin(admin.ModelAdmin):
+    list_display = ("name", "location", "bays", "is_active")
+    search_fields = ("name", "location")
+
+
+@admin.register(Camera)
+class CameraAdmin(admin.ModelAdmin):
+    list_display = ("asset_tag", "serial_number", "model", "status", "pool", "firmware_version", "last_full_charge_at")
+    list_filter = ("status", "pool", "model", "purchase_batch")
+    search_fields = ("asset_tag", "serial_number")
+    list_select_related = ("model",)
+    readonly_fields = (
+        "status",
+        "pool",
+        "dock",
+        "dock_bay",
+        "last_docked_at",
+        "last_full_charge_at",
+        "battery_percent",
+        "last_inspected_at",
+        "last_returned_at",
+        "lost_incident_number",
+    )
+    actions = ["send_to_inspection"]
+
+    @admin.action(description="Send selected cameras to inspection")
+    def send_to_inspection(self, request, queryset):
+        run_service_per_object(
+            self,
+            request,
+            queryset,
+            lambda camera, by: services.open_maintenance(
+                camera=camera, kind=MaintenanceRecord.Kind.INSPECTION, performed_by="in_house", by=by
+            ),
+            "Sent to inspection",
+        )
+
+
+@admin.register(ChargeEvent)
+class ChargeEventAdmin(admin.ModelAdmin):
+    list_display = ("camera", "kind", "dock", "bay", "battery_percent", "recorded_at")
+    list_filter = ("kind", "dock")
+    search_fields = ("camera__asset_tag",)
+    list_select_related = ("camera", "dock")
+    date_hierarchy = "recorded_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MaintenanceRecord)
+class MaintenanceRecordAdmin(admin.ModelAdmin):
+    list_display = ("camera", "kind", "performed_by", "rma_number", "opened_at", "closed_at", "outcome")
+    list_filter = ("kind", "performed_by", "outcome")
+    search_fields = ("camera__asset_tag", "rma_number", "problem")
+    list_select_related = ("camera",)
+    readonly_fields = (
+        "camera",
+        "kind",
+        "performed_by",
+        "rma_number",
+        "opened_at",
+        "started_at",
+        "closed_at",
+        "outcome",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ("camera", "kind", "detail", "raised_at", "resolved_at", "acknowledged_at")
+    list_filter = ("kind",)
+    search_fields = ("camera__asset_tag", "detail")
+    list_select_related = ("camera",)
+    readonly_fields = [f.name for f in Flag._meta.fields]
+    actions = ["acknowledge"]
+
+    @admin.action(description="Acknowledge selected flags")
+    def acknowledge(self, request, queryset):
+        run_service_per_object(
+            self, request, queryset, lambda flag, by: services.acknowledge_flag(flag=flag, by=by), "Acknowledged"
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,286 @@
+"""The camera and its physical life: models, docks, charge events, maintenance, flags."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class CameraModel(models.Model):
+    """A make and model of camera, e.g. Axon Body 4: what its battery can do."""
+
+    maker = models.CharField(max_length=60)
+    name = models.CharField(max_length=60)
+    battery_hours = models.DecimalField(
+        max_digits=4, decimal_places=1, help_text="Hours of recording on a full charge."
+    )
+    charge_hours = models.DecimalField(
+        max_digits=4, decimal_places=1, default=9, help_text="Hours to recharge an empty camera in a dock."
+    )
+
+    class Meta:
+        ordering = ["maker", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["maker", "name"], name="camera_model_unique_maker_name"),
+            models.CheckConstraint(condition=Q(battery_hours__gt=0), name="camera_model_battery_hours_positive"),
+            models.CheckConstraint(condition=Q(charge_hours__gt=0), name="camera_model_charge_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.maker} {self.name}"
+
+
+class Dock(models.Model):
+    """A charging and evidence-upload station with numbered bays."""
+
+    name = models.CharField(max_length=60, unique=True)
+    location = models.CharField(max_length=120)
+    bays = models.PositiveSmallIntegerField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(bays__gte=1), name="dock_has_bays")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location})"
+
+
+class CameraQuerySet(models.QuerySet):
+    def charged(self) -> CameraQuerySet:
+        """Cameras that meet the minimum charge to check out (DOMAIN.md).
+
+        Telemetry, where a dock reports it, is the truth; otherwise a full charge recorded since
+        the camera last came back.
+        """
+        telemetry_ok = Q(battery_percent__gte=settings.MIN_CHECKOUT_BATTERY_PERCENT)
+        full_charge_since_return = Q(battery_percent__isnull=True, last_full_charge_at__isnull=False) & (
+            Q(last_returned_at__isnull=True) | Q(last_full_charge_at__gte=F("last_returned_at"))
+        )
+        return self.filter(telemetry_ok | full_charge_since_return)
+
+    def ready(self) -> CameraQuerySet:
+        return self.charged().filter(status=Camera.Status.AVAILABLE)
+
+    def in_service(self) -> CameraQuerySet:
+        return self.exclude(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
+
+
+class Camera(models.Model):
+    class Status(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        CHECKED_OUT = "checked_out", "Checked out"
+        IN_MAINTENANCE = "in_maintenance", "In maintenance"
+        RETIRED = "retired", "Retired"
+        LOST = "lost", "Lost"
+
+    class Pool(models.TextChoices):
+        PERSONAL = "personal", "Personal issue"
+        SPARE = "spare", "Spare pool"
+
+    asset_tag = models.CharField(max_length=30, unique=True, help_text="The label on the camera.")
+    serial_number = models.CharField(max_length=60, unique=True, help_text="The manufacturer's serial number.")
+    model = models.ForeignKey(CameraModel, on_delete=models.PROTECT, related_name="cameras")
+    firmware_version = models.CharField(max_length=20, blank=True)
+    purchase_batch = models.CharField(max_length=40, blank=True)
+    purchased_on = models.DateField(null=True, blank=True)
+    pool = models.CharField(max_length=10, choices=Pool.choices, default=Pool.SPARE)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AVAILABLE, db_index=True)
+    dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="cameras")
+    dock_bay = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_docked_at = models.DateTimeField(null=True, blank=True)
+    last_full_charge_at = models.DateTimeField(null=True, blank=True)
+    battery_percent = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Where telemetry exists.")
+    last_inspected_at = models.DateTimeField(null=True, blank=True)
+    last_returned_at = models.DateTimeField(null=True, blank=True)
+    lost_incident_number = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CameraQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["asset_tag"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(battery_percent__isnull=True) | Q(battery_percent__lte=100),
+                name="camera_battery_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="lost") | ~Q(lost_incident_number=""),
+                name="camera_lost_has_incident_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(dock_bay__isnull=True) | Q(dock__isnull=False), name="camera_bay_needs_dock"
+            ),
+            models.CheckConstraint(
+                condition=Q(dock__isnull=True) | Q(status="available") | Q(status="in_maintenance"),
+                name="camera_docked_only_when_on_shelf",
+            ),
+            models.UniqueConstraint(
+                fields=["dock", "dock_bay"],
+                condition=Q(dock__isnull=False, dock_bay__isnull=False),
+                name="camera_one_per_dock_bay",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "pool"])]
+
+    def __str__(self) -> str:
+        return self.asset_tag
+
+    def get_absolute_url(self) -> str:
+        return f"/inventory/cameras/{self.asset_tag}/"
+
+    @property
+    def is_charged(self) -> bool:
+        if self.battery_percent is not None:
+            return self.battery_percent >= settings.MIN_CHECKOUT_BATTERY_PERCENT
+        if self.last_full_charge_at is None:
+            return False
+        return self.last_returned_at is None or self.last_full_charge_at >= self.last_returned_at
+
+    @property
+    def location_label(self) -> str:
+        if self.dock_id is None:
+            return ""
+        return f"{self.dock.name}, bay {self.dock_bay}" if self.dock_bay else self.dock.name
+
+
+class ChargeEvent(models.Model):
+    """What a dock (or a person) recorded about a camera's battery."""
+
+    class Kind(models.TextChoices):
+        DOCKED = "docked", "Docked"
+        UNDOCKED = "undocked", "Undocked"
+        FULL_CHARGE = "full_charge", "Full charge"
+        BATTERY = "battery", "Battery reading"
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="charge_events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="charge_events")
+    bay = models.PositiveSmallIntegerField(null=True, blank=True)
+    battery_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["camera", "-recorded_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(battery_percent__isnull=True) | Q(battery_percent__lte=100),
+                name="charge_event_battery_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="docked") | Q(dock__isnull=False), name="charge_event_docked_names_dock"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camera} {self.get_kind_display()} {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class MaintenanceRecord(models.Model):
+    class Kind(models.TextChoices):
+        INSPECTION = "inspection", "Inspection"
+        REPAIR = "repair", "Repair"
+        FIRMWARE_UPDATE = "firmware_update", "Firmware update"
+        BATTERY_REPLACEMENT = "battery_replacement", "Battery replacement"
+
+    class PerformedBy(models.TextChoices):
+        # A damage report opens a record that a quartermaster has not yet triaged.
+        AWAITING_TRIAGE = "", "Awaiting triage"
+        IN_HOUSE = "in_house", "In-house"
+        VENDOR = "vendor", "Vendor (RMA)"
+
+    class Outcome(models.TextChoices):
+        OPEN = "", "Open"
+        RETURNED_TO_SERVICE = "returned_to_service", "Returned to service"
+        RETIRED = "retired", "Retired"
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="maintenance_records")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    performed_by = models.CharField(max_length=10, choices=PerformedBy.choices, blank=True)
+    rma_number = models.CharField("RMA number", max_length=40, blank=True)
+    problem = models.TextField(blank=True, help_text="What is wrong, as reported.")
+    opened_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When work began in-house or the RMA was opened with the vendor."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["camera", "-opened_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camera"], condition=Q(closed_at__isnull=True), name="maintenance_one_open_per_camera"
+            ),
+            models.CheckConstraint(
+                condition=~Q(performed_by="vendor") | ~Q(rma_number=""), name="maintenance_vendor_needs_rma"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
+                name="maintenance_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="") | Q(closed_at__isnull=False) & ~Q(outcome=""),
+                name="maintenance_outcome_iff_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.camera_id and self.camera.asset_tag}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Flag(models.Model):
+    """A condition that needs a person; raised and resolved by the sweep, never duplicated."""
+
+    class Kind(models.TextChoices):
+        CHARGING_OVERDUE = "charging_overdue", "Charging overdue"
+        NOT_DOCKED = "not_docked", "Not docked after return"
+        INSPECTION_DUE = "inspection_due", "Inspection due"
+        INSPECTION_OVERDUE = "inspection_overdue", "Inspection overdue"
+        RETURN_OVERDUE = "return_overdue", "Return overdue"
+        DAMAGED_NOT_IN_MAINTENANCE = "damaged_not_in_maintenance", "Damaged, not in maintenance"
+        REPAIR_OVERDUE = "repair_overdue", "Repair overdue at vendor"
+        FIRMWARE_BELOW_MINIMUM = "firmware_below_minimum", "Firmware below minimum"
+        REFRESH_DUE = "refresh_due", "Refresh due"
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="flags")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=300, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camera", "kind"], condition=Q(resolved_at__isnull=True), name="flag_one_open_per_camera_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("raised_at")),
+                name="flag_resolved_after_raised",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.camera_id and self.camera.asset_tag}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -1,0 +1,1 @@
+"""Reports for supervisors and command staff: its own app because it only reads, across every other app."""
