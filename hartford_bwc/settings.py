@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "assignments",
     "kiosk",
     "reports",
+    "imports",
     "demo",
 ]
 
@@ -66,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.staff_roles",
             ],
         },
     },

@@ -9,4 +9,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("inventory/", include("inventory.urls")),
+    path("assignments/", include("assignments.urls")),
+    path("kiosk/", include("kiosk.urls")),
+    path("kiosks/", include("kiosk.staff_urls")),
+    path("reports/", include("reports.urls")),
+    path("imports/", include("imports.urls")),
 ]
