@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "audit",
     "inventory",
@@ -40,6 +44,7 @@ INSTALLED_APPS = [
     "kiosk",
     "reports",
     "imports",
+    "api",
     "demo",
 ]
 
@@ -184,3 +189,29 @@ PASSWORD_HASHERS = [
     "assignments.hashers.KioskPinHasher",
 ]
 KIOSK_PIN_HASHER = "pbkdf2_sha256_pin"
+
+# --- REST API ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.StaffRolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hartford BWC inventory API",
+    "DESCRIPTION": "Cameras, officers, checkouts, flags and dock reports. Writes go through the same rules as the console.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ChargeEventKindEnum": "inventory.models.ChargeEvent.Kind",
+        "FlagKindEnum": "inventory.models.Flag.Kind",
+        "MaintenanceKindEnum": "inventory.models.MaintenanceRecord.Kind",
+    },
+}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue
@@ -24,7 +25,9 @@ def _lock(camera: Camera) -> Camera:
 
 
 def _snapshot(camera: Camera, *fields: str) -> dict:
-    return {field: getattr(camera, field) for field in fields}
+    """The named fields as the audit trail stores them; related objects by their name."""
+    values = {field: getattr(camera, field) for field in fields}
+    return {field: str(value) if isinstance(value, Model) else value for field, value in values.items()}
 
 
 @transaction.atomic

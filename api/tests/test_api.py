@@ -1,0 +1,124 @@
+"""The REST API: reads for every role, writes through the services for quartermasters."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts import roles
+from accounts.tests.factories import UserFactory
+from assignments.models import Checkout
+from assignments.tests.factories import OfficerFactory
+from inventory.models import Camera, ChargeEvent
+from inventory.tests.factories import CameraFactory, DockFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(role: str | None) -> APIClient:
+    client = APIClient()
+    if role is not None:
+        client.force_authenticate(UserFactory(role=role))
+    return client
+
+
+@pytest.fixture
+def quartermaster() -> APIClient:
+    return client_for(roles.QUARTERMASTER)
+
+
+@pytest.fixture
+def supervisor() -> APIClient:
+    return client_for(roles.SUPERVISOR)
+
+
+def test_anonymous_requests_are_refused():
+    response = APIClient().get("/api/v1/cameras/")
+    assert response.status_code in (401, 403)
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_camera_list_shows_holder_with_constant_queries(size, supervisor, system_actor, django_assert_num_queries):
+    from assignments.services import check_out
+
+    cameras = CameraFactory.create_batch(size)
+    check_out(camera=cameras[0], officer=OfficerFactory(), by=system_actor)
+    # roles + count + cameras (with model and dock) + open checkouts (one prefetch)
+    with django_assert_num_queries(4):
+        response = supervisor.get("/api/v1/cameras/")
+    assert response.status_code == 200
+    assert response.data["count"] == size
+    holders = [row["holder"] for row in response.data["results"] if row["holder"]]
+    assert len(holders) == 1 and holders[0]["badge_number"] == Checkout.objects.get().officer.badge_number
+
+
+def test_camera_list_filters_by_status_and_searches(supervisor):
+    CameraFactory(asset_tag="HPD-BWC-0412", serial_number="X6A0001")
+    CameraFactory(asset_tag="HPD-BWC-0413", status=Camera.Status.RETIRED)
+    assert [c["asset_tag"] for c in supervisor.get("/api/v1/cameras/?status=retired").data["results"]] == [
+        "HPD-BWC-0413"
+    ]
+    assert [c["asset_tag"] for c in supervisor.get("/api/v1/cameras/?q=x6a0001").data["results"]] == ["HPD-BWC-0412"]
+
+
+def test_quartermaster_checks_out_and_in_through_the_services(quartermaster):
+    camera, officer = CameraFactory(asset_tag="HPD-BWC-0412"), OfficerFactory(badge_number="2044")
+    response = quartermaster.post("/api/v1/checkouts/", {"camera": "HPD-BWC-0412", "officer": "2044"}, format="json")
+    assert response.status_code == 201
+    assert response.data["camera"] == "HPD-BWC-0412" and response.data["checked_in_at"] is None
+    camera.refresh_from_db()
+    assert camera.status == Camera.Status.CHECKED_OUT
+
+    again = quartermaster.post("/api/v1/checkouts/", {"camera": "HPD-BWC-0412", "officer": "2044"}, format="json")
+    assert again.status_code == 409
+    assert "already hold HPD-BWC-0412" in again.data["detail"]
+
+    back = quartermaster.post(
+        "/api/v1/cameras/HPD-BWC-0412/check-in/",
+        {"condition": "damaged", "damage_description": "Lens cracked"},
+        format="json",
+    )
+    assert back.status_code == 200 and back.data["condition"] == "damaged"
+    camera.refresh_from_db()
+    assert camera.status == Camera.Status.IN_MAINTENANCE
+    assert officer.checkouts.get().damage_description == "Lens cracked"
+
+
+def test_check_out_of_unknown_camera_says_which(quartermaster):
+    OfficerFactory(badge_number="2044")
+    response = quartermaster.post("/api/v1/checkouts/", {"camera": "NOPE", "officer": "2044"}, format="json")
+    assert response.status_code == 400
+    assert "No camera 'NOPE'" in str(response.data["camera"])
+
+
+def test_supervisor_reads_but_cannot_act(supervisor):
+    CameraFactory(asset_tag="HPD-BWC-0412")
+    OfficerFactory(badge_number="2044")
+    assert supervisor.get("/api/v1/cameras/HPD-BWC-0412/").status_code == 200
+    response = supervisor.post("/api/v1/checkouts/", {"camera": "HPD-BWC-0412", "officer": "2044"}, format="json")
+    assert response.status_code == 403
+    assert not Checkout.objects.exists()
+
+
+def test_dock_reports_a_charge_event(quartermaster):
+    camera = CameraFactory(asset_tag="HPD-BWC-0412", dock=None, dock_bay=None)
+    dock = DockFactory(name="Dock 001")
+    response = quartermaster.post(
+        "/api/v1/cameras/HPD-BWC-0412/charge-events/", {"kind": "docked", "dock": "Dock 001", "bay": 3}, format="json"
+    )
+    assert response.status_code == 201
+    camera.refresh_from_db()
+    assert (camera.dock, camera.dock_bay) == (dock, 3)
+    assert ChargeEvent.objects.get().kind == "docked"
+
+    bad_bay = quartermaster.post(
+        "/api/v1/cameras/HPD-BWC-0412/charge-events/", {"kind": "docked", "dock": "Dock 001", "bay": 9}, format="json"
+    )
+    assert bad_bay.status_code == 409 and "bays 1 to 8" in bad_bay.data["detail"]
+
+
+def test_schema_is_openapi_3(supervisor):
+    response = supervisor.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert response.data["openapi"].startswith("3.")
+    assert "/api/v1/cameras/{asset_tag}/check-in/" in response.data["paths"]
