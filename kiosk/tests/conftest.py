@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass
 
@@ -97,4 +98,4 @@ def status(response) -> str:
 def _texts(response, role):
     html = response.content.decode()
     found = re.findall(rf'<(\w+)[^>]*role="{role}"[^>]*>(.*?)</\1>', html, flags=re.S)
-    return [re.sub(r"<[^>]+>", "", text).strip() for _, text in found]
+    return [htmllib.unescape(re.sub(r"<[^>]+>", "", text)).strip() for _, text in found]
