@@ -58,8 +58,13 @@ def test_when_the_personal_camera_is_not_charged_the_spare_rested_longest_is_off
     now = timezone.now()
     CameraFactory(asset_tag="HPD-BWC-0200", dock=dock, dock_bay=3, last_returned_at=now - timedelta(hours=3))
     CameraFactory(asset_tag="HPD-BWC-0201", dock=dock, dock_bay=4, last_returned_at=now - timedelta(hours=30))
-    CameraFactory(asset_tag="HPD-BWC-0202", dock=dock, dock_bay=5, last_returned_at=now - timedelta(hours=50),
-                  last_full_charge_at=now - timedelta(hours=60))  # not charged since it came back
+    CameraFactory(
+        asset_tag="HPD-BWC-0202",
+        dock=dock,
+        dock_bay=5,
+        last_returned_at=now - timedelta(hours=50),
+        last_full_charge_at=now - timedelta(hours=60),
+    )  # not charged since it came back
     page = signed_in.get().content.decode()
     assert "Your camera HPD-BWC-0412 is not ready (not charged)" in page
     assert "Take spare HPD-BWC-0201" in page
