@@ -71,8 +71,8 @@ def fleet(request, db):
 
 def test_sign_in_and_the_officer_screen(fleet, kiosk_browser, officer, personal_camera, django_assert_num_queries):
     kiosk_browser.get()
-    # session, kiosk, lock-out row, officer, audit (lock, last hash, insert in a savepoint),
-    # new session (flush: delete; save: insert in a savepoint)
+    # kiosk, lock-out row, officer, audit (savepoint, [PG lock], last hash, insert, release),
+    # the fresh session (key exists?, savepoint, insert, release)
     with django_assert_num_queries(11 + AUDIT_LOCK):
         response = kiosk_browser.sign_in(officer.badge_number, PIN, follow=False)
     assert response.status_code == 302
