@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An enrolled kiosk's browser reaches the kiosk and nothing else (no console, no admin).
+    "kiosk.middleware.KioskDeviceLockdownMiddleware",
 ]
 
 ROOT_URLCONF = "hartford_bwc.urls"
@@ -179,6 +181,12 @@ KIOSK_LOCKOUT_FAILURES = env.int("KIOSK_LOCKOUT_FAILURES", default=5)
 KIOSK_LOCKOUT_MINUTES = env.int("KIOSK_LOCKOUT_MINUTES", default=10)
 KIOSK_IDLE_SECONDS = env.int("KIOSK_IDLE_SECONDS", default=20)
 KIOSK_PIN_MIN_DIGITS = env.int("KIOSK_PIN_MIN_DIGITS", default=6)
+# How long a result (a check-out confirmation, a return) stays on the kiosk screen without a touch.
+KIOSK_RESULT_SECONDS = env.int("KIOSK_RESULT_SECONDS", default=10)
+KIOSK_ENROLLMENT_LINK_HOURS = env.int("KIOSK_ENROLLMENT_LINK_HOURS", default=24)
+KIOSK_DEVICE_COOKIE_DAYS = env.int("KIOSK_DEVICE_COOKIE_DAYS", default=5 * 365)
+# The address people open; `enroll_kiosk` prints enrollment links under it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 PRESHIFT_CHECKLIST = env.list(
     "PRESHIFT_CHECKLIST", default=["Powers on", "Records a test clip", "Mount and clip intact"]
 )

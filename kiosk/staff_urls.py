@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+"""The kiosk console at /kiosks/: quartermasters register, re-link and revoke kiosks."""
+
+from django.urls import path
+
+from . import staff_views
 
 app_name = "kiosks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", staff_views.kiosk_list, name="list"),
+    path("register/", staff_views.register, name="register"),
+    path("<int:pk>/link/", staff_views.new_link, name="link"),
+    path("<int:pk>/revoke/", staff_views.revoke, name="revoke"),
+]

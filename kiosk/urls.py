@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+"""The kiosk at /kiosk/ (CONTRACT.md)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "kiosk"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("check-out/", views.check_out, name="check_out"),
+    path("done/", views.done, name="done"),
+    path("return/", views.return_camera, name="return"),
+    path("enroll/<str:token>/", views.enroll, name="enroll"),
+]

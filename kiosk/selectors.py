@@ -1,0 +1,96 @@
+"""Reads for the kiosk screens and the kiosk console, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+
+from assignments.models import Checkout, Officer, PersonalIssue
+from audit.models import AuditEvent
+from inventory.models import Camera, Dock
+
+from .models import Kiosk
+
+
+def ready_spares(*, limit: int = 1, exclude: Camera | None = None) -> list[Camera]:
+    """Charged spares on the shelf, the one that has rested longest first (never-returned ones first).
+
+    Rotating by rest time spreads wear across the pool and gives the battery the longest top-up.
+    """
+    spares = (
+        Camera.objects.ready()
+        .filter(pool=Camera.Pool.SPARE)
+        .select_related("dock")
+        .order_by(F("last_returned_at").asc(nulls_first=True), "asset_tag")
+    )
+    if exclude is not None:
+        spares = spares.exclude(pk=exclude.pk)
+    return list(spares[:limit])
+
+
+@dataclass(frozen=True)
+class OfficerAtKiosk:
+    officer: Officer
+    holding: Checkout | None
+    personal: Camera | None
+    personal_ready: bool
+    spare: Camera | None
+
+
+def officer_at_kiosk(officer: Officer) -> OfficerAtKiosk:
+    """What the signed-in officer holds, and the camera to offer: their own if docked and charged, else a spare."""
+    holding = Checkout.objects.open().select_related("camera").filter(officer=officer).first()
+    issue = (
+        PersonalIssue.objects.select_related("camera__dock").filter(officer=officer, revoked_at__isnull=True).first()
+    )
+    personal = issue.camera if issue is not None else None
+    personal_ready = (
+        personal is not None
+        and personal.status == Camera.Status.AVAILABLE
+        and personal.dock_id is not None
+        and personal.is_charged
+    )
+    spare = None
+    if holding is None and not personal_ready:
+        spare = next(iter(ready_spares()), None)
+    return OfficerAtKiosk(officer, holding, personal, personal_ready, spare)
+
+
+@dataclass(frozen=True)
+class DockBay:
+    dock: Dock
+    bay: int
+
+    def __str__(self) -> str:
+        return f"{self.dock.name}, bay {self.bay}"
+
+
+def free_dock_bay(*, near: str = "") -> DockBay | None:
+    """An active dock with a free bay, preferring docks where the kiosk stands; the lowest free bay."""
+    docks = (
+        Dock.objects.filter(is_active=True)
+        .annotate(used=Count("cameras", filter=Q(cameras__dock_bay__isnull=False)))
+        .filter(used__lt=F("bays"))
+    )
+    if near:
+        docks = docks.annotate(
+            far=Case(When(location__iexact=near, then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by("far", "name")
+    else:
+        docks = docks.order_by("name")
+    dock = docks.first()
+    if dock is None:
+        return None
+    taken = set(Camera.objects.filter(dock=dock, dock_bay__isnull=False).values_list("dock_bay", flat=True))
+    bay = next(b for b in range(1, dock.bays + 1) if b not in taken)
+    return DockBay(dock, bay)
+
+
+def kiosks_for_console() -> QuerySet[Kiosk]:
+    last_used = (
+        AuditEvent.objects.filter(kiosk=OuterRef("pk")).order_by().values("kiosk").annotate(at=Max("occurred_at"))
+    )
+    return Kiosk.objects.annotate(last_used_at=Subquery(last_used.values("at"))).order_by(
+        F("revoked_at").asc(nulls_first=True), "name"
+    )

@@ -1,0 +1,148 @@
+"""The kiosk in real headless Chromium: enroll, sign in with the keyboard, take a camera, auto sign-out, return."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from assignments import services as assignments
+from assignments.models import Checkout
+from audit.actor import Actor
+from inventory.models import Camera, MaintenanceRecord
+from kiosk import services
+
+from .conftest import PIN
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shot(page, screenshot_dir, name, *, docs=False):
+    path = screenshot_dir / f"kiosk-{name}.png"
+    page.screenshot(path=str(path))
+    if docs:
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS / f"kiosk-{name}.png")
+
+
+@pytest.fixture
+def kiosk_page(page, live_server):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    _, token = services.register_kiosk(name="HQ front desk", location="HQ equipment room", by=Actor.system_process("t"))
+    page.goto(live_server.url + reverse("kiosk:enroll", args=[token]))
+    page.get_by_label("Badge number").wait_for()
+    return page
+
+
+def test_a_browser_that_is_not_enrolled_is_told_so(page, live_server, screenshot_dir):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(live_server.url + "/kiosk/")
+    assert page.get_by_role("heading").inner_text() == "This device is not an enrolled kiosk"
+    assert page.locator("input").count() == 0
+    shot(page, screenshot_dir, "not-enrolled")
+
+
+def test_enroll_sign_in_with_the_keyboard_take_my_camera_and_be_signed_out(
+    kiosk_page, officer, personal_camera, spare, settings, screenshot_dir
+):
+    page = kiosk_page
+    settings.KIOSK_RESULT_SECONDS = 3
+    assert "This browser is now kiosk HQ front desk" in page.get_by_role("status").inner_text()
+    shot(page, screenshot_dir, "start", docs=True)
+
+    # A scanner types the badge and presses Enter: focus moves to the PIN instead of submitting.
+    page.get_by_label("Badge number").fill(officer.badge_number)
+    page.get_by_label("Badge number").press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_pin"
+    page.get_by_label("PIN").type(PIN)
+    page.get_by_label("PIN").press("Enter")
+    page.get_by_role("button", name="Take my camera HPD-BWC-0412").wait_for()
+    assert page.get_by_role("heading", level=1).inner_text() == officer.display_name
+    assert page.evaluate("document.activeElement.id") == "id_barcode"
+    shot(page, screenshot_dir, "signed-in", docs=True)
+
+    # Touch targets are at least 48 px high.
+    heights = page.eval_on_selector_all("button, input:not([type=hidden])", "els => els.map(e => e.offsetHeight)")
+    assert min(heights) >= 48
+
+    # A refusal, then the big button.
+    page.get_by_label("Camera barcode").fill("HPD-BWC-9999")
+    page.get_by_label("Camera barcode").press("Enter")
+    assert "No camera has the barcode" in page.get_by_role("alert").inner_text()
+    shot(page, screenshot_dir, "refusal", docs=True)
+
+    page.get_by_role("button", name="Take my camera HPD-BWC-0412").click()
+    confirmation = page.get_by_role("status")
+    assert f"HPD-BWC-0412 is checked out to {officer.display_name}" in confirmation.inner_text()
+    assert "Expected return" in page.locator(".kiosk-facts").inner_text()
+    shot(page, screenshot_dir, "confirmation", docs=True)
+    assert Checkout.objects.open().get(officer=officer).camera == personal_camera
+
+    # After a few seconds without a touch the screen returns to the start: nobody is signed in.
+    page.get_by_label("Badge number").wait_for(timeout=8000)
+    assert officer.display_name not in page.content()
+
+
+def test_the_idle_officer_is_signed_out_by_the_page(kiosk_page, officer, spare, settings):
+    page = kiosk_page
+    settings.KIOSK_IDLE_SECONDS = 2
+    page.get_by_label("Badge number").fill(officer.badge_number)
+    page.get_by_label("PIN").fill(PIN)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Camera barcode").wait_for()
+    page.get_by_label("Badge number").wait_for(timeout=8000)
+    assert "signed out after 2 seconds" in page.get_by_role("status").inner_text()
+
+
+def test_a_failed_pre_shift_check_swaps_the_camera(kiosk_page, officer, personal_camera, spare, screenshot_dir):
+    page = kiosk_page
+    page.get_by_label("Badge number").fill(officer.badge_number)
+    page.get_by_label("PIN").fill(PIN)
+    page.get_by_label("PIN").press("Enter")
+    page.get_by_role("button", name="Take my camera HPD-BWC-0412").click()
+    page.get_by_role("button", name="Powers on: failed, swap camera").click()
+    statuses = " ".join(page.get_by_role("status").all_inner_texts())
+    assert "HPD-BWC-0412 is checked in as damaged" in statuses
+    assert "HPD-BWC-0100 is checked out to" in statuses
+    shot(page, screenshot_dir, "swap", docs=True)
+    assert Camera.objects.get(pk=personal_camera.pk).status == Camera.Status.IN_MAINTENANCE
+    assert Checkout.objects.open().get(officer=officer).camera == spare
+
+
+def test_return_a_camera_as_damaged(kiosk_page, officer, spare, system_actor, screenshot_dir):
+    assignments.check_out(camera=spare, officer=officer, by=system_actor)
+    page = kiosk_page
+    page.get_by_label("Camera barcode").fill("HPD-BWC-0100")
+    page.get_by_label("Camera barcode").press("Enter")
+    page.get_by_role("button", name="Damaged").wait_for()
+    assert page.get_by_role("button", name="Working").is_visible()
+    page.get_by_label("What is wrong").fill("Clip snapped off")
+    shot(page, screenshot_dir, "return", docs=True)
+    page.get_by_role("button", name="Damaged").click()
+    message = page.get_by_role("status").inner_text()
+    assert "HPD-BWC-0100 is checked in as damaged" in message and "Hand it to the supervisor" in message
+    shot(page, screenshot_dir, "returned-damaged", docs=True)
+    record = MaintenanceRecord.objects.get(camera=spare, closed_at__isnull=True)
+    assert record.problem == "Clip snapped off"
+
+
+def test_return_a_working_camera_names_the_dock(kiosk_page, officer, spare, system_actor, screenshot_dir):
+    assignments.check_out(camera=spare, officer=officer, by=system_actor)
+    page = kiosk_page
+    page.get_by_label("Camera barcode").fill("HPD-BWC-0100")
+    page.get_by_role("button", name="Check in").click()
+    page.get_by_role("button", name="Working").click()
+    assert "Put it in Dock 01, bay 1" in page.get_by_role("status").inner_text()
+    shot(page, screenshot_dir, "returned-working")
+
+
+def test_the_kiosk_works_on_a_tablet(kiosk_page, screenshot_dir):
+    page = kiosk_page
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.reload()
+    box = page.get_by_role("button", name="Sign in").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 768
+    shot(page, screenshot_dir, "tablet")

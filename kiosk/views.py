@@ -1,0 +1,315 @@
+"""The kiosk screens. Every view needs an enrolled kiosk browser; officer views need a live officer session."""
+
+from __future__ import annotations
+
+from functools import wraps
+from time import perf_counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from assignments.models import Checkout, Officer
+from audit.actor import client_ip
+from hartford_bwc.errors import DomainError
+from hartford_bwc.timefmt import when
+
+from . import selectors, services
+from . import session as kiosk_session
+from .device import kiosk_for_request, set_device_cookie
+from .forms import BarcodeForm, PreshiftForm, ReturnForm, SignInForm
+
+# Refusals after which the kiosk offers a charged spare with one button.
+SUGGEST_SPARE = {"not_charged", "in_maintenance", "retired", "lost", "someone_elses_personal", "already_out"}
+IDLE_MESSAGE = "You were signed out after {seconds} seconds without a touch."
+
+
+def kiosk_view(view):
+    """Only an enrolled kiosk's browser gets past; everyone else learns that and nothing more."""
+
+    @never_cache
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        started = perf_counter()
+        kiosk = kiosk_for_request(request)
+        if kiosk is None:
+            response = render(request, "kiosk/not_enrolled.html", status=403)
+        else:
+            request.kiosk = kiosk
+            response = view(request, *args, **kwargs)
+        response["Server-Timing"] = f"app;dur={(perf_counter() - started) * 1000:.1f}"
+        return response
+
+    return wrapped
+
+
+def _state(request: HttpRequest) -> kiosk_session.State:
+    state = kiosk_session.current(request, request.kiosk)
+    if state.idle_officer_id is not None:
+        officer = Officer.objects.filter(pk=state.idle_officer_id).first()
+        if officer is not None:
+            services.record_sign_out(kiosk=request.kiosk, officer=officer, reason="idle", ip=client_ip(request))
+        messages.info(request, IDLE_MESSAGE.format(seconds=settings.KIOSK_IDLE_SECONDS))
+    return state
+
+
+def _signed_in_officer(request: HttpRequest) -> tuple[Officer | None, kiosk_session.State]:
+    state = _state(request)
+    if state.officer_id is None:
+        return None, state
+    return Officer.objects.select_related("shift").filter(pk=state.officer_id).first(), state
+
+
+def _render_home(request: HttpRequest, *, refusal: str = "", sign_in_form=None, return_form=None, status=200):
+    return render(
+        request,
+        "kiosk/home.html",
+        {
+            "kiosk": request.kiosk,
+            "refusal": refusal,
+            "sign_in_form": sign_in_form or SignInForm(),
+            "return_form": return_form or ReturnForm(),
+            "focus": "pin" if sign_in_form is not None and sign_in_form.data.get("badge") else "badge",
+            "idle_seconds": settings.KIOSK_IDLE_SECONDS,
+            "result_seconds": settings.KIOSK_RESULT_SECONDS,
+        },
+        status=status,
+    )
+
+
+def _render_signed_in(request: HttpRequest, officer: Officer, *, refusal: str = "", suggestion=None, barcode=""):
+    return render(
+        request,
+        "kiosk/signed_in.html",
+        {
+            "kiosk": request.kiosk,
+            "at_kiosk": selectors.officer_at_kiosk(officer),
+            "refusal": refusal,
+            "suggestion": suggestion,
+            "barcode": barcode,
+            "idle_seconds": settings.KIOSK_IDLE_SECONDS,
+        },
+    )
+
+
+@kiosk_view
+def home(request: HttpRequest) -> HttpResponse:
+    officer, _ = _signed_in_officer(request)
+    if officer is not None:
+        return _render_signed_in(request, officer)
+    return _render_home(request)
+
+
+@kiosk_view
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("kiosk:home")
+    _state(request)  # ends any idle session first
+    form = SignInForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        officer = services.sign_in(
+            kiosk=request.kiosk, badge=data.get("badge", ""), pin=data.get("pin", ""), ip=client_ip(request)
+        )
+    except DomainError as error:
+        # Keep the badge (a scanner filled it) but never echo the PIN.
+        return _render_home(request, refusal=error.message, sign_in_form=SignInForm({"badge": data.get("badge", "")}))
+    kiosk_session.start(request, request.kiosk, officer.pk)
+    return redirect("kiosk:home")
+
+
+@kiosk_view
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("kiosk:home")
+    state = _state(request)
+    if state.officer_id is not None:
+        officer = Officer.objects.filter(pk=state.officer_id).first()
+        if officer is not None:
+            reason = "idle" if request.POST.get("reason") == "idle" else "signed out"
+            services.record_sign_out(kiosk=request.kiosk, officer=officer, reason=reason, ip=client_ip(request))
+        kiosk_session.end(request)
+        if request.POST.get("reason") == "idle":
+            messages.info(request, IDLE_MESSAGE.format(seconds=settings.KIOSK_IDLE_SECONDS))
+        else:
+            messages.success(request, "You are signed out.")
+    kiosk_session.end(request)
+    return redirect("kiosk:home")
+
+
+@kiosk_view
+def check_out(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("kiosk:home")
+    officer, state = _signed_in_officer(request)
+    if officer is None:
+        if state.idle_officer_id is None:
+            messages.error(request, "Sign in with your badge number and PIN first.")
+        return redirect("kiosk:home")
+    form = BarcodeForm(request.POST)
+    form.is_valid()
+    barcode = form.cleaned_data.get("barcode", "")
+    try:
+        result = services.check_out_at_kiosk(
+            kiosk=request.kiosk, officer=officer, barcode=barcode, ip=client_ip(request)
+        )
+    except DomainError as error:
+        suggestion = None
+        if error.code in SUGGEST_SPARE:
+            suggestion = next(iter(selectors.ready_spares()), None)
+        return _render_signed_in(request, officer, refusal=error.message, suggestion=suggestion, barcode=barcode)
+    kiosk_session.start_preshift(
+        request, checkout_id=result.checkout.pk, officer_id=officer.pk, taken_from=result.taken_from
+    )
+    return redirect("kiosk:done")
+
+
+def _preshift_checkout(request: HttpRequest) -> tuple[Checkout | None, dict]:
+    state = _state(request)
+    grant = state.preshift or {}
+    if not grant:
+        return None, {}
+    checkout = (
+        Checkout.objects.open()
+        .select_related("camera", "officer")
+        .filter(pk=grant.get("checkout"), officer_id=grant.get("officer"))
+        .first()
+    )
+    return checkout, grant
+
+
+@kiosk_view
+def done(request: HttpRequest) -> HttpResponse:
+    """The confirmation, with the pre-shift checklist. The officer is already signed out."""
+    checkout, grant = _preshift_checkout(request)
+    if checkout is None:
+        kiosk_session.end(request)
+        return redirect("kiosk:home")
+    if request.method == "POST":
+        return _preshift(request, checkout)
+    return render(
+        request,
+        "kiosk/done.html",
+        {
+            "kiosk": request.kiosk,
+            "checkout": checkout,
+            "due_back": when(checkout.due_back_at),
+            "taken_from": grant.get("from", ""),
+            "checklist": list(enumerate(settings.PRESHIFT_CHECKLIST)),
+            "result_seconds": settings.KIOSK_RESULT_SECONDS,
+        },
+    )
+
+
+def _preshift(request: HttpRequest, checkout: Checkout) -> HttpResponse:
+    form = PreshiftForm(request.POST)
+    checklist = settings.PRESHIFT_CHECKLIST
+    if not form.is_valid():
+        return redirect("kiosk:done")
+    if form.cleaned_data["outcome"] == "passed":
+        services.record_preshift_pass(kiosk=request.kiosk, checkout=checkout, ip=client_ip(request))
+        kiosk_session.end(request)
+        messages.success(request, f"Pre-shift check passed for {checkout.camera.asset_tag}. Stay safe.")
+        return redirect("kiosk:home")
+    index = form.cleaned_data.get("item")
+    if index is None or not 0 <= index < len(checklist):
+        return redirect("kiosk:done")
+    failed = checkout.camera.asset_tag
+    try:
+        swap = services.swap_after_failed_check(
+            kiosk=request.kiosk, checkout=checkout, failed_item=checklist[index], ip=client_ip(request)
+        )
+    except DomainError as error:
+        kiosk_session.end(request)
+        messages.error(request, error.message)
+        return redirect("kiosk:home")
+    if swap.replacement is None:
+        kiosk_session.end(request)
+        messages.error(
+            request,
+            f"{failed} is checked in as damaged: hand it to the supervisor. No charged spare is ready; "
+            "see the quartermaster for a camera.",
+        )
+        return redirect("kiosk:home")
+    new = swap.replacement.checkout
+    kiosk_session.start_preshift(
+        request, checkout_id=new.pk, officer_id=new.officer_id, taken_from=swap.replacement.taken_from
+    )
+    messages.success(
+        request, f"{failed} is checked in as damaged: hand it to the supervisor. Take {new.camera.asset_tag} instead."
+    )
+    return redirect("kiosk:done")
+
+
+@kiosk_view
+def return_camera(request: HttpRequest) -> HttpResponse:
+    """Return a camera, no sign-in: scan it, then say whether it works."""
+    if request.method != "POST":
+        return redirect("kiosk:home")
+    _state(request)
+    form = ReturnForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    barcode, condition = data.get("barcode", ""), data.get("condition", "")
+    if not condition:
+        try:
+            checkout = services.camera_to_return(barcode=barcode)
+        except DomainError as error:
+            return _render_home(request, refusal=error.message, return_form=ReturnForm({"barcode": barcode}))
+        return _render_condition(request, checkout.camera.asset_tag, checkout=checkout)
+    try:
+        returned = services.check_in_at_kiosk(
+            kiosk=request.kiosk,
+            barcode=barcode,
+            condition=condition,
+            damage_description=data.get("damage_description", ""),
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        if error.code in ("damage_not_described", "bad_condition"):
+            return _render_condition(request, barcode, refusal=error.message)
+        return _render_home(request, refusal=error.message)
+    tag = returned.camera.asset_tag
+    if returned.condition == Checkout.Condition.DAMAGED:
+        messages.success(
+            request,
+            f"{tag} is checked in as damaged and taken out of service. Hand it to the supervisor now; "
+            "do not put it in a dock.",
+        )
+    else:
+        bay = selectors.free_dock_bay(near=request.kiosk.location)
+        where = f"Put it in {bay}." if bay else "Every dock is full: hand it to the quartermaster to charge."
+        messages.success(request, f"{tag} is checked in. {where}")
+    return redirect("kiosk:home")
+
+
+def _render_condition(request: HttpRequest, barcode: str, *, checkout: Checkout | None = None, refusal: str = ""):
+    return render(
+        request,
+        "kiosk/return_condition.html",
+        {
+            "kiosk": request.kiosk,
+            "barcode": barcode,
+            "checkout": checkout,
+            "out_since": when(checkout.checked_out_at) if checkout else "",
+            "refusal": refusal,
+            "idle_seconds": settings.KIOSK_IDLE_SECONDS,
+        },
+    )
+
+
+@never_cache
+def enroll(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the one-time link makes this browser the kiosk (a long-lived, signed, HttpOnly cookie)."""
+    try:
+        kiosk, secret = services.enroll_device(token=token, ip=client_ip(request))
+    except DomainError as error:
+        return render(request, "kiosk/enroll_invalid.html", {"refusal": error.message}, status=404)
+    kiosk_session.end(request)
+    response = redirect("kiosk:home")
+    set_device_cookie(response, kiosk, secret)
+    messages.success(request, f"This browser is now kiosk {kiosk.name}.")
+    return response

@@ -1,0 +1,75 @@
+/* The kiosk works without this file. It adds: the idle sign-out (the server enforces it too), focus
+   handling for a barcode scanner that types and presses Enter, the return to the start screen after a
+   result, and a short tone for success or refusal. */
+(function () {
+  "use strict";
+
+  var screen = document.querySelector("[data-idle-seconds]");
+  var badge = document.getElementById("id_badge");
+  var pin = document.getElementById("id_pin");
+
+  // A scanner fills the badge and presses Enter: move on to the PIN instead of submitting half a form.
+  if (badge && pin) {
+    badge.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && badge.value && !pin.value) {
+        event.preventDefault();
+        pin.focus();
+      }
+    });
+  }
+  var autofocus = document.querySelector("[autofocus]");
+  if (autofocus) { autofocus.focus(); }
+
+  // Colour and tone for the outcome.
+  var ok = document.querySelector('[role="status"]');
+  var refused = document.querySelector('[role="alert"]');
+  if (refused) { document.body.classList.add("kiosk-refused"); }
+  else if (ok) { document.body.classList.add("kiosk-ok"); }
+  try {
+    if (ok || refused) {
+      var Audio = window.AudioContext || window.webkitAudioContext;
+      var audio = new Audio();
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      tone.frequency.value = refused ? 220 : 880;
+      tone.type = refused ? "square" : "sine";
+      gain.gain.value = 0.08;
+      tone.connect(gain).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + (refused ? 0.35 : 0.15));
+    }
+  } catch (error) { /* no audio: colour is enough */ }
+
+  if (!screen) { return; }
+  var seconds = parseInt(screen.getAttribute("data-idle-seconds"), 10) || 20;
+  var action = screen.getAttribute("data-idle-action");
+  var home = screen.getAttribute("data-home-url");
+  var countdown = document.querySelector("[data-countdown]");
+  var left = seconds;
+
+  function show() { if (countdown) { countdown.textContent = String(left); } }
+  function touched() { left = seconds; show(); }
+  function somethingToClear() {
+    if (document.querySelector(".message")) { return true; }
+    var fields = document.querySelectorAll("input[type=text], input[type=password], textarea");
+    for (var i = 0; i < fields.length; i++) { if (fields[i].value) { return true; } }
+    return false;
+  }
+  function expire() {
+    if (action === "signout") {
+      var form = document.getElementById("idle-signout");
+      form.querySelector("[data-idle-reason]").value = "idle";
+      form.submit();
+    } else if (action === "home" || somethingToClear()) {
+      window.location.replace(home);
+    }
+  }
+  ["pointerdown", "keydown", "input", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, touched, { passive: true });
+  });
+  window.setInterval(function () {
+    left -= 1;
+    show();
+    if (left <= 0) { left = seconds; expire(); }
+  }, 1000);
+})();
