@@ -14,15 +14,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    When,
 )
 from django.utils import timezone
 
@@ -191,7 +192,8 @@ def camera_list() -> QuerySet[Camera]:
             open_flag_count=Subquery(
                 open_flags.values("camera").annotate(n=Count("pk")).values("n")[:1],
             ),
-            is_charged_now=ExpressionWrapper(charged_condition(), output_field=BooleanField()),
+            # Case, not the bare condition: NULL battery readings would make it NULL, not False.
+            is_charged_now=Case(When(charged_condition(), then=True), default=False, output_field=BooleanField()),
         )
         .prefetch_related(
             Prefetch(
@@ -373,7 +375,7 @@ def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: in
                 kind="charge",
                 title=e.get_kind_display(),
                 detail=" · ".join(filter(None, [where, battery])),
-                actor=actors.get(("charge", str(e.pk), ""), "Dock"),
+                actor=actors.get(("charge", str(e.pk), ""), ""),
             )
         )
     for m in maintenance:

@@ -24,7 +24,8 @@ def _lock(camera: Camera) -> Camera:
 
 
 def _snapshot(camera: Camera, *fields: str) -> dict:
-    return {field: getattr(camera, field) for field in fields}
+    # Related rows (the dock) go into the audit trail as their primary key: it is JSON.
+    return {field: getattr(camera, field + "_id" if field == "dock" else field) for field in fields}
 
 
 @transaction.atomic
