@@ -25,6 +25,7 @@ from django.db.models import (
     Subquery,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assignments.models import Checkout, Officer, PersonalIssue
@@ -189,9 +190,8 @@ def camera_list() -> QuerySet[Camera]:
             holder_name=Subquery(holder.values("officer__last_name")[:1]),
             holder_badge=Subquery(holder.values("officer__badge_number")[:1]),
             holder_unit=Subquery(holder.values("officer__unit__name")[:1]),
-            open_flag_count=Subquery(
-                open_flags.values("camera").annotate(n=Count("pk")).values("n")[:1],
-            ),
+            # 0, not NULL, for no flags: PostgreSQL and SQLite sort NULLs at opposite ends.
+            open_flag_count=Coalesce(Subquery(open_flags.values("camera").annotate(n=Count("pk")).values("n")[:1]), 0),
             # Case, not the bare condition: NULL battery readings would make it NULL, not False.
             is_charged_now=Case(When(charged_condition(), then=True), default=False, output_field=BooleanField()),
         )

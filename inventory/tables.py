@@ -62,7 +62,7 @@ class CameraTable(tables.Table):
     purchase_batch = tables.Column(verbose_name="Batch", default="")
     last_inspected_at = tables.Column(verbose_name="Inspected", default="")
     flags = tables.Column(
-        verbose_name="Open flags", accessor="open_flag_count", order_by=("open_flag_count",), default=""
+        verbose_name="Open flags", accessor="open_flag_count", order_by=("open_flag_count", "asset_tag"), default=""
     )
 
     class Meta:
