@@ -162,6 +162,8 @@ def dashboard(*, now: datetime | None = None, events: int = 20) -> Dashboard:
         .order_by("checked_out_at")[:50]
     )
     recent = list(AuditEvent.objects.select_related("camera", "officer").order_by("-occurred_at", "-id")[:events])
+    for event in recent:
+        event.label = action_label(event.action)
     return Dashboard(
         counts=totals,
         lost=lost,
@@ -414,6 +416,19 @@ def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: in
 
 
 _AUDIT_TITLES = {
+    "checkout.check_out": "Checked out",
+    "checkout.check_in": "Checked in",
+    "camera.docked": "Docked",
+    "camera.undocked": "Undocked",
+    "camera.full_charge": "Full charge",
+    "camera.battery": "Battery reading",
+    "maintenance.open": "Maintenance opened",
+    "maintenance.close": "Maintenance closed",
+    "officer.set_pin": "Kiosk PIN set",
+    "officer.activate": "Officer activated",
+    "officer.deactivate": "Officer deactivated",
+    "user.create": "Staff user created",
+    "demo.seed": "Demo fleet seeded",
     "camera.retire": "Retired",
     "camera.report_lost": "Reported lost",
     "camera.report_found": "Found; sent to inspection",
@@ -424,8 +439,13 @@ _AUDIT_TITLES = {
 }
 
 
+def action_label(action: str) -> str:
+    """An audit action as a person reads it."""
+    return _AUDIT_TITLES.get(action, action.replace("_", " ").replace(".", ": ").capitalize())
+
+
 def _audit_title(event: AuditEvent) -> str:
-    title = _AUDIT_TITLES.get(event.action, event.action.replace("_", " ").replace(".", ": "))
+    title = action_label(event.action)
     if event.action.startswith("personal_issue.") and event.officer_id:
         title += f" ({event.officer.display_name}, badge {event.officer.badge_number})"
     if event.action == "camera.report_lost":
