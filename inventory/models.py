@@ -48,18 +48,23 @@ class Dock(models.Model):
         return f"{self.name} ({self.location})"
 
 
+def charged_condition() -> Q:
+    """The minimum charge to check out (DOMAIN.md), as a condition usable in filters and aggregates.
+
+    Telemetry, where a dock reports it, is the truth; otherwise a full charge recorded since
+    the camera last came back.
+    """
+    telemetry_ok = Q(battery_percent__gte=settings.MIN_CHECKOUT_BATTERY_PERCENT)
+    full_charge_since_return = Q(battery_percent__isnull=True, last_full_charge_at__isnull=False) & (
+        Q(last_returned_at__isnull=True) | Q(last_full_charge_at__gte=F("last_returned_at"))
+    )
+    return telemetry_ok | full_charge_since_return
+
+
 class CameraQuerySet(models.QuerySet):
     def charged(self) -> CameraQuerySet:
-        """Cameras that meet the minimum charge to check out (DOMAIN.md).
-
-        Telemetry, where a dock reports it, is the truth; otherwise a full charge recorded since
-        the camera last came back.
-        """
-        telemetry_ok = Q(battery_percent__gte=settings.MIN_CHECKOUT_BATTERY_PERCENT)
-        full_charge_since_return = Q(battery_percent__isnull=True, last_full_charge_at__isnull=False) & (
-            Q(last_returned_at__isnull=True) | Q(last_full_charge_at__gte=F("last_returned_at"))
-        )
-        return self.filter(telemetry_ok | full_charge_since_return)
+        """Cameras that meet the minimum charge to check out (see `charged_condition`)."""
+        return self.filter(charged_condition())
 
     def ready(self) -> CameraQuerySet:
         return self.charged().filter(status=Camera.Status.AVAILABLE)

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+"""URLs under /inventory/."""
+
+from django.urls import path
+
+from .views import actions, cameras
 
 app_name = "inventory"
-urlpatterns: list = []
+
+# --- cameras: the list, bulk actions, the camera page and one URL per action --------------------
+urlpatterns = [
+    path("cameras/", cameras.CameraListView.as_view(), name="camera-list"),
+    path("cameras/send-to-inspection/", cameras.send_to_inspection, name="camera-send-to-inspection"),
+    path("cameras/<str:asset_tag>/", cameras.camera_detail, name="camera-detail"),
+    *(
+        path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=f"camera-{slug}")
+        for slug in actions.ACTIONS
+    ),
+]

@@ -1,0 +1,78 @@
+"""The camera list's filters (django-filter); the dashboard's links land on these."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from assignments.models import Unit
+
+from . import selectors
+from .models import Camera, CameraModel, Flag
+
+STATE_CHOICES = [(name, state.label) for name, state in selectors.STATES.items()]
+
+
+class DynamicChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter whose choices are read when the form is built, not at import."""
+
+    def __init__(self, *args, choices_from, **kwargs):
+        self._choices_from = choices_from
+        super().__init__(*args, choices=[], **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self.extra["choices"] = [(value, value) for value in self._choices_from()]
+        return super().field
+
+
+class CameraFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search")
+    status = django_filters.ChoiceFilter(choices=Camera.Status.choices, empty_label="Any status")
+    state = django_filters.ChoiceFilter(
+        label="Needs attention", choices=STATE_CHOICES, method="in_state", empty_label="Any"
+    )
+    pool = django_filters.ChoiceFilter(choices=Camera.Pool.choices, empty_label="Any pool")
+    model = django_filters.ModelChoiceFilter(queryset=CameraModel.objects.all(), empty_label="Any model")
+    firmware = DynamicChoiceFilter(
+        field_name="firmware_version",
+        label="Firmware",
+        choices_from=selectors.firmware_versions,
+        empty_label="Any firmware",
+    )
+    batch = DynamicChoiceFilter(
+        field_name="purchase_batch",
+        label="Batch",
+        choices_from=selectors.purchase_batches,
+        empty_label="Any batch",
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="Holder's unit", queryset=Unit.objects.all(), method="held_by_unit", empty_label="Any unit"
+    )
+    flag = django_filters.ChoiceFilter(
+        label="Open flag", choices=Flag.Kind.choices, method="with_open_flag", empty_label="Any or none"
+    )
+
+    class Meta:
+        model = Camera
+        fields: list[str] = []
+
+    def __init__(self, *args, now=None, **kwargs):
+        self.now = now
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"type": "search", "placeholder": "Asset tag, serial, holder's name or badge"}
+        )
+
+    def search(self, queryset, name, value):
+        return selectors.search_cameras(queryset, value)
+
+    def in_state(self, queryset, name, value):
+        return queryset.filter(selectors.state_condition(value, now=self.now))
+
+    def held_by_unit(self, queryset, name, value):
+        return selectors.held_by_unit(queryset, value)
+
+    def with_open_flag(self, queryset, name, value):
+        return selectors.with_open_flag(queryset, value)

@@ -1,0 +1,137 @@
+"""The small forms of the camera page's actions; each one feeds one service."""
+
+from __future__ import annotations
+
+from django import forms
+
+from assignments.models import Checkout, Officer
+
+from .models import ChargeEvent, Dock, MaintenanceRecord
+
+
+class BadgeField(forms.CharField):
+    """A badge number, resolved to the officer; an unknown badge is a form error, not a 500."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Badge number")
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
+
+    def clean(self, value):
+        badge = super().clean(value).strip()
+        officer = Officer.objects.select_related("unit").filter(badge_number=badge).first()
+        if officer is None:
+            raise forms.ValidationError(f"No officer has badge number {badge}.")
+        return officer
+
+
+class CheckOutForm(forms.Form):
+    officer = BadgeField()
+    allow_uncharged = forms.BooleanField(
+        required=False, label="Let it go out even if it is not charged enough (the officer was told)"
+    )
+    allow_others_personal = forms.BooleanField(
+        required=False, label="Let it go out even if it is another officer's personal camera"
+    )
+
+
+class CheckInForm(forms.Form):
+    condition = forms.ChoiceField(
+        label="Condition",
+        choices=[(Checkout.Condition.WORKING, "Working"), (Checkout.Condition.DAMAGED, "Damaged")],
+        initial=Checkout.Condition.WORKING,
+        widget=forms.RadioSelect,
+    )
+    damage_description = forms.CharField(
+        label="What is wrong", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ChargeForm(forms.Form):
+    kind = forms.ChoiceField(label="What happened", choices=ChargeEvent.Kind.choices, initial=ChargeEvent.Kind.DOCKED)
+    dock = forms.ModelChoiceField(
+        label="Dock", queryset=Dock.objects.filter(is_active=True), required=False, empty_label="(none)"
+    )
+    bay = forms.IntegerField(label="Bay", required=False, min_value=1, max_value=999)
+    battery_percent = forms.IntegerField(label="Battery %", required=False, min_value=0, max_value=100)
+
+
+class OpenMaintenanceForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=MaintenanceRecord.Kind.choices)
+    performed_by = forms.ChoiceField(
+        label="Done by",
+        choices=[
+            (MaintenanceRecord.PerformedBy.IN_HOUSE, "In-house"),
+            (MaintenanceRecord.PerformedBy.VENDOR, "Vendor (RMA)"),
+            (MaintenanceRecord.PerformedBy.AWAITING_TRIAGE, "Decide later (awaiting triage)"),
+        ],
+        required=False,
+    )
+    rma_number = forms.CharField(label="RMA number", required=False, max_length=40)
+    problem = forms.CharField(
+        label="Problem", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssignMaintenanceForm(forms.Form):
+    performed_by = forms.ChoiceField(
+        label="Done by",
+        choices=[
+            (MaintenanceRecord.PerformedBy.IN_HOUSE, "In-house"),
+            (MaintenanceRecord.PerformedBy.VENDOR, "Vendor (RMA)"),
+        ],
+    )
+    rma_number = forms.CharField(label="RMA number", required=False, max_length=40)
+
+
+class CloseMaintenanceForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[
+            (MaintenanceRecord.Outcome.RETURNED_TO_SERVICE, "Returned to service"),
+            (MaintenanceRecord.Outcome.RETIRED, "Retired"),
+        ],
+    )
+    firmware_version = forms.CharField(label="Firmware version now", required=False, max_length=20)
+    notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IssuePersonalForm(forms.Form):
+    officer = BadgeField()
+    reason = forms.CharField(label="Reason", required=False, max_length=200)
+
+
+class RevokePersonalForm(forms.Form):
+    reason = forms.CharField(label="Reason", required=False, max_length=200)
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportLostForm(forms.Form):
+    incident_number = forms.CharField(label="Incident number", max_length=40)
+    reason = forms.CharField(label="What happened", required=False, max_length=1000)
+
+
+class ReportFoundForm(forms.Form):
+    notes = forms.CharField(label="Notes", required=False, max_length=1000)
+
+
+class BulkSelectionForm(forms.Form):
+    """The asset tags ticked in the camera list."""
+
+    camera = forms.CharField(required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.asset_tags = []
+        if data is not None:
+            seen = dict.fromkeys(tag.strip() for tag in data.getlist("camera") if tag.strip())
+            self.asset_tags = list(seen)[:1000]
+
+    def clean(self):
+        if not self.asset_tags:
+            raise forms.ValidationError("Tick at least one camera first.")
+        return super().clean()

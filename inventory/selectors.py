@@ -1,0 +1,457 @@
+"""Reads for the quartermaster console: the derived camera states, the dashboard counts, the camera
+list with its holder and flags, and one camera's page with its merged timeline.
+
+The derived states (`STATES`) are defined once, as conditions on a camera row, so that the
+dashboard's counts and the camera list's `?state=` filter always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assignments.models import Checkout, Officer, PersonalIssue
+from audit.models import AuditEvent
+
+from .models import Camera, ChargeEvent, Flag, MaintenanceRecord, charged_condition
+
+IN_SERVICE = ~Q(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
+
+
+def _open_checkouts() -> QuerySet[Checkout]:
+    return Checkout.objects.filter(camera=OuterRef("pk"), checked_in_at__isnull=True)
+
+
+def _open_maintenance(**extra) -> QuerySet[MaintenanceRecord]:
+    return MaintenanceRecord.objects.filter(camera=OuterRef("pk"), closed_at__isnull=True, **extra)
+
+
+# --- derived states ------------------------------------------------------------------------------
+# Each is a condition on a Camera row at `now`; the rules and thresholds are DOMAIN.md's, from settings.
+
+
+def _ready(now: datetime) -> Q:
+    return charged_condition() & Q(status=Camera.Status.AVAILABLE)
+
+
+def _checked_out(now: datetime) -> Q:
+    return Q(status=Camera.Status.CHECKED_OUT)
+
+
+def _overdue(now: datetime) -> Q:
+    return Q(Exists(_open_checkouts().filter(due_back_at__lt=now)))
+
+
+def _not_docked(now: datetime) -> Q:
+    # Back for longer than the grace period with no dock or charge record since.
+    cutoff = now - timedelta(minutes=settings.NOT_DOCKED_AFTER_RETURN_MINUTES)
+    return (
+        Q(status=Camera.Status.AVAILABLE, last_returned_at__lte=cutoff)
+        & ~Q(last_docked_at__gte=F("last_returned_at"))
+        & ~Q(last_full_charge_at__gte=F("last_returned_at"))
+    )
+
+
+def _charging_overdue(now: datetime) -> Q:
+    cutoff = now - timedelta(hours=settings.CHARGING_OVERDUE_HOURS)
+    return Q(status=Camera.Status.AVAILABLE) & (Q(last_full_charge_at__isnull=True) | Q(last_full_charge_at__lt=cutoff))
+
+
+def _needs_inspection() -> Q:
+    # Cameras already in maintenance are being looked at; retired and lost ones are not in service.
+    return Q(status__in=[Camera.Status.AVAILABLE, Camera.Status.CHECKED_OUT])
+
+
+def _inspection_due(now: datetime) -> Q:
+    due = now - timedelta(days=settings.INSPECTION_INTERVAL_DAYS)
+    overdue = now - timedelta(days=settings.INSPECTION_OVERDUE_DAYS)
+    never = Q(last_inspected_at__isnull=True)
+    return _needs_inspection() & (never | Q(last_inspected_at__lte=due, last_inspected_at__gt=overdue))
+
+
+def _inspection_overdue(now: datetime) -> Q:
+    overdue = now - timedelta(days=settings.INSPECTION_OVERDUE_DAYS)
+    return _needs_inspection() & Q(last_inspected_at__lte=overdue)
+
+
+def _maintenance(performed_by: str) -> Callable[[datetime], Q]:
+    def condition(now: datetime) -> Q:
+        return Q(Exists(_open_maintenance(performed_by=performed_by)))
+
+    return condition
+
+
+@dataclass(frozen=True)
+class State:
+    label: str
+    condition: Callable[[datetime], Q]
+
+
+STATES: dict[str, State] = {
+    "ready": State("Ready for the next shift", _ready),
+    "checked_out": State("Checked out now", _checked_out),
+    "overdue": State("Return overdue", _overdue),
+    "not_docked": State("Not docked after return", _not_docked),
+    "charging_overdue": State("Charging overdue", _charging_overdue),
+    "inspection_due": State("Inspection due", _inspection_due),
+    "inspection_overdue": State("Inspection overdue", _inspection_overdue),
+    "maintenance_in_house": State("In maintenance in-house", _maintenance(MaintenanceRecord.PerformedBy.IN_HOUSE)),
+    "maintenance_vendor": State("At the vendor (RMA)", _maintenance(MaintenanceRecord.PerformedBy.VENDOR)),
+    "maintenance_triage": State(
+        "In maintenance, awaiting triage", _maintenance(MaintenanceRecord.PerformedBy.AWAITING_TRIAGE)
+    ),
+}
+
+
+def state_condition(name: str, *, now: datetime | None = None) -> Q:
+    return STATES[name].condition(now or timezone.now())
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    counts: dict[str, int]
+    lost: int
+    in_service: int
+    open_flags: list[tuple[str, str, int]]
+    inactive_holders: list[Checkout]
+    recent_events: list[AuditEvent]
+    now: datetime = field(default_factory=timezone.now)
+
+
+def dashboard(*, now: datetime | None = None, events: int = 20) -> Dashboard:
+    """Every count on the dashboard, in five queries whatever the size of the fleet."""
+    now = now or timezone.now()
+    aggregates = {name: Count("pk", filter=state.condition(now)) for name, state in STATES.items()}
+    totals = Camera.objects.aggregate(
+        **aggregates,
+        lost=Count("pk", filter=Q(status=Camera.Status.LOST)),
+        in_service=Count("pk", filter=IN_SERVICE),
+    )
+    lost, in_service = totals.pop("lost"), totals.pop("in_service")
+    labels = dict(Flag.Kind.choices)
+    by_kind = dict(
+        Flag.objects.filter(resolved_at__isnull=True).values_list("kind").annotate(n=Count("pk")).order_by("kind")
+    )
+    open_flags = [(kind, labels.get(kind, kind), by_kind[kind]) for kind in labels if by_kind.get(kind)]
+    open_flags += [(kind, kind, n) for kind, n in sorted(by_kind.items()) if kind not in labels]
+    inactive = list(
+        Checkout.objects.open()
+        .filter(officer__is_active=False)
+        .select_related("officer", "camera")
+        .order_by("checked_out_at")[:50]
+    )
+    recent = list(AuditEvent.objects.select_related("camera", "officer").order_by("-occurred_at", "-id")[:events])
+    for event in recent:
+        event.label = action_label(event.action)
+    return Dashboard(
+        counts=totals,
+        lost=lost,
+        in_service=in_service,
+        open_flags=open_flags,
+        inactive_holders=inactive,
+        recent_events=recent,
+        now=now,
+    )
+
+
+# --- camera list ---------------------------------------------------------------------------------
+
+
+def camera_list() -> QuerySet[Camera]:
+    """Cameras with what each row shows: holder, charge state and open flags, in a fixed number of queries.
+
+    Sortable values are annotations (one correlated subquery each); the holder and the flags to
+    display are prefetched, one query each per page.
+    """
+    holder = _open_checkouts().select_related(None).order_by()
+    open_flags = Flag.objects.filter(camera=OuterRef("pk"), resolved_at__isnull=True).order_by()
+    return (
+        Camera.objects.select_related("model", "dock")
+        .annotate(
+            holder_name=Subquery(holder.values("officer__last_name")[:1]),
+            holder_badge=Subquery(holder.values("officer__badge_number")[:1]),
+            holder_unit=Subquery(holder.values("officer__unit__name")[:1]),
+            # 0, not NULL, for no flags: PostgreSQL and SQLite sort NULLs at opposite ends.
+            open_flag_count=Coalesce(Subquery(open_flags.values("camera").annotate(n=Count("pk")).values("n")[:1]), 0),
+            # Case, not the bare condition: NULL battery readings would make it NULL, not False.
+            is_charged_now=Case(When(charged_condition(), then=True), default=False, output_field=BooleanField()),
+        )
+        .prefetch_related(
+            Prefetch(
+                "checkouts",
+                queryset=Checkout.objects.open().select_related("officer__unit"),
+                to_attr="open_checkouts",
+            ),
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.filter(resolved_at__isnull=True).order_by("kind"),
+                to_attr="open_flags",
+            ),
+        )
+    )
+
+
+def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
+    """Asset tag, serial number, or the current holder's name or badge number."""
+    text = " ".join(text.split())
+    if not text:
+        return queryset
+    holder = Q()
+    for word in text.split(" "):
+        holder &= Q(officer__first_name__icontains=word) | Q(officer__last_name__icontains=word)
+    holder_matches = Checkout.objects.filter(camera=OuterRef("pk"), checked_in_at__isnull=True).filter(
+        holder | Q(officer__badge_number__iexact=text)
+    )
+    return queryset.filter(Q(asset_tag__icontains=text) | Q(serial_number__icontains=text) | Q(Exists(holder_matches)))
+
+
+def with_open_flag(queryset: QuerySet[Camera], kind: str) -> QuerySet[Camera]:
+    return queryset.filter(Exists(Flag.objects.filter(camera=OuterRef("pk"), kind=kind, resolved_at__isnull=True)))
+
+
+def held_by_unit(queryset: QuerySet[Camera], unit) -> QuerySet[Camera]:
+    return queryset.filter(Exists(_open_checkouts().filter(officer__unit=unit)))
+
+
+def firmware_versions() -> list[str]:
+    return list(
+        Camera.objects.exclude(firmware_version="")
+        .order_by("firmware_version")
+        .values_list("firmware_version", flat=True)
+        .distinct()
+    )
+
+
+def purchase_batches() -> list[str]:
+    return list(
+        Camera.objects.exclude(purchase_batch="")
+        .order_by("purchase_batch")
+        .values_list("purchase_batch", flat=True)
+        .distinct()
+    )
+
+
+# --- one camera ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CameraPage:
+    camera: Camera
+    checkout: Checkout | None
+    personal: PersonalIssue | None
+    maintenance: MaintenanceRecord | None
+    open_flags: list[Flag]
+    timeline: list[TimelineEntry]
+    timeline_truncated: bool
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    kind: str  # checkout, charge, maintenance, flag, audit: a CSS class and a filter
+    title: str
+    detail: str = ""
+    actor: str = ""
+    link: str = ""
+
+
+TIMELINE_LIMIT = 100
+
+
+def camera_by_tag(asset_tag: str) -> Camera | None:
+    return Camera.objects.select_related("model", "dock").filter(asset_tag=asset_tag).first()
+
+
+def camera_page(camera: Camera, *, limit: int = TIMELINE_LIMIT) -> CameraPage:
+    """Everything the camera page shows; the timeline reads each source once, bounded, and merges."""
+    checkouts = list(
+        Checkout.objects.filter(camera=camera)
+        .select_related("officer", "out_kiosk", "in_kiosk", "out_by", "in_by")
+        .order_by("-checked_out_at")[:limit]
+    )
+    current = next((c for c in checkouts if c.checked_in_at is None), None)
+    personal = PersonalIssue.objects.select_related("officer").filter(camera=camera, revoked_at__isnull=True).first()
+    maintenance = list(MaintenanceRecord.objects.filter(camera=camera).order_by("-opened_at")[:limit])
+    open_record = next((m for m in maintenance if m.closed_at is None), None)
+    flags = list(Flag.objects.filter(camera=camera).select_related("acknowledged_by").order_by("-raised_at")[:limit])
+    charges = list(ChargeEvent.objects.filter(camera=camera).select_related("dock").order_by("-recorded_at")[:limit])
+    events = list(AuditEvent.objects.filter(camera=camera).select_related("officer").order_by("-occurred_at")[:limit])
+    entries, truncated = _merge_timeline(checkouts, charges, maintenance, flags, events, limit=limit)
+    return CameraPage(
+        camera=camera,
+        checkout=current,
+        personal=personal,
+        maintenance=open_record,
+        open_flags=[f for f in flags if f.resolved_at is None],
+        timeline=entries,
+        timeline_truncated=truncated,
+    )
+
+
+def _who(user, kiosk, officer: Officer) -> str:
+    if user is not None:
+        return user.get_full_name() or user.get_username()
+    if kiosk is not None:
+        return f"{officer.display_name} at kiosk {kiosk.name}"
+    return ""
+
+
+# Audit actions that restate a row another source already shows; their actor is shown on that row.
+_SHOWN_ELSEWHERE = {
+    ("assignments.Checkout", "checkout.check_out"): ("checkout", "out"),
+    ("assignments.Checkout", "checkout.check_in"): ("checkout", "in"),
+    ("inventory.ChargeEvent", None): ("charge", ""),
+    ("inventory.MaintenanceRecord", "maintenance.open"): ("maintenance", "open"),
+    ("inventory.MaintenanceRecord", "maintenance.close"): ("maintenance", "close"),
+}
+
+
+def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: int):
+    actors: dict[tuple[str, str, str], str] = {}
+    entries: list[TimelineEntry] = []
+    for event in events:
+        key = _SHOWN_ELSEWHERE.get((event.object_type, event.action)) or _SHOWN_ELSEWHERE.get((event.object_type, None))
+        if key is not None:
+            actors[(key[0], event.object_id, key[1])] = event.actor_label
+            continue
+        entries.append(
+            TimelineEntry(
+                at=event.occurred_at,
+                kind="audit",
+                title=_audit_title(event),
+                detail=event.reason,
+                actor=event.actor_label,
+                link=event.officer.get_absolute_url() if event.officer_id else "",
+            )
+        )
+    for c in checkouts:
+        officer = c.officer
+        entries.append(
+            TimelineEntry(
+                at=c.checked_out_at,
+                kind="checkout",
+                title=f"Checked out to {officer.display_name} (badge {officer.badge_number})",
+                detail=f"Due back {timezone.localtime(c.due_back_at):%b %d %H:%M}",
+                actor=actors.get(("checkout", str(c.pk), "out")) or _who(c.out_by, c.out_kiosk, officer),
+                link=officer.get_absolute_url(),
+            )
+        )
+        if c.checked_in_at is not None:
+            entries.append(
+                TimelineEntry(
+                    at=c.checked_in_at,
+                    kind="checkout",
+                    title=f"Checked in by {officer.display_name}: {c.get_condition_display().lower()}",
+                    detail=c.damage_description,
+                    actor=actors.get(("checkout", str(c.pk), "in")) or _who(c.in_by, c.in_kiosk, officer),
+                    link=officer.get_absolute_url(),
+                )
+            )
+    for e in charges:
+        where = f"{e.dock.name}" + (f", bay {e.bay}" if e.bay else "") if e.dock_id else ""
+        battery = f"battery {e.battery_percent} %" if e.battery_percent is not None else ""
+        entries.append(
+            TimelineEntry(
+                at=e.recorded_at,
+                kind="charge",
+                title=e.get_kind_display(),
+                detail=" · ".join(filter(None, [where, battery])),
+                actor=actors.get(("charge", str(e.pk), ""), ""),
+            )
+        )
+    for m in maintenance:
+        how = f" ({m.get_performed_by_display().lower()}" + (f", {m.rma_number})" if m.rma_number else ")")
+        entries.append(
+            TimelineEntry(
+                at=m.opened_at,
+                kind="maintenance",
+                title=f"{m.get_kind_display()} opened{how}",
+                detail=m.problem,
+                actor=actors.get(("maintenance", str(m.pk), "open"), ""),
+            )
+        )
+        if m.closed_at is not None:
+            entries.append(
+                TimelineEntry(
+                    at=m.closed_at,
+                    kind="maintenance",
+                    title=f"{m.get_kind_display()} closed: {m.get_outcome_display().lower()}",
+                    detail=m.notes,
+                    actor=actors.get(("maintenance", str(m.pk), "close"), ""),
+                )
+            )
+    for f in flags:
+        entries.append(
+            TimelineEntry(at=f.raised_at, kind="flag", title=f"Flag raised: {f.get_kind_display()}", detail=f.detail)
+        )
+        if f.resolved_at is not None:
+            entries.append(
+                TimelineEntry(
+                    at=f.resolved_at, kind="flag", title=f"Flag resolved: {f.get_kind_display()}", detail=f.resolution
+                )
+            )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit], len(entries) > limit
+
+
+_AUDIT_TITLES = {
+    "checkout.check_out": "Checked out",
+    "checkout.check_in": "Checked in",
+    "camera.docked": "Docked",
+    "camera.undocked": "Undocked",
+    "camera.full_charge": "Full charge",
+    "camera.battery": "Battery reading",
+    "maintenance.open": "Maintenance opened",
+    "maintenance.close": "Maintenance closed",
+    "officer.set_pin": "Kiosk PIN set",
+    "officer.activate": "Officer activated",
+    "officer.deactivate": "Officer deactivated",
+    "user.create": "Staff user created",
+    "demo.seed": "Demo fleet seeded",
+    "camera.retire": "Retired",
+    "camera.report_lost": "Reported lost",
+    "camera.report_found": "Found; sent to inspection",
+    "maintenance.assign": "Maintenance triaged",
+    "personal_issue.issue": "Issued as a personal camera",
+    "personal_issue.revoke": "Personal issue revoked",
+    "flag.acknowledge": "Flag acknowledged",
+}
+
+
+def action_label(action: str) -> str:
+    """An audit action as a person reads it."""
+    return _AUDIT_TITLES.get(action, action.replace("_", " ").replace(".", ": ").capitalize())
+
+
+def _audit_title(event: AuditEvent) -> str:
+    title = action_label(event.action)
+    if event.action.startswith("personal_issue.") and event.officer_id:
+        title += f" ({event.officer.display_name}, badge {event.officer.badge_number})"
+    if event.action == "camera.report_lost":
+        title += f" (incident {event.after.get('incident_number', '')})"
+    if event.action == "maintenance.assign":
+        who = {"in_house": "in-house", "vendor": "vendor"}.get(event.after.get("performed_by"), "")
+        rma = event.after.get("rma_number")
+        title += f": {who}" + (f", {rma}" if rma else "")
+    return title

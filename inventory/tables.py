@@ -1,0 +1,205 @@
+"""The camera list as a django-tables2 table; the same columns are exported to CSV and XLSX."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from .models import Camera
+
+STATUS_BADGE = {
+    Camera.Status.AVAILABLE: "ok",
+    Camera.Status.CHECKED_OUT: "info",
+    Camera.Status.IN_MAINTENANCE: "warn",
+    Camera.Status.LOST: "bad",
+    Camera.Status.RETIRED: "",
+}
+
+
+def holder_of(camera: Camera):
+    """The open checkout prefetched by selectors.camera_list, or None."""
+    checkouts = getattr(camera, "open_checkouts", None)
+    return checkouts[0] if checkouts else None
+
+
+def charge_state(camera: Camera) -> tuple[str, str]:
+    """(text, badge class) of the camera's charge as the list shows it."""
+    if camera.status == Camera.Status.CHECKED_OUT:
+        return "In use", "info"
+    if camera.status in (Camera.Status.RETIRED, Camera.Status.LOST):
+        return "", ""
+    charged = camera.is_charged
+    if camera.battery_percent is not None:
+        return f"{camera.battery_percent} %", "ok" if charged else "warn"
+    if charged:
+        return "Charged", "ok"
+    return "Needs charge", "warn"
+
+
+class CameraTable(tables.Table):
+    select = tables.Column(
+        verbose_name="Select",
+        accessor="pk",
+        orderable=False,
+        exclude_from_export=True,
+    )
+    asset_tag = tables.Column(verbose_name="Asset tag")
+    serial_number = tables.Column(verbose_name="Serial")
+    model = tables.Column(verbose_name="Model", order_by=("model__maker", "model__name"))
+    status = tables.Column(verbose_name="Status")
+    pool = tables.Column(verbose_name="Pool")
+    holder = tables.Column(
+        verbose_name="Holder", accessor="holder_name", order_by=("holder_name", "holder_badge"), default=""
+    )
+    holder_unit = tables.Column(verbose_name="Holder's unit", default="")
+    charge = tables.Column(verbose_name="Charge", accessor="is_charged_now", order_by=("is_charged_now",))
+    location = tables.Column(
+        verbose_name="Dock", accessor="dock__name", order_by=("dock__name", "dock_bay"), default=""
+    )
+    firmware_version = tables.Column(verbose_name="Firmware", default="")
+    purchase_batch = tables.Column(verbose_name="Batch", default="")
+    last_inspected_at = tables.Column(verbose_name="Inspected", default="")
+    flags = tables.Column(
+        verbose_name="Open flags", accessor="open_flag_count", order_by=("open_flag_count", "asset_tag"), default=""
+    )
+
+    class Meta:
+        model = Camera
+        fields = ()
+        sequence = (
+            "select",
+            "asset_tag",
+            "serial_number",
+            "model",
+            "status",
+            "pool",
+            "holder",
+            "holder_unit",
+            "charge",
+            "location",
+            "firmware_version",
+            "purchase_batch",
+            "last_inspected_at",
+            "flags",
+        )
+        order_by = "asset_tag"
+        attrs = {"class": "data-table"}
+        empty_text = "No camera matches these filters."
+        template_name = "inventory/_table.html"
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+
+    # --- HTML: one pass over the page -----------------------------------------------------------
+    # django-tables2 renders each cell through its generic machinery (about 0.8 ms a row here), which
+    # put a 100-row page over 100 ms. The rows are built here in one pass instead; headers, sorting,
+    # pagination and the export (the value_* methods) stay django-tables2's.
+
+    def body_html(self) -> str:
+        names = [column.name for column in self.columns]
+        cells = [getattr(self, f"cell_{name}") for name in names]
+        rows = [
+            format_html("<tr>{}</tr>", format_html_join("", "<td>{}</td>", ((cell(row.record),) for cell in cells)))
+            for row in self.paginated_rows
+        ]
+        if not rows:
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(names), self.empty_text)
+        # Safe: every row above is built by format_html.
+        return mark_safe("".join(rows))
+
+    def cell_select(self, record: Camera):
+        # The checkbox belongs to the bulk-action form outside the table (form="bulk-form").
+        return format_html(
+            '<input type="checkbox" name="camera" value="{}" form="bulk-form" aria-label="Select {}">',
+            record.asset_tag,
+            record.asset_tag,
+        )
+
+    def cell_asset_tag(self, record: Camera):
+        return format_html('<a class="nowrap" href="{}">{}</a>', record.get_absolute_url(), record.asset_tag)
+
+    def cell_serial_number(self, record: Camera) -> str:
+        return record.serial_number
+
+    def cell_model(self, record: Camera) -> str:
+        return str(record.model)
+
+    def cell_status(self, record: Camera):
+        return format_html(
+            '<span class="badge {}">{}</span>', STATUS_BADGE.get(record.status, ""), record.get_status_display()
+        )
+
+    def cell_pool(self, record: Camera) -> str:
+        return record.get_pool_display()
+
+    def cell_holder(self, record: Camera):
+        checkout = holder_of(record)
+        if checkout is None:
+            return ""
+        officer = checkout.officer
+        overdue = format_html(' <span class="badge bad">overdue</span>') if checkout.due_back_at < self.now else ""
+        return format_html(
+            '<a href="{}">{}</a> <span class="muted">#{}</span>{}',
+            officer.get_absolute_url(),
+            officer.display_name,
+            officer.badge_number,
+            overdue,
+        )
+
+    def cell_holder_unit(self, record: Camera) -> str:
+        return getattr(record, "holder_unit", None) or ""
+
+    def cell_charge(self, record: Camera):
+        text, badge = charge_state(record)
+        if not text:
+            return ""
+        since = ""
+        if record.last_full_charge_at and record.status != Camera.Status.CHECKED_OUT:
+            local = timezone.localtime(record.last_full_charge_at)
+            since = format_html(' <span class="muted" title="Last full charge">{}</span>', f"{local:%b %d %H:%M}")
+        return format_html('<span class="badge {}">{}</span>{}', badge, text, since)
+
+    def cell_location(self, record: Camera) -> str:
+        return record.location_label
+
+    def cell_firmware_version(self, record: Camera) -> str:
+        return record.firmware_version
+
+    def cell_purchase_batch(self, record: Camera) -> str:
+        return record.purchase_batch
+
+    def cell_last_inspected_at(self, record: Camera) -> str:
+        return self.value_last_inspected_at(record)
+
+    def cell_flags(self, record: Camera):
+        return format_html_join(
+            " ", '<span class="badge warn">{}</span>', ((flag.get_kind_display(),) for flag in record.open_flags)
+        )
+
+    # --- export values -----------------------------------------------------------------------------
+
+    def value_status(self, record: Camera) -> str:
+        return record.get_status_display()
+
+    def value_pool(self, record: Camera) -> str:
+        return record.get_pool_display()
+
+    def value_holder(self, record: Camera) -> str:
+        checkout = holder_of(record)
+        return f"{checkout.officer.display_name} (badge {checkout.officer.badge_number})" if checkout else ""
+
+    def value_charge(self, record: Camera) -> str:
+        return charge_state(record)[0]
+
+    def value_location(self, record: Camera) -> str:
+        return record.location_label
+
+    def value_flags(self, record: Camera) -> str:
+        return ", ".join(flag.get_kind_display() for flag in getattr(record, "open_flags", []))
+
+    def value_last_inspected_at(self, record: Camera) -> str:
+        at = record.last_inspected_at
+        return timezone.localtime(at).strftime("%Y-%m-%d") if at else ""

@@ -1,0 +1,191 @@
+"""The dashboard: counts that match the camera list they link to, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from accounts import roles
+from assignments import services as assignment_services
+from assignments.models import Checkout
+from assignments.tests.factories import OfficerFactory
+from audit.actor import Actor
+from inventory import selectors, services
+from inventory.models import Camera, Flag
+from inventory.tests.factories import CameraFactory
+
+from .console import page_tags, sign_in
+
+pytestmark = pytest.mark.django_db
+SYSTEM = Actor.system_process("tests")
+NOW = timezone.now().replace(microsecond=0)
+
+
+@pytest.fixture
+def qm(client):
+    sign_in(client, roles.QUARTERMASTER)
+    return client
+
+
+def build_fleet(now, *, copies: int = 1) -> dict[str, list[str]]:
+    """One camera (or `copies`) in each state the dashboard counts; returns the expected tags per state."""
+    expected: dict[str, list[str]] = {name: [] for name in selectors.STATES}
+    expected["lost"] = []
+    hours = timedelta(hours=1)
+    for n in range(copies):
+        tag = f"C{n:03d}-"
+        ready = CameraFactory(asset_tag=tag + "ready", last_full_charge_at=now - 2 * hours)
+        expected["ready"].append(ready.asset_tag)
+
+        out = CameraFactory(asset_tag=tag + "out")
+        assignment_services.check_out(camera=out, officer=OfficerFactory(), by=SYSTEM)
+        expected["checked_out"].append(out.asset_tag)
+
+        late = CameraFactory(asset_tag=tag + "late")
+        assignment_services.check_out(camera=late, officer=OfficerFactory(), by=SYSTEM)
+        Checkout.objects.filter(camera=late).update(checked_out_at=now - 20 * hours, due_back_at=now - 2 * hours)
+        expected["checked_out"].append(late.asset_tag)
+        expected["overdue"].append(late.asset_tag)
+
+        # Returned 2 h ago and never docked; its last full charge is from before the shift, so not ready.
+        undocked = CameraFactory(
+            asset_tag=tag + "undocked",
+            last_returned_at=now - 2 * hours,
+            last_docked_at=now - 14 * hours,
+            last_full_charge_at=now - 13 * hours,
+        )
+        expected["not_docked"].append(undocked.asset_tag)
+        # Returned 30 min ago: still inside the grace period.
+        CameraFactory(
+            asset_tag=tag + "justback",
+            last_returned_at=now - hours / 2,
+            last_docked_at=now - 14 * hours,
+            last_full_charge_at=now - 13 * hours,
+        )
+        stale = CameraFactory(asset_tag=tag + "stale", last_full_charge_at=now - 80 * hours)
+        expected["charging_overdue"].append(stale.asset_tag)
+        expected["ready"].append(stale.asset_tag)  # still charged: nothing used it since
+
+        due = CameraFactory(asset_tag=tag + "due", last_inspected_at=now - timedelta(days=95))
+        overdue = CameraFactory(asset_tag=tag + "insp-late", last_inspected_at=now - timedelta(days=120))
+        expected["inspection_due"].append(due.asset_tag)
+        expected["inspection_overdue"].append(overdue.asset_tag)
+        expected["ready"] += [due.asset_tag, overdue.asset_tag]
+
+        for performed_by, state in (
+            ("in_house", "maintenance_in_house"),
+            ("vendor", "maintenance_vendor"),
+            ("", "maintenance_triage"),
+        ):
+            camera = CameraFactory(asset_tag=f"{tag}m-{state}")
+            services.open_maintenance(
+                camera=camera, kind="repair", performed_by=performed_by, rma_number="RMA-1", by=SYSTEM
+            )
+            expected[state].append(camera.asset_tag)
+
+        lost = CameraFactory(asset_tag=tag + "lost")
+        services.report_lost(camera=lost, incident_number="HPD-26-1", by=SYSTEM)
+        expected["lost"].append(lost.asset_tag)
+        CameraFactory(asset_tag=tag + "retired", status=Camera.Status.RETIRED)
+
+        for camera, kind in ((stale, Flag.Kind.CHARGING_OVERDUE), (due, Flag.Kind.INSPECTION_DUE)):
+            Flag.objects.create(camera=camera, kind=kind)
+    return expected
+
+
+def tile_counts(html: str) -> dict[str, int]:
+    """Each dashboard tile's link query and its number, as a person sees them."""
+    pattern = r'href="/inventory/cameras/\?([^"]+)">\s*<span class="tile-count">([\d,]+)</span>'
+    return {query: int(n.replace(",", "")) for query, n in re.findall(pattern, html)}
+
+
+@pytest.mark.parametrize("copies", [1, 3])
+def test_every_tile_counts_exactly_the_rows_its_link_lands_on(qm, copies):
+    with time_machine.travel(NOW, tick=False):
+        expected = build_fleet(NOW, copies=copies)
+        tiles = tile_counts(qm.get("/").content.decode())
+        assert len(tiles) == 11
+        for query, count in tiles.items():
+            tags = page_tags(qm.get(f"/inventory/cameras/?{query}&per_page=100"))
+            assert len(tags) == count, query
+            key = query.split("=")[1]
+            want = expected["lost"] if key == "lost" else expected[key]
+            assert sorted(tags) == sorted(want), query
+
+
+def test_not_docked_turns_on_after_the_grace_period(qm):
+    grace = timedelta(minutes=settings.NOT_DOCKED_AFTER_RETURN_MINUTES)
+    with time_machine.travel(NOW, tick=False):
+        CameraFactory(last_returned_at=NOW - grace + timedelta(seconds=1), last_full_charge_at=NOW - timedelta(hours=9))
+        assert selectors.dashboard().counts["not_docked"] == 0
+    with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
+        assert selectors.dashboard().counts["not_docked"] == 1
+
+
+def test_inspection_due_then_overdue_at_the_configured_days(qm):
+    interval, overdue = settings.INSPECTION_INTERVAL_DAYS, settings.INSPECTION_OVERDUE_DAYS
+    CameraFactory(last_inspected_at=NOW - timedelta(days=interval))
+    for days, (due, late) in ((0, (1, 0)), (-1, (0, 0)), (overdue - interval, (0, 1))):
+        with time_machine.travel(NOW + timedelta(days=days), tick=False):
+            counts = selectors.dashboard().counts
+            assert (counts["inspection_due"], counts["inspection_overdue"]) == (due, late), days
+
+
+def test_open_flags_by_kind_link_to_the_list(qm):
+    cameras = CameraFactory.create_batch(3)
+    for camera in cameras:
+        Flag.objects.create(camera=camera, kind=Flag.Kind.REFRESH_DUE)
+    Flag.objects.create(camera=cameras[0], kind=Flag.Kind.NOT_DOCKED)
+    Flag.objects.create(
+        camera=cameras[1],
+        kind=Flag.Kind.NOT_DOCKED,
+        raised_at=NOW - timedelta(days=1),
+        resolved_at=NOW - timedelta(hours=1),
+    )
+    response = qm.get("/")
+    assert response.context["data"].open_flags == [
+        ("not_docked", "Not docked after return", 1),
+        ("refresh_due", "Refresh due", 3),
+    ]
+    assert 'href="/inventory/cameras/?flag=refresh_due"' in response.content.decode()
+
+
+def test_deactivated_officer_holding_a_camera_is_a_warning(qm):
+    officer = OfficerFactory(first_name="Rory", last_name="Dunne")
+    camera = CameraFactory(asset_tag="HPD-BWC-0777")
+    assignment_services.check_out(camera=camera, officer=officer, by=SYSTEM)
+    assignment_services.set_officer_active(officer=officer, active=False, by=SYSTEM)
+
+    html = qm.get("/").content.decode()
+
+    assert "Deactivated officers holding a camera" in html
+    assert "Ofc. Rory Dunne" in html and "HPD-BWC-0777" in html
+
+
+def test_no_warning_when_every_holder_is_active(qm):
+    assignment_services.check_out(camera=CameraFactory(), officer=OfficerFactory(), by=SYSTEM)
+    assert "Deactivated officers" not in qm.get("/").content.decode()
+
+
+def test_last_twenty_events_newest_first(qm):
+    cameras = CameraFactory.create_batch(25)
+    for camera in cameras:
+        services.record_charge(camera=camera, kind="full_charge", by=SYSTEM)
+    events = qm.get("/").context["data"].recent_events
+    assert len(events) == 20
+    assert events[0].camera == cameras[-1]
+    assert [e.id for e in events] == sorted((e.id for e in events), reverse=True)
+
+
+@pytest.mark.parametrize("copies", [1, 4])
+def test_dashboard_query_count_does_not_grow_with_the_fleet(qm, django_assert_num_queries, copies):
+    build_fleet(timezone.now(), copies=copies)
+    # session, user, roles; cameras, open flags by kind, inactive holders, events; session save.
+    with django_assert_num_queries(10):
+        response = qm.get("/")
+    assert response.status_code == 200

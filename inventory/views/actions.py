@@ -1,0 +1,262 @@
+"""The camera page's actions: each a small form posted to its own URL, each calling one service.
+
+A refusal (DomainError) or an invalid form re-renders the camera page with the form as typed and
+the message; the service's transaction means nothing is half-done. Success redirects to the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from accounts.roles import role_required
+from assignments import services as assignment_services
+from audit.actor import Actor
+from hartford_bwc.errors import DomainError
+
+from .. import forms, selectors, services
+from ..models import Camera, ChargeEvent, MaintenanceRecord
+from ..tables import STATUS_BADGE, charge_state
+
+
+def _open_record(camera: Camera) -> MaintenanceRecord:
+    record = MaintenanceRecord.objects.filter(camera=camera, closed_at__isnull=True).first()
+    if record is None:
+        raise DomainError(f"{camera.asset_tag} has no open maintenance record.", code="no_open_maintenance")
+    return record
+
+
+def check_out(camera, data, by) -> str:
+    checkout = assignment_services.check_out(
+        camera=camera,
+        officer=data["officer"],
+        by=by,
+        allow_uncharged=data["allow_uncharged"],
+        allow_others_personal=data["allow_others_personal"],
+    )
+    return f"{camera.asset_tag} checked out to {checkout.officer.display_name} (badge {checkout.officer.badge_number})."
+
+
+def check_in(camera, data, by) -> str:
+    checkout = assignment_services.check_in(
+        camera=camera, by=by, condition=data["condition"], damage_description=data["damage_description"]
+    )
+    if checkout.condition == "damaged":
+        return f"{camera.asset_tag} checked in damaged; a repair record is open and awaits triage."
+    return f"{camera.asset_tag} checked in from {checkout.officer.display_name}. Put it in a dock."
+
+
+def record_charge(camera, data, by) -> str:
+    event = services.record_charge(
+        camera=camera,
+        kind=data["kind"],
+        dock=data["dock"],
+        bay=data["bay"],
+        battery_percent=data["battery_percent"],
+        by=by,
+    )
+    return f"{camera.asset_tag}: {event.get_kind_display().lower()} recorded."
+
+
+def open_maintenance(camera, data, by) -> str:
+    record = services.open_maintenance(
+        camera=camera,
+        kind=data["kind"],
+        performed_by=data["performed_by"],
+        rma_number=data["rma_number"],
+        problem=data["problem"],
+        by=by,
+    )
+    return f"{camera.asset_tag} is out of service: {record.get_kind_display().lower()} opened."
+
+
+def assign_maintenance(camera, data, by) -> str:
+    record = services.assign_maintenance(
+        record=_open_record(camera), performed_by=data["performed_by"], rma_number=data["rma_number"], by=by
+    )
+    return f"{camera.asset_tag}: {record.get_kind_display().lower()} assigned {record.get_performed_by_display()}."
+
+
+def close_maintenance(camera, data, by) -> str:
+    record = services.close_maintenance(
+        record=_open_record(camera),
+        outcome=data["outcome"],
+        notes=data["notes"],
+        firmware_version=data["firmware_version"],
+        by=by,
+    )
+    if record.outcome == MaintenanceRecord.Outcome.RETIRED:
+        return f"{camera.asset_tag} retired; its maintenance record is closed."
+    return f"{camera.asset_tag} is back in service. Dock it to charge."
+
+
+def issue_personal(camera, data, by) -> str:
+    issue = assignment_services.issue_personal(officer=data["officer"], camera=camera, reason=data["reason"], by=by)
+    return f"{camera.asset_tag} is now the personal camera of {issue.officer.display_name}."
+
+
+def revoke_personal(camera, data, by) -> str:
+    current = selectors.camera_page(camera).personal
+    if current is None:
+        raise DomainError(f"{camera.asset_tag} is not anyone's personal camera.", code="not_personal")
+    assignment_services.revoke_personal(officer=current.officer, reason=data["reason"], by=by)
+    return f"{camera.asset_tag} is no longer {current.officer.display_name}'s; it joined the spare pool."
+
+
+def retire(camera, data, by) -> str:
+    services.retire(camera=camera, reason=data["reason"], by=by)
+    return f"{camera.asset_tag} retired. Its history stays."
+
+
+def report_lost(camera, data, by) -> str:
+    services.report_lost(camera=camera, incident_number=data["incident_number"], reason=data["reason"], by=by)
+    return f"{camera.asset_tag} reported lost under incident {data['incident_number'].strip()}."
+
+
+def report_found(camera, data, by) -> str:
+    services.report_found(camera=camera, notes=data["notes"], by=by)
+    return f"{camera.asset_tag} found; it is in maintenance for an inspection before it goes out again."
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    button: str
+    form_class: type[django_forms.Form]
+    perform: Callable[[Camera, dict, Actor], str]
+    shown_when: Callable[[selectors.CameraPage], bool]
+    danger: bool = False
+
+
+def _status(*statuses: str) -> Callable[[selectors.CameraPage], bool]:
+    return lambda page: page.camera.status in statuses
+
+
+AVAILABLE, OUT, MAINT, LOST = (
+    Camera.Status.AVAILABLE,
+    Camera.Status.CHECKED_OUT,
+    Camera.Status.IN_MAINTENANCE,
+    Camera.Status.LOST,
+)
+
+# Slug (the action's URL) -> action. The order is the order on the page.
+ACTIONS: dict[str, Action] = {
+    "check-out": Action("Check out to an officer", "Check out", forms.CheckOutForm, check_out, _status(AVAILABLE)),
+    "check-in": Action("Check in", "Check in", forms.CheckInForm, check_in, _status(OUT)),
+    "charge": Action("Record a charge or dock", "Record", forms.ChargeForm, record_charge, _status(AVAILABLE, MAINT)),
+    "maintenance-open": Action(
+        "Open maintenance", "Open maintenance", forms.OpenMaintenanceForm, open_maintenance, _status(AVAILABLE)
+    ),
+    "maintenance-assign": Action(
+        "Triage maintenance",
+        "Assign",
+        forms.AssignMaintenanceForm,
+        assign_maintenance,
+        lambda page: page.maintenance is not None,
+    ),
+    "maintenance-close": Action(
+        "Close maintenance",
+        "Close maintenance",
+        forms.CloseMaintenanceForm,
+        close_maintenance,
+        lambda page: page.maintenance is not None,
+    ),
+    "issue-personal": Action(
+        "Issue as a personal camera",
+        "Issue",
+        forms.IssuePersonalForm,
+        issue_personal,
+        lambda page: page.personal is None and page.camera.status in (AVAILABLE, OUT, MAINT),
+    ),
+    "revoke-personal": Action(
+        "Revoke personal issue",
+        "Revoke",
+        forms.RevokePersonalForm,
+        revoke_personal,
+        lambda page: page.personal is not None,
+    ),
+    "report-lost": Action(
+        "Report lost or stolen", "Report lost", forms.ReportLostForm, report_lost, _status(AVAILABLE, OUT, MAINT), True
+    ),
+    "report-found": Action("Report found", "Found", forms.ReportFoundForm, report_found, _status(LOST)),
+    "retire": Action("Retire", "Retire", forms.RetireForm, retire, _status(AVAILABLE, MAINT, LOST), True),
+}
+
+
+@dataclass
+class ShownAction:
+    slug: str
+    action: Action
+    form: django_forms.Form
+
+
+def forms_for(page: selectors.CameraPage, *, bound: dict | None = None) -> list[ShownAction]:
+    """The actions that fit the camera's state; `bound` = {slug: form} keeps a refused form as typed."""
+    bound = bound or {}
+    shown = []
+    for slug, action in ACTIONS.items():
+        if slug in bound:
+            shown.append(ShownAction(slug, action, bound[slug]))
+        elif action.shown_when(page):
+            shown.append(ShownAction(slug, action, _initial_form(slug, action, page)))
+    return shown
+
+
+def _initial_form(slug: str, action: Action, page: selectors.CameraPage) -> django_forms.Form:
+    initial = {}
+    if slug == "maintenance-assign" and page.maintenance is not None:
+        initial = {
+            "performed_by": page.maintenance.performed_by or "in_house",
+            "rma_number": page.maintenance.rma_number,
+        }
+    if slug == "charge" and page.camera.dock_id:
+        initial = {"kind": ChargeEvent.Kind.FULL_CHARGE, "dock": page.camera.dock_id, "bay": page.camera.dock_bay}
+    return action.form_class(prefix=slug, initial=initial)
+
+
+def render_camera_page(request, camera: Camera, *, bound: dict | None = None, status: int = 200):
+    page = selectors.camera_page(camera)
+    can_act = roles.has_role(request.user, roles.CAN_ACT)
+    charge = charge_state(camera)
+    return render(
+        request,
+        "inventory/camera_detail.html",
+        {
+            "page": page,
+            "camera": camera,
+            "actions": forms_for(page, bound=bound) if can_act else [],
+            "status_badge": STATUS_BADGE.get(camera.status, ""),
+            "charge_text": charge[0],
+            "charge_badge": charge[1],
+        },
+        status=status,
+    )
+
+
+@role_required(roles.CAN_ACT)
+@require_POST
+def camera_action(request, asset_tag: str, action: str):
+    spec = ACTIONS.get(action)
+    camera = selectors.camera_by_tag(asset_tag)
+    if spec is None or camera is None:
+        raise Http404("No such camera or action.")
+    form = spec.form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        messages.error(request, f"{spec.title}: check the highlighted fields.")
+        return render_camera_page(request, camera, bound={action: form}, status=422)
+    try:
+        done = spec.perform(camera, form.cleaned_data, Actor.from_request(request))
+    except DomainError as error:
+        messages.error(request, str(error))
+        # The service rolled back; re-read the camera so the page shows what is true now.
+        camera = selectors.camera_by_tag(asset_tag)
+        return render_camera_page(request, camera, bound={action: form}, status=409)
+    messages.success(request, done)
+    return redirect(camera.get_absolute_url())

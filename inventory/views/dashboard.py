@@ -1,0 +1,41 @@
+"""The staff dashboard at `/`: the counts a quartermaster acts on, each a link to the camera list."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from accounts import roles
+from accounts.roles import role_required
+
+from .. import selectors
+
+
+@role_required(roles.CAN_READ)
+def dashboard(request):
+    data = selectors.dashboard()
+    counts = data.counts
+    tiles = [
+        # (label, count, camera list query, tone): tone marks the counts that mean work to do.
+        ("Ready for the next shift", counts["ready"], "state=ready", "ok"),
+        ("Checked out now", counts["checked_out"], "status=checked_out", ""),
+        ("Return overdue", counts["overdue"], "state=overdue", "bad"),
+        ("Not docked after return", counts["not_docked"], "state=not_docked", "warn"),
+        ("Charging overdue", counts["charging_overdue"], "state=charging_overdue", "warn"),
+        ("Inspection due", counts["inspection_due"], "state=inspection_due", "warn"),
+        ("Inspection overdue", counts["inspection_overdue"], "state=inspection_overdue", "bad"),
+        ("Maintenance awaiting triage", counts["maintenance_triage"], "state=maintenance_triage", "warn"),
+        ("In maintenance in-house", counts["maintenance_in_house"], "state=maintenance_in_house", ""),
+        ("At the vendor (RMA)", counts["maintenance_vendor"], "state=maintenance_vendor", ""),
+        ("Lost", data.lost, "status=lost", "bad"),
+    ]
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "data": data,
+            "tiles": [
+                {"label": label, "count": n, "query": query, "tone": tone if n else ""}
+                for label, n, query, tone in tiles
+            ],
+        },
+    )
