@@ -184,3 +184,6 @@ PASSWORD_HASHERS = [
     "assignments.hashers.KioskPinHasher",
 ]
 KIOSK_PIN_HASHER = "pbkdf2_sha256_pin"
+
+# --- Imports (imports app) ------------------------------------------------------------------------
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=5)
