@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from hartford_bwc.timefmt import when
 
@@ -67,9 +68,7 @@ class OfficerTable(tables.Table):
         return f"{record.last_name}, {record.first_name}"
 
     def render_is_active(self, value):
-        return (
-            format_html('<span class="badge ok">Yes</span>') if value else format_html('<span class="badge">No</span>')
-        )
+        return mark_safe('<span class="badge ok">Yes</span>' if value else '<span class="badge">No</span>')
 
     def value_is_active(self, value):
         return "yes" if value else "no"

@@ -9,7 +9,8 @@ from .models import ImportUpload
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=ImportUpload.Kind.choices)
-    file = forms.FileField(label="File (.csv or .xlsx)")
+    # An empty file reaches the parser, which says so in its own words.
+    file = forms.FileField(label="File (.csv or .xlsx)", allow_empty_file=True)
 
 
 class ConfirmForm(forms.Form):
