@@ -23,7 +23,11 @@ class OfficerTable(tables.Table):
     select = tables.CheckBoxColumn(
         accessor="badge_number",
         attrs={
-            "input": {"name": "badge", "form": "badge-cards-form"},
+            "td__input": {
+                "name": "badge",
+                "form": "badge-cards-form",
+                "aria-label": lambda record: f"Select badge {record.badge_number}",
+            },
             "th__input": {"aria-label": "Select all officers on this page", "data-select-all": "badge"},
         },
         exclude_from_export=True,
