@@ -36,11 +36,13 @@ def normalize_header(text) -> str:
     return "_".join(str(text or "").strip().lower().replace("-", " ").split())
 
 
-def parse_upload(*, kind: str, filename: str, data: bytes) -> ParsedFile:
+def parse_upload(*, kind: str, filename: str, data: bytes, size: int | None = None) -> ParsedFile:
+    """`size` is the file's full size when only its first bytes were read (enough to know it is too big)."""
     limit_mb = settings.IMPORT_MAX_UPLOAD_MB
-    if len(data) > limit_mb * 1024 * 1024:
+    size = max(size or 0, len(data))
+    if size > limit_mb * 1024 * 1024:
         raise ImportRefused(
-            f"{filename} is {len(data) / (1024 * 1024):.1f} MB; the limit is {limit_mb} MB. Split it into smaller files.",
+            f"{filename} is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb} MB. Split it into smaller files.",
             code="too_big",
         )
     if not data:

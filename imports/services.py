@@ -17,11 +17,11 @@ from .parsing import parse_upload
 from .plans import CREATE, UPDATE, Plan, build_plan
 
 
-def create_upload(*, kind: str, filename: str, data: bytes, by: Actor) -> ImportUpload:
+def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int | None = None) -> ImportUpload:
     """Parse the file and keep its rows for the preview; a file that cannot be read raises ImportRefused."""
     if kind not in ImportUpload.Kind.values:
         raise DomainError("Choose whether the file holds cameras or officers.")
-    parsed = parse_upload(kind=kind, filename=filename, data=data)
+    parsed = parse_upload(kind=kind, filename=filename, data=data, size=size)
     return ImportUpload.objects.create(
         kind=kind,
         filename=filename[:200],

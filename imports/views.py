@@ -51,7 +51,9 @@ def upload(request):
     # Read at most one byte past the limit: the size check needs no more.
     data = file.read(limit + 1)
     try:
-        upload = services.create_upload(kind=kind, filename=file.name, data=data, by=Actor.from_request(request))
+        upload = services.create_upload(
+            kind=kind, filename=file.name, data=data, size=file.size, by=Actor.from_request(request)
+        )
     except DomainError as error:
         return _index(request, error=error.message, kind=kind, status=400)
     return redirect(upload.get_absolute_url())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 
 # python-barcode logs at INFO on import that Pillow (its PNG writer) is missing; we only write SVG.
@@ -50,7 +51,8 @@ BADGE_CARD_SIZES = (
     SheetSize("cr80", "Card printer · CR80 85.6 × 54 mm, one per card", 1, 1, 70, 10),
 )
 
-MAX_LABELS = 1000
+# One request renders at most this many (about 11 ms each the first time).
+MAX_LABELS = 500
 
 # Code 128 wants a quiet zone of at least ten modules either side.
 _QUIET_MODULES = 10
@@ -61,6 +63,8 @@ def size_by_key(sizes: tuple[SheetSize, ...], key: str | None) -> SheetSize:
     return next((size for size in sizes if size.key == key), sizes[0])
 
 
+# Rendering costs a few milliseconds per code (python-barcode builds a DOM); labels are reprinted often.
+@lru_cache(maxsize=4096)
 def code128_svg(text: str, *, width_mm: float, height_mm: float) -> SafeString:
     """A Code 128 barcode of `text` that fits `width_mm`, as an inline SVG element."""
     code = barcode.get("code128", text, writer=SVGWriter())
@@ -82,6 +86,7 @@ def code128_svg(text: str, *, width_mm: float, height_mm: float) -> SafeString:
     return mark_safe(svg.replace("<svg ", f'<svg class="code128" role="img" aria-label="{label}" ', 1))
 
 
+@lru_cache(maxsize=4096)
 def qr_svg(text: str) -> SafeString:
     """A QR code of `text` (error correction M) as an inline, scalable SVG element."""
     svg = segno.make(text, error="m", micro=False).svg_inline(scale=1, border=2, omitsize=True, svgclass="qr")

@@ -107,7 +107,7 @@ def test_file_over_the_size_limit_is_refused(qm_client, reference, settings):
     before = _counts()
     response = _upload(qm_client, "cameras", big)
     assert response.status_code == 400
-    assert "the limit is 1 MB" in _text(response)
+    assert "file.csv is 1.2 MB; the limit is 1 MB" in _text(response)
     assert _counts() == before
 
 

@@ -86,3 +86,10 @@ def test_labels_page_is_styled_for_print(qm_client):
     for size in labels.ASSET_LABEL_SIZES + labels.BADGE_CARD_SIZES:
         assert f".{size.key} {{" in text, size.key
     assert "@media print" in text and "@page" in text
+
+
+def test_too_many_labels_at_once_is_refused_with_a_message(qm_client):
+    tags = " ".join(f"HPD-BWC-{i:05d}" for i in range(labels.MAX_LABELS + 1))
+    html = qm_client.get(URL, {"camera": tags}).content.decode()
+    assert f"print at most {labels.MAX_LABELS} at a time" in html
+    assert "asset-label" not in html
