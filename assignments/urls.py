@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "assignments"
-urlpatterns: list = []
+urlpatterns = [
+    path("officers/", views.officer_list, name="officer_list"),
+    # Before <badge>/ so that the word is never read as a badge number.
+    path("officers/badge-cards/", views.badge_cards, name="badge_cards"),
+    path("officers/<str:badge>/", views.officer_detail, name="officer_detail"),
+    path("officers/<str:badge>/reset-pin/", views.officer_reset_pin, name="officer_reset_pin"),
+    path("officers/<str:badge>/active/", views.officer_set_active, name="officer_set_active"),
+    path("officers/<str:badge>/personal-camera/issue/", views.officer_issue_personal, name="officer_issue_personal"),
+    path("officers/<str:badge>/personal-camera/revoke/", views.officer_revoke_personal, name="officer_revoke_personal"),
+]

@@ -246,3 +246,5 @@ SPECTACULAR_SETTINGS = {
         "MaintenanceKindEnum": "inventory.models.MaintenanceRecord.Kind",
     },
 }
+# --- Imports (imports app) ------------------------------------------------------------------------
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=5)

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("upload/", views.upload, name="upload"),
+    path("templates/<slug:kind>.<slug:file_format>", views.template_download, name="template"),
+    path("<int:pk>/", views.preview, name="preview"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+]

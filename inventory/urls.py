@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import label_views
 from .views import actions, cameras
 
 app_name = "inventory"
@@ -15,4 +16,6 @@ urlpatterns = [
         path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=f"camera-{slug}")
         for slug in actions.ACTIONS
     ),
+    # --- printable asset labels (inventory/label_views.py) ---
+    path("labels/", label_views.camera_labels, name="labels"),
 ]

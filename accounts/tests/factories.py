@@ -4,6 +4,8 @@ from django.contrib.auth.models import Group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A staff user; `role=` puts them in that role's group."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -17,5 +19,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
-            self.save()
+            # get_or_create: tests with real transactions flush the groups the migration made.
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()

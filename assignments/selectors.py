@@ -1,0 +1,78 @@
+"""Reads of officers for the console: the list with each officer's current camera, and one officer's page."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from audit.models import AuditEvent
+
+from .models import Checkout, Officer, PersonalIssue
+
+
+def officer_list() -> QuerySet[Officer]:
+    """Officers with unit, shift, open checkout and personal camera, in one query whatever the count.
+
+    The open checkout and the personal issue are at most one row each (partial unique indexes), so
+    scalar subqueries are exact.
+    """
+    open_checkout = Checkout.objects.filter(officer=OuterRef("pk"), checked_in_at__isnull=True)
+    personal = PersonalIssue.objects.filter(officer=OuterRef("pk"), revoked_at__isnull=True)
+    return Officer.objects.select_related("unit", "shift").annotate(
+        current_camera_tag=Subquery(open_checkout.values("camera__asset_tag")[:1]),
+        current_checked_out_at=Subquery(open_checkout.values("checked_out_at")[:1]),
+        current_due_back_at=Subquery(open_checkout.values("due_back_at")[:1]),
+        personal_camera_tag=Subquery(personal.values("camera__asset_tag")[:1]),
+    )
+
+
+def search_officers(queryset: QuerySet[Officer], text: str) -> QuerySet[Officer]:
+    """Match every word against the badge number or the names (case-insensitive)."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(badge_number__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+    return queryset
+
+
+def officer_by_badge(badge: str) -> Officer:
+    return get_object_or_404(Officer.objects.select_related("unit", "shift"), badge_number=badge)
+
+
+def current_checkout(officer: Officer) -> Checkout | None:
+    return Checkout.objects.open().select_related("camera", "camera__model").filter(officer=officer).first()
+
+
+def personal_issue(officer: Officer) -> PersonalIssue | None:
+    return (
+        PersonalIssue.objects.select_related("camera", "camera__model")
+        .filter(officer=officer, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def checkout_history(officer: Officer) -> QuerySet[Checkout]:
+    return (
+        Checkout.objects.filter(officer=officer)
+        .select_related("camera", "out_kiosk", "in_kiosk", "out_by", "in_by")
+        .order_by("-checked_out_at")
+    )
+
+
+def officer_events(officer: Officer) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(officer=officer).select_related("camera").order_by("-occurred_at", "-id")
+
+
+def officers_by_badges(badges: list[str]) -> tuple[list[Officer], list[str]]:
+    """The officers for `badges` in the order given, and the badges that match no officer."""
+    found = {o.badge_number: o for o in Officer.objects.select_related("unit").filter(badge_number__in=badges)}
+    officers, unknown, seen = [], [], set()
+    for badge in badges:
+        if badge in seen:
+            continue
+        seen.add(badge)
+        if badge in found:
+            officers.append(found[badge])
+        else:
+            unknown.append(badge)
+    return officers, unknown

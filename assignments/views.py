@@ -1,0 +1,200 @@
+"""The officer pages of the console: the list, one officer's page and its actions, badge cards."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from accounts import roles
+from audit.actor import Actor
+from hartford_bwc.errors import DomainError
+from inventory import labels
+
+from . import selectors, services
+from .filters import OfficerFilter
+from .forms import IssuePersonalForm, RevokePersonalForm, SetActiveForm
+from .pins import generate_pin
+from .tables import PAGE_SIZES, CheckoutHistoryTable, OfficerTable, PageSizePaginator
+
+EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
+
+
+@roles.role_required(roles.CAN_READ)
+def officer_list(request):
+    filterset = OfficerFilter(request.GET or None, queryset=selectors.officer_list())
+    table = OfficerTable(filterset.qs)
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:
+        # The whole filtered, sorted list, not one page of it.
+        RequestConfig(request, paginate=False).configure(table)
+        exporter = TableExport(export_format, table, exclude_columns=("select",), dataset_kwargs={"title": "Officers"})
+        return exporter.response(filename=f"officers.{export_format}")
+    RequestConfig(request, paginate={"paginator_class": PageSizePaginator, "per_page": PAGE_SIZES[0]}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assignments/officer_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "page_sizes": PAGE_SIZES,
+            "per_page": table.paginator.per_page,
+            "query_without_page": query.urlencode(),
+            "export_formats": EXPORT_FORMATS,
+        },
+    )
+
+
+@roles.role_required(roles.CAN_READ)
+def officer_detail(request, badge: str):
+    officer = selectors.officer_by_badge(badge)
+    current = selectors.current_checkout(officer)
+    history = CheckoutHistoryTable(selectors.checkout_history(officer), prefix="co-")
+    RequestConfig(request, paginate={"per_page": 15}).configure(history)
+    events = Paginator(selectors.officer_events(officer), 15).get_page(request.GET.get("ev-page"))
+    return render(
+        request,
+        "assignments/officer_detail.html",
+        {
+            "officer": officer,
+            "personal": selectors.personal_issue(officer),
+            "current": current,
+            "current_overdue": current is not None and current.is_overdue(),
+            "history": history,
+            "events": events,
+            "active_form": SetActiveForm(initial={"active": "0" if officer.is_active else "1"}),
+            "issue_form": IssuePersonalForm(),
+            "revoke_form": RevokePersonalForm(),
+        },
+    )
+
+
+@roles.role_required(roles.CAN_ACT)
+@require_POST
+def officer_reset_pin(request, badge: str):
+    """Set a random PIN and show it on this response only: it is stored hashed and never logged."""
+    officer = selectors.officer_by_badge(badge)
+    pin = generate_pin()
+    try:
+        services.set_officer_pin(officer=officer, pin=pin, by=Actor.from_request(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(officer.get_absolute_url())
+    response = render(request, "assignments/officer_pin.html", {"officer": officer, "pin": pin})
+    # Neither the browser nor a proxy may keep the page with the PIN.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@roles.role_required(roles.CAN_ACT)
+@require_POST
+def officer_set_active(request, badge: str):
+    officer = selectors.officer_by_badge(badge)
+    form = SetActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to activate or deactivate the officer.")
+        return redirect(officer.get_absolute_url())
+    try:
+        officer = services.set_officer_active(
+            officer=officer,
+            active=form.cleaned_data["active"],
+            by=Actor.from_request(request),
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(officer.get_absolute_url())
+    if officer.is_active:
+        messages.success(request, f"{officer.display_name} is active again and may take a camera at the kiosk.")
+    else:
+        messages.success(request, f"{officer.display_name} is deactivated and cannot take a camera.")
+        held = selectors.current_checkout(officer)
+        if held is not None:
+            messages.warning(
+                request,
+                f"{officer.display_name} still holds {held.camera.asset_tag}: get it back and check it in.",
+            )
+    return redirect(officer.get_absolute_url())
+
+
+@roles.role_required(roles.CAN_ACT)
+@require_POST
+def officer_issue_personal(request, badge: str):
+    officer = selectors.officer_by_badge(badge)
+    form = IssuePersonalForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(officer.get_absolute_url())
+    camera = form.cleaned_data["asset_tag"]
+    try:
+        services.issue_personal(
+            officer=officer, camera=camera, by=Actor.from_request(request), reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{camera.asset_tag} is now {officer.display_name}'s personal camera.")
+    return redirect(officer.get_absolute_url())
+
+
+@roles.role_required(roles.CAN_ACT)
+@require_POST
+def officer_revoke_personal(request, badge: str):
+    officer = selectors.officer_by_badge(badge)
+    form = RevokePersonalForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        issue = services.revoke_personal(officer=officer, by=Actor.from_request(request), reason=reason)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{issue.camera.asset_tag} is no longer personal; it joins the spare pool.")
+    return redirect(officer.get_absolute_url())
+
+
+@roles.role_required(roles.CAN_READ)
+def badge_cards(request):
+    """Cards with the badge number as a Code 128 barcode, for the kiosk's scanner."""
+    size = labels.size_by_key(labels.BADGE_CARD_SIZES, request.GET.get("size"))
+    badges = labels.parse_codes(request.GET.getlist("badge"), upper=False)
+    if len(badges) > labels.MAX_LABELS:
+        messages.error(request, f"{len(badges)} cards asked for; print at most {labels.MAX_LABELS} at a time.")
+        badges = []
+    officers, unknown = selectors.officers_by_badges(badges)
+    if unknown:
+        messages.warning(request, f"No officer has the badge number {', '.join(unknown)}; no card for it.")
+    items = [
+        {
+            "officer": officer,
+            "barcode": labels.code128_svg(
+                officer.badge_number, width_mm=size.barcode_width_mm, height_mm=size.barcode_height_mm
+            ),
+        }
+        for officer in officers
+    ]
+    return render(
+        request,
+        "assignments/badge_cards.html",
+        {
+            "size": size,
+            "sizes": labels.BADGE_CARD_SIZES,
+            "pages": labels.paged(items, size, skip=_int(request.GET.get("skip"))),
+            "badges_text": "\n".join(badges),
+            "count": len(items),
+            "skip": _int(request.GET.get("skip")),
+        },
+    )
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0

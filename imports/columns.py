@@ -1,0 +1,40 @@
+"""The columns of each import: the template, the header check and the help on the imports page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    help: str
+    noun: str = ""
+
+
+CAMERA_COLUMNS = (
+    Column("asset_tag", True, "The label on the camera, e.g. HPD-BWC-0476.", noun="camera"),
+    Column("serial_number", True, "The manufacturer's serial number; a camera already on file is updated."),
+    Column("maker", True, "Camera maker, e.g. Axon; with model it must name a known camera model."),
+    Column("model", True, "Camera model, e.g. Body 4."),
+    Column("firmware_version", False, "e.g. 4.1.0."),
+    Column("purchase_batch", False, "e.g. 2026 expansion."),
+    Column("purchased_on", False, "Date as YYYY-MM-DD (or MM/DD/YYYY)."),
+    Column("pool", False, "personal or spare; blank: spare for a new camera, unchanged otherwise."),
+)
+
+OFFICER_COLUMNS = (
+    Column("badge_number", True, "The badge number; an officer already on file is updated.", noun="officer"),
+    Column("first_name", True, ""),
+    Column("last_name", True, ""),
+    Column("rank", False, "Officer, Detective, Sergeant, Lieutenant or Captain; blank: Officer for a new officer."),
+    Column("unit", False, "The name of an existing unit."),
+    Column("shift", False, "The name of an existing shift, e.g. Day."),
+    Column("email", False, ""),
+    Column("active", False, "yes or no; blank: yes for a new officer, unchanged otherwise."),
+)
+
+
+def columns_for(kind: str) -> tuple[Column, ...]:
+    return CAMERA_COLUMNS if kind == "cameras" else OFFICER_COLUMNS

@@ -1,0 +1,308 @@
+"""What an import would do, row by row: create, update, leave unchanged, or refuse (with line, column, message).
+
+A plan reads the database in a fixed handful of queries whatever the file's size. The preview shows
+a plan; the confirmation builds it again inside its transaction, with the rows locked, and applies it
+only when nothing is refused and it is still the plan that was shown (its digest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Model
+from django.utils import timezone
+
+from assignments.models import Checkout, Officer, PersonalIssue, Shift, Unit
+from inventory.models import Camera, CameraModel
+
+CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
+
+YES = {"yes", "y", "true", "1", "active"}
+NO = {"no", "n", "false", "0", "inactive"}
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
+
+
+@dataclass
+class RowPlan:
+    line: int
+    key: str
+    action: str = CREATE
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # field -> (as it is, as it will be), both as text; "as it is" is None for a new record.
+    changes: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    target: Model | None = None
+
+    def refuse(self, column: str, message: str) -> None:
+        self.errors.append((column, message))
+
+
+@dataclass
+class Plan:
+    kind: str
+    rows: list[RowPlan]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {action: self.count(action) for action in (CREATE, UPDATE, UNCHANGED, REFUSED)}
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.count(REFUSED) and bool(self.count(CREATE) + self.count(UPDATE))
+
+    @property
+    def digest(self) -> str:
+        shown = [[row.line, row.key, row.action, sorted(row.changes.items())] for row in self.rows]
+        return hashlib.sha256(json.dumps(shown, separators=(",", ":")).encode()).hexdigest()
+
+
+def build_plan(kind: str, rows: list[dict], *, lock: bool = False) -> Plan:
+    return _plan_cameras(rows, lock=lock) if kind == "cameras" else _plan_officers(rows, lock=lock)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _finish(row: RowPlan, target: Model | None, new: dict[str, Any], labels: dict[str, str] | None = None) -> None:
+    """Decide the row's action and its changes from the values it would write."""
+    labels = labels or {}
+    row.target = target
+    if row.errors:
+        row.action = REFUSED
+        return
+    row.values = new
+    for name, value in new.items():
+        shown = labels.get(name, _text(value))
+        if target is None:
+            if shown:
+                row.changes[name] = (None, shown)
+            continue
+        old = getattr(target, name)
+        if old != value:
+            row.changes[name] = (labels.get(f"old_{name}", _text(old)), shown)
+    row.action = CREATE if target is None else UPDATE if row.changes else UNCHANGED
+
+
+def _parse_date(row: RowPlan, column: str, text: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text[:10] if "T" in text else text, fmt).date()
+        except ValueError:
+            continue
+        if parsed > timezone.localdate():
+            row.refuse(column, f"{text} is in the future.")
+            return None
+        return parsed
+    row.refuse(column, f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-14.")
+    return None
+
+
+def _check_length(row: RowPlan, column: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        row.refuse(column, f"Too long: {len(text)} characters, at most {limit}.")
+
+
+# --- cameras ---------------------------------------------------------------------------------------
+
+
+def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
+    serials = {r["values"].get("serial_number", "").strip() for r in rows}
+    tags = {r["values"].get("asset_tag", "").strip().upper() for r in rows}
+    cameras = Camera.objects.select_related("model")
+    if lock:
+        cameras = cameras.select_for_update(of=("self",))
+    by_serial = {c.serial_number: c for c in cameras.filter(serial_number__in=serials - {""})}
+    by_tag = {c.asset_tag: c for c in cameras.filter(asset_tag__in=tags - {""})}
+    models = {(m.maker.lower(), m.name.lower()): m for m in CameraModel.objects.all()}
+    owners = {
+        issue.camera_id: issue.officer
+        for issue in PersonalIssue.objects.select_related("officer").filter(
+            revoked_at__isnull=True, camera__in=list(by_serial.values())
+        )
+    }
+    pools = {value: value for value in Camera.Pool.values} | {
+        label.lower(): value for value, label in Camera.Pool.choices
+    }
+    seen_serials: dict[str, int] = {}
+    seen_tags: dict[str, int] = {}
+    plans = []
+    for raw in rows:
+        values, line = raw["values"], raw["line"]
+        serial = values.get("serial_number", "").strip()
+        tag = values.get("asset_tag", "").strip().upper()
+        row = RowPlan(line=line, key=serial)
+        existing = by_serial.get(serial)
+
+        if not serial:
+            row.refuse("serial_number", "Missing serial number.")
+        elif serial in seen_serials:
+            row.refuse("serial_number", f"Serial number {serial} is also on line {seen_serials[serial]}.")
+        else:
+            _check_length(row, "serial_number", serial, 60)
+            seen_serials[serial] = line
+        if not tag:
+            row.refuse("asset_tag", "Missing asset tag.")
+        elif tag in seen_tags:
+            row.refuse("asset_tag", f"Asset tag {tag} is also on line {seen_tags[tag]}.")
+        else:
+            _check_length(row, "asset_tag", tag, 30)
+            seen_tags[tag] = line
+            holder = by_tag.get(tag)
+            if holder is not None and holder != existing:
+                row.refuse(
+                    "asset_tag",
+                    f"Asset tag {tag} already belongs to the camera with serial number {holder.serial_number}.",
+                )
+
+        new: dict[str, Any] = {"asset_tag": tag, "serial_number": serial}
+        maker, model_name = values.get("maker", "").strip(), values.get("model", "").strip()
+        if not maker or not model_name:
+            row.refuse("model" if maker else "maker", "Missing maker or model.")
+        elif (model := models.get((maker.lower(), model_name.lower()))) is None:
+            known = ", ".join(str(m) for m in models.values()) or "none yet"
+            row.refuse(
+                "model", f"Unknown camera model {maker} {model_name}. Known models: {known} (add one in the admin)."
+            )
+        else:
+            new["model"] = model
+        for column, limit in (("firmware_version", 20), ("purchase_batch", 40)):
+            if text := values.get(column, "").strip():
+                _check_length(row, column, text, limit)
+                new[column] = text
+        if text := values.get("purchased_on", "").strip():
+            new["purchased_on"] = _parse_date(row, "purchased_on", text)
+        if text := values.get("pool", "").strip():
+            pool = pools.get(text.lower())
+            if pool is None:
+                row.refuse("pool", f"Unknown pool {text!r}; write personal or spare.")
+            else:
+                new["pool"] = pool
+                owner = owners.get(existing.pk) if existing else None
+                if pool == Camera.Pool.SPARE and owner is not None:
+                    row.refuse(
+                        "pool",
+                        f"{existing.asset_tag} is the personal camera of {owner.display_name} "
+                        f"(badge {owner.badge_number}); revoke it on the officer's page first.",
+                    )
+        elif existing is None:
+            new["pool"] = Camera.Pool.SPARE
+        labels = {}
+        if existing is not None and "model" in new:
+            labels["old_model"] = str(existing.model)
+        _finish(row, existing, new, labels)
+        plans.append(row)
+    return Plan("cameras", plans)
+
+
+# --- officers --------------------------------------------------------------------------------------
+
+
+def _plan_officers(rows: list[dict], *, lock: bool) -> Plan:
+    badges = {r["values"].get("badge_number", "").strip() for r in rows}
+    officers = Officer.objects.select_related("unit", "shift")
+    if lock:
+        officers = officers.select_for_update(of=("self",))
+    by_badge = {o.badge_number: o for o in officers.filter(badge_number__in=badges - {""})}
+    units = {u.name.lower(): u for u in Unit.objects.all()}
+    shifts = {s.name.lower(): s for s in Shift.objects.all()}
+    holding = {
+        c.officer_id: c.camera.asset_tag
+        for c in Checkout.objects.open().select_related("camera").filter(officer__in=list(by_badge.values()))
+    }
+    ranks = {value: value for value in Officer.Rank.values} | {label.lower(): v for v, label in Officer.Rank.choices}
+    ranks |= {abbr.lower().rstrip("."): rank for rank, abbr in Officer.RANK_ABBREVIATIONS.items()}
+    seen: dict[str, int] = {}
+    plans = []
+    for raw in rows:
+        values, line = raw["values"], raw["line"]
+        badge = values.get("badge_number", "").strip()
+        row = RowPlan(line=line, key=badge)
+        existing = by_badge.get(badge)
+        if not badge:
+            row.refuse("badge_number", "Missing badge number.")
+        elif badge in seen:
+            row.refuse("badge_number", f"Badge number {badge} is also on line {seen[badge]}.")
+        else:
+            _check_length(row, "badge_number", badge, 20)
+            seen[badge] = line
+
+        new: dict[str, Any] = {"badge_number": badge}
+        for column, label in (("first_name", "first name"), ("last_name", "last name")):
+            text = values.get(column, "").strip()
+            if not text:
+                row.refuse(column, f"Missing {label}.")
+            else:
+                _check_length(row, column, text, 60)
+                new[column] = text
+        if text := values.get("rank", "").strip():
+            rank = ranks.get(text.lower().rstrip("."))
+            if rank is None:
+                row.refuse("rank", f"Unknown rank {text!r}; ranks are {', '.join(Officer.Rank.labels)}.")
+            else:
+                new["rank"] = rank
+        elif existing is None:
+            new["rank"] = Officer.Rank.OFFICER
+        if text := values.get("unit", "").strip():
+            unit = units.get(text.lower())
+            if unit is None:
+                known = ", ".join(u.name for u in units.values()) or "none yet"
+                row.refuse("unit", f"Unknown unit {text!r}. Units: {known}.")
+            else:
+                new["unit"] = unit
+        if text := values.get("shift", "").strip():
+            shift = shifts.get(text.lower())
+            if shift is None:
+                known = ", ".join(s.name for s in shifts.values()) or "none yet"
+                row.refuse("shift", f"Unknown shift {text!r}. Shifts: {known}.")
+            else:
+                new["shift"] = shift
+        if text := values.get("email", "").strip():
+            try:
+                validate_email(text)
+            except ValidationError:
+                row.refuse("email", f"{text!r} is not an email address.")
+            else:
+                new["email"] = text
+        if text := values.get("active", "").strip():
+            if text.lower() in YES:
+                new["is_active"] = True
+            elif text.lower() in NO:
+                new["is_active"] = False
+                if existing is not None and existing.is_active and existing.pk in holding:
+                    row.warnings.append(
+                        f"Deactivated while holding {holding[existing.pk]}: get the camera back and check it in."
+                    )
+            else:
+                row.refuse("active", f"{text!r} is not yes or no.")
+        elif existing is None:
+            new["is_active"] = True
+        labels = {}
+        if "unit" in new:
+            labels["unit"] = new["unit"].name
+            labels["old_unit"] = existing.unit.name if existing and existing.unit_id else ""
+        if "shift" in new:
+            labels["shift"] = new["shift"].name
+            labels["old_shift"] = existing.shift.name if existing and existing.shift_id else ""
+        if "rank" in new:
+            labels["rank"] = Officer.Rank(new["rank"]).label
+            labels["old_rank"] = existing.get_rank_display() if existing else ""
+        _finish(row, existing, new, labels)
+        plans.append(row)
+    return Plan("officers", plans)
