@@ -140,7 +140,7 @@ class CameraTable(tables.Table):
         if checkout is None:
             return ""
         officer = checkout.officer
-        overdue = format_html(' <span class="badge bad">overdue</span>') if checkout.due_back_at < self.now else ""
+        overdue = mark_safe(' <span class="badge bad">overdue</span>') if checkout.due_back_at < self.now else ""
         return format_html(
             '<a href="{}">{}</a> <span class="muted">#{}</span>{}',
             officer.get_absolute_url(),
