@@ -188,8 +188,9 @@ def close_maintenance(
     firmware_version: str = "",
 ) -> MaintenanceRecord:
     """Finish maintenance: the camera returns to service (inspected, updated) or is retired."""
-    record = MaintenanceRecord.objects.select_for_update().get(pk=record.pk)
+    # Camera first, then its records: the order retire and report_lost use, so they cannot deadlock.
     camera = _lock(record.camera)
+    record = MaintenanceRecord.objects.select_for_update().get(pk=record.pk)
     if not record.is_open:
         raise DomainError(f"This {record.get_kind_display().lower()} of {camera.asset_tag} is already closed.")
     if outcome not in (MaintenanceRecord.Outcome.RETURNED_TO_SERVICE, MaintenanceRecord.Outcome.RETIRED):
