@@ -89,6 +89,14 @@ def test_refusal_shows_the_date_when_the_camera_went_out_on_another_day(camera, 
     assert str(refused.value).endswith("since May 11 22:05.")
 
 
+def test_refusal_on_a_later_day_keeps_the_hour_two_digits(camera, officer, system_actor):
+    with time_machine.travel(datetime(2026, 5, 1, 6, 58, tzinfo=NY), tick=False):
+        check_out(camera=camera, officer=officer, by=system_actor)
+    with time_machine.travel(datetime(2026, 5, 2, 7, 0, tzinfo=NY), tick=False), pytest.raises(DomainError) as refused:
+        check_out(camera=camera, officer=OfficerFactory(), by=system_actor)
+    assert str(refused.value).endswith("since May 1 06:58.")
+
+
 def test_officer_who_already_holds_a_camera_is_refused_another(camera, officer, system_actor):
     with time_machine.travel(datetime(2026, 5, 12, 6, 58, tzinfo=NY), tick=False):
         check_out(camera=camera, officer=officer, by=system_actor)
