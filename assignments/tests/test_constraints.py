@@ -37,6 +37,13 @@ def open_checkout(camera, officer, **fields) -> Checkout:
     return Checkout.objects.create(camera=camera, officer=officer, **values)
 
 
+def test_badge_numbers_are_unique(officer):
+    with violates(
+        "assignments_officer_badge_number", sqlite="UNIQUE constraint failed: assignments_officer.badge_number"
+    ):
+        OfficerFactory(badge_number=officer.badge_number)
+
+
 def test_shift_has_a_length():
     with violates("shift_has_length"):
         Shift.objects.create(name="Nothing", starts_at=time(7), ends_at=time(7))
