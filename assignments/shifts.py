@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -33,7 +33,9 @@ def current_or_next_shift(shift: Shift, at: datetime) -> tuple[datetime, datetim
 
 
 def expected_return(officer: Officer, at: datetime) -> datetime:
+    # Hours are elapsed hours: adding a timedelta to a local-zone datetime would add wall-clock
+    # time instead, an hour off across a DST change.
     window = current_or_next_shift(officer.shift, at) if officer.shift_id else None
     if window is None:
-        return at + timedelta(hours=settings.EXPECTED_RETURN_WITHOUT_SHIFT_HOURS)
-    return window[1] + timedelta(minutes=settings.EXPECTED_RETURN_GRACE_MINUTES)
+        return at.astimezone(UTC) + timedelta(hours=settings.EXPECTED_RETURN_WITHOUT_SHIFT_HOURS)
+    return window[1].astimezone(UTC) + timedelta(minutes=settings.EXPECTED_RETURN_GRACE_MINUTES)

@@ -12,4 +12,5 @@ def when(moment: datetime, *, now: datetime | None = None) -> str:
     today = timezone.localtime(now or timezone.now()).date()
     if local.date() == today:
         return local.strftime("%H:%M")
-    return local.strftime("%b %d %H:%M").replace(" 0", " ")
+    # Drop the day's leading zero only ("May 1 06:58"), not the hour's.
+    return local.strftime("%b %d %H:%M").replace(" 0", " ", 1)

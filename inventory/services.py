@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue
@@ -25,9 +24,8 @@ def _lock(camera: Camera) -> Camera:
 
 
 def _snapshot(camera: Camera, *fields: str) -> dict:
-    """The named fields as the audit trail stores them; related objects by their name."""
-    values = {field: getattr(camera, field) for field in fields}
-    return {field: str(value) if isinstance(value, Model) else value for field, value in values.items()}
+    # Foreign keys by their id: the audit trail stores JSON, and a Dock object is not JSON.
+    return {field: getattr(camera, camera._meta.get_field(field).attname) for field in fields}
 
 
 @transaction.atomic
@@ -190,8 +188,9 @@ def close_maintenance(
     firmware_version: str = "",
 ) -> MaintenanceRecord:
     """Finish maintenance: the camera returns to service (inspected, updated) or is retired."""
-    record = MaintenanceRecord.objects.select_for_update().get(pk=record.pk)
+    # Camera first, then its records: the order retire and report_lost use, so they cannot deadlock.
     camera = _lock(record.camera)
+    record = MaintenanceRecord.objects.select_for_update().get(pk=record.pk)
     if not record.is_open:
         raise DomainError(f"This {record.get_kind_display().lower()} of {camera.asset_tag} is already closed.")
     if outcome not in (MaintenanceRecord.Outcome.RETURNED_TO_SERVICE, MaintenanceRecord.Outcome.RETIRED):

@@ -1,0 +1,57 @@
+"""insert_rows: COPY on PostgreSQL, bulk_create on SQLite; same rows either way, same rules enforced."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from assignments.models import Checkout
+from assignments.tests.factories import OfficerFactory
+from demo.bulk import insert_rows
+from demo.services import CHARGE_ROW, CHECKOUT_ROW
+from inventory.models import Camera, ChargeEvent
+from inventory.tests.dbrules import violates
+from inventory.tests.factories import CameraFactory, DockFactory
+
+pytestmark = pytest.mark.django_db
+OUT = datetime(2026, 5, 12, 10, 58, 30, 123456, tzinfo=UTC)
+
+
+def test_rows_arrive_exactly_as_given():
+    camera, officer, dock = CameraFactory(), OfficerFactory(), DockFactory()
+    returned = OUT + timedelta(hours=9)
+    count = insert_rows(
+        Checkout,
+        CHECKOUT_ROW,
+        [
+            (camera.pk, officer.pk, OUT, OUT + timedelta(hours=10), returned, "damaged", "Lens cracked"),
+            (camera.pk, officer.pk, returned, returned + timedelta(hours=12), None, "", ""),
+        ],
+    )
+    assert count == 2
+    closed, still_out = Checkout.objects.order_by("checked_out_at")
+    assert (closed.checked_out_at, closed.checked_in_at, closed.condition) == (OUT, returned, "damaged")
+    assert closed.damage_description == "Lens cracked"
+    assert still_out.is_open and still_out.out_kiosk is None and still_out.out_by is None
+
+    assert insert_rows(ChargeEvent, CHARGE_ROW, iter([(camera.pk, "docked", dock.pk, 7, OUT)])) == 1
+    event = ChargeEvent.objects.get()
+    assert (event.dock, event.bay, event.recorded_at, event.battery_percent) == (dock, 7, OUT, None)
+
+
+def test_no_rows_is_fine():
+    assert insert_rows(ChargeEvent, CHARGE_ROW, []) == 0
+
+
+def test_the_database_rules_still_apply():
+    """Bulk loading (COPY or bulk_create) is no way around the partial unique index or the triggers."""
+    camera, officer = CameraFactory(), OfficerFactory()
+    open_row = (camera.pk, officer.pk, OUT, OUT + timedelta(hours=9), None, "", "")
+    insert_rows(Checkout, CHECKOUT_ROW, [open_row])
+    with violates("checkout_one_open_per_camera", sqlite="UNIQUE constraint failed: assignments_checkout.camera_id"):
+        insert_rows(Checkout, CHECKOUT_ROW, [(camera.pk, OfficerFactory().pk, *open_row[2:])])
+
+    retired = CameraFactory(status=Camera.Status.RETIRED, last_full_charge_at=None)
+    with violates("is retired, lost or in maintenance", sqlite="camera is retired, lost or in maintenance"):
+        insert_rows(Checkout, CHECKOUT_ROW, [(retired.pk, OfficerFactory().pk, *open_row[2:])])

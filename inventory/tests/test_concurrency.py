@@ -1,0 +1,56 @@
+"""Services that touch the same camera lock rows in one order (camera first), so they never deadlock.
+
+PostgreSQL only, real threads and connections as in assignments/tests/test_concurrency.py. The
+interleaving is forced: the first service holds its first lock until the second has taken its own.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from assignments.tests.test_concurrency import run_at_once
+from audit.actor import Actor
+from conftest import requires_postgres
+from hartford_bwc.errors import DomainError
+from inventory import services
+from inventory.models import Camera, MaintenanceRecord
+from inventory.tests.factories import CameraFactory
+
+pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db(transaction=True)]
+
+
+def test_closing_maintenance_while_the_camera_is_retired_does_not_deadlock(monkeypatch):
+    camera = CameraFactory(asset_tag="HPD-BWC-0412")
+    record = services.open_maintenance(camera=camera, kind="repair", by=Actor.system_process("setup"))
+    retire_has_camera = threading.Event()
+    real_lock = services._lock
+
+    def lock(target):
+        locked = real_lock(target) if threading.current_thread().name == "retire" else None
+        if locked is not None:
+            retire_has_camera.set()
+            time.sleep(0.5)  # hold the camera while close_maintenance reaches for its rows
+            return locked
+        retire_has_camera.wait(timeout=10)
+        return real_lock(target)
+
+    monkeypatch.setattr(services, "_lock", lock)
+
+    def close():
+        return services.close_maintenance(record=record, outcome="returned_to_service", by=Actor.system_process("qm"))
+
+    def retire():
+        threading.current_thread().name = "retire"
+        return services.retire(camera=camera, reason="Beyond repair", by=Actor.system_process("admin"))
+
+    closed, retired = run_at_once([close, retire])
+
+    assert isinstance(retired, Camera), retired  # a deadlock shows up here as OperationalError
+    assert isinstance(closed, DomainError) and "already closed" in str(closed), closed
+    camera.refresh_from_db()
+    assert camera.status == Camera.Status.RETIRED
+    record.refresh_from_db()
+    assert record.outcome == MaintenanceRecord.Outcome.RETIRED
