@@ -190,6 +190,12 @@ class PerDayTable(ReportTable):
     day = tables.Column("Day")
     checkouts = NumberColumn("Check-outs")
 
+    def render_day(self, value):
+        return value.isoformat()
+
+    def value_day(self, value):
+        return value.isoformat()
+
 
 class PerHourTable(ReportTable):
     hour = tables.Column("Hour")
