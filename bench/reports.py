@@ -52,7 +52,7 @@ WITH o AS (
 ),
 n AS (SELECT count(*)::int AS c FROM o),
 g AS (
-    SELECT x % n.c AS idx, 2 + x / n.c AS back, random() AS r1, random() AS r2
+    SELECT x %% n.c AS idx, 2 + x / n.c AS back, random() AS r1, random() AS r2
     FROM generate_series(0, %(total)s - 1) AS x, n
 ),
 w AS (
@@ -108,15 +108,18 @@ SELECT camera_id, kind, '', raised_at, raised_at + r * interval '30 hours', 'Con
 """
 
 
-def build() -> None:
+def build(*, reseed: bool) -> None:
     from django.db import connection
 
     from demo.services import reset_fleet, seed_fleet
 
     started = time.perf_counter()
-    reset_fleet()
-    result = seed_fleet(cameras=CAMERAS, days=0)
-    print(f"seed_fleet: {result.cameras} cameras, {result.officers} officers in {time.perf_counter() - started:.0f} s")
+    if reseed:
+        reset_fleet()
+        result = seed_fleet(cameras=CAMERAS, days=0)
+        print(
+            f"seed_fleet: {result.cameras} cameras, {result.officers} officers in {time.perf_counter() - started:.0f} s"
+        )
     tz = "America/New_York"
     with connection.cursor() as cursor:
         for label, sql, params in (
@@ -173,7 +176,7 @@ def timings() -> list[tuple[str, float, float, int, int]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the dataset")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the dataset, the seed included")
     args = parser.parse_args()
     ensure_database()
     import django
@@ -185,8 +188,9 @@ def main() -> int:
     from inventory.models import Camera
 
     call_command("migrate", verbosity=0)
-    if args.rebuild or Camera.objects.count() != CAMERAS or Checkout.objects.count() < CHECKOUTS:
-        build()
+    reseed = args.rebuild or Camera.objects.count() != CAMERAS
+    if reseed or Checkout.objects.count() < CHECKOUTS:
+        build(reseed=reseed)
     print(f"\n{Camera.objects.count()} cameras, {Checkout.objects.count()} check-outs\n")
     print(f"{'report':28} {'best':>8} {'median':>8} {'queries':>8}")
     slow = 0

@@ -60,6 +60,8 @@ class RangeForm(forms.Form):
     def __init__(self, data=None, *, default_days: int = 28, **kwargs):
         self.default_days = default_days
         super().__init__(data, **kwargs)
+        default = Period.last_days(default_days)
+        self.fields["start"].initial, self.fields["end"].initial = default.start, default.end
 
     def clean(self):
         cleaned = super().clean()

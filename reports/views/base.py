@@ -48,6 +48,9 @@ class ReportView(View):
             return self.export(tables[name], name, export_format, context)
         for name, table in tables.items():
             table.prefix = f"{name}-"
+            # Sorting a report would re-run its aggregates per column; the order is the report's.
+            table.orderable = False
+            table.empty_text = table.empty_text or "None in this range."
             paginate = {"per_page": self.per_page} if getattr(table, "paginated", False) else False
             RequestConfig(request, paginate=paginate).configure(table)
         context.update({"form": form, "report": self, "generated_at": timezone.now()})

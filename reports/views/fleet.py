@@ -119,11 +119,13 @@ class UtilizationView(ReportView):
             [f"{row['day']:%b %d}" for row in days],
             {"Check-outs": [row["checkouts"] for row in days]},
             rotate=30,
+            width=560,
         )
         hour_chart = charts.bar(
             "Check-outs by hour of day (local time)",
             [f"{row['hour']:02d}" for row in hours],
             {"Check-outs": [row["checkouts"] for row in hours]},
+            width=560,
         )
         model_chart = charts.bar(
             "Hours in use per camera, by model",

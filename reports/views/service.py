@@ -91,14 +91,16 @@ class MaintenanceView(ReportView):
             "Average turnaround (days)",
             [row["route"] for row in routes],
             {"Average": [row["turnaround_days"] for row in routes], "Longest": [row["longest_days"] for row in routes]},
-            height=260,
+            width=560,
+            height=340,
         )
         batch_chart = charts.bar(
             "Failures per 100 cameras, by model and purchase batch",
             [f"{row['model']} · {row['batch']}" for row in batches],
             {"Failures per 100 cameras": [row["per_100"] for row in batches]},
             horizontal=True,
-            height=260,
+            width=560,
+            height=340,
         )
         dated = [row for row in refresh if "start" in row]
         refresh_chart = charts.bar(
