@@ -20,6 +20,7 @@ from assignments.models import Checkout
 from inventory.models import ChargeEvent, Flag
 
 from ..forms import Period
+from .sql import compiled, fetch_dicts
 
 REPEAT_OFFENDER_MIN = 2
 
@@ -37,6 +38,11 @@ def _not_docked(period: Period, now: datetime):
         kind=ChargeEvent.Kind.DOCKED,
         recorded_at__gte=OuterRef("checked_in_at"),
         recorded_at__lte=OuterRef("checked_in_at") + window,
+    ).filter(
+        # Redundant constant bounds (check-ins fall in the range or later): the planner then reads
+        # only the range's dock records instead of hashing every one ever made.
+        recorded_at__gte=period.since,
+        recorded_at__lte=now,
     )
     return Checkout.objects.filter(
         checked_out_at__gte=period.since,
@@ -55,7 +61,21 @@ _OFFICER = {
 }
 
 
-def by_officer(period: Period, now: datetime | None = None) -> list[dict]:
+def not_docked_by_officer(period: Period, now: datetime | None = None) -> list[dict]:
+    """Undocked returns per officer, each row with its unit's total (a window over the same rows).
+
+    The dock check is the costly part (one anti-join over the range), so it runs once for both tables.
+    """
+    now = now or timezone.now()
+    inner, params = compiled(_not_docked(period, now).values(**_OFFICER).annotate(not_docked=Count("pk")).order_by())
+    return fetch_dicts(
+        f"""SELECT per_officer.*, SUM(per_officer.not_docked) OVER (PARTITION BY per_officer.unit) AS unit_not_docked
+            FROM ({inner}) per_officer""",
+        params,
+    )
+
+
+def by_officer(period: Period, now: datetime | None = None, not_docked: list[dict] | None = None) -> list[dict]:
     """Officers with any late, overdue or undocked return in the range, most first."""
     now = now or timezone.now()
     returns, late, overdue = _late_or_overdue(period, now)
@@ -66,8 +86,9 @@ def by_officer(period: Period, now: datetime | None = None) -> list[dict]:
         .order_by()
     ):
         merged[row["badge"]] = {**row, "not_docked": 0}
-    for row in _not_docked(period, now).values(**_OFFICER).annotate(not_docked=Count("pk")).order_by():
-        merged.setdefault(row["badge"], {**row, "late": 0, "overdue": 0})["not_docked"] = row["not_docked"]
+    for row in not_docked if not_docked is not None else not_docked_by_officer(period, now):
+        entry = merged.setdefault(row["badge"], {key: row[key] for key in _OFFICER} | {"late": 0, "overdue": 0})
+        entry["not_docked"] = row["not_docked"]
     for row in merged.values():
         row["total"] = row["late"] + row["overdue"] + row["not_docked"]
         row["repeat"] = row["total"] >= REPEAT_OFFENDER_MIN
@@ -75,36 +96,32 @@ def by_officer(period: Period, now: datetime | None = None) -> list[dict]:
     return sorted(merged.values(), key=lambda row: (-row["total"], row["last_name"], row["first_name"]))
 
 
-def by_unit(period: Period, now: datetime | None = None) -> list[dict]:
+def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] | None = None) -> list[dict]:
+    """Returns, late returns, overdue and undocked per unit: one pass over the range."""
     now = now or timezone.now()
-    returns, late, overdue = _late_or_overdue(period, now)
-    rows: dict[str, dict] = {}
-    for row in (
-        returns.values(unit=F("officer__unit__name"))
+    in_range = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
+    late = in_range & Q(checked_in_at__gt=F("due_back_at"))
+    overdue = Q(checked_in_at__isnull=True, due_back_at__lt=now)
+    rows = {
+        row["unit"]: row
+        for row in Checkout.objects.filter(in_range | overdue)
+        .values(unit=F("officer__unit__name"))
         .annotate(
+            returns=Count("pk", filter=in_range & Q(checked_in_at__isnull=False)),
             late=Count("pk", filter=late),
             overdue=Count("pk", filter=overdue),
             late_officers=Count("officer", filter=late, distinct=True),
         )
         .order_by()
-    ):
-        rows[row["unit"]] = {**row, "not_docked": 0}
-    for row in _not_docked(period, now).values(unit=F("officer__unit__name")).annotate(n=Count("pk")).order_by():
-        rows.setdefault(row["unit"], {"unit": row["unit"], "late": 0, "overdue": 0, "late_officers": 0})
-        rows[row["unit"]]["not_docked"] = row["n"]
-    returned = {
-        row["unit"]: row["returns"]
-        for row in Checkout.objects.filter(
-            checked_out_at__gte=period.since, checked_out_at__lt=period.until, checked_in_at__isnull=False
-        )
-        .values(unit=F("officer__unit__name"))
-        .annotate(returns=Count("pk"))
-        .order_by()
+    }
+    undocked = {
+        row["unit"]: row["unit_not_docked"]
+        for row in (not_docked if not_docked is not None else not_docked_by_officer(period, now))
     }
     result = []
-    for unit in sorted(set(rows) | set(returned), key=lambda name: (name is None, name or "")):
-        row = rows.get(unit, {"unit": unit, "late": 0, "overdue": 0, "late_officers": 0, "not_docked": 0})
-        row["returns"] = returned.get(unit, 0)
+    for unit in sorted(set(rows) | set(undocked), key=lambda name: (name is None, name or "")):
+        row = rows.get(unit, {"unit": unit, "returns": 0, "late": 0, "overdue": 0, "late_officers": 0})
+        row["not_docked"] = undocked.get(unit, 0)
         row["late_percent"] = round(100 * row["late"] / row["returns"], 1) if row["returns"] else 0.0
         row["unit"] = unit or "No unit"
         result.append(row)

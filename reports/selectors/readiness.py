@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, Q
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, Shift
+from assignments.models import Officer, Shift
 from assignments.shifts import shift_window
 from inventory.models import Camera, CameraModel
 
@@ -96,8 +96,9 @@ def _charged_by(prefix: str, at: datetime, models: list[CameraModel], *, due_fie
     return charging, back
 
 
-def _open_due(camera_ref: str) -> Subquery:
-    return Subquery(Checkout.objects.open().filter(camera=OuterRef(camera_ref)).order_by().values("due_back_at")[:1])
+def _open_checkout(prefix: str = "") -> FilteredRelation:
+    """The camera's open check-out, joined (at most one row: a unique partial index)."""
+    return FilteredRelation(f"{prefix}checkouts", condition=Q(**{f"{prefix}checkouts__checked_in_at__isnull": True}))
 
 
 def readiness(now: datetime | None = None) -> list[ShiftStart]:
@@ -107,43 +108,68 @@ def readiness(now: datetime | None = None) -> list[ShiftStart]:
         return []
     models = list(CameraModel.objects.order_by("pk"))
     ready_now_ids = Camera.objects.ready().values("pk")
+    ready_now = Q(pk__in=ready_now_ids)
 
-    # Spares: one pass over the pool, three forecasts at once.
-    spare_counts = {"ready_now": Count("pk", filter=Q(pk__in=ready_now_ids))}
+    # Spares: one pass over the pool, every forecast at once.
+    spare_counts = {"ready_now": Count("pk", filter=ready_now)}
     for n, start in enumerate(starts):
-        charging, back = _charged_by("", start.start, models, due_field="open_due")
-        not_ready = ~Q(pk__in=ready_now_ids)
-        spare_counts[f"charging_{n}"] = Count("pk", filter=charging & not_ready)
+        charging, back = _charged_by("", start.start, models, due_field="open_out__due_back_at")
+        spare_counts[f"charging_{n}"] = Count("pk", filter=charging & ~ready_now)
         spare_counts[f"back_{n}"] = Count("pk", filter=back)
     spares = (
         Camera.objects.filter(pool=Camera.Pool.SPARE, status__in=[Camera.Status.AVAILABLE, Camera.Status.CHECKED_OUT])
-        .annotate(open_due=_open_due("pk"))
+        .annotate(open_out=_open_checkout())
         .aggregate(**spare_counts)
     )
 
-    # Officers on each shift, by unit, with what their own camera will be like at the start.
+    # Personal cameras of the officers on those shifts, by the owner's unit: one pass.
+    shift_ids = {start.shift.pk for start in starts}
+    owner = "personal_issues__officer__"
+    personal_counts = {}
     for n, start in enumerate(starts):
-        cam = "issue__camera__"
-        charging, back = _charged_by(cam, start.start, models, due_field="open_due")
-        ready_now = Q(**{f"{cam}pk__in": ready_now_ids})
-        rows = (
-            Officer.objects.filter(is_active=True, shift=start.shift)
-            .annotate(issue=FilteredRelation("personal_issues", condition=Q(personal_issues__revoked_at__isnull=True)))
-            .annotate(open_due=_open_due("issue__camera_id"))
-            .values("unit__name")
-            .annotate(
-                officers=Count("pk"),
-                personal=Count("pk", filter=Q(issue__id__isnull=False)),
-                personal_ready_now=Count("pk", filter=ready_now),
-                personal_charging_done=Count("pk", filter=~ready_now & (charging | back)),
-            )
-            .order_by("unit__name")
+        charging, back = _charged_by("", start.start, models, due_field="open_out__due_back_at")
+        on_shift = Q(**{f"{owner}shift": start.shift.pk})
+        personal_counts[f"ready_now_{n}"] = Count("pk", filter=on_shift & ready_now)
+        personal_counts[f"charging_done_{n}"] = Count("pk", filter=on_shift & ~ready_now & (charging | back))
+    personal = {
+        row["unit"]: row
+        for row in Camera.objects.filter(
+            personal_issues__revoked_at__isnull=True,
+            personal_issues__officer__is_active=True,
+            personal_issues__officer__shift__in=shift_ids,
         )
-        for row in rows:
-            row["unit"] = row.pop("unit__name") or "No unit"
-            row["personal_ready"] = row["personal_ready_now"] + row["personal_charging_done"]
-            row["need_spare"] = row["officers"] - row["personal_ready"]
-        start.units = list(rows)
+        .annotate(open_out=_open_checkout())
+        .values(unit=F(f"{owner}unit__name"))
+        .annotate(**personal_counts)
+        .order_by()
+    }
+    officers = {}
+    for row in (
+        Officer.objects.filter(is_active=True, shift__in=shift_ids)
+        .values("unit__name", "shift")
+        .annotate(n=Count("pk"))
+        .order_by("unit__name")
+    ):
+        officers.setdefault(row["unit__name"], {})[row["shift"]] = row["n"]
+
+    for n, start in enumerate(starts):
+        start.units = []
+        for unit, per_shift in officers.items():
+            count = per_shift.get(start.shift.pk, 0)
+            if not count:
+                continue
+            own = personal.get(unit, {})
+            ready, charging = own.get(f"ready_now_{n}", 0), own.get(f"charging_done_{n}", 0)
+            start.units.append(
+                {
+                    "unit": unit or "No unit",
+                    "officers": count,
+                    "personal_ready_now": ready,
+                    "personal_charging_done": charging,
+                    "personal_ready": ready + charging,
+                    "need_spare": count - ready - charging,
+                }
+            )
         start.spares_ready_now = spares["ready_now"]
         start.spares_charging_done = spares[f"charging_{n}"]
         start.spares_back_and_charged = spares[f"back_{n}"]

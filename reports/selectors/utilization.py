@@ -1,7 +1,8 @@
 """Utilization: hours in use per camera and per model, idle cameras, check-outs by day and by hour.
 
 Hours count the part of each check-out inside the range: from check-out (taken in the range) to
-check-in, or to now / the range end while still out.
+check-in, or to now / the range end while still out. Check-outs are first summed per camera (one
+pass, no joins), then joined to cameras and models: 30,000 groups instead of a million joined rows.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from django.db.models.functions import Coalesce, ExtractHour, Least, TruncDate
 from django.utils import timezone
 
 from assignments.models import Checkout
-from inventory.models import Camera
+from inventory.models import Camera, CameraModel
 
 from ..forms import Period
+from .sql import LazyRows, as_timedelta, compiled, fetch_dicts
 
 
 def _in_range(period: Period):
@@ -33,6 +35,18 @@ def hours(value: timedelta | None) -> float:
     return round(value.total_seconds() / 3600, 1) if value else 0.0
 
 
+def _per_camera_sql(period: Period, now: datetime) -> tuple[str, tuple]:
+    return compiled(
+        _in_range(period)
+        .values("camera_id")
+        .annotate(checkouts=Count("pk"), in_use=Sum(_duration(period, now)))
+        .order_by()
+    )
+
+
+_TABLES = {"camera": Camera._meta.db_table, "model": CameraModel._meta.db_table}
+
+
 def per_model(period: Period, now: datetime | None = None) -> list[dict]:
     now = now or timezone.now()
     fleet = {
@@ -42,18 +56,21 @@ def per_model(period: Period, now: datetime | None = None) -> list[dict]:
         .annotate(cameras=Count("pk"))
         .order_by()
     }
-    used = (
-        _in_range(period)
-        .values(model=F("camera__model__name"), maker=F("camera__model__maker"))
-        .annotate(
-            checkouts=Count("pk"), cameras_used=Count("camera", distinct=True), in_use=Sum(_duration(period, now))
-        )
-        .order_by("maker", "model")
+    inner, params = _per_camera_sql(period, now)
+    used = fetch_dicts(
+        f"""SELECT m.name AS model, m.maker AS maker, COUNT(*) AS cameras_used,
+                   SUM(per_camera.checkouts) AS checkouts, SUM(per_camera.in_use) AS in_use
+            FROM ({inner}) per_camera
+            JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
+            JOIN {_TABLES["model"]} m ON m.id = c.model_id
+            GROUP BY m.name, m.maker
+            ORDER BY m.maker, m.name""",
+        params,
     )
     rows = []
     for row in used:
         cameras = fleet.pop(row["model"], 0)
-        in_use = row.pop("in_use")
+        in_use = as_timedelta(row.pop("in_use"))
         row["seconds"] = in_use.total_seconds() if in_use else 0.0
         row["hours"] = hours(in_use)
         row["cameras"] = cameras
@@ -75,15 +92,27 @@ def per_model(period: Period, now: datetime | None = None) -> list[dict]:
     return rows
 
 
-def per_camera(period: Period, now: datetime | None = None):
-    """Cameras used in the range, most hours first (a queryset, paginated by the table)."""
+def _camera_row(row: dict) -> dict:
+    row["in_use"] = as_timedelta(row["in_use"])
+    return row
+
+
+def per_camera(period: Period, now: datetime | None = None, *, count: int | None = None) -> LazyRows:
+    """Cameras used in the range, most hours first, fetched a page at a time.
+
+    `count` is the number of cameras used (the per-model figures hold it); without it, one more query.
+    """
     now = now or timezone.now()
-    return (
-        _in_range(period)
-        .values(asset_tag=F("camera__asset_tag"), model=F("camera__model__name"), pool=F("camera__pool"))
-        .annotate(checkouts=Count("pk"), in_use=Sum(_duration(period, now)))
-        .order_by("-in_use", "asset_tag")
-    )
+    inner, params = _per_camera_sql(period, now)
+    if count is None:
+        count = fetch_dicts(f"SELECT COUNT(*) AS n FROM ({inner}) per_camera", params)[0]["n"]
+    sql = f"""SELECT c.asset_tag AS asset_tag, m.name AS model, c.pool AS pool,
+                     per_camera.checkouts AS checkouts, per_camera.in_use AS in_use
+              FROM ({inner}) per_camera
+              JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
+              JOIN {_TABLES["model"]} m ON m.id = c.model_id
+              ORDER BY per_camera.in_use DESC, c.asset_tag"""
+    return LazyRows(sql, params, count=count, convert=_camera_row)
 
 
 def idle(days: int, now: datetime | None = None):
@@ -101,32 +130,26 @@ def idle(days: int, now: datetime | None = None):
     )
 
 
-def per_day(period: Period) -> list[dict]:
-    counts = {
-        row["day"]: row["checkouts"]
-        for row in _in_range(period)
-        .annotate(day=TruncDate("checked_out_at"))
-        .values("day")
+def per_day_and_hour(period: Period) -> tuple[list[dict], list[dict]]:
+    """Check-outs per day of the range and per hour of day, from one pass grouped by (day, hour)."""
+    cells = list(
+        _in_range(period)
+        .annotate(day=TruncDate("checked_out_at"), hour=ExtractHour("checked_out_at"))
+        .values("day", "hour")
         .annotate(checkouts=Count("pk"))
         .order_by()
-    }
-    # Every day of the range appears, zero included, so a quiet day shows as one.
-    return [
-        {"day": day, "checkouts": counts.get(day, 0)}
+    )
+    by_day: dict = {}
+    by_hour: dict = {}
+    for cell in cells:  # at most 24 cells a day, already counted by the database
+        by_day[cell["day"]] = by_day.get(cell["day"], 0) + cell["checkouts"]
+        by_hour[cell["hour"]] = by_hour.get(cell["hour"], 0) + cell["checkouts"]
+    # Every day and hour appears, zero included, so a quiet one shows as one.
+    days = [
+        {"day": day, "checkouts": by_day.get(day, 0)}
         for day in (period.start + timedelta(days=n) for n in range(period.days))
     ]
-
-
-def per_hour(period: Period) -> list[dict]:
-    counts = {
-        row["hour"]: row["checkouts"]
-        for row in _in_range(period)
-        .annotate(hour=ExtractHour("checked_out_at"))
-        .values("hour")
-        .annotate(checkouts=Count("pk"))
-        .order_by()
-    }
-    return [{"hour": hour, "checkouts": counts.get(hour, 0)} for hour in range(24)]
+    return days, [{"hour": hour, "checkouts": by_hour.get(hour, 0)} for hour in range(24)]
 
 
 def summary(model_rows: list[dict]) -> dict:

@@ -123,11 +123,12 @@ def test_utilization_hours_per_model_and_camera(fleet):
 
 
 def test_utilization_per_day_per_hour_and_idle(fleet):
-    days = {row["day"].isoformat(): row["checkouts"] for row in utilization.per_day(RANGE)}
+    per_day, per_hour = utilization.per_day_and_hour(RANGE)
+    days = {row["day"].isoformat(): row["checkouts"] for row in per_day}
     assert len(days) == 14
     assert days["2026-02-16"] == 2 and days["2026-02-21"] == 0 and sum(days.values()) == 9
 
-    hours = {row["hour"]: row["checkouts"] for row in utilization.per_hour(RANGE)}
+    hours = {row["hour"]: row["checkouts"] for row in per_hour}
     assert hours[14] == 8 and hours[6] == 1 and sum(hours.values()) == 9
 
     assert [camera.asset_tag for camera in utilization.idle(14, NOW)] == ["S1", "S2"]

@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 # Queries per page, including 6 for the session, the user, their groups and the session's save.
 QUERIES = {
     "/reports/": 6,
-    "/reports/readiness/": 14,
+    "/reports/readiness/": 13,
     "/reports/coverage/?start=2026-02-16&end=2026-03-01": 11,
-    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 14,
-    "/reports/compliance/?start=2026-02-16&end=2026-03-04": 15,
+    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 12,
+    "/reports/compliance/?start=2026-02-16&end=2026-03-04": 13,
     "/reports/maintenance/": 14,
     "/reports/officer-history/?badge=101&start=2026-02-16&end=2026-03-01": 11,
     "/reports/camera-custody/?asset_tag=C1&start=2026-02-01&end=2026-03-04": 12,

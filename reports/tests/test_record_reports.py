@@ -48,11 +48,11 @@ def test_bad_dates_fall_back_to_the_default_range(fleet, supervisor_client):
 
     assert response.status_code == 200
     assert "The start date is after the end date." in response.content.decode()
-    assert response.context["period"].days == 28
+    assert response.context["period"].days == 7  # utilization's default: the last 7 days
 
     response = supervisor_client.get("/reports/coverage/?start=not-a-date")
     assert response.status_code == 200
-    assert response.context["period"].days == 28
+    assert response.context["period"].days == 14
 
 
 def _events(fleet):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django_tables2.data import TableListData
 
 from .. import charts
 from .. import tables as t
@@ -63,6 +64,8 @@ class CoverageView(ReportView):
     order = 2
     title = "Coverage"
     summary = "Officers, personal cameras, spares and the spares ratio; shifts worked without a camera."
+    # Two weeks: the least over which an officer's weekly pattern means anything.
+    default_days = 14
 
     def build(self, request, form) -> dict:
         period = form.period()
@@ -99,17 +102,22 @@ class UtilizationView(ReportView):
     title = "Utilization"
     summary = "Hours in use per camera and model, idle cameras, check-outs per day and per hour of day."
     form_class = IdleForm
+    default_days = 7
 
     def build(self, request, form) -> dict:
         period = form.period()
         now = timezone.now()
         idle_days = form.idle()
         models = utilization.per_model(period, now)
-        days = utilization.per_day(period)
-        hours = utilization.per_hour(period)
+        days, hours = utilization.per_day_and_hour(period)
+        total = utilization.summary(models)
         tables = {
             "models": t.ModelUtilizationTable(models),
-            "cameras": paginated(t.CameraUtilizationTable(utilization.per_camera(period, now))),
+            "cameras": paginated(
+                t.CameraUtilizationTable(
+                    TableListData(utilization.per_camera(period, now, count=total["cameras_used"]))
+                )
+            ),
             "idle": paginated(t.IdleCameraTable(utilization.idle(idle_days, now))),
             "days": t.PerDayTable(days),
             "hours": t.PerHourTable(hours),
@@ -138,7 +146,7 @@ class UtilizationView(ReportView):
             "period": period,
             "idle_days": idle_days,
             "idle_caption": f"Idle cameras: available, not checked out in {idle_days} days",
-            "total": utilization.summary(models),
+            "total": total,
             "tables": tables,
             "day_chart": day_chart,
             "hour_chart": hour_chart,

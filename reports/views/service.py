@@ -17,12 +17,14 @@ class ComplianceView(ReportView):
     order = 4
     title = "Overdue and compliance"
     summary = "Late and overdue returns, cameras not docked after return, repeat offenders; flags and time to resolve."
+    default_days = 7
 
     def build(self, request, form) -> dict:
         period = form.period()
         now = timezone.now()
-        officers = compliance.by_officer(period, now)
-        units = compliance.by_unit(period, now)
+        not_docked = compliance.not_docked_by_officer(period, now)
+        officers = compliance.by_officer(period, now, not_docked)
+        units = compliance.by_unit(period, now, not_docked)
         kinds = compliance.flags_by_kind(period, now)
         weeks, series = compliance.flags_per_week(period)
         tables = {
