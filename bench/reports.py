@@ -1,0 +1,211 @@
+"""Benchmark every report on 30,000 cameras and 1,000,000 check-outs (PostgreSQL).
+
+    python bench/reports.py            # build the dataset once (kept for the next run), then time
+    python bench/reports.py --rebuild  # rebuild it
+
+It uses its own database (BENCH_DATABASE_URL, default bwc_reports_bench), never DATABASE_URL's:
+the demo seed makes the cameras and officers (no history), then INSERT ... SELECT over
+generate_series writes the history in seconds: check-outs for every officer's shifts over ~6
+weeks (3 % late, 0.4 % damaged), a dock record after each return but ~1 %, a repair per damaged
+return, and 50,000 resolved flags. Each report is then requested with Django's test client: one
+warm-up, then the best and the median of five.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bwc_reports_bench")
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hartford_bwc.settings")
+os.environ.setdefault("DEBUG", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CAMERAS = 30_000
+CHECKOUTS = 1_000_000
+FLAGS = 50_000
+BUDGET_SECONDS = 1.0
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = BENCH_URL.rsplit("/", 1)[1]
+    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+HISTORY_SQL = """
+WITH o AS (
+    SELECT row_number() OVER (ORDER BY o.id) - 1 AS idx, o.id AS officer_id, s.starts_at, s.ends_at, pi.camera_id
+    FROM assignments_officer o
+    JOIN assignments_shift s ON s.id = o.shift_id
+    JOIN assignments_personalissue pi ON pi.officer_id = o.id AND pi.revoked_at IS NULL
+    JOIN inventory_camera c ON c.id = pi.camera_id AND c.status NOT IN ('retired', 'lost')
+),
+n AS (SELECT count(*)::int AS c FROM o),
+g AS (
+    SELECT x %% n.c AS idx, 2 + x / n.c AS back, random() AS r1, random() AS r2
+    FROM generate_series(0, %(total)s - 1) AS x, n
+),
+w AS (
+    SELECT o.officer_id, o.camera_id, g.r1, g.r2,
+           ((now() AT TIME ZONE %(tz)s)::date - g.back + o.starts_at) AT TIME ZONE %(tz)s AS start,
+           ((now() AT TIME ZONE %(tz)s)::date - g.back + CASE WHEN o.ends_at <= o.starts_at THEN 1 ELSE 0 END
+             + o.ends_at) AT TIME ZONE %(tz)s AS finish
+    FROM g JOIN o ON o.idx = g.idx
+)
+INSERT INTO assignments_checkout
+    (camera_id, officer_id, checked_out_at, due_back_at, checked_in_at, condition, damage_description)
+SELECT camera_id, officer_id,
+       start - (2 + floor(r1 * 18)) * interval '1 minute',
+       finish + interval '60 minutes',
+       finish + (CASE WHEN r2 < 0.03 THEN 70 + floor(r1 * 130) ELSE 5 + floor(r1 * 40) END) * interval '1 minute',
+       CASE WHEN r2 > 0.996 THEN 'damaged' ELSE 'working' END,
+       CASE WHEN r2 > 0.996 THEN 'Lens cracked; does not record.' ELSE '' END
+FROM w
+"""
+
+DOCKS_SQL = """
+INSERT INTO inventory_chargeevent (camera_id, kind, dock_id, bay, battery_percent, recorded_at)
+SELECT camera_id, 'docked', (SELECT min(id) FROM inventory_dock), NULL, NULL, checked_in_at + interval '6 minutes'
+FROM assignments_checkout
+WHERE condition = 'working' AND id %% 97 <> 0 AND checked_in_at < now() - interval '1 day'
+"""
+
+REPAIRS_SQL = """
+INSERT INTO inventory_maintenancerecord
+    (camera_id, kind, performed_by, rma_number, problem, opened_at, started_at, closed_at, outcome, notes)
+SELECT camera_id, 'repair',
+       CASE WHEN id %% 4 = 0 THEN 'vendor' ELSE 'in_house' END,
+       CASE WHEN id %% 4 = 0 THEN 'RMA-B' || id ELSE '' END,
+       damage_description, checked_in_at, checked_in_at + interval '2 hours',
+       LEAST(checked_in_at + (CASE WHEN id %% 4 = 0 THEN 12 ELSE 2 END) * interval '1 day', now() - interval '1 hour'),
+       'returned_to_service', ''
+FROM assignments_checkout
+WHERE condition = 'damaged' AND checked_in_at < now() - interval '2 hours'
+"""
+
+FLAGS_SQL = """
+WITH c AS (SELECT array_agg(id) AS ids FROM inventory_camera),
+f AS (
+    SELECT c.ids[1 + floor(random() * array_length(c.ids, 1))::int] AS camera_id,
+           (ARRAY['charging_overdue', 'not_docked', 'inspection_due', 'return_overdue', 'repair_overdue'])
+               [1 + floor(random() * 5)::int] AS kind,
+           now() - random() * interval '40 days' - interval '1 day' AS raised_at,
+           random() AS r
+    FROM generate_series(1, %(total)s), c
+)
+INSERT INTO inventory_flag (camera_id, kind, detail, raised_at, resolved_at, resolution, acknowledged_at)
+SELECT camera_id, kind, '', raised_at, raised_at + r * interval '30 hours', 'Condition cleared', NULL FROM f
+"""
+
+
+def build(*, reseed: bool) -> None:
+    from django.db import connection
+
+    from demo.services import reset_fleet, seed_fleet
+
+    started = time.perf_counter()
+    if reseed:
+        reset_fleet()
+        result = seed_fleet(cameras=CAMERAS, days=0)
+        print(
+            f"seed_fleet: {result.cameras} cameras, {result.officers} officers in {time.perf_counter() - started:.0f} s"
+        )
+    tz = "America/New_York"
+    with connection.cursor() as cursor:
+        for label, sql, params in (
+            ("check-outs", HISTORY_SQL, {"total": CHECKOUTS, "tz": tz}),
+            ("dock records", DOCKS_SQL, {}),
+            ("repairs", REPAIRS_SQL, {}),
+            ("flags", FLAGS_SQL, {"total": FLAGS}),
+        ):
+            step = time.perf_counter()
+            cursor.execute(sql, params)
+            print(f"{label}: {cursor.rowcount} rows in {time.perf_counter() - step:.1f} s")
+        cursor.execute("ANALYZE")
+    print(f"dataset built in {time.perf_counter() - started:.0f} s")
+
+
+def timings() -> list[tuple[str, float, float, int, int]]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from assignments.models import Checkout
+    from reports.forms import Period
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(user)
+    month = Period.last_days(28)
+    sample = Checkout.objects.select_related("officer", "camera").order_by("-checked_out_at").first()
+    urls = [
+        ("index", "/reports/"),
+        ("readiness", "/reports/readiness/"),
+        ("coverage (default 14 days)", "/reports/coverage/"),
+        ("utilization (default 7 days)", "/reports/utilization/"),
+        ("compliance (default 7 days)", "/reports/compliance/"),
+        ("maintenance (90 days)", "/reports/maintenance/"),
+        ("officer history (28 days)", f"/reports/officer-history/?badge={sample.officer.badge_number}"),
+        ("camera custody (90 days)", f"/reports/camera-custody/?asset_tag={sample.camera.asset_tag}"),
+        ("audit log", "/reports/audit-log/"),
+        # Wider than the defaults, for the record (not held to the budget).
+        ("coverage, 28 days", f"/reports/coverage/?start={month.start}&end={month.end}"),
+        ("utilization, 28 days", f"/reports/utilization/?start={month.start}&end={month.end}"),
+        ("compliance, 28 days", f"/reports/compliance/?start={month.start}&end={month.end}"),
+    ]
+    results = []
+    for label, url in urls:
+        client.get(url)  # warm-up: caches, first-connection costs
+        runs = []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url)
+                runs.append(time.perf_counter() - start)
+            assert response.status_code == 200, (url, response.status_code)
+        results.append((label, min(runs), statistics.median(runs), len(queries), len(response.content)))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the dataset, the seed included")
+    args = parser.parse_args()
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from assignments.models import Checkout
+    from inventory.models import Camera
+
+    call_command("migrate", verbosity=0)
+    reseed = args.rebuild or Camera.objects.count() != CAMERAS
+    if reseed or Checkout.objects.count() < CHECKOUTS:
+        build(reseed=reseed)
+    print(f"\n{Camera.objects.count()} cameras, {Checkout.objects.count()} check-outs\n")
+    print(f"{'report':28} {'best':>8} {'median':>8} {'queries':>8}")
+    slow = 0
+    for label, best, median, queries, _size in timings():
+        mark = "" if median < BUDGET_SECONDS or "," in label else "  OVER BUDGET"
+        slow += bool(mark)
+        print(f"{label:28} {best * 1000:6.0f}ms {median * 1000:6.0f}ms {queries:8d}{mark}")
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

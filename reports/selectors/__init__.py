@@ -1,0 +1,1 @@
+"""The reports' reads: every figure is aggregated in the database; Python only arranges the results."""

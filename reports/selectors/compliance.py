@@ -1,0 +1,201 @@
+"""Overdue and compliance: late and overdue returns, cameras not docked after return, flags.
+
+- a late return: a check-out taken in the range and checked in after it was due back;
+- overdue now: a check-out still open past its due time (whenever it was taken);
+- not docked after return: a camera checked in as working in the range with no dock record within
+  NOT_DOCKED_AFTER_RETURN_MINUTES of the check-in (and that much time has passed);
+- a repeat offender: an officer with at least REPEAT_OFFENDER_MIN of these in the range.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from assignments.models import Checkout
+from inventory.models import ChargeEvent, Flag
+
+from ..forms import Period
+from .sql import compiled, fetch_dicts
+
+REPEAT_OFFENDER_MIN = 2
+
+
+def _late_or_overdue(period: Period, now: datetime):
+    late = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until, checked_in_at__gt=F("due_back_at"))
+    overdue = Q(checked_in_at__isnull=True, due_back_at__lt=now)
+    return Checkout.objects.filter(late | overdue), late, overdue
+
+
+def _not_docked(period: Period, now: datetime):
+    window = timedelta(minutes=settings.NOT_DOCKED_AFTER_RETURN_MINUTES)
+    docked = ChargeEvent.objects.filter(
+        camera=OuterRef("camera"),
+        kind=ChargeEvent.Kind.DOCKED,
+        recorded_at__gte=OuterRef("checked_in_at"),
+        recorded_at__lte=OuterRef("checked_in_at") + window,
+    ).filter(
+        # Redundant constant bounds (check-ins fall in the range or later): the planner then reads
+        # only the range's dock records instead of hashing every one ever made.
+        recorded_at__gte=period.since,
+        recorded_at__lte=now,
+    )
+    return Checkout.objects.filter(
+        checked_out_at__gte=period.since,
+        checked_out_at__lt=period.until,
+        condition=Checkout.Condition.WORKING,
+        checked_in_at__lte=now - window,
+    ).filter(~Exists(docked))
+
+
+_OFFICER = {
+    "badge": F("officer__badge_number"),
+    "rank": F("officer__rank"),
+    "first_name": F("officer__first_name"),
+    "last_name": F("officer__last_name"),
+    "unit": F("officer__unit__name"),
+}
+
+
+def not_docked_by_officer(period: Period, now: datetime | None = None) -> list[dict]:
+    """Undocked returns per officer, each row with its unit's total (a window over the same rows).
+
+    The dock check is the costly part (one anti-join over the range), so it runs once for both tables.
+    """
+    now = now or timezone.now()
+    inner, params = compiled(_not_docked(period, now).values(**_OFFICER).annotate(not_docked=Count("pk")).order_by())
+    return fetch_dicts(
+        f"""SELECT per_officer.*, SUM(per_officer.not_docked) OVER (PARTITION BY per_officer.unit) AS unit_not_docked
+            FROM ({inner}) per_officer""",
+        params,
+    )
+
+
+def by_officer(period: Period, now: datetime | None = None, not_docked: list[dict] | None = None) -> list[dict]:
+    """Officers with any late, overdue or undocked return in the range, most first."""
+    now = now or timezone.now()
+    returns, late, overdue = _late_or_overdue(period, now)
+    merged: dict[str, dict] = {}
+    for row in (
+        returns.values(**_OFFICER)
+        .annotate(late=Count("pk", filter=late), overdue=Count("pk", filter=overdue))
+        .order_by()
+    ):
+        merged[row["badge"]] = {**row, "not_docked": 0}
+    for row in not_docked if not_docked is not None else not_docked_by_officer(period, now):
+        entry = merged.setdefault(row["badge"], {key: row[key] for key in _OFFICER} | {"late": 0, "overdue": 0})
+        entry["not_docked"] = row["not_docked"]
+    for row in merged.values():
+        row["total"] = row["late"] + row["overdue"] + row["not_docked"]
+        row["repeat"] = row["total"] >= REPEAT_OFFENDER_MIN
+        row["unit"] = row["unit"] or "No unit"
+    return sorted(merged.values(), key=lambda row: (-row["total"], row["last_name"], row["first_name"]))
+
+
+def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] | None = None) -> list[dict]:
+    """Returns, late returns, overdue and undocked per unit: one pass over the range."""
+    now = now or timezone.now()
+    in_range = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
+    late = in_range & Q(checked_in_at__gt=F("due_back_at"))
+    overdue = Q(checked_in_at__isnull=True, due_back_at__lt=now)
+    rows = {
+        row["unit"]: row
+        for row in Checkout.objects.filter(in_range | overdue)
+        .values(unit=F("officer__unit__name"))
+        .annotate(
+            returns=Count("pk", filter=in_range & Q(checked_in_at__isnull=False)),
+            late=Count("pk", filter=late),
+            overdue=Count("pk", filter=overdue),
+            late_officers=Count("officer", filter=late, distinct=True),
+        )
+        .order_by()
+    }
+    undocked = {
+        row["unit"]: row["unit_not_docked"]
+        for row in (not_docked if not_docked is not None else not_docked_by_officer(period, now))
+    }
+    result = []
+    for unit in sorted(set(rows) | set(undocked), key=lambda name: (name is None, name or "")):
+        row = rows.get(unit, {"unit": unit, "returns": 0, "late": 0, "overdue": 0, "late_officers": 0})
+        row["not_docked"] = undocked.get(unit, 0)
+        row["late_percent"] = round(100 * row["late"] / row["returns"], 1) if row["returns"] else 0.0
+        row["unit"] = unit or "No unit"
+        result.append(row)
+    return result
+
+
+def _resolve_time():
+    return ExpressionWrapper(F("resolved_at") - F("raised_at"), output_field=DurationField())
+
+
+def flags_by_kind(period: Period, now: datetime | None = None) -> list[dict]:
+    """Per kind: raised in the range, resolved of those, average time to resolve, open now."""
+    now = now or timezone.now()
+    in_range = Q(raised_at__gte=period.since, raised_at__lt=period.until)
+    counts = {
+        row["kind"]: row
+        for row in Flag.objects.values("kind")
+        .annotate(
+            raised=Count("pk", filter=in_range),
+            resolved=Count("pk", filter=in_range & Q(resolved_at__isnull=False)),
+            resolve_time=Avg(_resolve_time(), filter=in_range & Q(resolved_at__isnull=False)),
+            open_now=Count("pk", filter=Q(resolved_at__isnull=True)),
+        )
+        .order_by()
+    }
+    rows = []
+    for kind, label in Flag.Kind.choices:
+        row = counts.get(kind, {"raised": 0, "resolved": 0, "resolve_time": None, "open_now": 0})
+        hours = row["resolve_time"].total_seconds() / 3600 if row["resolve_time"] is not None else None
+        rows.append(
+            {
+                "kind": label,
+                "raised": row["raised"],
+                "resolved": row["resolved"],
+                "hours_to_resolve": round(hours, 1) if hours is not None else None,
+                "open_now": row["open_now"],
+            }
+        )
+    return rows
+
+
+def flags_per_week(period: Period) -> tuple[list, dict[str, list[int]]]:
+    """Flags raised per week (weeks start on Monday), one series per kind that occurred."""
+    rows = list(
+        Flag.objects.filter(raised_at__gte=period.since, raised_at__lt=period.until)
+        .annotate(week=TruncWeek("raised_at"))
+        .values("week", "kind")
+        .annotate(raised=Count("pk"))
+        .order_by("week")
+    )
+    weeks = []
+    first = period.start - timedelta(days=period.start.weekday())
+    week = first
+    while week <= period.end:
+        weeks.append(week)
+        week += timedelta(days=7)
+    labels = dict(Flag.Kind.choices)
+    series: dict[str, list[int]] = {}
+    index = {week: n for n, week in enumerate(weeks)}
+    for row in rows:
+        day = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        if day not in index:
+            continue
+        values = series.setdefault(labels.get(row["kind"], row["kind"]), [0] * len(weeks))
+        values[index[day]] += row["raised"]
+    return weeks, series
+
+
+def overdue_now(now: datetime | None = None):
+    """Open check-outs past due, longest overdue first."""
+    now = now or timezone.now()
+    return (
+        Checkout.objects.open()
+        .filter(due_back_at__lt=now)
+        .select_related("camera", "officer", "officer__unit")
+        .order_by("due_back_at")
+    )

@@ -1,0 +1,64 @@
+"""Wrapping a compiled ORM query in an outer GROUP BY, for aggregates of aggregates.
+
+The ORM compiles the inner query for the backend in use (dates, time zones), so the outer SQL stays
+plain standard SQL and runs on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import QuerySet
+
+
+def fetch_dicts(sql: str, params) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def compiled(queryset: QuerySet) -> tuple[str, tuple]:
+    return queryset.query.sql_with_params()
+
+
+def as_timedelta(value) -> timedelta | None:
+    """A summed duration read with raw SQL: an interval on PostgreSQL, microseconds on SQLite."""
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(microseconds=int(value))
+
+
+class LazyRows(Sequence):
+    """Rows of an SQL query fetched a page at a time (LIMIT/OFFSET), with a count known in advance.
+
+    django-tables2 paginates it like a list; an export iterates it whole.
+    """
+
+    def __init__(self, sql: str, params, *, count: int, convert=None) -> None:
+        self.sql, self.params, self.count, self.convert = sql, list(params), count, convert or (lambda row: row)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _fetch(self, limit: int | None = None, offset: int = 0) -> list[dict]:
+        sql, params = self.sql, self.params
+        if limit is not None:
+            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+        return [self.convert(row) for row in fetch_dicts(sql, params)]
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.count)
+            if step != 1:
+                return self._fetch()[key]
+            return self._fetch(max(0, stop - start), start)
+        rows = self._fetch(1, key if key >= 0 else self.count + key)
+        if not rows:
+            raise IndexError(key)
+        return rows[0]
+
+    def __iter__(self):
+        return iter(self._fetch())

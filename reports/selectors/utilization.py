@@ -1,0 +1,161 @@
+"""Utilization: hours in use per camera and per model, idle cameras, check-outs by day and by hour.
+
+Hours count the part of each check-out inside the range: from check-out (taken in the range) to
+check-in, or to now / the range end while still out. Check-outs are first summed per camera (one
+pass, no joins), then joined to cameras and models: 30,000 groups instead of a million joined rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractHour, Least, TruncDate
+from django.utils import timezone
+
+from assignments.models import Checkout
+from inventory.models import Camera, CameraModel
+
+from ..forms import Period
+from .sql import LazyRows, as_timedelta, compiled, fetch_dicts
+
+
+def _in_range(period: Period):
+    return Checkout.objects.filter(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
+
+
+def _duration(period: Period, now: datetime):
+    end = Value(min(period.until, now))
+    return ExpressionWrapper(
+        Least(Coalesce("checked_in_at", end), end) - F("checked_out_at"), output_field=DurationField()
+    )
+
+
+def hours(value: timedelta | None) -> float:
+    return round(value.total_seconds() / 3600, 1) if value else 0.0
+
+
+def _per_camera_sql(period: Period, now: datetime) -> tuple[str, tuple]:
+    return compiled(
+        _in_range(period)
+        .values("camera_id")
+        .annotate(checkouts=Count("pk"), in_use=Sum(_duration(period, now)))
+        .order_by()
+    )
+
+
+_TABLES = {"camera": Camera._meta.db_table, "model": CameraModel._meta.db_table}
+
+
+def per_model(period: Period, now: datetime | None = None) -> list[dict]:
+    now = now or timezone.now()
+    fleet = {
+        row["model_name"]: row["cameras"]
+        for row in Camera.objects.in_service()
+        .values(model_name=F("model__name"))
+        .annotate(cameras=Count("pk"))
+        .order_by()
+    }
+    inner, params = _per_camera_sql(period, now)
+    used = fetch_dicts(
+        f"""SELECT m.name AS model, m.maker AS maker, COUNT(*) AS cameras_used,
+                   SUM(per_camera.checkouts) AS checkouts, SUM(per_camera.in_use) AS in_use
+            FROM ({inner}) per_camera
+            JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
+            JOIN {_TABLES["model"]} m ON m.id = c.model_id
+            GROUP BY m.name, m.maker
+            ORDER BY m.maker, m.name""",
+        params,
+    )
+    rows = []
+    for row in used:
+        cameras = fleet.pop(row["model"], 0)
+        in_use = as_timedelta(row.pop("in_use"))
+        row["seconds"] = in_use.total_seconds() if in_use else 0.0
+        row["hours"] = hours(in_use)
+        row["cameras"] = cameras
+        row["hours_per_camera"] = round(row["seconds"] / 3600 / cameras, 1) if cameras else 0.0
+        rows.append(row)
+    for model, cameras in sorted(fleet.items()):
+        rows.append(
+            {
+                "model": model,
+                "maker": "",
+                "checkouts": 0,
+                "cameras_used": 0,
+                "seconds": 0.0,
+                "hours": 0.0,
+                "cameras": cameras,
+                "hours_per_camera": 0.0,
+            }
+        )
+    return rows
+
+
+def _camera_row(row: dict) -> dict:
+    row["in_use"] = as_timedelta(row["in_use"])
+    return row
+
+
+def per_camera(period: Period, now: datetime | None = None, *, count: int | None = None) -> LazyRows:
+    """Cameras used in the range, most hours first, fetched a page at a time.
+
+    `count` is the number of cameras used (the per-model figures hold it); without it, one more query.
+    """
+    now = now or timezone.now()
+    inner, params = _per_camera_sql(period, now)
+    if count is None:
+        count = fetch_dicts(f"SELECT COUNT(*) AS n FROM ({inner}) per_camera", params)[0]["n"]
+    sql = f"""SELECT c.asset_tag AS asset_tag, m.name AS model, c.pool AS pool,
+                     per_camera.checkouts AS checkouts, per_camera.in_use AS in_use
+              FROM ({inner}) per_camera
+              JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
+              JOIN {_TABLES["model"]} m ON m.id = c.model_id
+              ORDER BY per_camera.in_use DESC, c.asset_tag"""
+    return LazyRows(sql, params, count=count, convert=_camera_row)
+
+
+def idle(days: int, now: datetime | None = None):
+    """Cameras available on the shelf that nobody took in the last `days` days."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
+    recent = Checkout.objects.filter(camera=OuterRef("pk"), checked_out_at__gte=cutoff)
+    last_out = Checkout.objects.filter(camera=OuterRef("pk")).order_by("-checked_out_at").values("checked_out_at")[:1]
+    return (
+        Camera.objects.filter(status=Camera.Status.AVAILABLE)
+        .filter(~Exists(recent))
+        .annotate(last_checkout=Subquery(last_out))
+        .select_related("model")
+        .order_by(F("last_checkout").asc(nulls_first=True), "asset_tag")
+    )
+
+
+def per_day_and_hour(period: Period) -> tuple[list[dict], list[dict]]:
+    """Check-outs per day of the range and per hour of day, from one pass grouped by (day, hour)."""
+    cells = list(
+        _in_range(period)
+        .annotate(day=TruncDate("checked_out_at"), hour=ExtractHour("checked_out_at"))
+        .values("day", "hour")
+        .annotate(checkouts=Count("pk"))
+        .order_by()
+    )
+    by_day: dict = {}
+    by_hour: dict = {}
+    for cell in cells:  # at most 24 cells a day, already counted by the database
+        by_day[cell["day"]] = by_day.get(cell["day"], 0) + cell["checkouts"]
+        by_hour[cell["hour"]] = by_hour.get(cell["hour"], 0) + cell["checkouts"]
+    # Every day and hour appears, zero included, so a quiet one shows as one.
+    days = [
+        {"day": day, "checkouts": by_day.get(day, 0)}
+        for day in (period.start + timedelta(days=n) for n in range(period.days))
+    ]
+    return days, [{"hour": hour, "checkouts": by_hour.get(hour, 0)} for hour in range(24)]
+
+
+def summary(model_rows: list[dict]) -> dict:
+    """Fleet totals from the per-model rows (a camera has one model, so the sums are exact)."""
+    keys = ("checkouts", "cameras_used", "seconds", "cameras")
+    total = {key: sum(row[key] for row in model_rows) for key in keys}
+    total["hours"] = round(total["seconds"] / 3600, 1)
+    total["hours_per_camera"] = round(total["seconds"] / 3600 / total["cameras"], 1) if total["cameras"] else 0.0
+    return total

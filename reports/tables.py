@@ -1,0 +1,457 @@
+"""The reports' tables (django-tables2); an export writes exactly the values the table shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+
+from assignments.models import Officer
+from inventory.models import Camera
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+RANK = {value: Officer.RANK_ABBREVIATIONS.get(value, "") for value, _ in Officer.Rank.choices}
+
+
+def local(moment) -> str:
+    return timezone.localtime(moment).strftime(TIME_FORMAT) if moment else ""
+
+
+def hours(value) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, timedelta):
+        return round(value.total_seconds() / 3600, 1)
+    return value
+
+
+def officer_name(record: dict) -> str:
+    return f"{RANK.get(record.get('rank'), '')} {record['first_name']} {record['last_name']}".strip()
+
+
+class LocalTimeColumn(tables.Column):
+    """An aware time shown (and exported) in the department's local time."""
+
+    def render(self, value):
+        return local(value)
+
+    def value(self, value):
+        return local(value)
+
+
+class HoursColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return f"{hours(value):.1f}"
+
+    def value(self, value):
+        return hours(value)
+
+
+class NumberColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+
+class ReportTable(tables.Table):
+    class Meta:
+        attrs = {"class": "report-table"}
+        template_name = "django_tables2/table.html"
+        orderable = False
+
+
+# --- readiness -------------------------------------------------------------------------------------
+
+
+class ReadinessUnitTable(ReportTable):
+    unit = tables.Column("Unit")
+    officers = NumberColumn("Officers on shift")
+    personal_ready_now = NumberColumn("Own camera charged now")
+    personal_charging_done = NumberColumn("Own camera charged by start (forecast)")
+    need_spare = NumberColumn("Need a spare")
+
+    class Meta(ReportTable.Meta):
+        row_attrs = {"class": lambda record: "short" if record.get("short") else ""}
+
+
+class ChargingForecastTable(ReportTable):
+    asset_tag = tables.Column("Camera")
+    model = tables.Column("Model", accessor="model__name")
+    pool = tables.Column("Pool", accessor="get_pool_display")
+    last_docked_at = LocalTimeColumn("Docked at")
+    ready_at = tables.Column("Charged at (forecast)", empty_values=())
+    makes = tables.Column("Ready for", empty_values=())
+
+    def __init__(self, *args, starts=(), **kwargs):
+        self.starts = list(starts)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _ready_at(record: Camera):
+        return record.last_docked_at + timedelta(hours=float(record.model.charge_hours))
+
+    def render_ready_at(self, record):
+        return local(self._ready_at(record))
+
+    def value_ready_at(self, record):
+        return local(self._ready_at(record))
+
+    def _makes(self, record) -> str:
+        ready = self._ready_at(record)
+        for start in self.starts:
+            if ready <= start.start:
+                return f"{start.shift.name} {local(start.start)}"
+        return "None of the next starts"
+
+    def render_makes(self, record):
+        return self._makes(record)
+
+    def value_makes(self, record):
+        return self._makes(record)
+
+
+# --- coverage --------------------------------------------------------------------------------------
+
+
+class CoverageUnitTable(ReportTable):
+    unit = tables.Column("Unit")
+    officers = NumberColumn("Active officers")
+    with_personal = NumberColumn("With a personal camera")
+    without_personal = NumberColumn("Without one")
+    on_shift = NumberColumn("On a shift")
+    missed_shifts = NumberColumn("Shifts worked without a camera (estimate)")
+    officers_missing = NumberColumn("Officers with such shifts")
+    no_checkout = NumberColumn("On a shift, no check-out in range")
+
+    class Meta(ReportTable.Meta):
+        row_attrs = {"class": lambda record: "total" if record.get("unit") == "All units" else ""}
+
+
+class MissedShiftsTable(ReportTable):
+    badge = tables.Column("Badge")
+    name = tables.Column("Officer", empty_values=())
+    unit = tables.Column("Unit", default="No unit")
+    missed = NumberColumn("Shifts without a camera (estimate)")
+
+    def render_name(self, record):
+        return officer_name(record)
+
+    def value_name(self, record):
+        return officer_name(record)
+
+
+# --- utilization -----------------------------------------------------------------------------------
+
+
+class ModelUtilizationTable(ReportTable):
+    model = tables.Column("Model")
+    cameras = NumberColumn("Cameras in service")
+    cameras_used = NumberColumn("Cameras used")
+    checkouts = NumberColumn("Check-outs")
+    hours = HoursColumn("Hours in use")
+    hours_per_camera = HoursColumn("Hours per camera")
+
+
+class CameraUtilizationTable(ReportTable):
+    asset_tag = tables.Column("Camera")
+    model = tables.Column("Model")
+    pool = tables.Column("Pool")
+    checkouts = NumberColumn("Check-outs")
+    in_use = HoursColumn("Hours in use")
+
+    def render_pool(self, value):
+        return Camera.Pool(value).label if value in Camera.Pool.values else value
+
+    def value_pool(self, value):
+        return self.render_pool(value)
+
+
+class IdleCameraTable(ReportTable):
+    asset_tag = tables.Column("Camera")
+    model = tables.Column("Model", accessor="model__name")
+    pool = tables.Column("Pool", accessor="get_pool_display")
+    last_checkout = LocalTimeColumn("Last check-out", default="Never")
+
+    def render_last_checkout(self, value):
+        return local(value) if value else "Never"
+
+    def value_last_checkout(self, value):
+        return local(value) if value else "Never"
+
+
+class PerDayTable(ReportTable):
+    day = tables.Column("Day")
+    checkouts = NumberColumn("Check-outs")
+
+    def render_day(self, value):
+        return value.isoformat()
+
+    def value_day(self, value):
+        return value.isoformat()
+
+
+class PerHourTable(ReportTable):
+    hour = tables.Column("Hour")
+    checkouts = NumberColumn("Check-outs")
+
+    def render_hour(self, value):
+        return f"{value:02d}:00"
+
+    def value_hour(self, value):
+        return f"{value:02d}:00"
+
+
+# --- overdue and compliance ------------------------------------------------------------------------
+
+
+class OffenderTable(ReportTable):
+    badge = tables.Column("Badge")
+    name = tables.Column("Officer", empty_values=())
+    unit = tables.Column("Unit")
+    late = NumberColumn("Late returns")
+    overdue = NumberColumn("Overdue now")
+    not_docked = NumberColumn("Not docked after return")
+    total = NumberColumn("Total")
+    repeat = tables.Column("Repeat offender")
+
+    class Meta(ReportTable.Meta):
+        row_attrs = {"class": lambda record: "short" if record.get("repeat") else ""}
+
+    def render_name(self, record):
+        return officer_name(record)
+
+    def value_name(self, record):
+        return officer_name(record)
+
+    def render_repeat(self, value):
+        return "Yes" if value else "No"
+
+    def value_repeat(self, value):
+        return "Yes" if value else "No"
+
+
+class ComplianceUnitTable(ReportTable):
+    unit = tables.Column("Unit")
+    returns = NumberColumn("Returns")
+    late = NumberColumn("Late returns")
+    late_percent = NumberColumn("Late %")
+    late_officers = NumberColumn("Officers late")
+    overdue = NumberColumn("Overdue now")
+    not_docked = NumberColumn("Not docked after return")
+
+
+class OverdueNowTable(ReportTable):
+    camera = tables.Column("Camera", accessor="camera__asset_tag")
+    officer = tables.Column("Officer", accessor="officer__display_name")
+    badge = tables.Column("Badge", accessor="officer__badge_number")
+    unit = tables.Column("Unit", accessor="officer__unit__name", default="No unit")
+    checked_out_at = LocalTimeColumn("Checked out")
+    due_back_at = LocalTimeColumn("Due back")
+
+
+class FlagKindTable(ReportTable):
+    kind = tables.Column("Flag")
+    raised = NumberColumn("Raised in range")
+    resolved = NumberColumn("Resolved (of those)")
+    hours_to_resolve = NumberColumn("Average hours to resolve")
+    open_now = NumberColumn("Open now")
+
+
+# --- maintenance -----------------------------------------------------------------------------------
+
+
+class RouteTable(ReportTable):
+    route = tables.Column("Route")
+    open_now = NumberColumn("Open now")
+    opened = NumberColumn("Opened in range")
+    closed = NumberColumn("Closed in range")
+    retired = NumberColumn("Closed as retired")
+    turnaround_days = NumberColumn("Average turnaround (days)")
+    longest_days = NumberColumn("Longest (days)")
+
+
+class OpenRepairTable(ReportTable):
+    camera = tables.Column("Camera", accessor="camera__asset_tag")
+    model = tables.Column("Model", accessor="camera__model__name")
+    kind = tables.Column("Kind", accessor="get_kind_display")
+    route = tables.Column("Route", accessor="get_performed_by_display")
+    rma_number = tables.Column("RMA")
+    opened_at = LocalTimeColumn("Opened")
+    problem = tables.Column("Problem")
+
+
+class RepeatFailureTable(ReportTable):
+    asset_tag = tables.Column("Camera")
+    model = tables.Column("Model")
+    batch = tables.Column("Purchase batch")
+    status = tables.Column("Status now")
+    failures = NumberColumn("Failures in range")
+    first = LocalTimeColumn("First")
+    last = LocalTimeColumn("Latest")
+
+    def render_status(self, value):
+        return Camera.Status(value).label
+
+    def value_status(self, value):
+        return Camera.Status(value).label
+
+
+class ModelBatchTable(ReportTable):
+    model = tables.Column("Model")
+    batch = tables.Column("Purchase batch")
+    cameras = NumberColumn("Cameras bought")
+    failures = NumberColumn("Failures in range")
+    cameras_failed = NumberColumn("Cameras that failed")
+    per_100 = NumberColumn("Failures per 100 cameras")
+
+
+class RefreshTable(ReportTable):
+    quarter = tables.Column("Refresh due (quarter)")
+    cameras = NumberColumn("Cameras in service")
+    state = tables.Column("", empty_values=())
+
+    class Meta(ReportTable.Meta):
+        row_attrs = {"class": lambda record: "short" if record.get("overdue") else ""}
+
+    @staticmethod
+    def _state(record) -> str:
+        return "Past due" if record.get("overdue") else "This quarter" if record.get("current") else ""
+
+    def render_state(self, record):
+        return self._state(record)
+
+    def value_state(self, record):
+        return self._state(record)
+
+
+# --- officer history and camera custody ------------------------------------------------------------
+
+
+def _by(kiosk, user) -> str:
+    if kiosk is not None:
+        return f"kiosk {kiosk.name}"
+    if user is not None:
+        return user.get_username()
+    return ""
+
+
+class OfficerHistoryTable(ReportTable):
+    checked_out_at = LocalTimeColumn("Checked out")
+    camera = tables.Column("Camera", accessor="camera__asset_tag")
+    model = tables.Column("Model", accessor="camera__model__name")
+    due_back_at = LocalTimeColumn("Due back")
+    checked_in_at = LocalTimeColumn("Checked in", default="Still out")
+    condition = tables.Column("Returned", accessor="get_condition_display")
+    late = tables.Column("Late", empty_values=())
+    out_via = tables.Column("Out via", empty_values=())
+    in_via = tables.Column("In via", empty_values=())
+    damage_description = tables.Column("Damage reported")
+
+    def render_checked_in_at(self, value):
+        return local(value) if value else "Still out"
+
+    def value_checked_in_at(self, value):
+        return local(value) if value else "Still out"
+
+    @staticmethod
+    def _late(record) -> str:
+        end = record.checked_in_at or timezone.now()
+        return "Yes" if end > record.due_back_at else "No"
+
+    def render_late(self, record):
+        return self._late(record)
+
+    def value_late(self, record):
+        return self._late(record)
+
+    def render_out_via(self, record):
+        return _by(record.out_kiosk, record.out_by)
+
+    def value_out_via(self, record):
+        return _by(record.out_kiosk, record.out_by)
+
+    def render_in_via(self, record):
+        return _by(record.in_kiosk, record.in_by)
+
+    def value_in_via(self, record):
+        return _by(record.in_kiosk, record.in_by)
+
+
+class CustodyTable(OfficerHistoryTable):
+    officer = tables.Column("Held by", accessor="officer__display_name")
+    badge = tables.Column("Badge", accessor="officer__badge_number")
+
+    class Meta(OfficerHistoryTable.Meta):
+        exclude = ("camera", "model")
+        sequence = ("checked_out_at", "officer", "badge", "...")
+
+
+class MaintenanceHistoryTable(ReportTable):
+    opened_at = LocalTimeColumn("Opened")
+    kind = tables.Column("Kind", accessor="get_kind_display")
+    route = tables.Column("Route", accessor="get_performed_by_display")
+    rma_number = tables.Column("RMA")
+    problem = tables.Column("Problem")
+    closed_at = LocalTimeColumn("Closed", default="Open")
+    outcome = tables.Column("Outcome", accessor="get_outcome_display")
+    notes = tables.Column("Notes")
+
+    def render_closed_at(self, value):
+        return local(value) if value else "Open"
+
+    def value_closed_at(self, value):
+        return local(value) if value else "Open"
+
+
+class DockEventTable(ReportTable):
+    recorded_at = LocalTimeColumn("When")
+    kind = tables.Column("Event", accessor="get_kind_display")
+    dock = tables.Column("Dock", accessor="dock__name", default="")
+    bay = tables.Column("Bay", default="")
+    battery_percent = tables.Column("Battery %", default="")
+
+
+class VerifiedAuditTable(ReportTable):
+    occurred_at = LocalTimeColumn("When", accessor="event__occurred_at")
+    actor = tables.Column("Who", accessor="event__actor_label")
+    action = tables.Column("Action", accessor="event__action")
+    object_repr = tables.Column("Record", accessor="event__object_repr")
+    reason = tables.Column("Reason", accessor="event__reason")
+    hash = tables.Column("Audit hash (SHA-256)", accessor="event__hash", attrs={"td": {"class": "hash"}})
+    verified = tables.Column("Verifies", empty_values=())
+
+    @staticmethod
+    def _verified(record) -> str:
+        if record.ok:
+            return "Yes"
+        return "NO: content changed" if not record.hash_ok else "NO: link broken"
+
+    def render_verified(self, record):
+        text = self._verified(record)
+        return format_html('<span class="badge {}">{}</span>', "ok" if record.ok else "bad", text)
+
+    def value_verified(self, record):
+        return self._verified(record)
+
+
+# --- audit log -------------------------------------------------------------------------------------
+
+
+class AuditLogTable(ReportTable):
+    occurred_at = LocalTimeColumn("When")
+    actor_label = tables.Column("Who")
+    actor_kind = tables.Column("As", accessor="get_actor_kind_display")
+    kiosk = tables.Column("Kiosk", accessor="kiosk__name", default="")
+    action = tables.Column("Action")
+    object_repr = tables.Column("Record")
+    camera = tables.Column("Camera", accessor="camera__asset_tag", default="")
+    officer = tables.Column("Officer", accessor="officer__badge_number", default="")
+    reason = tables.Column("Reason")
+    hash = tables.Column("Audit hash (SHA-256)", attrs={"td": {"class": "hash"}})

@@ -1,0 +1,99 @@
+"""Each report's query count is pinned, and stays the same when the fleet grows (no N+1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from assignments.models import Checkout, PersonalIssue, Unit
+from assignments.tests.factories import OfficerFactory
+from audit import services as audit
+from audit.actor import Actor
+from inventory.models import ChargeEvent, Dock, Flag, MaintenanceRecord
+from inventory.tests.factories import CameraFactory
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page, including 6 for the session, the user, their groups and the session's save.
+QUERIES = {
+    "/reports/": 6,
+    "/reports/readiness/": 13,
+    "/reports/coverage/?start=2026-02-16&end=2026-03-01": 11,
+    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 12,
+    "/reports/compliance/?start=2026-02-16&end=2026-03-04": 13,
+    "/reports/maintenance/": 14,
+    "/reports/officer-history/?badge=101&start=2026-02-16&end=2026-03-01": 11,
+    "/reports/camera-custody/?asset_tag=C1&start=2026-02-01&end=2026-03-04": 12,
+    "/reports/audit-log/": 9,
+    "/reports/audit-log/?camera=C1&officer=101&action=camera&actor=tests": 9,
+}
+
+
+def grow(fleet, n: int = 12) -> None:
+    """More of everything: a new unit, officers on both shifts with cameras and history, flags, repairs, events."""
+    unit = Unit.objects.create(name="Community Response")
+    dock = Dock.objects.first()
+    by = Actor.system_process("tests")
+    for i in range(n):
+        shift = fleet.shifts["day"] if i % 2 else fleet.shifts["evening"]
+        officer = OfficerFactory(unit=unit if i % 3 else fleet.units["patrol"], shift=shift)
+        camera = CameraFactory(pool="personal" if i % 4 else "spare")
+        if i % 4:
+            PersonalIssue.objects.create(officer=officer, camera=camera, issued_at=at("2026-01-01", 9))
+        for day in range(16, 27):
+            out = at(f"2026-02-{day}", 6 if i % 2 else 14, 50)
+            back = out + timedelta(hours=8, minutes=30 + 60 * (i % 3 == 0 and day == 20))
+            Checkout.objects.create(
+                camera=camera,
+                officer=officer,
+                checked_out_at=out,
+                due_back_at=out + timedelta(hours=9, minutes=10),
+                checked_in_at=back,
+                condition="working",
+            )
+            if day % 5:
+                ChargeEvent.objects.create(
+                    camera=camera, kind="docked", dock=dock, recorded_at=back + timedelta(minutes=5)
+                )
+        MaintenanceRecord.objects.create(
+            camera=camera,
+            kind="repair",
+            performed_by="vendor" if i % 2 else "in_house",
+            rma_number=f"R{i}",
+            opened_at=at("2026-02-02", 9),
+            closed_at=at("2026-02-05", 9),
+            outcome="returned_to_service",
+        )
+        Flag.objects.create(
+            camera=camera, kind="charging_overdue", raised_at=at("2026-02-20", 9), resolved_at=at("2026-02-20", 19)
+        )
+        audit.record(by=by, action="camera.docked", obj=camera, camera=camera, officer=officer)
+        audit.record(
+            by=by,
+            action="camera.docked",
+            obj=fleet.cameras["C1"],
+            camera=fleet.cameras["C1"],
+            officer=fleet.officers["E1"],
+        )
+
+
+@pytest.mark.parametrize("url", list(QUERIES))
+def test_report_query_count_is_pinned_at_two_sizes(fleet, supervisor_client, django_assert_num_queries, url):
+    audit.record(
+        by=Actor.system_process("tests"),
+        action="camera.docked",
+        obj=fleet.cameras["C1"],
+        camera=fleet.cameras["C1"],
+        officer=fleet.officers["E1"],
+    )
+    supervisor_client.get(url)  # the session's first save is not the report's cost
+
+    with django_assert_num_queries(QUERIES[url]):
+        assert supervisor_client.get(url).status_code == 200
+
+    grow(fleet)
+    with django_assert_num_queries(QUERIES[url]):
+        assert supervisor_client.get(url).status_code == 200

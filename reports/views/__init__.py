@@ -1,0 +1,18 @@
+"""Report pages: each parses its form, calls selectors, builds tables and charts, or exports a table."""
+
+from .base import ReportIndexView
+from .fleet import CoverageView, ReadinessView, UtilizationView
+from .records import AuditLogView, CameraCustodyView, OfficerHistoryView
+from .service import ComplianceView, MaintenanceView
+
+__all__ = [
+    "AuditLogView",
+    "CameraCustodyView",
+    "ComplianceView",
+    "CoverageView",
+    "MaintenanceView",
+    "OfficerHistoryView",
+    "ReadinessView",
+    "ReportIndexView",
+    "UtilizationView",
+]

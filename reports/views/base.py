@@ -1,0 +1,83 @@
+"""What every report page shares: roles, the range form, table pagination, CSV/XLSX export."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.text import slugify
+from django.views import View
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from accounts import roles
+
+from ..forms import RangeForm
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@method_decorator(roles.role_required(roles.CAN_READ), name="dispatch")
+class ReportView(View):
+    slug: ClassVar[str] = ""
+    order: ClassVar[int] = 0
+    title: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    form_class: ClassVar[type] = RangeForm
+    default_days: ClassVar[int] = 28
+    # Tables longer than this are paginated on the page (exports always hold every row).
+    per_page: ClassVar[int] = 25
+
+    def get_form(self, request):
+        data = request.GET if any(key in request.GET for key in self.form_class.base_fields) else None
+        return self.form_class(data, default_days=self.default_days)
+
+    def build(self, request, form) -> dict:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form(request)
+        context = self.build(request, form)
+        tables = context.setdefault("tables", {})
+        export_format = request.GET.get("_export")
+        if export_format in EXPORT_FORMATS and tables:
+            name = request.GET.get("_table")
+            name = name if name in tables else next(iter(tables))
+            return self.export(tables[name], name, export_format, context)
+        for name, table in tables.items():
+            table.prefix = f"{name}-"
+            # Sorting a report would re-run its aggregates per column; the order is the report's.
+            table.orderable = False
+            table.empty_text = table.empty_text or "None in this range."
+            paginate = {"per_page": self.per_page} if getattr(table, "paginated", False) else False
+            RequestConfig(request, paginate=paginate).configure(table)
+        context.update({"form": form, "report": self, "generated_at": timezone.now()})
+        return render(request, f"reports/{self.slug}.html", context)
+
+    def export(self, table, name: str, export_format: str, context: dict):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        subject = context.get("export_subject", "")
+        filename = "-".join(filter(None, ["bwc", self.slug, slugify(subject), name, stamp])) + f".{export_format}"
+        exporter = TableExport(export_format, table, dataset_kwargs={"title": name[:31]})
+        return exporter.response(filename=filename)
+
+
+def paginated(table):
+    table.paginated = True
+    return table
+
+
+REPORTS: list[type[ReportView]] = []
+
+
+def register(view: type[ReportView]) -> type[ReportView]:
+    REPORTS.append(view)
+    return view
+
+
+@method_decorator(roles.role_required(roles.CAN_READ), name="dispatch")
+class ReportIndexView(View):
+    def get(self, request):
+        return render(request, "reports/index.html", {"reports": sorted(REPORTS, key=lambda view: view.order)})
