@@ -155,7 +155,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# CELERY_BEAT_SCHEDULE: see "Flag sweep and shift digest" below.
 
 # --- Department rules (DOMAIN.md); every threshold is a setting with its unit in its name -------
 EXPECTED_RETURN_GRACE_MINUTES = env.int("EXPECTED_RETURN_GRACE_MINUTES", default=60)
@@ -184,3 +184,34 @@ PASSWORD_HASHERS = [
     "assignments.hashers.KioskPinHasher",
 ]
 KIOSK_PIN_HASHER = "pbkdf2_sha256_pin"
+
+# --- Flag sweep and shift digest (issue 5) -------------------------------------------------------
+# Beat runs the sweep every FLAG_SWEEP_INTERVAL_MINUTES and the digest at each shift change (local
+# time, CELERY_TIMEZONE). A queued run that waited longer than its interval is dropped (expires):
+# after a broker outage the next run catches up; a backlog of stale sweeps would only repeat it.
+FLAG_SWEEP_TIME_LIMIT_SECONDS = env.int("FLAG_SWEEP_TIME_LIMIT_SECONDS", default=240)
+SHIFT_DIGEST_TIMES = env.list("SHIFT_DIGEST_TIMES", default=["06:30", "14:30", "22:30"])
+# A digest covers flags raised since the previous slot at least this long before it.
+SHIFT_DIGEST_SLACK_MINUTES = env.int("SHIFT_DIGEST_SLACK_MINUTES", default=60)
+# Where links in emails point.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+
+def _beat_schedule() -> dict:
+    from celery.schedules import crontab
+
+    interval = FLAG_SWEEP_INTERVAL_MINUTES * 60
+    schedule = {
+        "sweep-flags": {"task": "inventory.sweep_flags", "schedule": interval, "options": {"expires": interval}},
+    }
+    for at in SHIFT_DIGEST_TIMES:
+        hour, minute = (int(part) for part in at.strip().split(":"))
+        schedule[f"shift-digest-{hour:02d}{minute:02d}"] = {
+            "task": "inventory.send_shift_digest",
+            "schedule": crontab(hour=hour, minute=minute),
+            "options": {"expires": 3600},
+        }
+    return schedule
+
+
+CELERY_BEAT_SCHEDULE = _beat_schedule()
