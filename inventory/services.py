@@ -24,7 +24,8 @@ def _lock(camera: Camera) -> Camera:
 
 
 def _snapshot(camera: Camera, *fields: str) -> dict:
-    return {field: getattr(camera, field) for field in fields}
+    # Foreign keys as their ids: the audit trail stores JSON.
+    return {field: getattr(camera, camera._meta.get_field(field).attname) for field in fields}
 
 
 @transaction.atomic
