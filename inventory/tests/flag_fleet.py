@@ -6,14 +6,12 @@ from datetime import datetime, timedelta
 
 import time_machine
 from django.conf import settings
-from django.utils import timezone
 
 from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory
 from inventory.flags.sweep import SweepReport, run_sweep
 from inventory.models import Camera, Flag, MaintenanceRecord
 from inventory.tests.factories import CameraFactory
-
 
 
 def local(*args) -> datetime:
@@ -42,7 +40,7 @@ def plant_every_kind(per_kind: int, now: datetime) -> dict[str, set[str]]:
     planted: dict[str, set[str]] = {kind: set() for kind in Flag.Kind.values}
 
     def camera(kind: str, **fields) -> Camera:
-        made = CameraFactory(pool=Camera.Pool.PERSONAL, **fields)
+        made = CameraFactory(**{"pool": Camera.Pool.PERSONAL, **fields})
         planted[kind].add(made.asset_tag)
         return made
 
