@@ -29,7 +29,7 @@ def in_threads(target, n=2):
         try:
             with time_machine.travel(NOW, tick=False):
                 results[i] = target()
-        except Exception as error:  # noqa: BLE001 - reported to the test
+        except Exception as error:  # reported to the test
             errors[i] = error
         finally:
             connections.close_all()
