@@ -51,8 +51,8 @@ def notify_supervisors_of_overdue_returns(flags: list[Flag]) -> int:
                 "officer": officer,
                 "unit": unit,
                 "checkout": checkout,
-                "due": when(checkout.due_back_at),
-                "out_since": when(checkout.checked_out_at),
+                "due": when(checkout.due_back_at, now=flag.raised_at),
+                "out_since": when(checkout.checked_out_at, now=flag.raised_at),
                 "url": _site_url(f"/inventory/flags/?kind={Flag.Kind.RETURN_OVERDUE}"),
             },
         )
@@ -171,7 +171,10 @@ class Digest:
     def subject(self) -> str:
         local = timezone.localtime(self.now)
         ready = self.readiness
-        shift = f"; {ready.shift.name} shift short {ready.shortfall} cameras" if ready.shift and ready.shortfall else ""
+        shift = ""
+        if ready.shift and ready.shortfall:
+            plural = "s" if ready.shortfall != 1 else ""
+            shift = f"; {ready.shift.name} shift short by {ready.shortfall} charged camera{plural}"
         return f"BWC shift digest {local:%b %d %H:%M}: {self.raised_total} new flags, {self.open_total} open{shift}"
 
     def body(self) -> str:
