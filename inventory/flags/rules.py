@@ -1,8 +1,9 @@
 """One rule per flag kind: which in-service cameras meet the flag's condition right now.
 
-Each rule is a queryset over the whole fleet (filter/Exists/annotate), never a loop over cameras.
-The sweep asks every rule for two sets: cameras to raise (condition true, no open flag) and open
-flags to resolve (condition no longer true), and says why in words a quartermaster reads.
+Each rule's condition is a queryset over the whole fleet (filter/Exists), never a loop over cameras;
+the sweep runs all of them as one UNION ALL and compares the result with the open flags. A rule also
+writes the flag's detail for the cameras it raises (with at most one query for all of them) and says
+why a flag cleared, in words a quartermaster reads.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
@@ -93,23 +94,12 @@ class Rule:
         """In-service cameras for which the flag should be open now."""
         raise NotImplementedError
 
-    def raising(self, ctx: SweepContext) -> list[tuple[Camera, str]]:
-        """Cameras whose condition holds and that have no open flag of this kind, with the detail."""
-        open_flag = Flag.objects.filter(camera=OuterRef("pk"), kind=self.kind, resolved_at__isnull=True)
-        cameras = self.annotate_for_detail(self.condition(ctx).filter(~Exists(open_flag)), ctx)
-        return [(camera, self.detail(camera, ctx)) for camera in cameras.order_by("pk")]
+    def details(self, cameras: list[Camera], ctx: SweepContext) -> list[str]:
+        """The detail of each flag about to be raised; one query at most for all of `cameras`."""
+        return [self.detail(camera, ctx) for camera in cameras]
 
-    def resolving(self, ctx: SweepContext) -> QuerySet[Flag]:
-        """Open flags of this kind whose camera no longer meets the condition (or left service)."""
-        still_true = self.condition(ctx).filter(pk=OuterRef("camera_id"))
-        flags = Flag.objects.filter(kind=self.kind, resolved_at__isnull=True).filter(~Exists(still_true))
-        return self.annotate_for_resolution(flags.select_related("camera"), ctx).order_by("pk")
-
-    def annotate_for_detail(self, cameras: QuerySet[Camera], ctx: SweepContext) -> QuerySet[Camera]:
-        return cameras
-
-    def annotate_for_resolution(self, flags: QuerySet[Flag], ctx: SweepContext) -> QuerySet[Flag]:
-        return flags
+    def prepare_resolution(self, flags: list[Flag], ctx: SweepContext) -> None:
+        """Load what `resolution` needs for all of `flags` (one query at most)."""
 
     def detail(self, camera: Camera, ctx: SweepContext) -> str:
         return ""
@@ -232,29 +222,26 @@ class ReturnOverdue(Rule):
     def condition(self, ctx):
         return in_service().filter(Exists(self.overdue_checkouts(ctx).filter(camera=OuterRef("pk"))))
 
-    def raising(self, ctx):
-        # From the checkout side, so the officer and their unit come along for the detail and the
-        # supervisor's email without a query per camera.
-        open_flag = Flag.objects.filter(camera=OuterRef("camera_id"), kind=self.kind, resolved_at__isnull=True)
-        checkouts = (
-            self.overdue_checkouts(ctx)
-            .filter(~Exists(open_flag), camera__in=in_service())
-            .select_related("camera", "officer__unit")
-            .order_by("camera_id")
-        )
-        rows = []
-        for checkout in checkouts:
-            camera = checkout.camera
-            camera.overdue_checkout = checkout
+    def details(self, cameras, ctx):
+        # The officer and unit come along for the detail and for the supervisor's email.
+        checkouts = {
+            checkout.camera_id: checkout
+            for checkout in self.overdue_checkouts(ctx)
+            .filter(camera__in=[camera.pk for camera in cameras])
+            .select_related("officer__unit")
+        }
+        details = []
+        for camera in cameras:
+            checkout = camera.overdue_checkout = checkouts.get(camera.pk)
+            if checkout is None:  # returned between the two queries; the next sweep resolves it
+                details.append("Not returned by its expected time.")
+                continue
             officer = checkout.officer
-            rows.append(
-                (
-                    camera,
-                    f"Due back {when(checkout.due_back_at, now=ctx.now)} from {officer.display_name} "
-                    f"(badge {officer.badge_number}), out since {when(checkout.checked_out_at, now=ctx.now)}.",
-                )
+            details.append(
+                f"Due back {when(checkout.due_back_at, now=ctx.now)} from {officer.display_name} "
+                f"(badge {officer.badge_number}), out since {when(checkout.checked_out_at, now=ctx.now)}."
             )
-        return rows
+        return details
 
     def resolution(self, flag, ctx):
         camera = flag.camera
@@ -263,8 +250,13 @@ class ReturnOverdue(Rule):
         return "returned" if camera.status != Camera.Status.CHECKED_OUT else "condition cleared"
 
 
-def _open_maintenance(camera_ref: str = "pk") -> QuerySet[MaintenanceRecord]:
-    return MaintenanceRecord.objects.filter(camera=OuterRef(camera_ref), closed_at__isnull=True)
+def _open_maintenance() -> QuerySet[MaintenanceRecord]:
+    return MaintenanceRecord.objects.filter(camera=OuterRef("pk"), closed_at__isnull=True)
+
+
+def _open_records(cameras: list[Camera]) -> QuerySet[MaintenanceRecord]:
+    # At most one open record per camera (a partial unique index).
+    return MaintenanceRecord.objects.filter(camera__in=[camera.pk for camera in cameras], closed_at__isnull=True)
 
 
 class DamagedNotInMaintenance(Rule):
@@ -281,24 +273,29 @@ class DamagedNotInMaintenance(Rule):
     def condition(self, ctx):
         return in_service().filter(Exists(self.awaiting_triage(ctx)))
 
-    def annotate_for_detail(self, cameras, ctx):
-        record = self.awaiting_triage(ctx).order_by("-opened_at")
-        return cameras.annotate(
-            damage_reported_at=Subquery(record.values("opened_at")[:1]),
-            damage_problem=Subquery(record.values("problem")[:1]),
-        )
+    def details(self, cameras, ctx):
+        records = {}
+        for record in _open_records(cameras).order_by("opened_at"):
+            records[record.camera_id] = record  # the latest open record wins
+        details = []
+        for camera in cameras:
+            record = records.get(camera.pk)
+            if record is None:
+                details.append("Damage reported, not triaged.")
+                continue
+            hours = int((ctx.now - record.opened_at).total_seconds() // 3600)
+            problem = f" {record.problem.strip()}" if record.problem.strip() else ""
+            details.append(
+                f"Damage reported {when(record.opened_at, now=ctx.now)} ({hours} h ago), not triaged.{problem}"
+            )
+        return details
 
-    def detail(self, camera, ctx):
-        hours = int((ctx.now - camera.damage_reported_at).total_seconds() // 3600)
-        problem = f" {camera.damage_problem.strip()}" if camera.damage_problem.strip() else ""
-        return f"Damage reported {when(camera.damage_reported_at, now=ctx.now)} ({hours} h ago), not triaged.{problem}"
-
-    def annotate_for_resolution(self, flags, ctx):
-        record = _open_maintenance("camera_id").order_by("-opened_at")
-        return flags.annotate(
-            open_work=Subquery(record.values("performed_by")[:1]),
-            open_rma=Subquery(record.values("rma_number")[:1]),
-        )
+    def prepare_resolution(self, flags, ctx):
+        records = {record.camera_id: record for record in _open_records([flag.camera for flag in flags])}
+        for flag in flags:
+            record = records.get(flag.camera_id)
+            flag.open_work = record.performed_by if record else None
+            flag.open_rma = record.rma_number if record else ""
 
     def resolution(self, flag, ctx):
         if flag.open_work == MaintenanceRecord.PerformedBy.IN_HOUSE:
@@ -320,18 +317,20 @@ class RepairOverdue(Rule):
     def condition(self, ctx):
         return in_service().filter(Exists(self.at_vendor_too_long(ctx)))
 
-    def annotate_for_detail(self, cameras, ctx):
-        record = self.at_vendor_too_long(ctx).order_by("started_at")
-        return cameras.annotate(
-            rma_started_at=Subquery(record.values("started_at")[:1]),
-            rma=Subquery(record.values("rma_number")[:1]),
-        )
-
-    def detail(self, camera, ctx):
-        days = (ctx.now - camera.rma_started_at).days
-        return (
-            f"At the vendor under {camera.rma} since {timezone.localtime(camera.rma_started_at):%b %d} ({days} days)."
-        )
+    def details(self, cameras, ctx):
+        records = {record.camera_id: record for record in _open_records(cameras)}
+        details = []
+        for camera in cameras:
+            record = records.get(camera.pk)
+            if record is None or record.started_at is None:
+                details.append("At the vendor past the repair deadline.")
+                continue
+            days = (ctx.now - record.started_at).days
+            details.append(
+                f"At the vendor under {record.rma_number} since "
+                f"{timezone.localtime(record.started_at):%b %d} ({days} days)."
+            )
+        return details
 
     def resolution(self, flag, ctx):
         if flag.camera.status == Camera.Status.AVAILABLE:
@@ -343,7 +342,8 @@ class FirmwareBelowMinimum(Rule):
     kind = Flag.Kind.FIRMWARE_BELOW_MINIMUM
 
     def condition(self, ctx):
-        return in_service().filter(firmware_version__in=ctx.low_firmware_versions())
+        low = ctx.low_firmware_versions()
+        return in_service().filter(firmware_version__in=low) if low else in_service().none()
 
     def detail(self, camera, ctx):
         return (

@@ -1,8 +1,11 @@
 """The flag sweep: raise what is wrong now, resolve what has cleared, in one transaction.
 
-Each rule is two set-based queries over the whole fleet; the raises are one bulk INSERT, the
-resolutions one bulk UPDATE and the audit events one bulk INSERT, so the cost is a fixed number
-of queries whatever the fleet size. Two sweeps at once cannot duplicate or lose a flag: the
+Every rule's condition is a set-based query over the whole fleet, all run as one UNION ALL; the
+open flags are one more query. What to raise is "condition true and no open flag", what to resolve
+"open flag and condition false": two set differences. The raises are one bulk INSERT, the
+resolutions one bulk UPDATE, the audit events one bulk INSERT, and a rule that needs more for its
+detail (the overdue officer, the RMA) reads it in one query for all its cameras: the number of
+queries is fixed whatever the fleet size. Two sweeps at once cannot duplicate or lose a flag: the
 partial unique index allows one open flag per camera and kind, and on PostgreSQL a transaction
 advisory lock makes a second sweep skip (and say so) instead of racing the first. SQLite runs one
 writer at a time (the IMMEDIATE transaction), so there the second sweep waits and finds nothing to do.
@@ -16,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import CharField, Value
 from django.utils import timezone
 
 from audit import services as audit
 from audit.actor import Actor
 
-from ..models import Flag
+from ..models import Camera, Flag
 from .rules import RULES, SweepContext
 
 log = logging.getLogger(__name__)
@@ -80,21 +83,31 @@ def run_sweep() -> SweepReport:
             return report
         now = report.at = timezone.now()
         ctx = SweepContext(now=now)
-        open_before = dict(
-            Flag.objects.filter(resolved_at__isnull=True).order_by().values_list("kind").annotate(n=Count("pk"))
-        )
+        should_be_open = _conditions(ctx)
+        is_open = {(camera_id, kind): pk for pk, camera_id, kind in _open_flags()}
+        to_raise = should_be_open - is_open.keys()
+        to_resolve = [pk for key, pk in is_open.items() if key not in should_be_open]
+        for _, kind in is_open:
+            report.counts[kind].open += 1
+
+        cameras = _fetch(Camera.objects.all(), {camera_id for camera_id, _ in to_raise})
+        resolving = _fetch(Flag.objects.select_related("camera"), to_resolve)
         for rule in RULES:
             counts = report.counts[rule.kind]
-            for camera, detail in rule.raising(ctx):
+            raising = [cameras[camera_id] for camera_id, kind in sorted(to_raise) if kind == rule.kind]
+            details = rule.details(raising, ctx) if raising else []
+            for camera, detail in zip(raising, details, strict=True):
                 report.raised.append(Flag(camera=camera, kind=rule.kind, detail=detail[:300], raised_at=now))
-                counts.raised += 1
-            for flag in rule.resolving(ctx):
+            clearing = [flag for flag in resolving.values() if flag.kind == rule.kind]
+            if clearing:
+                rule.prepare_resolution(clearing, ctx)
+            for flag in sorted(clearing, key=lambda flag: flag.pk):
                 # max(): a clock behind the one that raised the flag must not break the sweep.
                 flag.resolved_at = max(now, flag.raised_at)
                 flag.resolution = _why_cleared(rule, flag, ctx)[:300]
                 report.resolved.append(flag)
-                counts.resolved += 1
-            counts.open = open_before.get(rule.kind, 0) + counts.raised - counts.resolved
+            counts.raised, counts.resolved = len(raising), len(clearing)
+            counts.open += counts.raised - counts.resolved
 
         if report.raised:
             Flag.objects.bulk_create(report.raised, batch_size=2000)
@@ -111,6 +124,28 @@ def run_sweep() -> SweepReport:
     report.seconds = time.perf_counter() - started
     log.info("Flag sweep: %d raised, %d resolved in %.3f s.", len(report.raised), len(report.resolved), report.seconds)
     return report
+
+
+def _conditions(ctx: SweepContext) -> set[tuple[int, str]]:
+    """(camera id, kind) for every flag that should be open now: all rules in one UNION ALL."""
+    parts = [rule.condition(ctx).values_list("pk", Value(rule.kind, output_field=CharField())) for rule in RULES]
+    return set(parts[0].union(*parts[1:], all=True))
+
+
+def _open_flags() -> list[tuple[int, int, str]]:
+    return list(Flag.objects.filter(resolved_at__isnull=True).order_by().values_list("pk", "camera_id", "kind"))
+
+
+# Rows fetched by id in chunks, so that SQLite's limit on query variables is never reached.
+FETCH_CHUNK = 5000
+
+
+def _fetch(queryset, ids) -> dict:
+    ids = sorted(ids)
+    rows = {}
+    for start in range(0, len(ids), FETCH_CHUNK):
+        rows.update(queryset.in_bulk(ids[start : start + FETCH_CHUNK]))
+    return rows
 
 
 def _why_cleared(rule, flag: Flag, ctx: SweepContext) -> str:
