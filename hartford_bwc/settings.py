@@ -193,6 +193,10 @@ FLAG_SWEEP_TIME_LIMIT_SECONDS = env.int("FLAG_SWEEP_TIME_LIMIT_SECONDS", default
 SHIFT_DIGEST_TIMES = env.list("SHIFT_DIGEST_TIMES", default=["06:30", "14:30", "22:30"])
 # A digest covers flags raised since the previous slot at least this long before it.
 SHIFT_DIGEST_SLACK_MINUTES = env.int("SHIFT_DIGEST_SLACK_MINUTES", default=60)
+# Redis down for an hour must not end the worker or beat: they keep reconnecting, and a late-acked
+# task whose connection dropped is cancelled and redelivered rather than lost.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Where links in emails point.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
