@@ -177,6 +177,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Otherwise kombu writes its exchange tables to ./control in whatever directory the worker starts.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -185,7 +187,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# CELERY_BEAT_SCHEDULE: see "Flag sweep and shift digest" below.
 
 # --- Department rules (DOMAIN.md); every threshold is a setting with its unit in its name -------
 EXPECTED_RETURN_GRACE_MINUTES = env.int("EXPECTED_RETURN_GRACE_MINUTES", default=60)
@@ -207,7 +209,7 @@ KIOSK_PIN_MIN_DIGITS = env.int("KIOSK_PIN_MIN_DIGITS", default=6)
 KIOSK_RESULT_SECONDS = env.int("KIOSK_RESULT_SECONDS", default=10)
 KIOSK_ENROLLMENT_LINK_HOURS = env.int("KIOSK_ENROLLMENT_LINK_HOURS", default=24)
 KIOSK_DEVICE_COOKIE_DAYS = env.int("KIOSK_DEVICE_COOKIE_DAYS", default=5 * 365)
-# The address people open; `enroll_kiosk` prints enrollment links under it.
+# The address people open: enrollment links and links in emails point under it.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 PRESHIFT_CHECKLIST = env.list(
     "PRESHIFT_CHECKLIST", default=["Powers on", "Records a test clip", "Mount and clip intact"]
@@ -248,3 +250,35 @@ SPECTACULAR_SETTINGS = {
 }
 # --- Imports (imports app) ------------------------------------------------------------------------
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=5)
+# --- Flag sweep and shift digest (issue 5) -------------------------------------------------------
+# Beat runs the sweep every FLAG_SWEEP_INTERVAL_MINUTES and the digest at each shift change (local
+# time, CELERY_TIMEZONE). A queued run that waited longer than its interval is dropped (expires):
+# after a broker outage the next run catches up; a backlog of stale sweeps would only repeat it.
+FLAG_SWEEP_TIME_LIMIT_SECONDS = env.int("FLAG_SWEEP_TIME_LIMIT_SECONDS", default=240)
+SHIFT_DIGEST_TIMES = env.list("SHIFT_DIGEST_TIMES", default=["06:30", "14:30", "22:30"])
+# A digest covers flags raised since the previous slot at least this long before it.
+SHIFT_DIGEST_SLACK_MINUTES = env.int("SHIFT_DIGEST_SLACK_MINUTES", default=60)
+# Redis down for an hour must not end the worker or beat: they keep reconnecting, and a late-acked
+# task whose connection dropped is cancelled and redelivered rather than lost.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+
+def _beat_schedule() -> dict:
+    from celery.schedules import crontab
+
+    interval = FLAG_SWEEP_INTERVAL_MINUTES * 60
+    schedule = {
+        "sweep-flags": {"task": "inventory.sweep_flags", "schedule": interval, "options": {"expires": interval}},
+    }
+    for at in SHIFT_DIGEST_TIMES:
+        hour, minute = (int(part) for part in at.strip().split(":"))
+        schedule[f"shift-digest-{hour:02d}{minute:02d}"] = {
+            "task": "inventory.send_shift_digest",
+            "schedule": crontab(hour=hour, minute=minute),
+            "options": {"expires": 3600},
+        }
+    return schedule
+
+
+CELERY_BEAT_SCHEDULE = _beat_schedule()

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import label_views
+from .flags import views as flag_views
 from .views import actions, cameras
 
 app_name = "inventory"
@@ -18,4 +19,7 @@ urlpatterns = [
     ),
     # --- printable asset labels (inventory/label_views.py) ---
     path("labels/", label_views.camera_labels, name="labels"),
+    # --- flags raised by the sweep (inventory/flags/) ---
+    path("flags/", flag_views.flag_list, name="flags"),
+    path("flags/<int:pk>/acknowledge/", flag_views.flag_acknowledge, name="flag_acknowledge"),
 ]

@@ -1,0 +1,79 @@
+"""Benchmark the flag sweep: seed N cameras with D days of history, time one sweep twice.
+
+The first sweep raises the flags the seed planted; the second must change nothing (idempotent).
+It empties the database it is pointed at, so it refuses a database whose name lacks "bench":
+
+    createdb -h 127.0.0.1 -U postgres bwc_sweep_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bwc_sweep_bench \
+        .venv/bin/python bench/sweep.py --cameras 30000 --days 30
+
+Targets (issue 5): 30,000 cameras in under 2 s, 475 in well under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hartford_bwc.settings")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cameras", type=int, default=30000)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3, help="Idempotent sweeps to time after the first.")
+    parser.add_argument("--keep", action="store_true", help="Reuse the fleet already seeded, if its size matches.")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from demo import services as demo
+    from inventory.flags.sweep import run_sweep
+    from inventory.models import Camera, Flag
+
+    name = str(connection.settings_dict["NAME"])
+    if "bench" not in Path(name).name:
+        print(f"Refusing to empty database {name!r}: point DATABASE_URL at a database named *bench*.")
+        return 2
+    call_command("migrate", verbosity=0)
+    if not (args.keep and Camera.objects.count() == args.cameras):
+        demo.reset_fleet()
+        started = time.perf_counter()
+        seeded = demo.seed_fleet(cameras=args.cameras, days=args.days)
+        print(f"seeded {seeded.cameras} cameras, {seeded.checkouts} checkouts, {seeded.charge_events} charge events "
+              f"({args.days} days) in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    else:
+        Flag.objects.all().delete()  # the audit trail keeps the old raises; flags start again from none
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    first = run_sweep()
+    raised = sum(c.raised for c in first.counts.values())
+    print(f"{connection.vendor}, {args.cameras} cameras: first sweep {first.seconds * 1000:.0f} ms, raised {raised}")
+    times = []
+    for _ in range(args.repeat):
+        again = run_sweep()
+        assert not any(c.raised or c.resolved for c in again.counts.values()), "second sweep changed something"
+        times.append(again.seconds)
+    print(
+        f"{connection.vendor}, {args.cameras} cameras: idempotent sweep median {statistics.median(times) * 1000:.0f} ms "
+        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, {len(times)} runs)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""The flag sweep: raise what is wrong now, resolve what has cleared, in one transaction.
+
+Every rule's condition is a set-based query over the whole fleet, all run as one UNION ALL; the
+open flags are one more query. What to raise is "condition true and no open flag", what to resolve
+"open flag and condition false": two set differences. The raises are one bulk INSERT, the
+resolutions one bulk UPDATE, the audit events one bulk INSERT, and a rule that needs more for its
+detail (the overdue officer, the RMA) reads it in one query for all its cameras: the number of
+queries is fixed whatever the fleet size. Two sweeps at once cannot duplicate or lose a flag: the
+partial unique index allows one open flag per camera and kind, and on PostgreSQL a transaction
+advisory lock makes a second sweep skip (and say so) instead of racing the first. SQLite runs one
+writer at a time (the IMMEDIATE transaction), so there the second sweep waits and finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import CharField, Value
+from django.utils import timezone
+
+from audit import services as audit
+from audit.actor import Actor
+
+from ..models import Camera, Flag
+from .rules import RULES, SweepContext
+
+log = logging.getLogger(__name__)
+
+SWEEP_ACTOR = Actor.system_process("flag sweep")
+# Any fixed 64-bit number, different from the audit chain's key.
+SWEEP_LOCK_KEY = 7_461_022_005
+
+
+@dataclass
+class KindCounts:
+    raised: int = 0
+    resolved: int = 0
+    open: int = 0
+
+
+@dataclass
+class SweepReport:
+    at: datetime | None = None
+    skipped: bool = False
+    seconds: float = 0.0
+    counts: dict[str, KindCounts] = field(default_factory=lambda: {kind: KindCounts() for kind in Flag.Kind.values})
+    raised: list[Flag] = field(default_factory=list)
+    resolved: list[Flag] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """One line per flag kind: raised, resolved, open."""
+        return [f"{kind}: raised {c.raised}, resolved {c.resolved}, open {c.open}" for kind, c in self.counts.items()]
+
+    def as_dict(self) -> dict:
+        return {
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 3),
+            "counts": {kind: vars(c) for kind, c in self.counts.items()},
+        }
+
+
+def _try_lock() -> bool:
+    """Take the sweep lock for this transaction, or say another sweep holds it."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite: the IMMEDIATE transaction already made us the only writer.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def run_sweep() -> SweepReport:
+    """Sweep the whole fleet once, now. Idempotent: a second run in a row changes nothing."""
+    started = time.perf_counter()
+    report = SweepReport()
+    with transaction.atomic():
+        if not _try_lock():
+            report.skipped = True
+            log.info("Flag sweep skipped: another sweep is running.")
+            return report
+        now = report.at = timezone.now()
+        ctx = SweepContext(now=now)
+        should_be_open = _conditions(ctx)
+        is_open = {(camera_id, kind): pk for pk, camera_id, kind in _open_flags()}
+        to_raise = should_be_open - is_open.keys()
+        to_resolve = [pk for key, pk in is_open.items() if key not in should_be_open]
+        for _, kind in is_open:
+            report.counts[kind].open += 1
+
+        cameras = _fetch(Camera.objects.all(), {camera_id for camera_id, _ in to_raise})
+        resolving = _fetch(Flag.objects.select_related("camera"), to_resolve)
+        for rule in RULES:
+            counts = report.counts[rule.kind]
+            raising = [cameras[camera_id] for camera_id, kind in sorted(to_raise) if kind == rule.kind]
+            details = rule.details(raising, ctx) if raising else []
+            for camera, detail in zip(raising, details, strict=True):
+                report.raised.append(Flag(camera=camera, kind=rule.kind, detail=detail[:300], raised_at=now))
+            clearing = [flag for flag in resolving.values() if flag.kind == rule.kind]
+            if clearing:
+                rule.prepare_resolution(clearing, ctx)
+            for flag in sorted(clearing, key=lambda flag: flag.pk):
+                # max(): a clock behind the one that raised the flag must not break the sweep.
+                flag.resolved_at = max(now, flag.raised_at)
+                flag.resolution = _why_cleared(rule, flag, ctx)[:300]
+                report.resolved.append(flag)
+            counts.raised, counts.resolved = len(raising), len(clearing)
+            counts.open += counts.raised - counts.resolved
+
+        if report.raised:
+            Flag.objects.bulk_create(report.raised, batch_size=2000)
+        if report.resolved:
+            Flag.objects.bulk_update(report.resolved, ["resolved_at", "resolution"], batch_size=1000)
+        if report.raised or report.resolved:
+            audit.record_many(by=SWEEP_ACTOR, events=_audit_events(report, now))
+        if report.raised:
+            from .notify import notify_supervisors_of_overdue_returns
+
+            overdue = [f for f in report.raised if f.kind == Flag.Kind.RETURN_OVERDUE]
+            if overdue:
+                transaction.on_commit(lambda: notify_supervisors_of_overdue_returns(overdue))
+    report.seconds = time.perf_counter() - started
+    log.info("Flag sweep: %d raised, %d resolved in %.3f s.", len(report.raised), len(report.resolved), report.seconds)
+    return report
+
+
+def _conditions(ctx: SweepContext) -> set[tuple[int, str]]:
+    """(camera id, kind) for every flag that should be open now: all rules in one UNION ALL."""
+    parts = [rule.condition(ctx).values_list("pk", Value(rule.kind, output_field=CharField())) for rule in RULES]
+    return set(parts[0].union(*parts[1:], all=True))
+
+
+def _open_flags() -> list[tuple[int, int, str]]:
+    return list(Flag.objects.filter(resolved_at__isnull=True).order_by().values_list("pk", "camera_id", "kind"))
+
+
+# Rows fetched by id in chunks, so that SQLite's limit on query variables is never reached.
+FETCH_CHUNK = 5000
+
+
+def _fetch(queryset, ids) -> dict:
+    ids = sorted(ids)
+    rows = {}
+    for start in range(0, len(ids), FETCH_CHUNK):
+        rows.update(queryset.in_bulk(ids[start : start + FETCH_CHUNK]))
+    return rows
+
+
+def _why_cleared(rule, flag: Flag, ctx: SweepContext) -> str:
+    camera = flag.camera
+    if camera.status == camera.Status.RETIRED:
+        return "camera retired"
+    if camera.status == camera.Status.LOST:
+        return f"camera reported lost (incident {camera.lost_incident_number})"
+    return rule.resolution(flag, ctx)
+
+
+def _audit_events(report: SweepReport, now: datetime) -> list[audit.PendingEvent]:
+    events = [
+        audit.PendingEvent(
+            action="flag.raise",
+            obj=flag,
+            camera=flag.camera,
+            after={"kind": flag.kind, "detail": flag.detail},
+            at=now,
+        )
+        for flag in report.raised
+    ]
+    events += [
+        audit.PendingEvent(
+            action="flag.resolve",
+            obj=flag,
+            camera=flag.camera,
+            before={"kind": flag.kind, "open": True},
+            after={"kind": flag.kind, "open": False, "resolution": flag.resolution},
+            reason=flag.resolution,
+            at=now,
+        )
+        for flag in report.resolved
+    ]
+    return events

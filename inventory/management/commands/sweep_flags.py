@@ -1,0 +1,17 @@
+"""`manage.py sweep_flags`: run the flag sweep once, now, and print per kind: raised, resolved, open."""
+
+from django.core.management.base import BaseCommand
+
+from inventory.flags.sweep import run_sweep
+
+
+class Command(BaseCommand):
+    help = "Runs the flag sweep once, synchronously; prints one line per flag kind: raised, resolved, open."
+
+    def handle(self, *args, **options):
+        report = run_sweep()
+        if report.skipped:
+            self.stdout.write("Another flag sweep is running; this one skipped. Nothing changed.")
+            return
+        for line in report.lines():
+            self.stdout.write(line)

@@ -1,0 +1,51 @@
+"""Celery tasks for the camera's physical life: the flag sweep and the shift digest.
+
+Neither takes arguments: each reads the fleet as it is when it runs, so a message that waited in
+the broker cannot carry a stale view. Both are safe to run twice (the sweep is idempotent; beat's
+`expires` drops a digest that waited an hour).
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from .flags.notify import send_shift_digest
+from .flags.sweep import run_sweep
+
+# A database restart or failover: try again shortly, backing off, rather than wait for beat.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY = {
+    "autoretry_for": DATABASE_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(
+    name="inventory.sweep_flags",
+    acks_late=True,
+    soft_time_limit=settings.FLAG_SWEEP_TIME_LIMIT_SECONDS,
+    time_limit=settings.FLAG_SWEEP_TIME_LIMIT_SECONDS + 30,
+    ignore_result=True,
+    **RETRY,
+)
+def sweep_flags() -> dict:
+    """Raise and resolve flags across the fleet (the same code as `manage.py sweep_flags`)."""
+    return run_sweep().as_dict()
+
+
+@shared_task(
+    name="inventory.send_shift_digest",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+    ignore_result=True,
+    **RETRY,
+)
+def shift_digest() -> int:
+    """Email the quartermasters what is wrong and what is ready at this shift change."""
+    return send_shift_digest()

@@ -1,0 +1,80 @@
+"""Helpers for the sweep tests: a clock to sweep at, and a small fleet with every flag kind planted."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import time_machine
+from django.conf import settings
+
+from assignments.models import Checkout
+from assignments.tests.factories import OfficerFactory
+from inventory.flags.sweep import SweepReport, run_sweep
+from inventory.models import Camera, Flag, MaintenanceRecord
+from inventory.tests.factories import CameraFactory
+
+
+def local(*args) -> datetime:
+    """An aware datetime in the department's time zone."""
+    import zoneinfo
+
+    return datetime(*args, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def sweep_at(moment: datetime) -> SweepReport:
+    with time_machine.travel(moment, tick=False):
+        return run_sweep()
+
+
+def open_kinds(camera: Camera) -> set[str]:
+    return set(Flag.objects.filter(camera=camera, resolved_at__isnull=True).values_list("kind", flat=True))
+
+
+def open_flags() -> set[tuple[str, str]]:
+    return set(Flag.objects.filter(resolved_at__isnull=True).values_list("kind", "camera__asset_tag"))
+
+
+def plant_every_kind(per_kind: int, now: datetime) -> dict[str, set[str]]:
+    """`per_kind` cameras for each flag kind (plus as many healthy ones); returns kind -> asset tags."""
+    officers = iter(OfficerFactory.create_batch(per_kind * 2))
+    planted: dict[str, set[str]] = {kind: set() for kind in Flag.Kind.values}
+
+    def camera(kind: str, **fields) -> Camera:
+        made = CameraFactory(**{"pool": Camera.Pool.PERSONAL, **fields})
+        planted[kind].add(made.asset_tag)
+        return made
+
+    for _ in range(per_kind):
+        CameraFactory()  # healthy
+        camera(Flag.Kind.CHARGING_OVERDUE, pool=Camera.Pool.SPARE, last_full_charge_at=now - timedelta(hours=80))
+        camera(
+            Flag.Kind.NOT_DOCKED,
+            last_returned_at=now - timedelta(hours=2),
+            last_docked_at=now - timedelta(hours=20),
+            last_full_charge_at=now - timedelta(hours=19),
+        )
+        camera(Flag.Kind.INSPECTION_DUE, last_inspected_at=now - timedelta(days=95))
+        camera(Flag.Kind.INSPECTION_OVERDUE, last_inspected_at=now - timedelta(days=120))
+        out = camera(Flag.Kind.RETURN_OVERDUE, status=Camera.Status.CHECKED_OUT, last_docked_at=None)
+        Checkout.objects.create(
+            camera=out,
+            officer=next(officers),
+            checked_out_at=now - timedelta(hours=14),
+            due_back_at=now - timedelta(hours=2),
+        )
+        damaged = camera(Flag.Kind.DAMAGED_NOT_IN_MAINTENANCE, status=Camera.Status.IN_MAINTENANCE)
+        MaintenanceRecord.objects.create(
+            camera=damaged, kind="repair", problem="Cracked lens.", opened_at=now - timedelta(hours=30)
+        )
+        vendor = camera(Flag.Kind.REPAIR_OVERDUE, status=Camera.Status.IN_MAINTENANCE)
+        MaintenanceRecord.objects.create(
+            camera=vendor,
+            kind="repair",
+            performed_by="vendor",
+            rma_number="RMA-1",
+            opened_at=now - timedelta(days=40),
+            started_at=now - timedelta(days=40),
+        )
+        camera(Flag.Kind.FIRMWARE_BELOW_MINIMUM, firmware_version="3.1.7")
+        camera(Flag.Kind.REFRESH_DUE, purchased_on=(now - timedelta(days=1000)).date())
+    return planted
