@@ -18,6 +18,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bootstrap_demo
+	$(BIN)/python manage.py sweep_flags
 	$(BIN)/honcho -f Procfile.dev start
 
 ## test: install (with headless Chromium for the browser tests) and run the whole suite

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
@@ -31,6 +29,7 @@ from django.utils import timezone
 from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
 
+from .flags.rules import RULES_BY_KIND, SweepContext
 from .models import Camera, ChargeEvent, Flag, MaintenanceRecord, charged_condition
 
 IN_SERVICE = ~Q(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
@@ -56,40 +55,14 @@ def _checked_out(now: datetime) -> Q:
     return Q(status=Camera.Status.CHECKED_OUT)
 
 
-def _overdue(now: datetime) -> Q:
-    return Q(Exists(_open_checkouts().filter(due_back_at__lt=now)))
+def _flag_condition(kind: str) -> Callable[[datetime], Q]:
+    """The sweep's own rule for `kind`, so the dashboard, the list filter and the flags always agree."""
+    rule = RULES_BY_KIND[kind]
 
+    def condition(now: datetime) -> Q:
+        return Q(pk__in=rule.condition(SweepContext(now=now)).values("pk"))
 
-def _not_docked(now: datetime) -> Q:
-    # Back for longer than the grace period with no dock or charge record since.
-    cutoff = now - timedelta(minutes=settings.NOT_DOCKED_AFTER_RETURN_MINUTES)
-    return (
-        Q(status=Camera.Status.AVAILABLE, last_returned_at__lte=cutoff)
-        & ~Q(last_docked_at__gte=F("last_returned_at"))
-        & ~Q(last_full_charge_at__gte=F("last_returned_at"))
-    )
-
-
-def _charging_overdue(now: datetime) -> Q:
-    cutoff = now - timedelta(hours=settings.CHARGING_OVERDUE_HOURS)
-    return Q(status=Camera.Status.AVAILABLE) & (Q(last_full_charge_at__isnull=True) | Q(last_full_charge_at__lt=cutoff))
-
-
-def _needs_inspection() -> Q:
-    # Cameras already in maintenance are being looked at; retired and lost ones are not in service.
-    return Q(status__in=[Camera.Status.AVAILABLE, Camera.Status.CHECKED_OUT])
-
-
-def _inspection_due(now: datetime) -> Q:
-    due = now - timedelta(days=settings.INSPECTION_INTERVAL_DAYS)
-    overdue = now - timedelta(days=settings.INSPECTION_OVERDUE_DAYS)
-    never = Q(last_inspected_at__isnull=True)
-    return _needs_inspection() & (never | Q(last_inspected_at__lte=due, last_inspected_at__gt=overdue))
-
-
-def _inspection_overdue(now: datetime) -> Q:
-    overdue = now - timedelta(days=settings.INSPECTION_OVERDUE_DAYS)
-    return _needs_inspection() & Q(last_inspected_at__lte=overdue)
+    return condition
 
 
 def _maintenance(performed_by: str) -> Callable[[datetime], Q]:
@@ -108,11 +81,11 @@ class State:
 STATES: dict[str, State] = {
     "ready": State("Ready for the next shift", _ready),
     "checked_out": State("Checked out now", _checked_out),
-    "overdue": State("Return overdue", _overdue),
-    "not_docked": State("Not docked after return", _not_docked),
-    "charging_overdue": State("Charging overdue", _charging_overdue),
-    "inspection_due": State("Inspection due", _inspection_due),
-    "inspection_overdue": State("Inspection overdue", _inspection_overdue),
+    "overdue": State("Return overdue", _flag_condition(Flag.Kind.RETURN_OVERDUE)),
+    "not_docked": State("Not docked after return", _flag_condition(Flag.Kind.NOT_DOCKED)),
+    "charging_overdue": State("Spares charging overdue", _flag_condition(Flag.Kind.CHARGING_OVERDUE)),
+    "inspection_due": State("Inspection due", _flag_condition(Flag.Kind.INSPECTION_DUE)),
+    "inspection_overdue": State("Inspection overdue", _flag_condition(Flag.Kind.INSPECTION_OVERDUE)),
     "maintenance_in_house": State("In maintenance in-house", _maintenance(MaintenanceRecord.PerformedBy.IN_HOUSE)),
     "maintenance_vendor": State("At the vendor (RMA)", _maintenance(MaintenanceRecord.PerformedBy.VENDOR)),
     "maintenance_triage": State(

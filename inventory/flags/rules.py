@@ -386,3 +386,4 @@ RULES: tuple[Rule, ...] = (
     RefreshDue(),
 )
 assert {rule.kind for rule in RULES} == set(Flag.Kind.values), "every flag kind needs a rule"
+RULES_BY_KIND: dict[str, Rule] = {rule.kind: rule for rule in RULES}

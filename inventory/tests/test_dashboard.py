@@ -118,10 +118,11 @@ def test_every_tile_counts_exactly_the_rows_its_link_lands_on(qm, copies):
             assert sorted(tags) == sorted(want), query
 
 
-def test_not_docked_turns_on_after_the_grace_period(qm):
+def test_not_docked_turns_on_once_the_grace_period_has_passed(qm):
+    # The dashboard uses the sweep's own rule: "older than" the grace period, strictly.
     grace = timedelta(minutes=settings.NOT_DOCKED_AFTER_RETURN_MINUTES)
     with time_machine.travel(NOW, tick=False):
-        CameraFactory(last_returned_at=NOW - grace + timedelta(seconds=1), last_full_charge_at=NOW - timedelta(hours=9))
+        CameraFactory(last_returned_at=NOW - grace, last_full_charge_at=NOW - timedelta(hours=9))
         assert selectors.dashboard().counts["not_docked"] == 0
     with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
         assert selectors.dashboard().counts["not_docked"] == 1
@@ -130,10 +131,16 @@ def test_not_docked_turns_on_after_the_grace_period(qm):
 def test_inspection_due_then_overdue_at_the_configured_days(qm):
     interval, overdue = settings.INSPECTION_INTERVAL_DAYS, settings.INSPECTION_OVERDUE_DAYS
     CameraFactory(last_inspected_at=NOW - timedelta(days=interval))
-    for days, (due, late) in ((0, (1, 0)), (-1, (0, 0)), (overdue - interval, (0, 1))):
-        with time_machine.travel(NOW + timedelta(days=days), tick=False):
+    second = timedelta(seconds=1)
+    for moment, (due, late) in (
+        (NOW, (0, 0)),
+        (NOW + second, (1, 0)),
+        (NOW + timedelta(days=overdue - interval), (1, 0)),
+        (NOW + timedelta(days=overdue - interval) + second, (0, 1)),
+    ):
+        with time_machine.travel(moment, tick=False):
             counts = selectors.dashboard().counts
-            assert (counts["inspection_due"], counts["inspection_overdue"]) == (due, late), days
+            assert (counts["inspection_due"], counts["inspection_overdue"]) == (due, late), moment
 
 
 def test_open_flags_by_kind_link_to_the_list(qm):
