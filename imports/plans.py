@@ -175,7 +175,7 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
         maker, model_name = values.get("maker", "").strip(), values.get("model", "").strip()
         if not maker or not model_name:
             row.refuse("model" if maker else "maker", "Missing maker or model.")
-        elif (model := models.get((maker.lower(), model_name.lower()))) is None:
+        elif (model := _find_model(models, maker, model_name)) is None:
             known = ", ".join(str(m) for m in models.values()) or "none yet"
             row.refuse(
                 "model", f"Unknown camera model {maker} {model_name}. Known models: {known} (add one in the admin)."
@@ -306,3 +306,11 @@ def _plan_officers(rows: list[dict], *, lock: bool) -> Plan:
         _finish(row, existing, new, labels)
         plans.append(row)
     return Plan("officers", plans)
+
+
+def _find_model(models: dict, maker: str, model_name: str):
+    """The camera model by maker and name; "Axon" + "Axon Body 4" (the name as the console shows it) works too."""
+    key = maker.lower(), model_name.lower()
+    if key[1].startswith(key[0] + " "):
+        return models.get(key) or models.get((key[0], key[1][len(key[0]) + 1 :].strip()))
+    return models.get(key)

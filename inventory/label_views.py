@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accounts import roles
 
@@ -13,6 +13,12 @@ from .models import Camera
 
 @roles.role_required(roles.CAN_READ)
 def camera_labels(request):
+    if "csrfmiddlewaretoken" in request.GET or "next" in request.GET:
+        # The camera list's bulk form sends its CSRF token and return URL along; keep them out of the address bar.
+        query = request.GET.copy()
+        for key in ("csrfmiddlewaretoken", "next"):
+            query.pop(key, None)
+        return redirect(f"{request.path}?{query.urlencode()}")
     size = labels.size_by_key(labels.ASSET_LABEL_SIZES, request.GET.get("size"))
     tags = labels.parse_codes(request.GET.getlist("camera"))
     skip = _int(request.GET.get("skip"))

@@ -354,7 +354,8 @@ def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: in
             )
         )
     for m in maintenance:
-        how = f" ({m.get_performed_by_display().lower()}" + (f", {m.rma_number})" if m.rma_number else ")")
+        who = {"in_house": "in-house", "vendor": "vendor"}.get(m.performed_by, "awaiting triage")
+        how = f" ({who}" + (f", {m.rma_number})" if m.rma_number else ")")
         entries.append(
             TimelineEntry(
                 at=m.opened_at,
@@ -409,6 +410,21 @@ _AUDIT_TITLES = {
     "personal_issue.issue": "Issued as a personal camera",
     "personal_issue.revoke": "Personal issue revoked",
     "flag.acknowledge": "Flag acknowledged",
+    "flag.raise": "Flag raised",
+    "flag.resolve": "Flag resolved",
+    "checkout.preshift_passed": "Pre-shift check passed",
+    "kiosk.sign_in": "Signed in at the kiosk",
+    "kiosk.sign_in_refused": "Kiosk sign-in refused",
+    "kiosk.sign_out": "Signed out of the kiosk",
+    "kiosk.badge_locked": "Badge locked at the kiosk",
+    "kiosk.register": "Kiosk registered",
+    "kiosk.enroll": "Kiosk enrolled",
+    "kiosk.enrollment_link": "Kiosk enrollment link made",
+    "kiosk.revoke": "Kiosk revoked",
+    "camera.import_create": "Created by an import",
+    "camera.import_update": "Updated by an import",
+    "officer.import_update": "Updated by an import",
+    "import.apply": "Import applied",
 }
 
 

@@ -187,11 +187,14 @@ def test_confirm_creates_every_camera_with_audit_events(qm_client, reference):
             CAMERA_HEADER,
             "HPD-BWC-0900,NEW-1,Axon,Body 4,4.1.0,2026 delivery,2026-01-05,spare",
             "hpd-bwc-0901,NEW-2,axon,body 4,,,01/05/2026,",
+            # The model as the console shows it ("Axon Body 4"), maker repeated, is the same model.
+            "HPD-BWC-0902,NEW-3,Axon,Axon Body 4,,,,",
         ]
     )
     upload = ImportUpload.objects.get(pk=_upload(qm_client, "cameras", content)["Location"].split("/")[2])
     response = _confirm(qm_client, upload)
-    assert "Imported file.csv: 2 created, 0 updated, 0 unchanged." in _text(response)
+    assert "Imported file.csv: 3 created, 0 updated, 0 unchanged." in _text(response)
+    assert str(Camera.objects.get(serial_number="NEW-3").model) == "Axon Body 4"
     first = Camera.objects.get(serial_number="NEW-1")
     assert (first.asset_tag, str(first.model), first.firmware_version, str(first.purchased_on)) == (
         "HPD-BWC-0900",
@@ -202,11 +205,11 @@ def test_confirm_creates_every_camera_with_audit_events(qm_client, reference):
     second = Camera.objects.get(serial_number="NEW-2")
     assert second.asset_tag == "HPD-BWC-0901" and str(second.purchased_on) == "2026-01-05"
     assert second.pool == Camera.Pool.SPARE and second.status == Camera.Status.AVAILABLE
-    assert AuditEvent.objects.filter(action="camera.import_create").count() == 2
+    assert AuditEvent.objects.filter(action="camera.import_create").count() == 3
     assert AuditEvent.objects.filter(action="import.apply").count() == 1
     assert verify_chain() is None
     upload.refresh_from_db()
-    assert upload.status == ImportUpload.Status.APPLIED and upload.created_count == 2
+    assert upload.status == ImportUpload.Status.APPLIED and upload.created_count == 3
 
 
 def test_reimport_updates_by_serial_instead_of_duplicating(qm_client, reference):

@@ -37,6 +37,12 @@ def test_sheet_has_text_qr_and_barcode_for_each_chosen_camera_only(qm_client):
     assert "<img" not in html and "http://" not in html.split("<main", 1)[1].replace("http://www.w3.org", "")
 
 
+def test_bulk_form_token_and_return_url_are_dropped_from_the_address(qm_client):
+    response = qm_client.get(f"{URL}?csrfmiddlewaretoken=secret&next=%2Finventory%2Fcameras%2F&camera=HPD-BWC-0501")
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?camera=HPD-BWC-0501"
+
+
 def test_unknown_asset_tags_are_named_and_skipped(qm_client):
     CameraFactory(asset_tag="HPD-BWC-0501")
     html = qm_client.get(f"{URL}?camera=HPD-BWC-0501&camera=HPD-BWC-9999").content.decode()

@@ -81,7 +81,12 @@ def assign_maintenance(camera, data, by) -> str:
     record = services.assign_maintenance(
         record=_open_record(camera), performed_by=data["performed_by"], rma_number=data["rma_number"], by=by
     )
-    return f"{camera.asset_tag}: {record.get_kind_display().lower()} assigned {record.get_performed_by_display()}."
+    who = (
+        "to the vendor" + (f" ({record.rma_number})" if record.rma_number else "")
+        if record.performed_by == "vendor"
+        else "in-house"
+    )
+    return f"{camera.asset_tag}: {record.get_kind_display().lower()} assigned {who}."
 
 
 def close_maintenance(camera, data, by) -> str:
