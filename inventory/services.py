@@ -51,13 +51,14 @@ def record_charge(
     fields = ["last_docked_at", "dock", "dock_bay", "last_full_charge_at", "battery_percent"]
     before = _snapshot(camera, *fields)
 
-    if kind == ChargeEvent.Kind.DOCKED:
-        if dock is None:
-            raise DomainError("Choose the dock the camera was put in.", code="dock_required")
-        if bay is not None and not 1 <= bay <= dock.bays:
-            raise DomainError(f"{dock.name} has bays 1 to {dock.bays}.", code="bad_bay")
+    if dock is not None and bay is not None and not 1 <= bay <= dock.bays:
+        raise DomainError(f"{dock.name} has bays 1 to {dock.bays}.", code="bad_bay")
+    if kind == ChargeEvent.Kind.DOCKED and dock is None:
+        raise DomainError("Choose the dock the camera was put in.", code="dock_required")
+    if dock is not None and kind != ChargeEvent.Kind.UNDOCKED:
+        # A dock that reports a charge or a battery level has the camera in it.
         camera.dock, camera.dock_bay, camera.last_docked_at = dock, bay, at
-    elif kind == ChargeEvent.Kind.UNDOCKED:
+    if kind == ChargeEvent.Kind.UNDOCKED:
         camera.dock, camera.dock_bay = None, None
     elif kind == ChargeEvent.Kind.FULL_CHARGE:
         camera.last_full_charge_at = at
@@ -68,7 +69,7 @@ def record_charge(
         camera.battery_percent = battery_percent
         if battery_percent == 100:
             camera.last_full_charge_at = at
-    else:
+    elif kind != ChargeEvent.Kind.DOCKED:
         raise DomainError(f"Unknown charge event {kind!r}.")
 
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from accounts import roles
 from accounts.tests.factories import UserFactory
 from assignments.models import Checkout, Officer
 from assignments.tests.factories import OfficerFactory, ShiftFactory, UnitFactory
+from hartford_bwc.testing import publish_screenshot
 from inventory.models import Camera
 from inventory.tests.factories import CameraFactory
 
@@ -99,4 +99,4 @@ def test_quartermaster_resets_a_pin_and_sees_it_once(page, live_server, screensh
     page.screenshot(path=str(screenshot_dir / "labels-badge-cards.png"), full_page=True)
 
     for name in ("officers-list", "officers-detail", "officers-pin-reset", "labels-badge-cards"):
-        shutil.copy(screenshot_dir / f"{name}.png", settings.BASE_DIR / "docs" / "screenshots" / f"{name}.png")
+        publish_screenshot(screenshot_dir / f"{name}.png", f"{name}.png")

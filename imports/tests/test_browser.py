@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts import roles
 from accounts.tests.factories import UserFactory
+from hartford_bwc.testing import publish_screenshot
 from inventory.models import Camera
 from inventory.tests.factories import CameraFactory, CameraModelFactory
 
@@ -74,4 +72,4 @@ def test_quartermaster_imports_a_delivery_through_preview_and_confirm(page, live
     page.screenshot(path=str(screenshot_dir / "labels-sheet.png"), full_page=True)
 
     for name in ("import-preview", "import-applied", "import-refused", "labels-sheet"):
-        shutil.copy(screenshot_dir / f"{name}.png", settings.BASE_DIR / "docs" / "screenshots" / f"{name}.png")
+        publish_screenshot(screenshot_dir / f"{name}.png", f"{name}.png")

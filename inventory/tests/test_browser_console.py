@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,11 @@ from assignments import services as assignment_services
 from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
+from hartford_bwc.testing import publish_screenshot
 from inventory.models import Camera, Flag
 from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_quartermaster_signs_in_searches_checks_in_and_exports(live_server, page, screenshot_dir):
@@ -85,6 +84,5 @@ def test_quartermaster_signs_in_searches_checks_in_and_exports(live_server, page
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert sorted(row["Asset tag"] for row in rows) == ["HPD-BWC-0002", "HPD-BWC-0003"]
 
-    DOCS.mkdir(parents=True, exist_ok=True)
     for name in ("console-dashboard", "console-cameras", "console-camera"):
-        shutil.copyfile(screenshot_dir / f"{name}.png", DOCS / f"{name}.png")
+        publish_screenshot(screenshot_dir / f"{name}.png", f"{name}.png")

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 import time_machine
 from django.utils import timezone
 
 from accounts import roles
 from accounts.tests.factories import UserFactory
+from hartford_bwc.testing import publish_screenshot
 from inventory.models import Flag
 
 from .flag_fleet import plant_every_kind, sweep_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_a_supervisor_acknowledges_a_flag_in_the_browser(live_server, page, screenshot_dir):
@@ -47,5 +43,4 @@ def test_a_supervisor_acknowledges_a_flag_in_the_browser(live_server, page, scre
 
     flag = Flag.objects.get(camera__asset_tag=overdue, kind=Flag.Kind.REPAIR_OVERDUE)
     assert flag.acknowledged_by == user
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(screenshot_dir / "flags.png", DOCS / "flags.png")
+    publish_screenshot(screenshot_dir / "flags.png", "flags.png")

@@ -53,6 +53,21 @@ def test_full_charge_makes_a_returned_camera_ready(camera, system_actor):
     assert Camera.objects.ready().filter(pk=camera.pk).exists()
 
 
+def test_a_full_charge_reported_by_a_dock_puts_the_camera_in_that_bay(camera, dock, system_actor):
+    event = record_charge(camera=camera, kind=ChargeEvent.Kind.FULL_CHARGE, dock=dock, bay=6, by=system_actor)
+    camera.refresh_from_db()
+    assert camera.location_label == "Dock 01, bay 6"
+    assert camera.last_docked_at == camera.last_full_charge_at == event.recorded_at
+
+
+def test_a_battery_reading_from_a_bay_outside_the_dock_is_refused(camera, dock, system_actor):
+    with pytest.raises(DomainError, match="Dock 01 has bays 1 to 8."):
+        record_charge(
+            camera=camera, kind=ChargeEvent.Kind.BATTERY, dock=dock, bay=9, battery_percent=50, by=system_actor
+        )
+    assert not ChargeEvent.objects.exists()
+
+
 def test_battery_reading_sets_telemetry_and_a_hundred_counts_as_full(camera, system_actor):
     record_charge(camera=camera, kind=ChargeEvent.Kind.BATTERY, battery_percent=55, by=system_actor)
     camera.refresh_from_db()

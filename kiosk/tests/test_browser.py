@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from assignments import services as assignments
 from assignments.models import Checkout
 from audit.actor import Actor
+from hartford_bwc.testing import publish_screenshot
 from inventory.models import Camera, MaintenanceRecord
 from kiosk import services
 
 from .conftest import PIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def shot(page, screenshot_dir, name, *, docs=False):
     path = screenshot_dir / f"kiosk-{name}.png"
     page.screenshot(path=str(path))
     if docs:
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS / f"kiosk-{name}.png")
+        publish_screenshot(path, f"kiosk-{name}.png")
 
 
 @pytest.fixture

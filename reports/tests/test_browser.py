@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -15,13 +11,12 @@ from accounts.tests.factories import UserFactory
 from assignments.models import Officer
 from audit.actor import Actor
 from demo.services import seed_fleet
+from hartford_bwc.testing import publish_screenshot
 from inventory import services as inventory
 from inventory.models import Camera
 from reports.selectors.readiness import next_shift_starts
 
 pytestmark = [pytest.mark.browser]
-
-DOCS = Path(django_settings.BASE_DIR) / "docs" / "screenshots"
 
 
 def _sign_in(page, live_server, client):
@@ -37,8 +32,7 @@ def _sign_in(page, live_server, client):
 def _shoot(page, screenshot_dir, name: str) -> None:
     path = screenshot_dir / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, DOCS / f"{name}.png")
+    publish_screenshot(path, f"{name}.png")
 
 
 def test_readiness_report_in_the_browser(transactional_db, live_server, page, client, screenshot_dir):
