@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -96,6 +96,12 @@ def record(
 
 def record_many(*, by: Actor, events: Iterable[PendingEvent]) -> list[AuditEvent]:
     """Append many events in one INSERT (the sweep, imports, the demo seed)."""
+    if not connection.in_atomic_block:
+        # Outside a transaction the advisory lock would end with its own statement, and two
+        # appends could both chain onto the same predecessor: the lock, the read of the last
+        # hash and the INSERT must share one transaction.
+        with transaction.atomic():
+            return record_many(by=by, events=events)
     _lock_chain()
     prev = _last_hash()
     rows = []
