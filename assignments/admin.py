@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from audit.admin import AuditedModelAdmin
 from inventory.admin import run_service_per_object
 
 from . import services
@@ -9,18 +10,18 @@ from .models import Checkout, Officer, PersonalIssue, Shift, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ("name", "supervisor_email")
     search_fields = ("name",)
 
 
 @admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(AuditedModelAdmin):
     list_display = ("name", "starts_at", "ends_at")
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(AuditedModelAdmin):
     list_display = ("badge_number", "last_name", "first_name", "rank", "unit", "shift", "is_active")
     list_filter = ("is_active", "rank", "unit", "shift")
     search_fields = ("badge_number", "last_name", "first_name")
@@ -50,7 +51,7 @@ class OfficerAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalIssue)
-class PersonalIssueAdmin(admin.ModelAdmin):
+class PersonalIssueAdmin(AuditedModelAdmin):
     list_display = ("camera", "officer", "issued_at", "revoked_at")
     search_fields = ("camera__asset_tag", "officer__badge_number", "officer__last_name")
     list_select_related = ("camera", "officer")
@@ -59,12 +60,9 @@ class PersonalIssueAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Checkout)
-class CheckoutAdmin(admin.ModelAdmin):
+class CheckoutAdmin(AuditedModelAdmin):
     list_display = ("camera", "officer", "checked_out_at", "due_back_at", "checked_in_at", "condition")
     list_filter = ("condition",)
     search_fields = ("camera__asset_tag", "officer__badge_number", "officer__last_name")
@@ -80,7 +78,4 @@ class CheckoutAdmin(admin.ModelAdmin):
         )
 
     def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -241,18 +241,20 @@ def issue_personal(*, officer: Officer, camera: Camera, by: Actor, reason: str =
 @transaction.atomic
 def revoke_personal(*, officer: Officer, by: Actor, reason: str = "") -> PersonalIssue:
     """End the officer's personal issue; the camera joins the spare pool."""
-    issue = (
-        PersonalIssue.objects.select_for_update()
-        .select_related("camera")
-        .filter(officer=officer, revoked_at__isnull=True)
-        .first()
-    )
+    missing = DomainError(f"{officer.display_name} has no personal camera to revoke.")
+    found = PersonalIssue.objects.filter(officer=officer, revoked_at__isnull=True).values_list("camera_id").first()
+    if found is None:
+        raise missing
+    # Camera first, then the issue: the order check_out, retire and report_lost lock in, so that a
+    # revoke racing one of them waits instead of deadlocking. The issue is re-read under the lock.
+    camera = Camera.objects.select_for_update().get(pk=found[0])
+    issue = PersonalIssue.objects.select_for_update().filter(officer=officer, camera=camera, revoked_at__isnull=True)
+    issue = issue.first()
     if issue is None:
-        raise DomainError(f"{officer.display_name} has no personal camera to revoke.")
+        raise missing
     issue.revoked_at = timezone.now()
     issue.reason = reason or issue.reason
     issue.save(update_fields=["revoked_at", "reason"])
-    camera = issue.camera
     camera.pool = Camera.Pool.SPARE
     camera.save(update_fields=["pool"])
     audit.record(

@@ -162,39 +162,19 @@ def officer_revoke_personal(request, badge: str):
 @roles.role_required(roles.CAN_READ)
 def badge_cards(request):
     """Cards with the badge number as a Code 128 barcode, for the kiosk's scanner."""
-    size = labels.size_by_key(labels.BADGE_CARD_SIZES, request.GET.get("size"))
-    badges = labels.parse_codes(request.GET.getlist("badge"), upper=False)
-    if len(badges) > labels.MAX_LABELS:
-        messages.error(request, f"{len(badges)} cards asked for; print at most {labels.MAX_LABELS} at a time.")
-        badges = []
-    officers, unknown = selectors.officers_by_badges(badges)
+    sheet = labels.sheet_request(request.GET, sizes=labels.BADGE_CARD_SIZES, param="badge", upper=False)
+    if sheet.too_many:
+        messages.error(request, f"{sheet.too_many} cards asked for; print at most {labels.MAX_LABELS} at a time.")
+    officers, unknown = selectors.officers_by_badges(sheet.codes)
     if unknown:
         messages.warning(request, f"No officer has the badge number {', '.join(unknown)}; no card for it.")
     items = [
         {
             "officer": officer,
             "barcode": labels.code128_svg(
-                officer.badge_number, width_mm=size.barcode_width_mm, height_mm=size.barcode_height_mm
+                officer.badge_number, width_mm=sheet.size.barcode_width_mm, height_mm=sheet.size.barcode_height_mm
             ),
         }
         for officer in officers
     ]
-    return render(
-        request,
-        "assignments/badge_cards.html",
-        {
-            "size": size,
-            "sizes": labels.BADGE_CARD_SIZES,
-            "pages": labels.paged(items, size, skip=_int(request.GET.get("skip"))),
-            "badges_text": "\n".join(badges),
-            "count": len(items),
-            "skip": _int(request.GET.get("skip")),
-        },
-    )
-
-
-def _int(value: str | None) -> int:
-    try:
-        return max(0, int(value or 0))
-    except ValueError:
-        return 0
+    return render(request, "assignments/badge_cards.html", sheet.context(items))

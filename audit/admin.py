@@ -1,6 +1,24 @@
+"""The audit trail in the admin (read-only), and the base class that audits every other admin edit."""
+
 from django.contrib import admin
 
+from .actor import Actor
 from .models import AuditEvent
+from .services import save_edit
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Admin edits are saved by `audit.services.save_edit`, so each one is in the trail.
+
+    Nothing is deleted here: a record with history keeps it (DOMAIN.md), and a mistake is corrected
+    by an edit, which is itself audited.
+    """
+
+    def save_model(self, request, obj, form, change):
+        save_edit(obj=obj, fields=form.changed_data, by=Actor.from_request(request))
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEvent)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -96,6 +96,12 @@ def record(
 
 def record_many(*, by: Actor, events: Iterable[PendingEvent]) -> list[AuditEvent]:
     """Append many events in one INSERT (the sweep, imports, the demo seed)."""
+    if not connection.in_atomic_block:
+        # Outside a transaction the advisory lock would end with its own statement, and two
+        # appends could both chain onto the same predecessor: the lock, the read of the last
+        # hash and the INSERT must share one transaction.
+        with transaction.atomic():
+            return record_many(by=by, events=events)
     _lock_chain()
     prev = _last_hash()
     rows = []
@@ -116,3 +122,44 @@ def verify_chain(*, chunk_size: int = 5000) -> AuditEvent | None:
             return event
         prev = event.hash
     return None
+
+
+def _field_values(obj: Model, names: Iterable[str]) -> dict:
+    # Foreign keys by their id: the trail stores JSON.
+    return {name: getattr(obj, obj._meta.get_field(name).attname) for name in names}
+
+
+@transaction.atomic
+def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "") -> Model:
+    """Save an edit of a record's descriptive fields (the admin's forms) with its audit event.
+
+    State (a camera's status, an officer's activity, a checkout) is read-only in those forms and
+    changes only through the domain services; this covers the rest: names, serials, batches, notes.
+    A new record is created; an existing one is locked, and only `fields` are written. An edit that
+    changes nothing writes nothing.
+    """
+    concrete = {f.name for f in obj._meta.concrete_fields if not f.primary_key}
+    names = sorted(name for name in fields if name in concrete)
+    label = obj._meta.model_name
+    if obj.pk is None or obj._state.adding:
+        obj.save()
+        before, action, names = {}, f"{label}.admin_create", sorted(concrete)
+    else:
+        if not names:
+            return obj
+        stored = _field_values(type(obj)._default_manager.select_for_update().get(pk=obj.pk), names)
+        edited = _field_values(obj, names)
+        # A form may call a field changed that round-trips to the same value (a widget's format).
+        names = [name for name in names if _jsonable({"v": stored[name]}) != _jsonable({"v": edited[name]})]
+        if not names:
+            return obj
+        before = {name: stored[name] for name in names}
+        obj.save(update_fields=names)
+        action = f"{label}.admin_edit"
+    links = {
+        "camera": obj if obj._meta.label == "inventory.Camera" else getattr(obj, "camera", None),
+        "officer": obj if obj._meta.label == "assignments.Officer" else None,
+    }
+    after = _field_values(obj, names)
+    record(by=by, action=action, obj=obj, before=before, after=after, reason=reason, **links)
+    return obj

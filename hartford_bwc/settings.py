@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PostgreSQL refuses NUL in text parameters: such a URL is a 400 here, never a 500 in a view.
+    "hartford_bwc.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,6 +142,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# With DEBUG off, HTTPS only: plain HTTP is redirected (except /healthz, which a load balancer probes
+# over HTTP) and browsers are told to stay on HTTPS. HSTS starts at one day: raise it once HTTPS is
+# known to work everywhere; it cannot be taken back from browsers that saw it. Behind a TLS proxy,
+# set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO so Django knows the request was HTTPS.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 86400)
+if _proxy_header := env("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
 
 # Staff sign-in lock-out (django-axes): after this many failed passwords for one username, that
 # username is locked for the cool-off time, whatever address the attempts came from.
@@ -152,7 +163,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # Counting by address as well would lock a whole station out: its terminals share one address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# HSTS for every subdomain, or on the browsers' preload list, is the city's domain-wide decision,
+# not this application's (security.W005, W021).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W005", "security.W021"]
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from audit.actor import Actor
+from audit.admin import AuditedModelAdmin
 from hartford_bwc.errors import DomainError
 
 from . import services
@@ -24,19 +25,19 @@ def run_service_per_object(modeladmin, request, queryset, call, done: str) -> No
 
 
 @admin.register(CameraModel)
-class CameraModelAdmin(admin.ModelAdmin):
+class CameraModelAdmin(AuditedModelAdmin):
     list_display = ("maker", "name", "battery_hours", "charge_hours")
     search_fields = ("maker", "name")
 
 
 @admin.register(Dock)
-class DockAdmin(admin.ModelAdmin):
+class DockAdmin(AuditedModelAdmin):
     list_display = ("name", "location", "bays", "is_active")
     search_fields = ("name", "location")
 
 
 @admin.register(Camera)
-class CameraAdmin(admin.ModelAdmin):
+class CameraAdmin(AuditedModelAdmin):
     list_display = ("asset_tag", "serial_number", "model", "status", "pool", "firmware_version", "last_full_charge_at")
     list_filter = ("status", "pool", "model", "purchase_batch")
     search_fields = ("asset_tag", "serial_number")
@@ -52,6 +53,7 @@ class CameraAdmin(admin.ModelAdmin):
         "last_inspected_at",
         "last_returned_at",
         "lost_incident_number",
+        "created_at",
     )
     actions = ["send_to_inspection"]
 
@@ -69,7 +71,7 @@ class CameraAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChargeEvent)
-class ChargeEventAdmin(admin.ModelAdmin):
+class ChargeEventAdmin(AuditedModelAdmin):
     list_display = ("camera", "kind", "dock", "bay", "battery_percent", "recorded_at")
     list_filter = ("kind", "dock")
     search_fields = ("camera__asset_tag",)
@@ -79,15 +81,12 @@ class ChargeEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(MaintenanceRecord)
-class MaintenanceRecordAdmin(admin.ModelAdmin):
+class MaintenanceRecordAdmin(AuditedModelAdmin):
     list_display = ("camera", "kind", "performed_by", "rma_number", "opened_at", "closed_at", "outcome")
     list_filter = ("kind", "performed_by", "outcome")
     search_fields = ("camera__asset_tag", "rma_number", "problem")
@@ -106,12 +105,9 @@ class MaintenanceRecordAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(AuditedModelAdmin):
     list_display = ("camera", "kind", "detail", "raised_at", "resolved_at", "acknowledged_at")
     list_filter = ("kind",)
     search_fields = ("camera__asset_tag", "detail")
@@ -126,7 +122,4 @@ class FlagAdmin(admin.ModelAdmin):
         )
 
     def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

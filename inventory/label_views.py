@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 
 from accounts import roles
 
-from . import labels
-from .models import Camera
+from . import labels, selectors
 
 
 @roles.role_required(roles.CAN_READ)
@@ -19,41 +18,20 @@ def camera_labels(request):
         for key in ("csrfmiddlewaretoken", "next"):
             query.pop(key, None)
         return redirect(f"{request.path}?{query.urlencode()}")
-    size = labels.size_by_key(labels.ASSET_LABEL_SIZES, request.GET.get("size"))
-    tags = labels.parse_codes(request.GET.getlist("camera"))
-    skip = _int(request.GET.get("skip"))
-    if len(tags) > labels.MAX_LABELS:
-        messages.error(request, f"{len(tags)} labels asked for; print at most {labels.MAX_LABELS} at a time.")
-        tags = []
-    found = {c.asset_tag: c for c in Camera.objects.select_related("model").filter(asset_tag__in=tags)}
-    unknown = [tag for tag in tags if tag not in found]
+    sheet = labels.sheet_request(request.GET, sizes=labels.ASSET_LABEL_SIZES, param="camera")
+    if sheet.too_many:
+        messages.error(request, f"{sheet.too_many} labels asked for; print at most {labels.MAX_LABELS} at a time.")
+    cameras, unknown = selectors.cameras_by_tags(sheet.codes)
     if unknown:
         messages.warning(request, f"No camera has the asset tag {', '.join(unknown)}; no label for it.")
     items = [
         {
-            "camera": found[tag],
-            "qr": labels.qr_svg(tag),
-            "barcode": labels.code128_svg(tag, width_mm=size.barcode_width_mm, height_mm=size.barcode_height_mm),
+            "camera": camera,
+            "qr": labels.qr_svg(camera.asset_tag),
+            "barcode": labels.code128_svg(
+                camera.asset_tag, width_mm=sheet.size.barcode_width_mm, height_mm=sheet.size.barcode_height_mm
+            ),
         }
-        for tag in tags
-        if tag in found
+        for camera in cameras
     ]
-    return render(
-        request,
-        "inventory/labels.html",
-        {
-            "size": size,
-            "sizes": labels.ASSET_LABEL_SIZES,
-            "pages": labels.paged(items, size, skip=skip),
-            "tags_text": "\n".join(tags),
-            "count": len(items),
-            "skip": skip,
-        },
-    )
-
-
-def _int(value: str | None) -> int:
-    try:
-        return max(0, int(value or 0))
-    except ValueError:
-        return 0
+    return render(request, "inventory/labels.html", sheet.context(items))

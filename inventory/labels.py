@@ -114,3 +114,45 @@ def parse_codes(values: list[str], *, upper: bool = True) -> list[str]:
             if code and code not in codes:
                 codes.append(code)
     return codes
+
+
+@dataclass(frozen=True)
+class SheetRequest:
+    """What a label or card sheet page was asked for: the stock, the codes, the used positions."""
+
+    size: SheetSize
+    sizes: tuple[SheetSize, ...]
+    codes: list[str]
+    skip: int
+    too_many: int = 0  # how many were asked for when over MAX_LABELS (then `codes` is empty)
+
+    def context(self, items: list, *, codes_text: str | None = None) -> dict:
+        """The template context of templates/labels/sheet.html for these `items`."""
+        return {
+            "size": self.size,
+            "sizes": self.sizes,
+            "pages": paged(items, self.size, skip=self.skip),
+            "codes_text": "\n".join(self.codes) if codes_text is None else codes_text,
+            "count": len(items),
+            "skip": self.skip,
+        }
+
+
+def sheet_request(query, *, sizes: tuple[SheetSize, ...], param: str, upper: bool = True) -> SheetRequest:
+    """Read `?<param>=...&size=&skip=` from a QueryDict; more than MAX_LABELS codes give none."""
+    codes = parse_codes(query.getlist(param), upper=upper)
+    too_many = len(codes) if len(codes) > MAX_LABELS else 0
+    return SheetRequest(
+        size=size_by_key(sizes, query.get("size")),
+        sizes=sizes,
+        codes=[] if too_many else codes,
+        skip=_whole_number(query.get("skip")),
+        too_many=too_many,
+    )
+
+
+def _whole_number(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0

@@ -256,6 +256,18 @@ def camera_by_tag(asset_tag: str) -> Camera | None:
     return Camera.objects.select_related("model", "dock").filter(asset_tag=asset_tag).first()
 
 
+def cameras_by_tags(tags: list[str]) -> tuple[list[Camera], list[str]]:
+    """The cameras for `tags` in the order given (repeats once), and the tags that match no camera."""
+    found = {c.asset_tag: c for c in Camera.objects.select_related("model").filter(asset_tag__in=tags)}
+    tags = list(dict.fromkeys(tags))
+    return [found[tag] for tag in tags if tag in found], [tag for tag in tags if tag not in found]
+
+
+def open_maintenance_record(camera: Camera) -> MaintenanceRecord | None:
+    """The camera's one open maintenance record (a partial unique index allows one), if any."""
+    return MaintenanceRecord.objects.filter(camera=camera, closed_at__isnull=True).first()
+
+
 def camera_page(camera: Camera, *, limit: int = TIMELINE_LIMIT) -> CameraPage:
     """Everything the camera page shows; the timeline reads each source once, bounded, and merges."""
     checkouts = list(

@@ -1,10 +1,14 @@
+"""Kiosks and PIN lock-outs in the admin: read-mostly; the console (/kiosks/) changes their state."""
+
 from django.contrib import admin
+
+from audit.admin import AuditedModelAdmin
 
 from .models import BadgeLockout, Kiosk
 
 
 @admin.register(Kiosk)
-class KioskAdmin(admin.ModelAdmin):
+class KioskAdmin(AuditedModelAdmin):
     # Registration, enrollment and revocation go through the console (/kiosks/) so they are audited.
     list_display = ("name", "location", "state", "enrolled_at", "revoked_at")
     search_fields = ("name", "location")
@@ -13,12 +17,9 @@ class KioskAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BadgeLockout)
-class BadgeLockoutAdmin(admin.ModelAdmin):
+class BadgeLockoutAdmin(AuditedModelAdmin):
     list_display = ("badge", "failures", "last_failure_at", "locked_until")
     search_fields = ("badge",)
     readonly_fields = ("badge", "failures", "last_failure_at", "locked_until")

@@ -204,7 +204,9 @@ def sign_in(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None = None) -> Off
     return officer
 
 
+@transaction.atomic
 def record_sign_out(*, kiosk: Kiosk, officer: Officer, reason: str, ip: str | None = None) -> None:
+    """Write the officer's sign-out (by hand, idle, or after a transaction) to the audit trail."""
     audit.record(
         by=Actor.at_kiosk(kiosk, officer=officer, ip=ip),
         action="kiosk.sign_out",
@@ -278,16 +280,17 @@ def check_in_at_kiosk(
 # --- pre-shift check -------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def record_preshift_pass(*, kiosk: Kiosk, checkout: Checkout, ip: str | None = None) -> None:
-    with transaction.atomic():
-        audit.record(
-            by=Actor.at_kiosk(kiosk, checkout.officer, ip),
-            action="checkout.preshift_passed",
-            obj=checkout,
-            camera=checkout.camera,
-            officer=checkout.officer,
-            after={"checklist": list(settings.PRESHIFT_CHECKLIST)},
-        )
+    """The officer confirmed every item of the pre-shift check: only the audit trail changes."""
+    audit.record(
+        by=Actor.at_kiosk(kiosk, checkout.officer, ip),
+        action="checkout.preshift_passed",
+        obj=checkout,
+        camera=checkout.camera,
+        officer=checkout.officer,
+        after={"checklist": list(settings.PRESHIFT_CHECKLIST)},
+    )
 
 
 @dataclass(frozen=True)

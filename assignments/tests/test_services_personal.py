@@ -84,6 +84,20 @@ def test_revoke_personal_returns_the_camera_to_the_spare_pool(camera, officer, s
     assert PersonalIssue.objects.filter(camera=camera).count() == 2
 
 
+def test_revoke_personal_locks_the_camera_before_the_issue(camera, officer, system_actor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    issue_personal(officer=officer, camera=camera, by=system_actor)
+    with CaptureQueriesContext(connection) as queries:
+        revoke_personal(officer=officer, by=system_actor)
+    # SQLite drops FOR UPDATE; the order of the locking reads is the same on both databases.
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "audit" not in q["sql"]]
+    camera_read = next(i for i, sql in enumerate(reads) if 'FROM "inventory_camera"' in sql)
+    issue_locked = next(i for i, sql in enumerate(reads) if 'FROM "assignments_personalissue"' in sql and i > 0)
+    assert camera_read < issue_locked
+
+
 def test_revoke_without_a_personal_camera_is_refused(officer, system_actor):
     with pytest.raises(DomainError) as refused:
         revoke_personal(officer=officer, by=system_actor)

@@ -410,3 +410,20 @@ def test_deleting_an_event_is_caught_at_the_next(trail):
 
 def test_verify_chain_reads_in_chunks(trail):
     assert verify_chain(chunk_size=2) is None
+
+
+def test_an_event_recorded_outside_a_transaction_takes_the_chain_lock_inside_one(transactional_db, monkeypatch):
+    # transactional_db: each call runs in autocommit as in production, not inside a test transaction.
+    from audit import services as audit_services
+    from kiosk.services import record_sign_out
+
+    inside = []
+    real_lock = audit_services._lock_chain
+    monkeypatch.setattr(audit_services, "_lock_chain", lambda: (inside.append(connection.in_atomic_block), real_lock()))
+    kiosk = Kiosk.objects.create(name="Lobby")
+    officer = OfficerFactory()
+    record_sign_out(kiosk=kiosk, officer=officer, reason="signed out")
+    audit_services.record(by=Actor.system_process("tests"), action="test.note", obj=kiosk)
+    assert inside == [True, True]
+    assert AuditEvent.objects.count() == 2
+    assert verify_chain() is None

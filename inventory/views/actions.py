@@ -27,7 +27,7 @@ from ..tables import STATUS_BADGE, charge_state
 
 
 def _open_record(camera: Camera) -> MaintenanceRecord:
-    record = MaintenanceRecord.objects.filter(camera=camera, closed_at__isnull=True).first()
+    record = selectors.open_maintenance_record(camera)
     if record is None:
         raise DomainError(f"{camera.asset_tag} has no open maintenance record.", code="no_open_maintenance")
     return record

@@ -21,7 +21,7 @@ from hartford_bwc.errors import DomainError
 from .. import selectors, services
 from ..filters import CameraFilter
 from ..forms import BulkSelectionForm
-from ..models import Camera, MaintenanceRecord
+from ..models import MaintenanceRecord
 from ..tables import CameraTable
 from .actions import render_camera_page
 
@@ -94,13 +94,11 @@ def send_to_inspection(request):
         messages.error(request, " ".join(form.non_field_errors()))
         return _back_to_list(request)
     by = Actor.from_request(request)
-    cameras = {c.asset_tag: c for c in Camera.objects.filter(asset_tag__in=form.asset_tags)}
+    cameras, unknown = selectors.cameras_by_tags(form.asset_tags)
+    for tag in unknown:
+        messages.error(request, f"No camera has asset tag {tag}.")
     sent = []
-    for tag in form.asset_tags:
-        camera = cameras.get(tag)
-        if camera is None:
-            messages.error(request, f"No camera has asset tag {tag}.")
-            continue
+    for camera in cameras:
         try:
             services.open_maintenance(
                 camera=camera,
@@ -112,7 +110,7 @@ def send_to_inspection(request):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            sent.append(tag)
+            sent.append(camera.asset_tag)
     if sent:
         messages.success(request, f"Sent to inspection: {', '.join(sent)}.")
     return _back_to_list(request)
