@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from hartford_bwc.timefmt import when
+
 from .models import Camera
 
 STATUS_BADGE = {
@@ -158,8 +160,10 @@ class CameraTable(tables.Table):
             return ""
         since = ""
         if record.last_full_charge_at and record.status != Camera.Status.CHECKED_OUT:
-            local = timezone.localtime(record.last_full_charge_at)
-            since = format_html(' <span class="muted" title="Last full charge">{}</span>', f"{local:%b %d %H:%M}")
+            since = format_html(
+                ' <span class="muted" title="Last full charge">{}</span>',
+                when(record.last_full_charge_at, now=self.now),
+            )
         return format_html('<span class="badge {}">{}</span>{}', badge, text, since)
 
     def cell_location(self, record: Camera) -> str:

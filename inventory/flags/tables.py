@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from ..models import Flag
 
 
 def _local(value) -> str:
-    return timezone.localtime(value).strftime("%b %d, %Y %H:%M") if value else ""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
 
 
 class FlagTable(tables.Table):

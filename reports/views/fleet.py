@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_tables2.data import TableListData
 
 from .. import charts
@@ -14,7 +15,8 @@ from .base import ReportView, paginated, register
 
 
 def local_start(start) -> str:
-    return timezone.localtime(start.start).strftime("%a %b %d, %H:%M").replace(" 0", " ")
+    # The same format as the template's summary figures: "Mon Nov 30, 07:00".
+    return date_format(timezone.localtime(start.start), "D M j, H:i")
 
 
 @register
