@@ -9,13 +9,19 @@ import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
-STYLE = Style(
+# Red means short (too few cameras), and nothing else: the default palette has no red, and a chart
+# that shows a shortage passes SHORT for that series only.
+BLUE, GREEN, AMBER, SLATE, PURPLE, TEAL = "#1565c0", "#1b6e35", "#8a5a00", "#536171", "#6a1b9a", "#00838f"
+SHORT = "#a61b1b"
+PALETTE = (BLUE, GREEN, AMBER, SLATE, PURPLE, TEAL)
+
+STYLE_OPTIONS = dict(
     background="white",
     plot_background="white",
     foreground="#16202c",
     foreground_strong="#16202c",
     foreground_subtle="#d5dbe3",
-    colors=("#1565c0", "#a61b1b", "#1b6e35", "#8a5a00", "#6a1b9a", "#00838f", "#536171"),
+    colors=PALETTE,
     font_family='system-ui, "DejaVu Sans", sans-serif',
     title_font_size=16,
     label_font_size=12,
@@ -23,14 +29,15 @@ STYLE = Style(
     legend_font_size=12,
     value_font_size=11,
 )
+STYLE = Style(**STYLE_OPTIONS)
 
 # pygal appends a script that loads its tooltips from a CDN; the charts need none of it.
 _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 
 
-def _config(**overrides) -> dict:
+def _config(*, colors: Sequence[str] | None = None, **overrides) -> dict:
     config = {
-        "style": STYLE,
+        "style": Style(**{**STYLE_OPTIONS, "colors": tuple(colors)}) if colors else STYLE,
         "js": [],
         "disable_xml_declaration": True,
         "width": 860,
@@ -42,6 +49,8 @@ def _config(**overrides) -> dict:
         "no_data_text": "No data in this range",
         "show_minor_x_labels": True,
         "truncate_label": -1,
+        # Series names are written to be read whole ("Spares charged by the start").
+        "truncate_legend": -1,
         "margin": 12,
     }
     config.update(overrides)
@@ -68,8 +77,10 @@ def bar(
     stacked: bool = False,
     rotate: int = 0,
     y_title: str = "",
+    colors: Sequence[str] | None = None,
     **overrides,
 ) -> SafeString:
+    """A bar chart; `colors` gives each series its colour in order (default: PALETTE, no red)."""
     kind = (
         pygal.HorizontalStackedBar
         if horizontal and stacked
@@ -79,7 +90,7 @@ def bar(
         if stacked
         else pygal.Bar
     )
-    chart = kind(**_config(x_label_rotation=rotate, y_title=y_title or None, **overrides))
+    chart = kind(**_config(colors=colors, x_label_rotation=rotate, y_title=y_title or None, **overrides))
     chart.title = title
     chart.x_labels = [str(label) for label in labels]
     for name, values in series.items():
