@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from math import ceil
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
@@ -57,6 +58,18 @@ def _config(*, colors: Sequence[str] | None = None, **overrides) -> dict:
     return config
 
 
+def _legend_rows_fix(chart, series_count: int) -> None:
+    # pygal reserves series // columns legend rows below the plot (5 series in 3 columns: 1 row), so
+    # the last row is cut off; give the missing rows their room.
+    columns = chart.config.legend_at_bottom_columns
+    if not (chart.config.legend_at_bottom and columns and chart.config.show_legend):
+        return
+    missing = ceil(series_count / columns) - max(series_count // columns, 1)
+    if missing > 0:
+        row = max(chart.config.style.legend_font_size, chart.config.legend_box_size) * 1.5
+        chart.config.margin_bottom = (chart.config.margin_bottom or chart.config.margin) + missing * row
+
+
 def _render(chart, title: str) -> SafeString:
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     # An accessible name for screen readers; the table beside each chart holds the same figures.
@@ -95,6 +108,7 @@ def bar(
     chart.x_labels = [str(label) for label in labels]
     for name, values in series.items():
         chart.add(name, list(values))
+    _legend_rows_fix(chart, len(series))
     return _render(chart, title)
 
 
@@ -123,4 +137,5 @@ def line(
         chart.x_labels_major = [str(label) for label in labels[:: max(1, len(labels) // 12)]]
     for name, values in series.items():
         chart.add(name, list(values))
+    _legend_rows_fix(chart, len(series))
     return _render(chart, title)
