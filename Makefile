@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .PHONY: install run test lint format bench browser
 
@@ -14,12 +15,13 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 install: $(STAMP)
 
-## run: install, migrate, seed the demo fleet once, serve on 127.0.0.1:8000 with a Celery worker and beat
+## run: install, migrate, seed the demo fleet once, serve on 127.0.0.1:$(PORT) with a Celery worker and beat;
+## one Ctrl-C stops them all, also when piped (`make run 2>&1 | tee log`): see scripts/run_dev.py
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bootstrap_demo
 	$(BIN)/python manage.py sweep_flags
-	$(BIN)/honcho -f Procfile.dev start
+	$(BIN)/python scripts/run_dev.py --port $(PORT)
 
 ## test: install (with headless Chromium for the browser tests) and run the whole suite
 test: install browser

@@ -10,5 +10,5 @@ def staff_roles(request):
     return {
         "can_act": roles.has_role(user, roles.CAN_ACT),
         "can_administer": roles.has_role(user, roles.CAN_ADMINISTER),
-        "user_roles": sorted(roles.roles_of(user)),
+        "user_role": roles.senior_role(user),
     }

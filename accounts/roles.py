@@ -18,6 +18,9 @@ CAN_ACT = (QUARTERMASTER, ADMINISTRATOR)
 CAN_ACKNOWLEDGE_FLAGS = ALL_ROLES
 CAN_ADMINISTER = (ADMINISTRATOR,)
 
+# Most senior first, by what each may do: the header names only the first one a user holds.
+BY_SENIORITY = (ADMINISTRATOR, QUARTERMASTER, SUPERVISOR)
+
 
 def roles_of(user) -> set[str]:
     if not user.is_authenticated:
@@ -29,6 +32,12 @@ def roles_of(user) -> set[str]:
         cached = set(user.groups.values_list("name", flat=True))
         user._bwc_roles = cached
     return cached
+
+
+def senior_role(user) -> str:
+    """The single most senior role `user` holds ("" for none): a superuser is an Administrator."""
+    held = roles_of(user)
+    return next((role for role in BY_SENIORITY if role in held), "")
 
 
 def has_role(user, allowed: tuple[str, ...]) -> bool:

@@ -82,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.staff_roles",
             ],
+            # `{{ moment|when }}` everywhere, like hartford_bwc.timefmt.when() in messages.
+            "builtins": ["hartford_bwc.timefmt"],
         },
     },
 ]
@@ -118,6 +120,8 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="America/New_York")
+# 24-hour times and one set of date formats for every template: hartford_bwc/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["hartford_bwc.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -162,6 +166,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+# Quiet: no "AXES: BEGIN" banner on every manage command. Lock-outs still log at WARNING (see LOGGING).
+AXES_VERBOSE = False
 # Counting by address as well would lock a whole station out: its terminals share one address.
 # HSTS for every subdomain, or on the browsers' preload list, is the city's domain-wide decision,
 # not this application's (security.W005, W021).
@@ -176,6 +182,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes logs every sign-in and sign-out at INFO; failures and lock-outs are WARNING and stay.
+    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
 }
 
 # --- Celery -------------------------------------------------------------------------------------

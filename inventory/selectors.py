@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
+from hartford_bwc.timefmt import when
 
 from .flags.rules import RULES_BY_KIND, SweepContext
 from .models import Camera, ChargeEvent, Flag, MaintenanceRecord, charged_condition
@@ -330,14 +331,21 @@ def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: in
                 link=event.officer.get_absolute_url() if event.officer_id else "",
             )
         )
+    # A damaged return opens its repair in the same transaction, under the check-in's audit event:
+    # the repair is "by" whoever took the camera back.
+    damaged_returns: dict[datetime, str] = {}
     for c in checkouts:
         officer = c.officer
+        if c.checked_in_at is not None and c.condition == Checkout.Condition.DAMAGED:
+            damaged_returns[c.checked_in_at] = (
+                actors.get(("checkout", str(c.pk), "in")) or _who(c.in_by, c.in_kiosk, officer) or officer.display_name
+            )
         entries.append(
             TimelineEntry(
                 at=c.checked_out_at,
                 kind="checkout",
                 title=f"Checked out to {officer.display_name} (badge {officer.badge_number})",
-                detail=f"Due back {timezone.localtime(c.due_back_at):%b %d %H:%M}",
+                detail=f"Due back {when(c.due_back_at)}",
                 actor=actors.get(("checkout", str(c.pk), "out")) or _who(c.out_by, c.out_kiosk, officer),
                 link=officer.get_absolute_url(),
             )
@@ -374,7 +382,7 @@ def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: in
                 kind="maintenance",
                 title=f"{m.get_kind_display()} opened{how}",
                 detail=m.problem,
-                actor=actors.get(("maintenance", str(m.pk), "open"), ""),
+                actor=actors.get(("maintenance", str(m.pk), "open")) or damaged_returns.get(m.opened_at, ""),
             )
         )
         if m.closed_at is not None:

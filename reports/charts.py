@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from math import ceil
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
-STYLE = Style(
+# Red means short (too few cameras), and nothing else: the default palette has no red, and a chart
+# that shows a shortage passes SHORT for that series only.
+BLUE, GREEN, AMBER, SLATE, PURPLE, TEAL = "#1565c0", "#1b6e35", "#8a5a00", "#536171", "#6a1b9a", "#00838f"
+SHORT = "#a61b1b"
+PALETTE = (BLUE, GREEN, AMBER, SLATE, PURPLE, TEAL)
+
+STYLE_OPTIONS = dict(
     background="white",
     plot_background="white",
     foreground="#16202c",
     foreground_strong="#16202c",
     foreground_subtle="#d5dbe3",
-    colors=("#1565c0", "#a61b1b", "#1b6e35", "#8a5a00", "#6a1b9a", "#00838f", "#536171"),
+    colors=PALETTE,
     font_family='system-ui, "DejaVu Sans", sans-serif',
     title_font_size=16,
     label_font_size=12,
@@ -23,14 +30,15 @@ STYLE = Style(
     legend_font_size=12,
     value_font_size=11,
 )
+STYLE = Style(**STYLE_OPTIONS)
 
 # pygal appends a script that loads its tooltips from a CDN; the charts need none of it.
 _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 
 
-def _config(**overrides) -> dict:
+def _config(*, colors: Sequence[str] | None = None, **overrides) -> dict:
     config = {
-        "style": STYLE,
+        "style": Style(**{**STYLE_OPTIONS, "colors": tuple(colors)}) if colors else STYLE,
         "js": [],
         "disable_xml_declaration": True,
         "width": 860,
@@ -42,10 +50,24 @@ def _config(**overrides) -> dict:
         "no_data_text": "No data in this range",
         "show_minor_x_labels": True,
         "truncate_label": -1,
+        # Series names are written to be read whole ("Spares charged by the start").
+        "truncate_legend": -1,
         "margin": 12,
     }
     config.update(overrides)
     return config
+
+
+def _legend_rows_fix(chart, series_count: int) -> None:
+    # pygal reserves series // columns legend rows below the plot (5 series in 3 columns: 1 row), so
+    # the last row is cut off; give the missing rows their room.
+    columns = chart.config.legend_at_bottom_columns
+    if not (chart.config.legend_at_bottom and columns and chart.config.show_legend):
+        return
+    missing = ceil(series_count / columns) - max(series_count // columns, 1)
+    if missing > 0:
+        row = max(chart.config.style.legend_font_size, chart.config.legend_box_size) * 1.5
+        chart.config.margin_bottom = (chart.config.margin_bottom or chart.config.margin) + missing * row
 
 
 def _render(chart, title: str) -> SafeString:
@@ -68,8 +90,10 @@ def bar(
     stacked: bool = False,
     rotate: int = 0,
     y_title: str = "",
+    colors: Sequence[str] | None = None,
     **overrides,
 ) -> SafeString:
+    """A bar chart; `colors` gives each series its colour in order (default: PALETTE, no red)."""
     kind = (
         pygal.HorizontalStackedBar
         if horizontal and stacked
@@ -79,11 +103,12 @@ def bar(
         if stacked
         else pygal.Bar
     )
-    chart = kind(**_config(x_label_rotation=rotate, y_title=y_title or None, **overrides))
+    chart = kind(**_config(colors=colors, x_label_rotation=rotate, y_title=y_title or None, **overrides))
     chart.title = title
     chart.x_labels = [str(label) for label in labels]
     for name, values in series.items():
         chart.add(name, list(values))
+    _legend_rows_fix(chart, len(series))
     return _render(chart, title)
 
 
@@ -112,4 +137,5 @@ def line(
         chart.x_labels_major = [str(label) for label in labels[:: max(1, len(labels) // 12)]]
     for name, values in series.items():
         chart.add(name, list(values))
+    _legend_rows_fix(chart, len(series))
     return _render(chart, title)

@@ -122,3 +122,13 @@ def test_schema_is_openapi_3(supervisor):
     assert response.status_code == 200
     assert response.data["openapi"].startswith("3.")
     assert "/api/v1/cameras/{asset_tag}/check-in/" in response.data["paths"]
+
+
+def test_api_root_says_what_the_api_is_for_and_links_the_docs(supervisor):
+    html = supervisor.get("/api/v1/", HTTP_ACCEPT="text/html").content.decode()
+    assert "The default basic root view" not in html
+    assert "body-worn camera inventory" in html
+    assert "/api/docs/" in html
+    data = supervisor.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert data["docs"].endswith("/api/docs/")
+    assert data["cameras"].endswith("/api/v1/cameras/")

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from ..models import Flag
 
 
 def _local(value) -> str:
-    return timezone.localtime(value).strftime("%b %d, %Y %H:%M") if value else ""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
 
 
 class FlagTable(tables.Table):
-    camera = tables.Column(accessor="camera__asset_tag", verbose_name="Camera", order_by="camera__asset_tag")
+    # An asset tag or a time broken over two lines reads as two things.
+    camera = tables.Column(
+        accessor="camera__asset_tag",
+        verbose_name="Camera",
+        order_by="camera__asset_tag",
+        attrs={"td": {"class": "nowrap"}},
+    )
     kind = tables.Column(verbose_name="Flag")
     detail = tables.Column(verbose_name="Detail", orderable=False)
     officer = tables.Column(
         accessor="officer_badge", verbose_name="Officer / unit", order_by=("unit_name", "officer_last_name")
     )
-    raised_at = tables.Column(verbose_name="Raised")
+    raised_at = tables.Column(verbose_name="Raised", attrs={"td": {"class": "nowrap"}})
     resolved_at = tables.Column(verbose_name="Resolved")
     acknowledged = tables.TemplateColumn(
         template_name="inventory/flags_ack_cell.html", verbose_name="Acknowledged", order_by="acknowledged_at"

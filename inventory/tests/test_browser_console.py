@@ -86,3 +86,30 @@ def test_quartermaster_signs_in_searches_checks_in_and_exports(live_server, page
 
     for name in ("console-dashboard", "console-cameras", "console-camera"):
         publish_screenshot(screenshot_dir / f"{name}.png", f"{name}.png")
+
+
+def test_camera_list_fits_a_1366_px_laptop_without_sideways_scrolling(live_server, page, screenshot_dir):
+    UserFactory(username="quinn", role=roles.QUARTERMASTER)
+    dock = DockFactory(name="Dock 046")
+    officer = OfficerFactory(first_name="Michael", last_name="Hernandez-Whitfield", badge_number="1398")
+    cameras = [
+        CameraFactory(asset_tag=f"HPD-BWC-{n:04d}", dock=dock, dock_bay=n, purchase_batch="2026 expansion")
+        for n in range(1, 6)
+    ]
+    Camera.objects.filter(pk=cameras[0].pk).update(dock=None, dock_bay=None)
+    assignment_services.check_out(camera=cameras[0], officer=officer, by=Actor.system_process("tests"))
+    for kind in (Flag.Kind.INSPECTION_OVERDUE, Flag.Kind.REFRESH_DUE, Flag.Kind.DAMAGED_NOT_IN_MAINTENANCE):
+        Flag.objects.create(camera=cameras[1], kind=kind)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/?next=/inventory/cameras/")
+    page.get_by_label("Username").fill("quinn")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/inventory/cameras/")
+
+    scroll = page.locator(".table-scroll")
+    assert scroll.evaluate("el => el.scrollWidth <= el.clientWidth"), "the camera list scrolls sideways"
+    headers = page.locator("table.data-table thead th").all_inner_texts()
+    for name in ("Dock", "Inspected", "Open flags", "Firmware", "Batch", "Serial", "Pool", "Holder's unit"):
+        assert any(name in header for header in headers), name
+    page.screenshot(path=str(screenshot_dir / "console-cameras-1366.png"))

@@ -57,6 +57,10 @@ def test_a_supervisor_sees_every_open_flag_with_its_detail(client, supervisor, f
         assert tag in html and label in html
     assert "is below the department minimum 3.2.0" in html
     assert html.count(">Acknowledge</button>") == 9
+    # Asset tags and times never break over two lines.
+    for kind in Flag.Kind.values:
+        (tag,) = flagged[kind]
+        assert f'<td class="nowrap"><a href="/inventory/cameras/{tag}/">{tag}</a></td>' in html
 
 
 def test_filtering_by_kind_unit_and_acknowledged(client, supervisor, flagged):

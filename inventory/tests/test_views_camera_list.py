@@ -317,3 +317,43 @@ def test_list_lands_on_overdue_returns(qm):
     )
     assert page_tags(qm.get(URL, {"state": "overdue"})) == ["HPD-BWC-0001"]
     assert CameraModel.objects.count() == 1
+
+
+def test_secondary_facts_sit_under_the_main_cells_and_every_column_is_still_exported(qm):
+    officer = OfficerFactory(last_name="Whitfield", badge_number="4411", unit=UnitFactory(name="Traffic"))
+    camera = CameraFactory(
+        asset_tag="HPD-BWC-0001", serial_number="X6A9999", firmware_version="3.4.1", purchase_batch="2019 rollout"
+    )
+    check_out(camera, officer)
+
+    response = qm.get(URL)
+    html = response.content.decode()
+    shown = [column.name for column in response.context["table"].columns]
+    assert shown == [
+        "select",
+        "asset_tag",
+        "model",
+        "status",
+        "holder",
+        "charge",
+        "location",
+        "last_inspected_at",
+        "flags",
+    ]
+    assert '<span class="sub">X6A9999</span>' in html
+    assert "fw 3.4.1 · 2019 rollout" in html
+    assert "#4411 · Traffic" in html
+    # The folded columns still sort, from small links in their main column's header.
+    assert "sort=firmware_version" in html and "sort=holder_unit" in html
+
+    (row,) = export_rows(qm.get(URL, {"_export": "csv"}))
+    assert (row["Serial"], row["Firmware"], row["Batch"], row["Holder's unit"]) == (
+        "X6A9999",
+        "3.4.1",
+        "2019 rollout",
+        "Traffic",
+    )
+    assert list(row) == [
+        "Asset tag", "Serial", "Model", "Status", "Pool", "Holder", "Holder's unit", "Charge", "Dock",
+        "Firmware", "Batch", "Inspected", "Open flags",
+    ]  # fmt: skip

@@ -324,3 +324,38 @@ def test_overdue_holder_is_marked(qm):
         checked_out_at=timezone.now() - timedelta(hours=20), due_back_at=timezone.now() - timedelta(hours=1)
     )
     assert "overdue" in qm.get(url(camera)).content.decode()
+
+
+def _repair_opened(timeline):
+    return next(entry for entry in timeline if entry.title.startswith("Repair opened"))
+
+
+def test_repair_opened_by_a_damaged_kiosk_return_names_the_officer_and_kiosk(qm):
+    from kiosk.tests.factories import KioskFactory
+
+    camera = CameraFactory()
+    officer = OfficerFactory(first_name="Dana", last_name="Whitfield")
+    kiosk = KioskFactory(name="Front desk")
+    at_kiosk = Actor.at_kiosk(kiosk, officer)
+    assignment_services.check_out(camera=camera, officer=officer, by=at_kiosk)
+    assignment_services.check_in(camera=camera, by=at_kiosk, condition="damaged", damage_description="Cracked lens")
+
+    response = qm.get(url(camera))
+
+    entry = _repair_opened(response.context["page"].timeline)
+    assert entry.actor == f"{officer.display_name} at kiosk Front desk"
+    assert f"by {officer.display_name} at kiosk Front desk" in response.content.decode()
+
+
+def test_repair_opened_from_the_console_names_the_staff_user(qm):
+    camera = CameraFactory(status=Camera.Status.AVAILABLE)
+    response = qm.post(
+        url(camera, "maintenance-open"),
+        {"maintenance-open-kind": "repair", "maintenance-open-performed_by": "", "maintenance-open-problem": "Stuck"},
+    )
+    assert response.status_code == 302
+
+    response = qm.get(url(camera))
+
+    assert _repair_opened(response.context["page"].timeline).actor == "quartermaster-user"
+    assert "by quartermaster-user" in response.content.decode()

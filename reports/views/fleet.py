@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_tables2.data import TableListData
 
 from .. import charts
@@ -14,7 +15,8 @@ from .base import ReportView, paginated, register
 
 
 def local_start(start) -> str:
-    return timezone.localtime(start.start).strftime("%a %b %d, %H:%M").replace(" 0", " ")
+    # The same format as the template's summary figures: "Mon Nov 30, 07:00".
+    return date_format(timezone.localtime(start.start), "D M j, H:i")
 
 
 @register
@@ -43,7 +45,10 @@ class ReadinessView(ReportView):
                 "Own cameras ready": [s.personal_ready for s in starts],
                 "Spares needed": [s.need_spare for s in starts],
                 "Spares charged by the start": [s.spares_expected for s in starts],
+                "Short (officers without a camera)": [s.shortfall for s in starts],
             },
+            colors=(charts.SLATE, charts.GREEN, charts.AMBER, charts.BLUE, charts.SHORT),
+            legend_at_bottom_columns=3,
         )
         shift_tables = [
             (start, tables[f"shift{n + 1}"], f"shift{n + 1}", f"{start.shift.name} shift, {local_start(start)}")
@@ -89,6 +94,7 @@ class CoverageView(ReportView):
                 "With a personal camera": [row["with_personal"] for row in units],
                 "Without one (use a spare)": [row["without_personal"] for row in units],
             },
+            colors=(charts.BLUE, charts.AMBER),
             stacked=True,
             rotate=20,
         )

@@ -41,6 +41,7 @@ class ComplianceView(ReportView):
                 "Overdue now": [row["overdue"] for row in units],
                 "Not docked after return": [row["not_docked"] for row in units],
             },
+            colors=(charts.AMBER, charts.PURPLE, charts.SLATE),
             rotate=20,
         )
         flag_chart = charts.bar(
@@ -93,6 +94,7 @@ class MaintenanceView(ReportView):
             "Average turnaround (days)",
             [row["route"] for row in routes],
             {"Average": [row["turnaround_days"] for row in routes], "Longest": [row["longest_days"] for row in routes]},
+            colors=(charts.BLUE, charts.SLATE),
             width=560,
             height=340,
         )

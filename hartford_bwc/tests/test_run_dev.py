@@ -1,0 +1,78 @@
+"""scripts/run_dev.py (`make run`): one stop ends every child and grandchild, and a broken pipe is survived."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "run_dev.py"
+spec = importlib.util.spec_from_file_location("run_dev", SCRIPT)
+run_dev = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(run_dev)
+
+
+class ClosedPipe:
+    def write(self, text):
+        raise BrokenPipeError
+
+    def flush(self):
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purposes.
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z" if Path(f"/proc/{pid}").exists() else False
+
+
+def test_stop_ends_both_children_and_the_web_servers_grandchild(tmp_path, capsys):
+    out = run_dev.Output()
+    grandchild_pid = tmp_path / "grandchild.pid"
+    # "web" starts a child of its own, as runserver's autoreloader does.
+    web = run_dev.start(
+        "web",
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time, pathlib;"
+            f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
+            f"pathlib.Path({str(grandchild_pid)!r}).write_text(str(p.pid)); print('serving', flush=True); time.sleep(60)",
+        ],
+        out,
+    )
+    # "worker" shuts down warmly on SIGTERM and says so.
+    worker = run_dev.start(
+        "worker",
+        [
+            sys.executable,
+            "-c",
+            "import signal, sys, time\n"
+            "def bye(*a):\n    print('warm shutdown', flush=True); sys.exit(0)\n"
+            "signal.signal(signal.SIGTERM, bye); print('ready', flush=True); time.sleep(60)",
+        ],
+        out,
+    )
+    for _ in range(100):
+        if grandchild_pid.exists() and grandchild_pid.read_text():
+            break
+        __import__("time").sleep(0.05)
+
+    run_dev.stop({"web": web, "worker": worker}, out)
+
+    assert web.returncode is not None and worker.returncode == 0
+    assert not _alive(int(grandchild_pid.read_text()))
+    printed = capsys.readouterr().out
+    assert "worker | warm shutdown" in printed and "run_dev | stopped" in printed
+
+
+def test_output_that_lost_its_reader_keeps_draining_the_children():
+    out = run_dev.Output(stream=ClosedPipe())
+    child = run_dev.start("web", [sys.executable, "-c", "print('x' * 200_000)"], out)
+    # More than a pipe buffer: the child only finishes if its output is still read.
+    assert child.wait(timeout=10) == 0
+    assert out.broken.is_set()
