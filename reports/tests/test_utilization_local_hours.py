@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -42,3 +43,15 @@ def test_checkouts_land_in_their_local_day_and_hour_across_the_fall_back():
 
     assert [row["checkouts"] for row in days] == [1, 4, 1]
     assert {row["hour"]: row["checkouts"] for row in hours if row["checkouts"]} == {23: 2, 0: 2, 1: 2}
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "America/New_York"])
+def test_checkouts_land_in_their_local_hour_in_a_zone_with_half_hour_offsets_too(settings, zone):
+    settings.TIME_ZONE = zone
+    _checkout_at(datetime(2026, 3, 2, 4, 40, tzinfo=UTC))  # 10:10 in Kolkata (+05:30), 23:40 in Hartford
+
+    days, hours = utilization.per_day_and_hour(Period(start=date(2026, 3, 1), end=date(2026, 3, 2)))
+
+    local = datetime(2026, 3, 2, 4, 40, tzinfo=UTC).astimezone(ZoneInfo(zone))
+    assert {row["hour"] for row in hours if row["checkouts"]} == {local.hour}
+    assert {row["day"] for row in days if row["checkouts"]} == {local.date()}
