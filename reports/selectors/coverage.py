@@ -14,11 +14,25 @@ Officers on a shift who took no camera at all in the range are counted apart: th
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
-from django.db.models import Case, Count, DateField, Exists, F, FilteredRelation, OuterRef, Q, When
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Aggregate,
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from assignments.models import Checkout, Officer, Shift, Unit
@@ -90,20 +104,75 @@ def spares() -> dict:
     )
 
 
-def _shift_day_expression(shifts: list[Shift]):
-    """The local date of the shift a check-out was taken for (see the module docstring)."""
-    whens = [
-        When(
-            officer__shift=shift.pk,
-            then=TruncDate(
-                F("checked_out_at")
-                - timedelta(hours=shift.starts_at.hour, minutes=shift.starts_at.minute)
-                + CHECKOUT_LEAD
-            ),
-        )
-        for shift in shifts
-    ]
-    return Case(*whens, output_field=DateField())
+class DayOfRange(Func):
+    """Which day of a range an instant falls in: how many of `day_starts` (ascending) it has reached.
+
+    `day_starts` are the instants at which days 1, 2, ... of the range begin, so an instant before
+    the first is on day 0. A binary search over them (width_bucket) on PostgreSQL; a CASE walking
+    them elsewhere. Either way the column is only compared, never converted to a local time.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, day_starts: list[datetime]):
+        self.day_starts = list(day_starts)
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        instant = self.source_expressions[0]
+        whens = [When(LessThan(instant, start), then=Value(n)) for n, start in enumerate(self.day_starts)]
+        return compiler.compile(Case(*whens, default=Value(len(self.day_starts)), output_field=IntegerField()))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"width_bucket({sql}, %s::timestamptz[])", (*params, self.day_starts)
+
+
+class DaySet(Aggregate):
+    """The union of single-bit integers (1 << day) as one bitmask: the set of days that occurred.
+
+    BIT_OR on PostgreSQL; elsewhere SUM(DISTINCT), which is the same for single bits.
+    """
+
+    function = "SUM"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="BIT_OR", template="%(function)s(%(expressions)s)")
+
+
+# Days per bitmask: bits 0..61 of a signed 64-bit integer, so every value stays positive.
+DAYS_PER_MASK = 62
+
+
+def _shift_offset(shift: Shift) -> timedelta:
+    """How far a shift day's check-outs are moved from local midnight: the shift start less the lead."""
+    return timedelta(hours=shift.starts_at.hour, minutes=shift.starts_at.minute) - CHECKOUT_LEAD
+
+
+def _shift_day_start(day: date, shift: Shift) -> datetime:
+    """When check-outs for `shift`'s shift day `day` begin: local midnight plus (start - lead), elapsed."""
+    # In UTC first: adding hours to a local-zone datetime adds wall-clock time, an hour off on a DST change.
+    return Period(day, day).since.astimezone(UTC) + _shift_offset(shift)
+
+
+def _shift_day_index(period: Period, shifts: list[Shift]):
+    """The index in the range of the shift day a check-out was taken for (see the module docstring).
+
+    The shift day is the local date of (check-out time - shift start + lead): day n of the range runs
+    from local midnight of that date plus (shift start - lead), in elapsed time, to the next one. Those
+    bounds are a few per shift, computed here once, so no row's time is converted to local time.
+    """
+    whens = []
+    for shift in shifts:
+        starts = [_shift_day_start(day, shift) for day in _dates(period)[1:]]
+        whens.append(When(officer__shift=shift.pk, then=DayOfRange(F("checked_out_at"), starts)))
+    return Case(*whens, output_field=IntegerField())
+
+
+def _dates(period: Period) -> list[date]:
+    return [period.start + timedelta(days=n) for n in range(period.days)]
 
 
 def _completed_shift_days(period: Period, shifts: list[Shift], now: datetime) -> dict[int, Counter]:
@@ -111,8 +180,7 @@ def _completed_shift_days(period: Period, shifts: list[Shift], now: datetime) ->
     result = {}
     for shift in shifts:
         counts = Counter()
-        for n in range(period.days):
-            day = period.start + timedelta(days=n)
+        for day in _dates(period):
             if shift_window(shift, day)[1] <= now:
                 counts[day.isoweekday()] += 1
         result[shift.pk] = counts
@@ -123,47 +191,74 @@ def _missed_per_officer_sql(period: Period, now: datetime) -> tuple[str, list] |
     shifts = list(Shift.objects.all())
     if not shifts:
         return None
-    # shift_day is in the range exactly when the check-out time, moved back by (shift start - lead),
-    # falls between the range's bounds: one index-friendly test per shift, no date arithmetic per row.
+    # A check-out's shift day is in the range exactly when its time falls between the range's bounds
+    # moved by (shift start - lead): one index-friendly test per shift.
     in_range = Q(pk__in=[])
     for shift in shifts:
-        offset = timedelta(hours=shift.starts_at.hour, minutes=shift.starts_at.minute) - CHECKOUT_LEAD
         in_range |= Q(
-            officer__shift=shift.pk, checked_out_at__gte=period.since + offset, checked_out_at__lt=period.until + offset
+            officer__shift=shift.pk,
+            checked_out_at__gte=_shift_day_start(period.start, shift),
+            checked_out_at__lt=_shift_day_start(period.end + timedelta(days=1), shift),
         )
+    masks = range(0, period.days, DAYS_PER_MASK)
+    bit = Cast(Value(1), BigIntegerField())
+    day = F("shift_day")
+    # The shift days each officer took a camera on, as bitmasks (bit n: day n of the range): one
+    # group per officer, where grouping by (officer, day) first would make one per shift worked.
     days = (
         Checkout.objects.filter(officer__is_active=True)
         .filter(in_range)
-        .annotate(shift_day=_shift_day_expression(shifts))
-        .annotate(shift_id=F("officer__shift"))
-        # Grouping (not DISTINCT) lets PostgreSQL hash the shift days instead of sorting them.
-        .values("officer_id", "shift_id", "shift_day")
-        .annotate(checkouts=Count("pk"))
+        .alias(shift_day=_shift_day_index(period, shifts))
+        .values("officer_id", shift_id=F("officer__shift"))
+        .annotate(
+            **{
+                f"days{first}": DaySet(
+                    Case(
+                        When(
+                            shift_day__gte=first,
+                            shift_day__lt=first + DAYS_PER_MASK,
+                            then=bit.bitleftshift(day - first),
+                        ),
+                        default=Value(0),
+                        output_field=BigIntegerField(),
+                    )
+                    if period.days > DAYS_PER_MASK
+                    else bit.bitleftshift(day)
+                )
+                for first in masks
+            }
+        )
         .order_by()
     )
     inner, params = compiled(days)
-    # The weekday of each shift day, computed once per (officer, day) by the backend's own SQL.
-    weekday_sql, weekday_params = connection.ops.date_extract_sql("iso_week_day", "shift_day", ())
+    # Shift days worked per weekday: the bits of that weekday's days, added up.
+    worked = []
+    for weekday in range(1, 8):
+        bits = [
+            f"((days{n - n % DAYS_PER_MASK} >> {n % DAYS_PER_MASK}) & 1)"
+            for n, day_ in enumerate(_dates(period))
+            if day_.isoweekday() == weekday
+        ]
+        worked.append(f"{' + '.join(bits) or '0'} AS worked{weekday}")
+    # occ(shift, weekday): counted above from the calendar, never from rows (integers, written inline).
     occurrences = _completed_shift_days(period, shifts, now)
-    # occ(shift, weekday) as a CASE; the numbers are counted above from the calendar, never from rows.
-    cases, case_params = [], []
-    for shift_id, counts in occurrences.items():
-        for weekday, count in counts.items():
-            cases.append("WHEN shift_id = %s AND weekday = %s THEN %s")
-            case_params += [shift_id, weekday, count]
-    if not cases:
+    missed = []
+    for weekday in range(1, 8):
+        cases = " ".join(
+            f"WHEN {int(shift_id)} THEN {int(counts[weekday])}"
+            for shift_id, counts in occurrences.items()
+            if counts[weekday]
+        )
+        if cases:
+            occ, worked_ = f"(CASE shift_id {cases} ELSE 0 END)", f"worked{weekday}"
+            missed.append(f"CASE WHEN 2 * {worked_} >= {occ} AND {occ} > {worked_} THEN {occ} - {worked_} ELSE 0 END")
+    if not missed:
         return None
-    occ = f"(CASE {' '.join(cases)} ELSE 0 END)"
     sql = f"""
-        SELECT officer_id, SUM(CASE WHEN 2 * worked >= occ AND occ > worked THEN occ - worked ELSE 0 END) AS missed
-        FROM (
-            SELECT officer_id, shift_id, weekday, COUNT(*) AS worked, MAX({occ}) AS occ
-            FROM (SELECT officer_id, shift_id, {weekday_sql} AS weekday FROM ({inner}) grouped) shift_days
-            GROUP BY officer_id, shift_id, weekday
-        ) per_weekday
-        GROUP BY officer_id
+        SELECT officer_id, {" + ".join(missed)} AS missed
+        FROM (SELECT officer_id, shift_id, {", ".join(worked)} FROM ({inner}) masks) per_weekday
     """
-    return sql, [*case_params, *weekday_params, *params]
+    return sql, list(params)
 
 
 def missed_by_officer(period: Period, now: datetime | None = None) -> list[dict]:
@@ -178,11 +273,13 @@ def missed_by_officer(period: Period, now: datetime | None = None) -> list[dict]
     officer = Officer._meta.db_table
     unit = Unit._meta.db_table
     return fetch_dicts(
-        f"""SELECT o.badge_number AS badge, o.rank, o.first_name, o.last_name, u.name AS unit,
+        # MATERIALIZED: each officer's count is worked out once, not again in every clause that uses it.
+        f"""WITH per_officer AS MATERIALIZED ({sql})
+            SELECT o.badge_number AS badge, o.rank, o.first_name, o.last_name, u.name AS unit,
                    o.unit_id, per_officer.missed,
                    SUM(per_officer.missed) OVER (PARTITION BY o.unit_id) AS unit_missed,
                    COUNT(*) OVER (PARTITION BY o.unit_id) AS unit_officers_missing
-            FROM ({sql}) per_officer
+            FROM per_officer
             JOIN {officer} o ON o.id = per_officer.officer_id
             LEFT JOIN {unit} u ON u.id = o.unit_id
             WHERE per_officer.missed > 0

@@ -7,10 +7,10 @@ pass, no joins), then joined to cameras and models: 30,000 groups instead of a m
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, ExtractHour, Least, TruncDate
+from django.db.models.functions import Coalesce, Least, TruncHour
 from django.utils import timezone
 
 from assignments.models import Checkout
@@ -130,20 +130,32 @@ def idle(days: int, now: datetime | None = None):
     )
 
 
+def _offsets_are_whole_hours(period: Period) -> bool:
+    """Whether every local hour of the range is a whole UTC hour (true of America/New_York)."""
+    zone = timezone.get_current_timezone()
+    for n in range(period.days):
+        for hour in (0, 12):
+            moment = datetime.combine(period.start + timedelta(days=n), time(hour), tzinfo=zone)
+            if moment.utcoffset() % timedelta(hours=1):
+                return False
+    return True
+
+
 def per_day_and_hour(period: Period) -> tuple[list[dict], list[dict]]:
-    """Check-outs per day of the range and per hour of day, from one pass grouped by (day, hour)."""
-    cells = list(
-        _in_range(period)
-        .annotate(day=TruncDate("checked_out_at"), hour=ExtractHour("checked_out_at"))
-        .values("day", "hour")
-        .annotate(checkouts=Count("pk"))
-        .order_by()
-    )
+    """Check-outs per day of the range and per hour of day, from one pass grouped by hour.
+
+    The rows are grouped by their hour in UTC, which needs no time-zone conversion per row; each
+    of those few hundred hours is then placed in its local day and hour. That needs the zone's
+    offsets to be whole hours; in a zone where they are not, the rows are grouped by local hour.
+    """
+    hour = TruncHour("checked_out_at", tzinfo=UTC if _offsets_are_whole_hours(period) else None)
+    cells = _in_range(period).annotate(hour_start=hour).values("hour_start").annotate(checkouts=Count("pk")).order_by()
     by_day: dict = {}
     by_hour: dict = {}
-    for cell in cells:  # at most 24 cells a day, already counted by the database
-        by_day[cell["day"]] = by_day.get(cell["day"], 0) + cell["checkouts"]
-        by_hour[cell["hour"]] = by_hour.get(cell["hour"], 0) + cell["checkouts"]
+    for cell in cells:  # at most 25 cells a day, already counted by the database
+        local = timezone.localtime(cell["hour_start"])
+        by_day[local.date()] = by_day.get(local.date(), 0) + cell["checkouts"]
+        by_hour[local.hour] = by_hour.get(local.hour, 0) + cell["checkouts"]
     # Every day and hour appears, zero included, so a quiet one shows as one.
     days = [
         {"day": day, "checkouts": by_day.get(day, 0)}

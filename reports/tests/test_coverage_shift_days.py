@@ -1,0 +1,120 @@
+"""Shifts worked without a camera: the database's count against the definition worked out in Python.
+
+The report finds each check-out's shift day by comparing its time with precomputed bounds, never by
+converting it to local time; these tests hold it to the definition (coverage module docstring) on
+check-outs placed at the bounds, across both daylight-saving changes and over a range long enough
+to need more than one bitmask per officer.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from assignments.models import Checkout, Shift
+from assignments.shifts import CHECKOUT_LEAD, shift_window
+from assignments.tests.factories import OfficerFactory
+from inventory.tests.factories import CameraFactory
+from reports.forms import Period
+from reports.selectors import coverage
+
+from .conftest import NY
+
+pytestmark = pytest.mark.django_db
+
+HISTORY_START = date(2026, 2, 20)
+HISTORY_DAYS = 280
+
+
+def _expected(period: Period, now: datetime) -> dict[str, int]:
+    """Missed shifts per badge, straight from the definition."""
+    worked = defaultdict(set)
+    for checkout in Checkout.objects.select_related("officer__shift").filter(officer__is_active=True):
+        shift = checkout.officer.shift
+        if shift is None:
+            continue
+        moved = checkout.checked_out_at.astimezone(UTC) - timedelta(
+            hours=shift.starts_at.hour, minutes=shift.starts_at.minute
+        )
+        day = (moved + CHECKOUT_LEAD).astimezone(NY).date()
+        if period.start <= day <= period.end:
+            worked[(checkout.officer, day.isoweekday())].add(day)
+    missed = defaultdict(int)
+    for (officer, weekday), days in worked.items():
+        occ = sum(
+            1
+            for n in range(period.days)
+            if (day := period.start + timedelta(days=n)).isoweekday() == weekday
+            and shift_window(officer.shift, day)[1] <= now
+        )
+        if 2 * len(days) >= occ > len(days):
+            missed[officer.badge_number] += occ - len(days)
+    return dict(missed)
+
+
+@pytest.fixture
+def history():
+    """Officers on three shifts (one overnight) who skip some days, with check-outs on and near the bounds."""
+    rng = random.Random(6)
+    shifts = [
+        Shift.objects.create(name="Day", starts_at=time(7), ends_at=time(15)),
+        Shift.objects.create(name="Evening", starts_at=time(15), ends_at=time(23)),
+        Shift.objects.create(name="Midnight", starts_at=time(23), ends_at=time(7)),
+    ]
+    for n in range(9):
+        shift = shifts[n % 3]
+        officer = OfficerFactory(badge_number=str(500 + n), shift=shift)
+        camera = CameraFactory()
+        offset = timedelta(hours=shift.starts_at.hour) - CHECKOUT_LEAD
+        working = set(rng.sample(range(7), 4 + n % 3))
+        for d in range(HISTORY_DAYS):
+            day = HISTORY_START + timedelta(days=d)
+            if day.weekday() not in working or rng.random() < 0.2:
+                continue
+            bound = timezone.make_aware(datetime.combine(day, time.min), NY).astimezone(UTC) + offset
+            # On the bound itself, a minute before it (the previous shift day), or a usual time.
+            for out in rng.sample([bound, bound - timedelta(minutes=1), bound + timedelta(hours=3, minutes=50)], 2):
+                Checkout.objects.create(
+                    camera=camera,
+                    officer=officer,
+                    checked_out_at=out,
+                    due_back_at=out + timedelta(hours=13),
+                    checked_in_at=out + timedelta(minutes=30),
+                    condition="working",
+                )
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2026, 3, 1), date(2026, 3, 21)),  # clocks go forward on March 8
+        (date(2026, 10, 19), date(2026, 11, 8)),  # and back on November 1
+        (date(2026, 3, 8), date(2026, 3, 21)),  # starting on a DST change
+        (date(2026, 10, 19), date(2026, 11, 1)),  # ending on one
+        (date(2026, 2, 24), date(2026, 6, 30)),  # 127 days: three bitmasks per officer
+        (date(2026, 4, 6), date(2026, 4, 6)),  # a single day
+    ],
+)
+def test_missed_shifts_match_the_definition(history, start, end):
+    period = Period(start=start, end=end)
+    now = timezone.make_aware(datetime(2026, 11, 20, 12), NY)
+    expected = _expected(period, now)
+
+    found = {row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now)}
+
+    assert found == expected
+    if end - start > timedelta(days=7):
+        assert expected, "the history must leave some shifts without a camera"
+
+
+def test_shifts_still_to_come_are_not_counted_missed(history):
+    period = Period(start=date(2026, 3, 1), end=date(2026, 3, 21))
+    now = timezone.make_aware(datetime(2026, 3, 12, 12), NY)
+
+    found = {row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now)}
+
+    assert found == _expected(period, now)
