@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from audit import services as audit
 from audit.actor import Actor
@@ -15,19 +15,25 @@ from .roles import ADMINISTRATOR, ALL_ROLES
 
 @transaction.atomic
 def create_staff_user(*, username: str, password: str, role: str, by: Actor, email: str = "", **names: str):
+    """Create a console user holding one role; administrators are also Django superusers."""
     if role not in ALL_ROLES:
         raise DomainError(f"Unknown role {role!r}; choose one of {', '.join(ALL_ROLES)}.")
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise DomainError(f"A user named {username} already exists.")
-    user = User.objects.create_user(
-        username=username,
-        password=password,
-        email=email,
-        is_staff=role == ADMINISTRATOR,
-        is_superuser=role == ADMINISTRATOR,
-        **names,
-    )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username,
+                password=password,
+                email=email,
+                is_staff=role == ADMINISTRATOR,
+                is_superuser=role == ADMINISTRATOR,
+                **names,
+            )
+    except IntegrityError:
+        # Another request created the same username between the check above and this insert.
+        raise DomainError(f"A user named {username} already exists.") from None
     user.groups.add(Group.objects.get(name=role))
     audit.record(by=by, action="user.create", obj=user, after={"username": username, "role": role})
     return user

@@ -38,6 +38,8 @@ class CameraViewSet(viewsets.ReadOnlyModelViewSet):
         )
         params = self.request.query_params
         if status_filter := params.get("status"):
+            if status_filter not in Camera.Status.values:
+                raise ValidationError({"status": f"Unknown status; choose one of {', '.join(Camera.Status.values)}."})
             queryset = queryset.filter(status=status_filter)
         if q := params.get("q", "").strip():
             queryset = queryset.filter(Q(asset_tag__icontains=q) | Q(serial_number__icontains=q))

@@ -17,12 +17,16 @@ from .parsing import parse_upload
 from .plans import CREATE, UPDATE, Plan, build_plan
 
 
+@transaction.atomic
 def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int | None = None) -> ImportUpload:
-    """Parse the file and keep its rows for the preview; a file that cannot be read raises ImportRefused."""
+    """Parse the file and keep its rows for the preview; a file that cannot be read raises ImportRefused.
+
+    The upload is audited too: who brought which file (by checksum) matters even if nobody applies it.
+    """
     if kind not in ImportUpload.Kind.values:
         raise DomainError("Choose whether the file holds cameras or officers.")
     parsed = parse_upload(kind=kind, filename=filename, data=data, size=size)
-    return ImportUpload.objects.create(
+    upload = ImportUpload.objects.create(
         kind=kind,
         filename=filename[:200],
         file_format=parsed.file_format,
@@ -33,6 +37,13 @@ def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int
         rows_digest=rows_digest(parsed.rows),
         uploaded_by=by.user,
     )
+    audit.record(
+        by=by,
+        action="import.upload",
+        obj=upload,
+        after={"kind": kind, "filename": upload.filename, "checksum": upload.checksum, "rows": len(parsed.rows)},
+    )
+    return upload
 
 
 def preview(upload: ImportUpload) -> Plan:

@@ -132,3 +132,9 @@ def test_api_root_says_what_the_api_is_for_and_links_the_docs(supervisor):
     data = supervisor.get("/api/v1/", HTTP_ACCEPT="application/json").json()
     assert data["docs"].endswith("/api/docs/")
     assert data["cameras"].endswith("/api/v1/cameras/")
+
+
+def test_unknown_status_filter_says_which_statuses_exist(supervisor):
+    response = supervisor.get("/api/v1/cameras/?status=broken")
+    assert response.status_code == 400
+    assert "checked_out" in str(response.data["status"])

@@ -45,7 +45,9 @@ def _upload(client, kind: str, content: bytes | str, name: str = "file.csv"):
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return Camera.objects.count(), Officer.objects.count(), AuditEvent.objects.count(), ImportUpload.objects.count()
+    # The upload's own audit event is expected; what must not appear are events of a change.
+    changes = AuditEvent.objects.exclude(action="import.upload")
+    return Camera.objects.count(), Officer.objects.count(), changes.count(), ImportUpload.objects.count()
 
 
 def _text(response) -> str:
@@ -179,6 +181,15 @@ def test_officer_preview_names_the_units_and_shifts_that_exist(qm_client, refere
 
 
 # --- confirm: all of it or nothing ---------------------------------------------------------------------
+
+
+def test_an_upload_is_audited_with_its_checksum_before_anyone_applies_it(qm_client, reference):
+    content = "\n".join([CAMERA_HEADER, "HPD-BWC-0900,NEW-1,Axon,Body 4,4.1.0,2026 delivery,2026-01-05,spare"])
+    upload = ImportUpload.objects.get(pk=_upload(qm_client, "cameras", content)["Location"].split("/")[2])
+    event = AuditEvent.objects.get(action="import.upload")
+    assert event.actor_kind == "staff" and event.actor_user == upload.uploaded_by
+    assert event.after == {"kind": "cameras", "filename": "file.csv", "checksum": upload.checksum, "rows": 1}
+    assert not Camera.objects.filter(serial_number="NEW-1").exists()
 
 
 def test_confirm_creates_every_camera_with_audit_events(qm_client, reference):
