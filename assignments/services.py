@@ -23,11 +23,6 @@ from .models import Checkout, Officer, PersonalIssue
 from .shifts import expected_return
 
 
-def _kiosk_and_user(by: Actor):
-    user = by.user if by.user is not None and by.user.is_authenticated else None
-    return by.kiosk, user
-
-
 def _refuse_unavailable_camera(camera: Camera) -> None:
     """Raise the refusal that matches why `camera` (not checked out) cannot go out."""
     tag = camera.asset_tag
@@ -104,7 +99,7 @@ def check_out(
             code="not_charged",
         )
 
-    kiosk, user = _kiosk_and_user(by)
+    kiosk, user = by.kiosk, by.staff_user
     before = {"status": camera.status, "dock": camera.dock_id, "dock_bay": camera.dock_bay}
     try:
         with transaction.atomic():
@@ -165,7 +160,7 @@ def check_in(
         raise DomainError("Say what is wrong with the camera.", code="damage_not_described")
 
     now = timezone.now()
-    kiosk, user = _kiosk_and_user(by)
+    kiosk, user = by.kiosk, by.staff_user
     checkout.checked_in_at = max(now, checkout.checked_out_at)
     checkout.condition = condition
     checkout.damage_description = damage_description

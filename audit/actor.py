@@ -37,6 +37,11 @@ class Actor:
         return cls(user=request.user, ip=client_ip(request))
 
     @property
+    def staff_user(self) -> Any:
+        """The signed-in staff user behind this action, or None (kiosk, system, anonymous)."""
+        return self.user if self.user is not None and self.user.is_authenticated else None
+
+    @property
     def kind(self) -> str:
         if self.user is not None:
             return "staff"

@@ -56,7 +56,7 @@ def _build(event: PendingEvent, by: Actor, prev_hash: str) -> AuditEvent:
         occurred_at=event.at or timezone.now(),
         actor_kind=by.kind,
         actor_label=str(by)[:200],
-        actor_user=by.user if by.user is not None and by.user.is_authenticated else None,
+        actor_user=by.staff_user,
         actor_officer=by.officer,
         kiosk=by.kiosk,
         ip=by.ip,
@@ -124,8 +124,8 @@ def verify_chain(*, chunk_size: int = 5000) -> AuditEvent | None:
     return None
 
 
-def _field_values(obj: Model, names: Iterable[str]) -> dict:
-    # Foreign keys by their id: the trail stores JSON.
+def field_values(obj: Model, names: Iterable[str]) -> dict:
+    """The named fields as the trail stores them in before/after: foreign keys by their id (JSON)."""
     return {name: getattr(obj, obj._meta.get_field(name).attname) for name in names}
 
 
@@ -147,8 +147,8 @@ def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "")
     else:
         if not names:
             return obj
-        stored = _field_values(type(obj)._default_manager.select_for_update().get(pk=obj.pk), names)
-        edited = _field_values(obj, names)
+        stored = field_values(type(obj)._default_manager.select_for_update().get(pk=obj.pk), names)
+        edited = field_values(obj, names)
         # A form may call a field changed that round-trips to the same value (a widget's format).
         names = [name for name in names if _jsonable({"v": stored[name]}) != _jsonable({"v": edited[name]})]
         if not names:
@@ -160,6 +160,6 @@ def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "")
         "camera": obj if obj._meta.label == "inventory.Camera" else getattr(obj, "camera", None),
         "officer": obj if obj._meta.label == "assignments.Officer" else None,
     }
-    after = _field_values(obj, names)
+    after = field_values(obj, names)
     record(by=by, action=action, obj=obj, before=before, after=after, reason=reason, **links)
     return obj

@@ -23,11 +23,6 @@ def _lock(camera: Camera) -> Camera:
     return Camera.objects.select_for_update().select_related("model").get(pk=camera.pk)
 
 
-def _snapshot(camera: Camera, *fields: str) -> dict:
-    # Foreign keys by their id: the audit trail stores JSON, and a Dock object is not JSON.
-    return {field: getattr(camera, camera._meta.get_field(field).attname) for field in fields}
-
-
 @transaction.atomic
 def record_charge(
     *,
@@ -49,7 +44,7 @@ def record_charge(
     if battery_percent is not None and not 0 <= battery_percent <= 100:
         raise DomainError("Battery level is a percentage from 0 to 100.", code="bad_battery")
     fields = ["last_docked_at", "dock", "dock_bay", "last_full_charge_at", "battery_percent"]
-    before = _snapshot(camera, *fields)
+    before = audit.field_values(camera, fields)
 
     if dock is not None and bay is not None and not 1 <= bay <= dock.bays:
         raise DomainError(f"{dock.name} has bays 1 to {dock.bays}.", code="bad_bay")
@@ -90,7 +85,7 @@ def record_charge(
         obj=event,
         camera=camera,
         before=before,
-        after=_snapshot(camera, *fields),
+        after=audit.field_values(camera, fields),
     )
     return event
 
@@ -135,7 +130,7 @@ def open_maintenance(
         opened_at=now,
         started_at=now if performed_by else None,
     )
-    before = _snapshot(camera, "status", "dock", "dock_bay")
+    before = audit.field_values(camera, ("status", "dock", "dock_bay"))
     camera.status = Camera.Status.IN_MAINTENANCE
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "dock", "dock_bay"])
@@ -205,7 +200,7 @@ def close_maintenance(
     record.save(update_fields=["closed_at", "outcome", "notes"])
 
     fields = ["status", "last_inspected_at", "firmware_version"]
-    before = _snapshot(camera, *fields)
+    before = audit.field_values(camera, fields)
     if outcome == MaintenanceRecord.Outcome.RETIRED:
         _retire_in_place(camera, now=now)
     else:
@@ -221,7 +216,7 @@ def close_maintenance(
         obj=record,
         camera=camera,
         before=before,
-        after={**_snapshot(camera, *fields), "outcome": outcome},
+        after={**audit.field_values(camera, fields), "outcome": outcome},
         reason=notes,
     )
     return record
@@ -251,7 +246,7 @@ def retire(*, camera: Camera, by: Actor, reason: str) -> Camera:
     if camera.status == Camera.Status.RETIRED:
         raise DomainError(f"{camera.asset_tag} is already retired.")
     now = timezone.now()
-    before = _snapshot(camera, "status", "pool")
+    before = audit.field_values(camera, ("status", "pool"))
     MaintenanceRecord.objects.filter(camera=camera, closed_at__isnull=True).update(
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED
     )
@@ -262,7 +257,7 @@ def retire(*, camera: Camera, by: Actor, reason: str) -> Camera:
         obj=camera,
         camera=camera,
         before=before,
-        after=_snapshot(camera, "status", "pool"),
+        after=audit.field_values(camera, ("status", "pool")),
         reason=reason,
     )
     return camera
@@ -278,7 +273,7 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
     if camera.status in (Camera.Status.LOST, Camera.Status.RETIRED):
         raise DomainError(f"{camera.asset_tag} is already {camera.get_status_display().lower()}.")
     now = timezone.now()
-    before = _snapshot(camera, "status", "pool")
+    before = audit.field_values(camera, ("status", "pool"))
     holder = Checkout.objects.select_for_update().filter(camera=camera).open().first()
     if holder is not None:
         holder.checked_in_at = max(now, holder.checked_out_at)
