@@ -20,6 +20,7 @@ from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
 from assignments.models import Checkout
+from hartford_bwc.months import add_months
 from hartford_bwc.timefmt import when
 
 from ..models import Camera, Flag, MaintenanceRecord
@@ -42,15 +43,7 @@ def parse_version(text: str) -> Version | None:
 
 def months_before(day: date, months: int) -> date:
     """The same day `months` earlier, clamped to the month's end (Aug 31 - 6 months = Feb 28/29)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # unreachable: every month has a 28th
+    return add_months(day, -months)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Ma
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from hartford_bwc.months import add_months
 from inventory.models import Camera, MaintenanceRecord
 
 from ..forms import Period
@@ -121,11 +122,6 @@ def failures_by_model_batch(period: Period) -> list[dict]:
     return rows
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _quarter(day: date) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
@@ -148,7 +144,7 @@ def refresh_due(now: datetime | None = None) -> list[dict]:
         if row["month"] is None:
             unknown = row["cameras"]
             continue
-        due = _add_months(row["month"], months)
+        due = add_months(row["month"], months)
         label = _quarter(due)
         bucket = quarters.setdefault(label, {"quarter": label, "cameras": 0, "start": due, "overdue": False})
         bucket["cameras"] += row["cameras"]
