@@ -114,6 +114,22 @@ def _parse_date(row: RowPlan, column: str, text: str) -> date | None:
     return None
 
 
+def _check_key(row: RowPlan, column: str, value: str, *, label: str, limit: int, seen: dict[str, int]) -> bool:
+    """A column that identifies the row (serial, asset tag, badge): present, once in the file, not too long.
+
+    Returns True when the value is new in the file; `seen` remembers the line that first used it.
+    """
+    if not value:
+        row.refuse(column, f"Missing {label}.")
+        return False
+    if value in seen:
+        row.refuse(column, f"{label.capitalize()} {value} is also on line {seen[value]}.")
+        return False
+    _check_length(row, column, value, limit)
+    seen[value] = row.line
+    return True
+
+
 def _check_length(row: RowPlan, column: str, text: str, limit: int) -> None:
     if len(text) > limit:
         row.refuse(column, f"Too long: {len(text)} characters, at most {limit}.")
@@ -150,20 +166,8 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
         row = RowPlan(line=line, key=serial)
         existing = by_serial.get(serial)
 
-        if not serial:
-            row.refuse("serial_number", "Missing serial number.")
-        elif serial in seen_serials:
-            row.refuse("serial_number", f"Serial number {serial} is also on line {seen_serials[serial]}.")
-        else:
-            _check_length(row, "serial_number", serial, 60)
-            seen_serials[serial] = line
-        if not tag:
-            row.refuse("asset_tag", "Missing asset tag.")
-        elif tag in seen_tags:
-            row.refuse("asset_tag", f"Asset tag {tag} is also on line {seen_tags[tag]}.")
-        else:
-            _check_length(row, "asset_tag", tag, 30)
-            seen_tags[tag] = line
+        _check_key(row, "serial_number", serial, label="serial number", limit=60, seen=seen_serials)
+        if _check_key(row, "asset_tag", tag, label="asset tag", limit=30, seen=seen_tags):
             holder = by_tag.get(tag)
             if holder is not None and holder != existing:
                 row.refuse(
@@ -235,13 +239,7 @@ def _plan_officers(rows: list[dict], *, lock: bool) -> Plan:
         badge = values.get("badge_number", "").strip()
         row = RowPlan(line=line, key=badge)
         existing = by_badge.get(badge)
-        if not badge:
-            row.refuse("badge_number", "Missing badge number.")
-        elif badge in seen:
-            row.refuse("badge_number", f"Badge number {badge} is also on line {seen[badge]}.")
-        else:
-            _check_length(row, "badge_number", badge, 20)
-            seen[badge] = line
+        _check_key(row, "badge_number", badge, label="badge number", limit=20, seen=seen)
 
         new: dict[str, Any] = {"badge_number": badge}
         for column, label in (("first_name", "first name"), ("last_name", "last name")):
