@@ -186,6 +186,11 @@ class ChargeEvent(models.Model):
         return f"{self.camera} {self.get_kind_display()} {self.recorded_at:%Y-%m-%d %H:%M}"
 
 
+class MaintenanceRecordQuerySet(models.QuerySet):
+    def open(self) -> MaintenanceRecordQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
 class MaintenanceRecord(models.Model):
     class Kind(models.TextChoices):
         INSPECTION = "inspection", "Inspection"
@@ -216,6 +221,8 @@ class MaintenanceRecord(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     notes = models.TextField(blank=True)
+
+    objects = MaintenanceRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at"]

@@ -41,7 +41,7 @@ def _open_checkouts() -> QuerySet[Checkout]:
 
 
 def _open_maintenance(**extra) -> QuerySet[MaintenanceRecord]:
-    return MaintenanceRecord.objects.filter(camera=OuterRef("pk"), closed_at__isnull=True, **extra)
+    return MaintenanceRecord.objects.open().filter(camera=OuterRef("pk"), **extra)
 
 
 # --- derived states ------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def cameras_by_tags(tags: list[str]) -> tuple[list[Camera], list[str]]:
 
 def open_maintenance_record(camera: Camera) -> MaintenanceRecord | None:
     """The camera's one open maintenance record (a partial unique index allows one), if any."""
-    return MaintenanceRecord.objects.filter(camera=camera, closed_at__isnull=True).first()
+    return MaintenanceRecord.objects.open().filter(camera=camera).first()
 
 
 def camera_page(camera: Camera, *, limit: int = TIMELINE_LIMIT) -> CameraPage:

@@ -110,7 +110,7 @@ def open_maintenance(
         )
     if camera.status in (Camera.Status.RETIRED, Camera.Status.LOST):
         raise DomainError(f"{camera.asset_tag} is {camera.get_status_display().lower()}; it cannot go to maintenance.")
-    current = MaintenanceRecord.objects.filter(camera=camera, closed_at__isnull=True).first()
+    current = MaintenanceRecord.objects.open().filter(camera=camera).first()
     if current is not None:
         raise DomainError(
             f"{camera.asset_tag} already has an open {current.get_kind_display().lower()} "
@@ -247,7 +247,7 @@ def retire(*, camera: Camera, by: Actor, reason: str) -> Camera:
         raise DomainError(f"{camera.asset_tag} is already retired.")
     now = timezone.now()
     before = audit.field_values(camera, ("status", "pool"))
-    MaintenanceRecord.objects.filter(camera=camera, closed_at__isnull=True).update(
+    MaintenanceRecord.objects.open().filter(camera=camera).update(
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED
     )
     _retire_in_place(camera, now=now)
@@ -279,7 +279,7 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
         holder.checked_in_at = max(now, holder.checked_out_at)
         holder.condition = Checkout.Condition.LOST
         holder.save(update_fields=["checked_in_at", "condition"])
-    MaintenanceRecord.objects.filter(camera=camera, closed_at__isnull=True).update(
+    MaintenanceRecord.objects.open().filter(camera=camera).update(
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED, notes="Camera reported lost."
     )
     PersonalIssue.objects.filter(camera=camera, revoked_at__isnull=True).update(revoked_at=now, reason="Lost")

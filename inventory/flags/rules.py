@@ -244,12 +244,12 @@ class ReturnOverdue(Rule):
 
 
 def _open_maintenance() -> QuerySet[MaintenanceRecord]:
-    return MaintenanceRecord.objects.filter(camera=OuterRef("pk"), closed_at__isnull=True)
+    return MaintenanceRecord.objects.open().filter(camera=OuterRef("pk"))
 
 
 def _open_records(cameras: list[Camera]) -> QuerySet[MaintenanceRecord]:
     # At most one open record per camera (a partial unique index).
-    return MaintenanceRecord.objects.filter(camera__in=[camera.pk for camera in cameras], closed_at__isnull=True)
+    return MaintenanceRecord.objects.open().filter(camera__in=[camera.pk for camera in cameras])
 
 
 class DamagedNotInMaintenance(Rule):

@@ -157,11 +157,7 @@ def refresh_due(now: datetime | None = None) -> list[dict]:
 
 
 def open_repairs():
-    return (
-        MaintenanceRecord.objects.filter(closed_at__isnull=True)
-        .select_related("camera", "camera__model")
-        .order_by("opened_at")
-    )
+    return MaintenanceRecord.objects.open().select_related("camera", "camera__model").order_by("opened_at")
 
 
 def opened_per_month(period: Period) -> list[dict]:
