@@ -31,6 +31,7 @@ from audit.models import AuditEvent
 from hartford_bwc.timefmt import when
 
 from .flags.rules import RULES_BY_KIND, SweepContext
+from .flags.selectors import open_flag_counts
 from .models import Camera, ChargeEvent, Flag, MaintenanceRecord, charged_condition
 
 IN_SERVICE = ~Q(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
@@ -124,11 +125,9 @@ def dashboard(*, now: datetime | None = None, events: int = 20) -> Dashboard:
     )
     lost, in_service = totals.pop("lost"), totals.pop("in_service")
     labels = dict(Flag.Kind.choices)
-    by_kind = dict(
-        Flag.objects.filter(resolved_at__isnull=True).values_list("kind").annotate(n=Count("pk")).order_by("kind")
-    )
-    open_flags = [(kind, labels.get(kind, kind), by_kind[kind]) for kind in labels if by_kind.get(kind)]
-    open_flags += [(kind, kind, n) for kind, n in sorted(by_kind.items()) if kind not in labels]
+    by_kind = open_flag_counts()
+    open_flags = [(kind, labels[kind], by_kind[kind]) for kind in labels if by_kind[kind]]
+    open_flags += [(kind, kind, n) for kind, n in sorted(by_kind.items()) if kind not in labels and n]
     inactive = list(
         Checkout.objects.open()
         .filter(officer__is_active=False)
