@@ -139,7 +139,7 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = Flag.objects.select_related("camera").order_by("-raised_at", "-id")
         if self.request.query_params.get("all") not in ("1", "true", "yes"):
-            queryset = queryset.filter(resolved_at__isnull=True)
+            queryset = queryset.open()
         return queryset
 
 

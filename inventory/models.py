@@ -252,6 +252,11 @@ class MaintenanceRecord(models.Model):
         return self.closed_at is None
 
 
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> FlagQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
 class Flag(models.Model):
     """A condition that needs a person; raised and resolved by the sweep, never duplicated."""
 
@@ -276,6 +281,8 @@ class Flag(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at"]

@@ -158,7 +158,7 @@ def camera_list() -> QuerySet[Camera]:
     display are prefetched, one query each per page.
     """
     holder = _open_checkouts().select_related(None).order_by()
-    open_flags = Flag.objects.filter(camera=OuterRef("pk"), resolved_at__isnull=True).order_by()
+    open_flags = Flag.objects.open().filter(camera=OuterRef("pk")).order_by()
     return (
         Camera.objects.select_related("model", "dock")
         .annotate(
@@ -178,7 +178,7 @@ def camera_list() -> QuerySet[Camera]:
             ),
             Prefetch(
                 "flags",
-                queryset=Flag.objects.filter(resolved_at__isnull=True).order_by("kind"),
+                queryset=Flag.objects.open().order_by("kind"),
                 to_attr="open_flags",
             ),
         )
@@ -200,7 +200,7 @@ def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
 
 
 def with_open_flag(queryset: QuerySet[Camera], kind: str) -> QuerySet[Camera]:
-    return queryset.filter(Exists(Flag.objects.filter(camera=OuterRef("pk"), kind=kind, resolved_at__isnull=True)))
+    return queryset.filter(Exists(Flag.objects.open().filter(camera=OuterRef("pk"), kind=kind)))
 
 
 def held_by_unit(queryset: QuerySet[Camera], unit) -> QuerySet[Camera]:

@@ -46,7 +46,7 @@ class FlagFilter(django_filters.FilterSet):
             return queryset.filter(resolved_at__isnull=False)
         if value == "all":
             return queryset
-        return queryset.filter(resolved_at__isnull=True)
+        return queryset.open()
 
     def filter_unit(self, queryset, name, value):
         return filter_by_unit(queryset, value) if value else queryset

@@ -197,7 +197,7 @@ def build_digest(*, now: datetime | None = None, since: datetime | None = None) 
     now = now or timezone.now()
     since = since or previous_digest_at(now)
     raised = Flag.objects.filter(raised_at__gt=since, raised_at__lte=now).select_related("camera")
-    open_flags = Flag.objects.filter(resolved_at__isnull=True).select_related("camera")
+    open_flags = Flag.objects.open().select_related("camera")
     return Digest(
         now=now,
         since=since,

@@ -13,13 +13,13 @@ from ..models import Camera, Flag
 def open_flag_counts() -> dict[str, int]:
     """Open flags per kind, every kind present (zero when none), in one query."""
     counts = dict.fromkeys(Flag.Kind.values, 0)
-    rows = Flag.objects.filter(resolved_at__isnull=True).order_by().values_list("kind").annotate(n=Count("pk"))
+    rows = Flag.objects.open().order_by().values_list("kind").annotate(n=Count("pk"))
     counts.update(rows)
     return counts
 
 
 def open_flags_for_camera(camera: Camera) -> QuerySet[Flag]:
-    return Flag.objects.filter(camera=camera, resolved_at__isnull=True).order_by("kind")
+    return Flag.objects.open().filter(camera=camera).order_by("kind")
 
 
 def _holder() -> QuerySet[Checkout]:

@@ -133,7 +133,7 @@ def _conditions(ctx: SweepContext) -> set[tuple[int, str]]:
 
 
 def _open_flags() -> list[tuple[int, int, str]]:
-    return list(Flag.objects.filter(resolved_at__isnull=True).order_by().values_list("pk", "camera_id", "kind"))
+    return list(Flag.objects.open().order_by().values_list("pk", "camera_id", "kind"))
 
 
 # Rows fetched by id in chunks, so that SQLite's limit on query variables is never reached.
