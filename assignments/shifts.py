@@ -1,4 +1,4 @@
-"""When a camera is expected back: the end of the officer's shift plus a grace period (DOMAIN.md)."""
+"""When a camera is expected back: the end of the officer's shift plus a grace period (docs/domain.md)."""
 
 from __future__ import annotations
 

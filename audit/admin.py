@@ -10,7 +10,7 @@ from .services import save_edit
 class AuditedModelAdmin(admin.ModelAdmin):
     """Admin edits are saved by `audit.services.save_edit`, so each one is in the trail.
 
-    Nothing is deleted here: a record with history keeps it (DOMAIN.md), and a mistake is corrected
+    Nothing is deleted here: a record with history keeps it (docs/domain.md), and a mistake is corrected
     by an edit, which is itself audited.
     """
 

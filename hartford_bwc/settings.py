@@ -214,7 +214,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # CELERY_BEAT_SCHEDULE: see "Flag sweep and shift digest" below.
 
-# --- Department rules (DOMAIN.md); every threshold is a setting with its unit in its name -------
+# --- Department rules (docs/domain.md); every threshold is a setting with its unit in its name -------
 EXPECTED_RETURN_GRACE_MINUTES = env.int("EXPECTED_RETURN_GRACE_MINUTES", default=60)
 EXPECTED_RETURN_WITHOUT_SHIFT_HOURS = env.int("EXPECTED_RETURN_WITHOUT_SHIFT_HOURS", default=12)
 NOT_DOCKED_AFTER_RETURN_MINUTES = env.int("NOT_DOCKED_AFTER_RETURN_MINUTES", default=60)

@@ -49,7 +49,7 @@ class Dock(models.Model):
 
 
 def charged_condition() -> Q:
-    """The minimum charge to check out (DOMAIN.md), as a condition usable in filters and aggregates.
+    """The minimum charge to check out (docs/domain.md), as a condition usable in filters and aggregates.
 
     Telemetry, where a dock reports it, is the truth; otherwise a full charge recorded since
     the camera last came back.

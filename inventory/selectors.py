@@ -46,7 +46,7 @@ def _open_maintenance(**extra) -> QuerySet[MaintenanceRecord]:
 
 
 # --- derived states ------------------------------------------------------------------------------
-# Each is a condition on a Camera row at `now`; the rules and thresholds are DOMAIN.md's, from settings.
+# Each is a condition on a Camera row at `now`; the rules and thresholds are docs/domain.md's, from settings.
 
 
 def _ready(now: datetime) -> Q:

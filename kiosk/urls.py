@@ -1,4 +1,4 @@
-"""The kiosk at /kiosk/ (CONTRACT.md)."""
+"""The kiosk at /kiosk/ (docs/contract.md)."""
 
 from django.urls import path
 

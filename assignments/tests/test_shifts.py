@@ -1,4 +1,4 @@
-"""Expected return (DOMAIN.md): end of shift + 1 h; with no shift, 12 h after check-out. Boundaries, DST."""
+"""Expected return (docs/domain.md): end of shift + 1 h; with no shift, 12 h after check-out. Boundaries, DST."""
 
 from __future__ import annotations
 

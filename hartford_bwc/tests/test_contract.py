@@ -1,4 +1,4 @@
-"""Every name in /work/shared/CONTRACT.md, in one place: this module fails if someone renames one.
+"""Every name in docs/contract.md, in one place: this module fails if someone renames one.
 
 Scripts, integrations and runbooks outside the repository rely on these names; other test modules
 check the behaviour in depth, this one checks that each name is there and does what the contract says.
