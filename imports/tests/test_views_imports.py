@@ -366,7 +366,7 @@ def test_csv_templates_hold_the_header_row(qm_client, db):
     response = qm_client.get("/imports/templates/cameras.csv")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="cameras-template.csv"'
-    assert next(csv.reader(io.StringIO(response.content.decode()))) == CAMERA_HEADER.split(",")
+    assert next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == CAMERA_HEADER.split(",")
 
 
 def test_xlsx_templates_hold_the_header_row(qm_client, db):

@@ -80,7 +80,7 @@ def test_csv_and_xlsx_exports_match_the_table(fleet, supervisor_client, url, nam
     response = supervisor_client.get(_joined(url, f"_export=csv&_table={name}"))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = [[_text(value) for value in row] for row in csv.reader(io.StringIO(response.content.decode()))]
+    rows = [[_text(value) for value in row] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
     assert rows == expected
 
     response = supervisor_client.get(_joined(url, f"_export=xlsx&_table={name}"))
@@ -95,7 +95,7 @@ def test_export_holds_every_row_not_only_the_first_page(fleet, supervisor_client
 
     response = supervisor_client.get("/reports/audit-log/?_export=csv&_table=events")
 
-    assert len(list(csv.reader(io.StringIO(response.content.decode())))) == 61
+    assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 61
 
 
 def test_an_unknown_export_format_shows_the_page(fleet, supervisor_client):

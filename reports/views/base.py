@@ -10,13 +10,13 @@ from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.views import View
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from accounts import roles
+from hartford_bwc import spreadsheet
 
 from ..forms import RangeForm
 
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = spreadsheet.FORMATS
 
 
 @method_decorator(roles.role_required(roles.CAN_READ), name="dispatch")
@@ -60,8 +60,7 @@ class ReportView(View):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         subject = context.get("export_subject", "")
         filename = "-".join(filter(None, ["bwc", self.slug, slugify(subject), name, stamp])) + f".{export_format}"
-        exporter = TableExport(export_format, table, dataset_kwargs={"title": name[:31]})
-        return exporter.response(filename=filename)
+        return spreadsheet.table_response(table, export_format, filename=filename, title=name)
 
 
 def paginated(table):
