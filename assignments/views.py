@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from accounts import roles
 from audit.actor import Actor
+from hartford_bwc import spreadsheet
 from hartford_bwc.errors import DomainError
 from inventory import labels
 
@@ -20,7 +20,7 @@ from .forms import IssuePersonalForm, RevokePersonalForm, SetActiveForm
 from .pins import generate_pin
 from .tables import PAGE_SIZES, CheckoutHistoryTable, OfficerTable, PageSizePaginator
 
-EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
+EXPORT_FORMATS = spreadsheet.FORMATS
 
 
 @roles.role_required(roles.CAN_READ)
@@ -31,8 +31,9 @@ def officer_list(request):
     if export_format in EXPORT_FORMATS:
         # The whole filtered, sorted list, not one page of it.
         RequestConfig(request, paginate=False).configure(table)
-        exporter = TableExport(export_format, table, exclude_columns=("select",), dataset_kwargs={"title": "Officers"})
-        return exporter.response(filename=f"officers.{export_format}")
+        return spreadsheet.table_response(
+            table, export_format, filename=f"officers.{export_format}", title="Officers", exclude_columns=("select",)
+        )
     RequestConfig(request, paginate={"paginator_class": PageSizePaginator, "per_page": PAGE_SIZES[0]}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)

@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from assignments.models import Checkout, Officer, PersonalIssue, Shift, Unit
+from hartford_bwc import spreadsheet
 from inventory.models import Camera, CameraModel
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
@@ -67,7 +68,25 @@ class Plan:
 
 
 def build_plan(kind: str, rows: list[dict], *, lock: bool = False) -> Plan:
-    return _plan_cameras(rows, lock=lock) if kind == "cameras" else _plan_officers(rows, lock=lock)
+    plan = _plan_cameras(rows, lock=lock) if kind == "cameras" else _plan_officers(rows, lock=lock)
+    for raw, row in zip(rows, plan.rows, strict=True):
+        _warn_formula_cells(row, raw["values"])
+    return plan
+
+
+def _warn_formula_cells(row: RowPlan, values: dict[str, Any]) -> None:
+    """A cell a spreadsheet would run as a formula is most likely an attack or a paste gone wrong.
+
+    It may still be imported (exports write it as text, the pages escape it), but the person
+    confirming sees it first.
+    """
+    for column, value in values.items():
+        text = value.strip() if isinstance(value, str) else ""
+        if spreadsheet.starts_like_formula(text):
+            row.warnings.append(
+                f"Column {column} starts with {text[0]}, like a spreadsheet formula: {text[:60]}. "
+                "It is imported as written and exported as text; make sure the file meant it."
+            )
 
 
 def _text(value: Any) -> str:

@@ -133,7 +133,7 @@ def test_csv_export_has_every_filtered_row_and_no_html(qm_client, roster):
     response = qm_client.get(f"{URL}?unit={roster['traffic'].pk}&_export=csv")
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('officers.csv"')
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 31, "the export holds every filtered row, not one page"
     expected = {o.badge_number for o in Officer.objects.filter(unit=roster["traffic"])}
     assert {row["Badge"] for row in rows} == expected
@@ -185,4 +185,4 @@ def test_export_query_count_is_constant(qm_client, django_assert_num_queries, of
     # No page and no count, but no filter form either: session, user, role, the rows, session save.
     with django_assert_num_queries(7):
         response = qm_client.get(f"{URL}?_export=csv")
-    assert len(response.content.decode().strip().splitlines()) == officers + 1
+    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == officers + 1

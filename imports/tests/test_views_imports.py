@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -359,6 +360,35 @@ def test_deactivating_an_officer_holding_a_camera_is_a_warning_in_the_preview(qm
     assert "Confirm import" in text
 
 
+def test_a_cell_starting_like_a_formula_is_flagged_in_the_preview_and_may_still_be_applied(qm_client, reference):
+    content = "\n".join(
+        [
+            CAMERA_HEADER,
+            "HPD-BWC-0900,=1+2,Axon,Body 4,,=cmd|' /C calc'!A0,,",
+            "HPD-BWC-0901,NEW-2,Axon,Body 4,,2026 delivery,,",
+        ]
+    )
+    location = _upload(qm_client, "cameras", content)["Location"]
+    page = qm_client.get(location)
+    warnings = {row.line: row.warnings for row in page.context["plan"].rows}
+
+    assert len(warnings[2]) == 2 and warnings[3] == []
+    text = html.unescape(_text(page))
+    assert "Column serial_number starts with =, like a spreadsheet formula: =1+2." in text
+    assert "Column purchase_batch starts with =, like a spreadsheet formula: =cmd|' /C calc'!A0." in text
+    assert "Confirm import" in text
+    upload = ImportUpload.objects.get(pk=location.split("/")[2])
+    assert "2 created" in _text(_confirm(qm_client, upload))
+    assert Camera.objects.get(asset_tag="HPD-BWC-0900").purchase_batch == "=cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize("name", ["@SUM(A1:A9)", "+1", "-2+3", "=1+2"])
+def test_an_officer_name_starting_like_a_formula_is_flagged(qm_client, reference, name):
+    content = OFFICER_HEADER + f"\n5300,{name},Evans,,,,,\n"
+    text = _text(qm_client.get(_upload(qm_client, "officers", content)["Location"]))
+    assert f"Column first_name starts with {name[0]}, like a spreadsheet formula: {name}." in text
+
+
 # --- templates -----------------------------------------------------------------------------------------
 
 
@@ -366,7 +396,7 @@ def test_csv_templates_hold_the_header_row(qm_client, db):
     response = qm_client.get("/imports/templates/cameras.csv")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="cameras-template.csv"'
-    assert next(csv.reader(io.StringIO(response.content.decode()))) == CAMERA_HEADER.split(",")
+    assert next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == CAMERA_HEADER.split(",")
 
 
 def test_xlsx_templates_hold_the_header_row(qm_client, db):

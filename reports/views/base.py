@@ -10,13 +10,13 @@ from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.views import View
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from accounts import roles
+from hartford_bwc import spreadsheet
 
 from ..forms import RangeForm
 
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = spreadsheet.FORMATS
 
 
 @method_decorator(roles.role_required(roles.CAN_READ), name="dispatch")
@@ -45,7 +45,7 @@ class ReportView(View):
         if export_format in EXPORT_FORMATS and tables:
             name = request.GET.get("_table")
             name = name if name in tables else next(iter(tables))
-            return self.export(tables[name], name, export_format, context)
+            return self.export_table(tables[name], name, export_format, context)
         for name, table in tables.items():
             table.prefix = f"{name}-"
             # Sorting a report would re-run its aggregates per column; the order is the report's.
@@ -56,12 +56,11 @@ class ReportView(View):
         context.update({"form": form, "report": self, "generated_at": timezone.now()})
         return render(request, f"reports/{self.slug}.html", context)
 
-    def export(self, table, name: str, export_format: str, context: dict):
+    def export_table(self, table, name: str, export_format: str, context: dict):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         subject = context.get("export_subject", "")
         filename = "-".join(filter(None, ["bwc", self.slug, slugify(subject), name, stamp])) + f".{export_format}"
-        exporter = TableExport(export_format, table, dataset_kwargs={"title": name[:31]})
-        return exporter.response(filename=filename)
+        return spreadsheet.table_response(table, export_format, filename=filename, title=name)
 
 
 def paginated(table):

@@ -128,7 +128,7 @@ class AuditLogView(ReportView):
             )
         return {"period": period, "tables": {"events": table}, "chart": chart, "filters": filters}
 
-    def export(self, table, name, export_format, context):
+    def export_table(self, table, name, export_format, context):
         # Exports are bounded: past the limit, narrow the search.
         bounded = t.AuditLogTable(table.data.data[: history.AUDIT_EXPORT_LIMIT])
-        return super().export(bounded, name, export_format, context)
+        return super().export_table(bounded, name, export_format, context)
