@@ -319,7 +319,8 @@ CELERY_BEAT_SCHEDULE = _beat_schedule()
 # carry the per-request nonce (request.csp_nonce). No 'unsafe-inline' anywhere.
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
-INSTALLED_APPS += ["csp"]
+# hartford_bwc itself: its system check that every admin of ours uses an allow-list (hartford_bwc.admin).
+INSTALLED_APPS += ["csp", "hartford_bwc"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.clickjacking.XFrameOptionsMiddleware"), "csp.middleware.CSPMiddleware"
 )
