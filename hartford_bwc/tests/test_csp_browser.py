@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.tests.factories import UserFactory
+from assignments.models import Officer
 from audit.actor import Actor
 from demo.services import seed_fleet
 from inventory.models import Camera
@@ -49,13 +50,26 @@ def test_console_reports_and_api_docs_have_no_csp_violations(live_server, page, 
     )
     console = watch(page)
     camera = Camera.objects.order_by("asset_tag").first()
+    officer = Officer.objects.order_by("badge_number").first()
 
     pages = {
         reverse("dashboard"): "h1",
         reverse("inventory:camera-list"): "table",
         reverse("inventory:camera-detail", args=[camera.asset_tag]): "h1",
+        reverse("inventory:flags"): "h1",
+        # Barcodes drawn by python-barcode, QR codes by segno: inline SVG, no style attributes.
+        f"{reverse('inventory:labels')}?camera={camera.asset_tag}": "svg.code128",
+        f"{reverse('assignments:badge_cards')}?badge={officer.badge_number}": "svg",
+        reverse("assignments:officer_list"): "table",
+        reverse("imports:index"): "h1",
+        reverse("kiosks:list"): "h1",
+        reverse("reports:index"): "h1",
+        reverse("reports:readiness"): "figure.chart svg",
+        reverse("reports:coverage"): "figure.chart svg",
         reverse("reports:maintenance"): "figure.chart svg",
         reverse("reports:utilization"): "figure.chart svg",
+        reverse("reports:compliance"): "figure.chart svg",
+        reverse("reports:audit_log"): "h1",
         reverse("admin:inventory_camera_change", args=[camera.pk]): "form",
         # Swagger UI builds the page with its own scripts: wait for an operation to be drawn.
         reverse("api-docs"): ".opblock",
@@ -69,6 +83,10 @@ def test_console_reports_and_api_docs_have_no_csp_violations(live_server, page, 
     page.goto(live_server.url + reverse("reports:maintenance"))
     size = page.locator("figure.chart svg .title").first.evaluate("e => getComputedStyle(e).fontSize")
     assert size == "16px"
+    # The barcode's white ground is white (its colours are fill attributes, not refused style attributes).
+    page.goto(f"{live_server.url}{reverse('inventory:labels')}?camera={camera.asset_tag}")
+    fill = page.locator("svg.code128 rect").first.evaluate("e => getComputedStyle(e).fill")
+    assert fill == "rgb(255, 255, 255)"
 
 
 def test_kiosk_has_no_csp_violations_and_its_scripts_run(live_server, page):
