@@ -124,6 +124,7 @@ def test_api_schema_and_docs_are_for_signed_in_staff_only(client):
 
     client.force_login(UserFactory(role=None))
     assert client.get(reverse("schema")).status_code == 403
+    assert client.get(reverse("api-docs")).status_code == 403
 
     client.force_login(UserFactory(role=roles.SUPERVISOR))
     assert client.get(reverse("schema")).status_code == 200
