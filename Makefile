@@ -17,6 +17,9 @@ install: $(STAMP)
 
 ## run: install, migrate, seed the demo fleet once, serve on 127.0.0.1:$(PORT) with a Celery worker and beat;
 ## one Ctrl-C stops them all, also when piped (`make run 2>&1 | tee log`): see scripts/run_dev.py
+## DEBUG defaults to off in settings; `make run` (and the checks in `make lint`) turn it on for themselves.
+run lint: export DEBUG ?= true
+
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bootstrap_demo

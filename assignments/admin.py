@@ -13,11 +13,13 @@ from .models import Checkout, Officer, PersonalIssue, Shift, Unit
 class UnitAdmin(AuditedModelAdmin):
     list_display = ("name", "supervisor_email")
     search_fields = ("name",)
+    editable_fields = ("name", "supervisor_email")
 
 
 @admin.register(Shift)
 class ShiftAdmin(AuditedModelAdmin):
     list_display = ("name", "starts_at", "ends_at")
+    editable_fields = ("name", "starts_at", "ends_at")
 
 
 @admin.register(Officer)
@@ -26,7 +28,8 @@ class OfficerAdmin(AuditedModelAdmin):
     list_filter = ("is_active", "rank", "unit", "shift")
     search_fields = ("badge_number", "last_name", "first_name")
     list_select_related = ("unit", "shift")
-    readonly_fields = ("is_active", "pin_set_at")
+    editable_fields = ("badge_number", "first_name", "last_name", "rank", "unit", "shift", "email", "user")
+    readonly_fields = ("pin_set_at",)
     actions = ["deactivate", "activate"]
 
     @admin.action(description="Deactivate selected officers")
@@ -55,7 +58,6 @@ class PersonalIssueAdmin(AuditedModelAdmin):
     list_display = ("camera", "officer", "issued_at", "revoked_at")
     search_fields = ("camera__asset_tag", "officer__badge_number", "officer__last_name")
     list_select_related = ("camera", "officer")
-    readonly_fields = [f.name for f in PersonalIssue._meta.fields]
 
     def has_add_permission(self, request):
         return False
@@ -68,7 +70,6 @@ class CheckoutAdmin(AuditedModelAdmin):
     search_fields = ("camera__asset_tag", "officer__badge_number", "officer__last_name")
     list_select_related = ("camera", "officer")
     date_hierarchy = "checked_out_at"
-    readonly_fields = [f.name for f in Checkout._meta.fields]
     actions = ["check_in_working"]
 
     @admin.action(description="Check in selected (working)")

@@ -2,13 +2,17 @@
 
 from django.contrib import admin
 
+from hartford_bwc.admin import AllowListModelAdmin
+
 from .actor import Actor
 from .models import AuditEvent
 from .services import save_edit
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(AllowListModelAdmin):
     """Admin edits are saved by `audit.services.save_edit`, so each one is in the trail.
+
+    Only the fields named in `editable_fields` can be edited (AllowListModelAdmin).
 
     Nothing is deleted here: a record with history keeps it (docs/domain.md), and a mistake is corrected
     by an edit, which is itself audited.
@@ -22,7 +26,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AllowListModelAdmin):
     list_display = ("occurred_at", "actor_label", "action", "object_repr", "kiosk", "ip")
     list_filter = ("actor_kind", "action")
     search_fields = ("actor_label", "object_repr", "action", "camera__asset_tag", "officer__badge_number")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import re
 import statistics
 import subprocess
@@ -78,7 +79,11 @@ class Kiosk:
 
 
 def manage(*args: str) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    # Like `make run`, DEBUG on unless the environment says otherwise (the server's own settings).
+    env = {"DEBUG": "true", **os.environ}
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 

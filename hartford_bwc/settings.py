@@ -1,7 +1,8 @@
 """Settings for the Hartford BWC inventory, read from the environment (django-environ).
 
-Defaults suit a laptop: SQLite and an embedded Celery broker under var/, DEBUG on. With DEBUG off
-the secret key and allowed hosts must be given and the cookies are secure.
+Defaults suit a laptop (SQLite and an embedded Celery broker under var/) but DEBUG is off unless
+asked for: `make run` turns it on for itself, the tests use hartford_bwc.settings_test. With DEBUG off
+the secret key and allowed hosts must be given and the cookies are secure (SECURE_COOKIES).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a forgotten setting must not leave tracebacks and settings open to the world.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-only-insecure-key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if not DEBUG else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -147,14 +149,17 @@ STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# SECURE_COOKIES=false lets a production-like run (DEBUG off) work over plain HTTP on a laptop or a
+# closed test network without editing code; it also turns the HTTPS redirect off by default.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # With DEBUG off, HTTPS only: plain HTTP is redirected (except /healthz, which a load balancer probes
 # over HTTP) and browsers are told to stay on HTTPS. HSTS starts at one day: raise it once HTTPS is
 # known to work everywhere; it cannot be taken back from browsers that saw it. Behind a TLS proxy,
 # set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO so Django knows the request was HTTPS.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE_COOKIES)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 86400)
 if _proxy_header := env("SECURE_PROXY_SSL_HEADER", default=""):
@@ -307,3 +312,43 @@ def _beat_schedule() -> dict:
 
 
 CELERY_BEAT_SCHEDULE = _beat_schedule()
+
+# --- Hardening: Content-Security-Policy, Permissions-Policy, no-store (issue 9) -----------------
+# django-csp sends the policy on every response. Scripts and styles come from our own static files
+# only; the few inline blocks we cannot avoid (pygal's <style> in each chart, Swagger UI's page)
+# carry the per-request nonce (request.csp_nonce). No 'unsafe-inline' anywhere.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+# hartford_bwc itself: its system check that every admin of ours uses an allow-list (hartford_bwc.admin).
+INSTALLED_APPS += ["csp", "hartford_bwc"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.clickjacking.XFrameOptionsMiddleware"), "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware"),
+    # After authentication: it needs request.user to tell a signed-in page.
+    "hartford_bwc.middleware.SecurityHeadersMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Swagger UI draws its icons from data: URIs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page of ours uses (the kiosk's scanner is a keyboard), switched off for all.
+PERMISSIONS_POLICY = env(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()",
+)
+# The schema and its docs page map every endpoint and field: for signed-in staff (any role), not the world.
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["api.permissions.StaffRolePermission"]

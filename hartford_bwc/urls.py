@@ -1,6 +1,7 @@
 """The project's URLs; each app owns its own under its prefix."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -21,5 +22,6 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Staff only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); a browser that is not signed in is sent to sign in.
+    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
 ]

@@ -2,17 +2,18 @@
 
 from django.contrib import admin
 
+from hartford_bwc.admin import AllowListModelAdmin
+
 from .models import ImportUpload
 
 
 @admin.register(ImportUpload)
-class ImportUploadAdmin(admin.ModelAdmin):
+class ImportUploadAdmin(AllowListModelAdmin):
     list_display = ("uploaded_at", "kind", "filename", "status", "uploaded_by", "created_count", "updated_count")
     list_filter = ("kind", "status")
     search_fields = ("filename", "checksum")
     list_select_related = ("uploaded_by",)
     exclude = ("rows",)
-    readonly_fields = [f.name for f in ImportUpload._meta.fields if f.name != "rows"]
 
     def has_add_permission(self, request):
         return False

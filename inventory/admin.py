@@ -28,12 +28,14 @@ def run_service_per_object(modeladmin, request, queryset, call, done: str) -> No
 class CameraModelAdmin(AuditedModelAdmin):
     list_display = ("maker", "name", "battery_hours", "charge_hours")
     search_fields = ("maker", "name")
+    editable_fields = ("maker", "name", "battery_hours", "charge_hours")
 
 
 @admin.register(Dock)
 class DockAdmin(AuditedModelAdmin):
     list_display = ("name", "location", "bays", "is_active")
     search_fields = ("name", "location")
+    editable_fields = ("name", "location", "bays", "is_active")
 
 
 @admin.register(Camera)
@@ -42,18 +44,15 @@ class CameraAdmin(AuditedModelAdmin):
     list_filter = ("status", "pool", "model", "purchase_batch")
     search_fields = ("asset_tag", "serial_number")
     list_select_related = ("model",)
-    readonly_fields = (
-        "status",
-        "pool",
-        "dock",
-        "dock_bay",
-        "last_docked_at",
-        "last_full_charge_at",
-        "battery_percent",
-        "last_inspected_at",
-        "last_returned_at",
-        "lost_incident_number",
-        "created_at",
+    # Status, pool, dock and bay, charge, inspection, return and loss records belong to the services.
+    editable_fields = (
+        "asset_tag",
+        "serial_number",
+        "model",
+        "firmware_version",
+        "purchase_batch",
+        "purchased_on",
+        "notes",
     )
     actions = ["send_to_inspection"]
 
@@ -91,16 +90,7 @@ class MaintenanceRecordAdmin(AuditedModelAdmin):
     list_filter = ("kind", "performed_by", "outcome")
     search_fields = ("camera__asset_tag", "rma_number", "problem")
     list_select_related = ("camera",)
-    readonly_fields = (
-        "camera",
-        "kind",
-        "performed_by",
-        "rma_number",
-        "opened_at",
-        "started_at",
-        "closed_at",
-        "outcome",
-    )
+    editable_fields = ("problem", "notes")
 
     def has_add_permission(self, request):
         return False
@@ -112,7 +102,6 @@ class FlagAdmin(AuditedModelAdmin):
     list_filter = ("kind",)
     search_fields = ("camera__asset_tag", "detail")
     list_select_related = ("camera",)
-    readonly_fields = [f.name for f in Flag._meta.fields]
     actions = ["acknowledge"]
 
     @admin.action(description="Acknowledge selected flags")

@@ -12,7 +12,7 @@ class KioskAdmin(AuditedModelAdmin):
     # Registration, enrollment and revocation go through the console (/kiosks/) so they are audited.
     list_display = ("name", "location", "state", "enrolled_at", "revoked_at")
     search_fields = ("name", "location")
-    readonly_fields = ("name", "created_at", "enrolled_at", "revoked_at", "revoked_reason")
+    editable_fields = ("location",)
 
     def has_add_permission(self, request):
         return False
@@ -22,7 +22,6 @@ class KioskAdmin(AuditedModelAdmin):
 class BadgeLockoutAdmin(AuditedModelAdmin):
     list_display = ("badge", "failures", "last_failure_at", "locked_until")
     search_fields = ("badge",)
-    readonly_fields = ("badge", "failures", "last_failure_at", "locked_until")
 
     def has_add_permission(self, request):
         return False

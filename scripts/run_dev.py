@@ -55,7 +55,8 @@ def pump(name: str, pipe, out: Output) -> None:
 
 
 def start(name: str, argv: list[str], out: Output) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A development server: DEBUG on for its children unless the environment says otherwise.
+    env = {"DEBUG": "true", **os.environ, "PYTHONUNBUFFERED": "1"}
     child = subprocess.Popen(
         argv,
         cwd=ROOT,

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_check_deploy_is_clean_with_debug_off():
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hartford_bwc.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "bwc.hartford.example",

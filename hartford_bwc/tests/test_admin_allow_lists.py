@@ -1,0 +1,118 @@
+"""The admin edits only what a person may correct: every field the services own is read-only in every
+admin, a field nobody named is read-only by default, and an admin without an allow-list fails the checks."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.core import checks
+from django.test import RequestFactory
+
+from hartford_bwc.admin import AllowListModelAdmin
+from hartford_bwc.checks import _ours, admins_use_allow_lists
+from inventory.models import Camera
+
+EVERY_FIELD = "__all__"
+# Written out, not derived from the admins: these are the fields whose changes are rules (locks, checks,
+# audit events) in the services, and the services alone may write them.
+SERVICE_OWNED = {
+    "inventory.Camera": {
+        "status",
+        "pool",
+        "dock",
+        "dock_bay",
+        "last_docked_at",
+        "last_full_charge_at",
+        "battery_percent",
+        "last_inspected_at",
+        "last_returned_at",
+        "lost_incident_number",
+        "created_at",
+    },
+    "inventory.ChargeEvent": EVERY_FIELD,
+    "inventory.MaintenanceRecord": {"camera", "kind", "performed_by", "rma_number", "opened_at", "started_at"}
+    | {"closed_at", "outcome"},
+    "inventory.Flag": EVERY_FIELD,
+    "assignments.Checkout": EVERY_FIELD,
+    "assignments.PersonalIssue": EVERY_FIELD,
+    "assignments.Officer": {"is_active", "pin_set_at"},
+    "kiosk.Kiosk": {"name", "created_at", "enrolled_at", "revoked_at", "revoked_reason"},
+    "kiosk.BadgeLockout": EVERY_FIELD,
+    "audit.AuditEvent": EVERY_FIELD,
+    "imports.ImportUpload": EVERY_FIELD,
+}
+# Lists a quartermaster keeps by hand; no service owns any of their fields.
+REFERENCE_DATA = {"inventory.CameraModel", "inventory.Dock", "assignments.Unit", "assignments.Shift"}
+
+
+def superuser_request():
+    request = RequestFactory().get("/admin/")
+    request.user = AnonymousUser()
+    request.user.is_superuser = request.user.is_staff = request.user.is_active = True
+    request.user.has_perm = lambda *args, **kwargs: True
+    return request
+
+
+def our_admins():
+    return [
+        (model, model_admin) for model, model_admin in admin.site._registry.items() if _ours(model._meta.app_config)
+    ]
+
+
+def editable_in_form(model_admin, obj) -> set[str]:
+    """The fields the admin's change (or add) form really offers for input."""
+    return set(model_admin.get_form(superuser_request(), obj).base_fields)
+
+
+@pytest.mark.parametrize("label", sorted(SERVICE_OWNED))
+def test_every_field_the_services_own_is_read_only_in_its_admin(label):
+    registered = {model._meta.label: (model, model_admin) for model, model_admin in our_admins()}
+    assert label in registered, f"{label} is not in the admin: update SERVICE_OWNED"
+    model, model_admin = registered[label]
+    owned = SERVICE_OWNED[label]
+    if owned == EVERY_FIELD:
+        owned = {field.name for field in model._meta.fields}
+
+    assert not editable_in_form(model_admin, model()) & owned, "editable on change"
+    assert not editable_in_form(model_admin, None) & owned, "editable on add"
+
+
+def test_every_admin_of_ours_is_classified():
+    # A new admin must say which of its fields the services own (or that it is reference data).
+    registered = {model._meta.label for model, _ in our_admins()}
+
+    assert registered - set(SERVICE_OWNED) - REFERENCE_DATA == set()
+
+
+def test_a_field_no_admin_named_is_read_only():
+    class Forgetful(AllowListModelAdmin):
+        editable_fields = ("notes",)
+
+    model_admin = Forgetful(Camera, admin.site)
+
+    assert editable_in_form(model_admin, Camera()) == {"notes"}
+    # A new model field would be in this list: shown, not editable.
+    assert "serial_number" in model_admin.get_readonly_fields(superuser_request(), Camera())
+
+
+def test_an_admin_without_an_allow_list_fails_the_system_checks(monkeypatch):
+    class Plain(admin.ModelAdmin):
+        pass
+
+    assert admins_use_allow_lists() == []
+    monkeypatch.setitem(admin.site._registry, Camera, Plain(Camera, admin.site))
+
+    errors = admins_use_allow_lists()
+
+    assert [error.id for error in errors] == ["hartford_bwc.E001"]
+    assert errors[0].level == checks.ERROR and "inventory.Camera" in errors[0].msg
+
+
+def test_naming_a_field_the_model_lacks_fails_the_system_checks(monkeypatch):
+    class Typo(AllowListModelAdmin):
+        editable_fields = ("serial",)
+
+    monkeypatch.setitem(admin.site._registry, Camera, Typo(Camera, admin.site))
+
+    assert [error.id for error in admins_use_allow_lists()] == ["hartford_bwc.E002"]

@@ -1,0 +1,53 @@
+"""DEBUG is off unless asked for, and SECURE_COOKIES lets a DEBUG-off run work over plain HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRINT_SETTINGS = (
+    "import django, json; django.setup(); from django.conf import settings as s;"
+    "print(json.dumps([s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT]))"
+)
+
+
+def _production_settings(**extra: str) -> list:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hartford_bwc.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "bwc.hartford.example",
+        **extra,
+    }
+    for name in ("DEBUG", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "DATABASE_URL"):
+        if name not in extra:
+            env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_debug_is_off_and_cookies_secure_when_nothing_is_set():
+    assert _production_settings() == [False, True, True, True]
+
+
+def test_secure_cookies_false_allows_plain_http_with_debug_off():
+    assert _production_settings(SECURE_COOKIES="false") == [False, False, False, False]
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hartford_bwc.settings"}
+    for name in ("DEBUG", "SECRET_KEY"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
