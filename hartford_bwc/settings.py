@@ -307,3 +307,18 @@ def _beat_schedule() -> dict:
 
 
 CELERY_BEAT_SCHEDULE = _beat_schedule()
+
+# --- Kiosk and staff sign-in limits, swaps and returns (issue 9, kiosksec) ------------------------
+# Failed PINs at one kiosk across every badge: this many within the window pause that kiosk's sign-in
+# (returns keep working) and raise a kiosk alert for the supervisor.
+KIOSK_SIGN_IN_FAILURES_PER_KIOSK = env.int("KIOSK_SIGN_IN_FAILURES_PER_KIOSK", default=20)
+KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES = env.int("KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES", default=10)
+KIOSK_SIGN_IN_LOCKOUT_MINUTES = env.int("KIOSK_SIGN_IN_LOCKOUT_MINUTES", default=5)
+# Staff password spraying: failed logins from one address, whatever the usernames, lock that address.
+# Higher than the per-username limit because a station's terminals share one address.
+STAFF_LOGIN_FAILURES_PER_ADDRESS = env.int("STAFF_LOGIN_FAILURES_PER_ADDRESS", default=20)
+STAFF_LOGIN_ADDRESS_WINDOW_MINUTES = env.int("STAFF_LOGIN_ADDRESS_WINDOW_MINUTES", default=10)
+STAFF_LOGIN_ADDRESS_LOCKOUT_MINUTES = env.int("STAFF_LOGIN_ADDRESS_LOCKOUT_MINUTES", default=15)
+# A scanner types the whole code within this many milliseconds between keys and ends with Enter;
+# anything slower is recorded as typed by hand.
+KIOSK_SCAN_MAX_KEY_GAP_MS = env.int("KIOSK_SCAN_MAX_KEY_GAP_MS", default=50)

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from audit.admin import AuditedModelAdmin
 
-from .models import BadgeLockout, Kiosk
+from .models import BadgeLockout, Kiosk, KioskAlert, KioskLockout, KioskReturn, PreshiftSwap
 
 
 @admin.register(Kiosk)
@@ -26,3 +26,46 @@ class BadgeLockoutAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Every field read-only, nothing added, changed or deleted: these rows are written by kiosk
+    services only (each change audited); alerts are acknowledged in the console at /kiosks/."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(KioskLockout)
+class KioskLockoutAdmin(ReadOnlyAdmin):
+    list_display = ("kiosk", "failures", "window_started_at", "locked_until")
+    list_select_related = ("kiosk",)
+
+
+@admin.register(KioskAlert)
+class KioskAlertAdmin(ReadOnlyAdmin):
+    list_display = ("raised_at", "kind", "kiosk", "officer", "detail", "officer_told_at", "acknowledged_at")
+    list_filter = ("kind",)
+    list_select_related = ("kiosk", "officer")
+
+
+@admin.register(KioskReturn)
+class KioskReturnAdmin(ReadOnlyAdmin):
+    list_display = ("returned_at", "kiosk", "checkout", "entry_method", "holder_signed_in")
+    list_filter = ("entry_method", "holder_signed_in")
+    list_select_related = ("kiosk", "checkout")
+
+
+@admin.register(PreshiftSwap)
+class PreshiftSwapAdmin(ReadOnlyAdmin):
+    list_display = ("swapped_at", "kiosk", "returned", "replacement")
+    list_select_related = ("kiosk", "returned", "replacement")
