@@ -322,3 +322,6 @@ STAFF_LOGIN_ADDRESS_LOCKOUT_MINUTES = env.int("STAFF_LOGIN_ADDRESS_LOCKOUT_MINUT
 # A scanner types the whole code within this many milliseconds between keys and ends with Enter;
 # anything slower is recorded as typed by hand.
 KIOSK_SCAN_MAX_KEY_GAP_MS = env.int("KIOSK_SCAN_MAX_KEY_GAP_MS", default=50)
+# One staff sign-in at a time per username and per address, so django-axes' check and count cannot be
+# raced; kept before axes' middleware, which stays last as it asks.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.middleware.StaffLoginGuardMiddleware")
