@@ -237,3 +237,40 @@ def test_a_supervisor_acknowledges_an_alert_once_and_it_is_audited(kiosk_browser
     assert AuditEvent.objects.filter(action="kiosk_alert.acknowledge").count() == 1
     with pytest.raises(Exception, match="already acknowledged"):
         services.acknowledge_alert(alert=raised, by=staff_actor)
+
+
+# --- the supervisor's view ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def supervisor(db):
+    from django.test import Client
+
+    from accounts import roles
+    from accounts.tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(role=roles.SUPERVISOR))
+    return client
+
+
+def test_a_supervisor_sees_open_alerts_from_the_dashboard_and_acknowledges_them(
+    kiosk_browser, out_camera, officer, supervisor
+):
+    _return(kiosk_browser, "typed")
+    dashboard = supervisor.get("/").content.decode()
+    assert "1 kiosk alert to look into" in dashboard and "/kiosks/alerts/" in dashboard
+    page = supervisor.get("/kiosks/alerts/").content.decode()
+    assert "HPD-BWC-0100 was returned at kiosk HQ front desk by typing its number" in page
+    assert officer.display_name in page  # staff, unlike the kiosk, see whose camera it was
+    raised = KioskAlert.objects.get()
+    response = supervisor.post(f"/kiosks/alerts/{raised.pk}/acknowledge/", follow=True)
+    assert "Alert acknowledged." in status(response)
+    assert "No open kiosk alert." in response.content.decode()
+    assert "kiosk alert" not in supervisor.get("/").content.decode()
+    event = AuditEvent.objects.get(action="kiosk_alert.acknowledge")
+    assert event.actor_kind == "staff"
+
+
+def test_the_alerts_page_needs_a_staff_sign_in(client):
+    assert client.get("/kiosks/alerts/").status_code == 302
