@@ -24,24 +24,25 @@
     var method = document.getElementById(field.getAttribute("data-entry-method-field"));
     var gap = parseInt(field.getAttribute("data-scan-gap-ms"), 10) || 50;
     var last = 0;
+    var keys = 0;
     var burst = true;
     if (!method) { return; }
     field.addEventListener("keydown", function (event) {
       var now = window.performance.now();
-      if (!field.value) { burst = true; last = 0; }
+      if (!field.value) { burst = true; last = 0; keys = 0; }
       if (last && now - last > gap) { burst = false; }
       last = now;
       if (event.key === "Enter") {
-        method.value = burst && field.value.length > 0 ? "scanned" : "typed";
-      } else if (event.key.length !== 1) {
+        // Every character must have come from a key in the burst (not filled in some other way).
+        method.value = burst && field.value.length > 0 && keys >= field.value.length ? "scanned" : "typed";
+      } else if (event.key.length === 1) {
+        keys += 1;
+      } else {
         burst = false;
       }
     });
     field.addEventListener("paste", function () { burst = false; });
-    field.addEventListener("input", function (event) {
-      if (event.inputType && event.inputType !== "insertText") { burst = false; }
-      method.value = "typed";
-    });
+    field.addEventListener("input", function () { method.value = "typed"; });
   });
   var autofocus = document.querySelector("[autofocus]");
   if (autofocus) { autofocus.focus(); }
