@@ -148,13 +148,16 @@ def _out(officer, spare, system_actor):
     assignments.check_out(camera=spare, officer=officer, by=system_actor)
 
 
-def test_a_scanners_burst_of_keys_is_recorded_as_scanned(kiosk_page, officer, spare, system_actor):
+def test_a_scanners_burst_of_keys_is_recorded_as_scanned(kiosk_page, officer, spare, system_actor, settings):
     from kiosk.models import KioskAlert, KioskReturn
 
+    # Headless Chromium on a loaded CI machine delivers keys less evenly than a USB scanner.
+    settings.KIOSK_SCAN_MAX_KEY_GAP_MS = 100
     _out(officer, spare, system_actor)
     page = kiosk_page
+    page.goto(page.url)  # the page again, with the gap above
     page.get_by_label("Camera barcode").click()
-    page.keyboard.type("HPD-BWC-0100", delay=5)  # a scanner: a few ms between keys, then Enter
+    page.keyboard.type("HPD-BWC-0100")  # a scanner: keys back to back, then Enter
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Working").click()
     assert "HPD-BWC-0100 is checked in" in page.get_by_role("status").inner_text()

@@ -28,7 +28,7 @@
     var burst = true;
     if (!method) { return; }
     field.addEventListener("keydown", function (event) {
-      var now = window.performance.now();
+      var now = event.timeStamp || window.performance.now();  // when the key came, not when it was handled
       if (!field.value) { burst = true; last = 0; keys = 0; }
       if (last && now - last > gap) { burst = false; }
       last = now;
