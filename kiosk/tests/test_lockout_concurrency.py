@@ -83,3 +83,28 @@ def test_concurrent_wrong_pins_across_badges_pause_the_kiosk_at_exactly_its_limi
     assert codes.count("kiosk_locked") == THREADS - 19
     assert AuditEvent.objects.filter(action="kiosk.sign_in_failed").count() == 20  # the 20th paused the kiosk
     assert KioskAlert.objects.filter(kiosk=kiosk, kind="sign_in_locked").count() == 1
+
+
+def test_fifteen_concurrent_failed_checks_of_one_checkout_swap_once(kiosk, officer):
+    from assignments.models import Checkout
+    from inventory.models import Camera
+    from inventory.tests.factories import CameraFactory, DockFactory
+
+    dock = DockFactory(bays=20)
+    first = CameraFactory(asset_tag="HPD-BWC-0412", dock=dock, dock_bay=1)
+    for n in range(15):
+        CameraFactory(asset_tag=f"HPD-BWC-01{n:02d}", dock=dock, dock_bay=n + 2, pool=Camera.Pool.SPARE)
+    checkout = assignments.check_out(camera=first, officer=officer, by=Actor.system_process("tests"))
+
+    outcomes = run_at_once(
+        [
+            lambda: services.swap_after_failed_check(kiosk=kiosk, checkout=checkout, failed_item="Powers on")
+            for _ in range(15)
+        ]
+    )
+
+    swaps = [o for o in outcomes if isinstance(o, services.Swap)]
+    assert len(swaps) == 1, outcomes
+    assert all(isinstance(o, DomainError) and o.code == "already_swapped" for o in outcomes if o not in swaps)
+    assert Camera.objects.filter(status=Camera.Status.IN_MAINTENANCE).count() == 1
+    assert Checkout.objects.filter(officer=officer).count() == 2
