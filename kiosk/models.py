@@ -54,8 +54,8 @@ class BadgeLockout(models.Model):
     """Consecutive failed PINs for one typed badge number, and the lock they caused.
 
     Keyed by the badge as typed, whether or not an officer has it, so that a lock never tells a
-    stranger that a badge exists; per badge and not per kiosk or IP, so one officer's mistakes
-    never lock the kiosk for the queue behind them.
+    stranger that a badge exists; per badge, so one officer's mistakes never lock the kiosk for the
+    queue behind them (KioskLockout's much higher per-kiosk limit stops guessing across badges).
     """
 
     badge = models.CharField(max_length=40, unique=True)
