@@ -32,3 +32,19 @@ def model_form_fields(model) -> list[str]:
         and not field.auto_created
         and not getattr(field, "primary_key", False)
     ]
+
+
+class ReadOnlyModelAdmin(AllowListModelAdmin):
+    """Rows the services write and nobody edits (lock-outs, alerts, return records): shown, never changed.
+
+    Nothing is added, changed or deleted here; each of these changes is a service's, with its audit event.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -352,3 +352,21 @@ PERMISSIONS_POLICY = env(
 )
 # The schema and its docs page map every endpoint and field: for signed-in staff (any role), not the world.
 SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["api.permissions.StaffRolePermission"]
+
+# --- Kiosk and staff sign-in limits, swaps and returns (issue 9, kiosksec) ------------------------
+# Failed PINs at one kiosk across every badge: this many within the window pause that kiosk's sign-in
+# (returns keep working) and raise a kiosk alert for the supervisor.
+KIOSK_SIGN_IN_FAILURES_PER_KIOSK = env.int("KIOSK_SIGN_IN_FAILURES_PER_KIOSK", default=20)
+KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES = env.int("KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES", default=10)
+KIOSK_SIGN_IN_LOCKOUT_MINUTES = env.int("KIOSK_SIGN_IN_LOCKOUT_MINUTES", default=5)
+# Staff password spraying: failed logins from one address, whatever the usernames, lock that address.
+# Higher than the per-username limit because a station's terminals share one address.
+STAFF_LOGIN_FAILURES_PER_ADDRESS = env.int("STAFF_LOGIN_FAILURES_PER_ADDRESS", default=20)
+STAFF_LOGIN_ADDRESS_WINDOW_MINUTES = env.int("STAFF_LOGIN_ADDRESS_WINDOW_MINUTES", default=10)
+STAFF_LOGIN_ADDRESS_LOCKOUT_MINUTES = env.int("STAFF_LOGIN_ADDRESS_LOCKOUT_MINUTES", default=15)
+# A scanner types the whole code within this many milliseconds between keys and ends with Enter;
+# anything slower is recorded as typed by hand.
+KIOSK_SCAN_MAX_KEY_GAP_MS = env.int("KIOSK_SCAN_MAX_KEY_GAP_MS", default=50)
+# One staff sign-in at a time per username and per address, so django-axes' check and count cannot be
+# raced; kept before axes' middleware, which stays last as it asks.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.middleware.StaffLoginGuardMiddleware")

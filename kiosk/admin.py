@@ -3,8 +3,9 @@
 from django.contrib import admin
 
 from audit.admin import AuditedModelAdmin
+from hartford_bwc.admin import ReadOnlyModelAdmin
 
-from .models import BadgeLockout, Kiosk
+from .models import BadgeLockout, Kiosk, KioskAlert, KioskLockout, KioskReturn, PreshiftSwap
 
 
 @admin.register(Kiosk)
@@ -25,3 +26,29 @@ class BadgeLockoutAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(KioskLockout)
+class KioskLockoutAdmin(ReadOnlyModelAdmin):
+    list_display = ("kiosk", "failures", "window_started_at", "locked_until")
+    list_select_related = ("kiosk",)
+
+
+@admin.register(KioskAlert)
+class KioskAlertAdmin(ReadOnlyModelAdmin):
+    list_display = ("raised_at", "kind", "kiosk", "officer", "detail", "officer_told_at", "acknowledged_at")
+    list_filter = ("kind",)
+    list_select_related = ("kiosk", "officer")
+
+
+@admin.register(KioskReturn)
+class KioskReturnAdmin(ReadOnlyModelAdmin):
+    list_display = ("returned_at", "kiosk", "checkout", "entry_method", "holder_signed_in")
+    list_filter = ("entry_method", "holder_signed_in")
+    list_select_related = ("kiosk", "checkout")
+
+
+@admin.register(PreshiftSwap)
+class PreshiftSwapAdmin(ReadOnlyModelAdmin):
+    list_display = ("swapped_at", "kiosk", "returned", "replacement")
+    list_select_related = ("kiosk", "returned", "replacement")

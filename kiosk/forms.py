@@ -23,6 +23,8 @@ class ReturnForm(forms.Form):
         required=False,
     )
     damage_description = forms.CharField(label="What is wrong", max_length=1000, required=False)
+    # Filled by kiosk.js: "scanned" for a scanner's burst of keys ending in Enter, else "typed".
+    entry_method = forms.CharField(max_length=10, required=False)
 
 
 class PreshiftForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -53,8 +54,8 @@ class BadgeLockout(models.Model):
     """Consecutive failed PINs for one typed badge number, and the lock they caused.
 
     Keyed by the badge as typed, whether or not an officer has it, so that a lock never tells a
-    stranger that a badge exists; per badge and not per kiosk or IP, so one officer's mistakes
-    never lock the kiosk for the queue behind them.
+    stranger that a badge exists; per badge, so one officer's mistakes never lock the kiosk for the
+    queue behind them (KioskLockout's much higher per-kiosk limit stops guessing across badges).
     """
 
     badge = models.CharField(max_length=40, unique=True)
@@ -70,3 +71,105 @@ class BadgeLockout(models.Model):
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class KioskLockout(models.Model):
+    """Failed PINs at one kiosk across every badge, and the pause of its sign-in they caused.
+
+    The per-badge lock stops guessing one officer's PIN; this stops one kiosk trying a few PINs on
+    each of hundreds of badges. The count runs in a fixed window that opens at the first failure.
+    """
+
+    kiosk = models.OneToOneField(Kiosk, on_delete=models.PROTECT, related_name="lockout")
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"kiosk {self.kiosk_id}: {self.failures} failures"
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class KioskAlertQuerySet(models.QuerySet):
+    def open(self) -> KioskAlertQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class KioskAlert(models.Model):
+    """Something at a kiosk a supervisor must look at. Not an inventory Flag: those belong to a camera
+    and are raised and resolved by the sweep; these are raised once by an event and closed by a person.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN_LOCKED = "sign_in_locked", "Kiosk sign-in locked after many wrong PINs"
+        TYPED_RETURN = "typed_return", "Camera returned by typed number, holder not signed in"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.PROTECT, related_name="alerts")
+    raised_at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=300)
+    # A typed return: whose camera it was (they are told at their next sign-in) and which checkout.
+    officer = models.ForeignKey(
+        "assignments.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="kiosk_alerts"
+    )
+    checkout = models.ForeignKey(
+        "assignments.Checkout", null=True, blank=True, on_delete=models.PROTECT, related_name="kiosk_alerts"
+    )
+    officer_told_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = KioskAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [
+            models.Index(fields=["acknowledged_at", "-raised_at"]),
+            models.Index(fields=["officer", "officer_told_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.kiosk_id}"
+
+
+class KioskReturn(models.Model):
+    """How a kiosk return's camera code was entered: a scanner's burst of keys, or typed by hand.
+
+    Anyone may return a camera without signing in (speed at shift change); a typed number, unlike a
+    scanned label, does not show the camera was in the returner's hands, so it is kept and alerted on.
+    """
+
+    class EntryMethod(models.TextChoices):
+        SCANNED = "scanned", "Scanned"
+        TYPED = "typed", "Typed"
+
+    checkout = models.OneToOneField("assignments.Checkout", on_delete=models.PROTECT, related_name="kiosk_return")
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.PROTECT, related_name="returns")
+    entry_method = models.CharField(max_length=10, choices=EntryMethod.choices)
+    holder_signed_in = models.BooleanField(default=False)
+    returned_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"return of checkout {self.checkout_id} ({self.entry_method})"
+
+
+class PreshiftSwap(models.Model):
+    """A camera that failed the pre-shift check, and the spare the kiosk gave instead.
+
+    One swap per check-out: the replacement can never be swapped again at the kiosk (the unique
+    replacement and returned columns hold that in the database); a second failure goes to the desk.
+    """
+
+    returned = models.OneToOneField("assignments.Checkout", on_delete=models.PROTECT, related_name="swapped_into")
+    replacement = models.OneToOneField(
+        "assignments.Checkout", null=True, blank=True, on_delete=models.PROTECT, related_name="swapped_from"
+    )
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.PROTECT, related_name="+")
+    swapped_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"swap {self.returned_id} -> {self.replacement_id}"

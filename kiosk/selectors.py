@@ -10,7 +10,7 @@ from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
 from inventory.models import Camera, Dock
 
-from .models import Kiosk
+from .models import Kiosk, KioskAlert
 
 
 def ready_spares(*, limit: int = 1, exclude: Camera | None = None) -> list[Camera]:
@@ -94,3 +94,14 @@ def kiosks_for_console() -> QuerySet[Kiosk]:
     return Kiosk.objects.annotate(last_used_at=Subquery(last_used.values("at"))).order_by(
         F("revoked_at").asc(nulls_first=True), "name"
     )
+
+
+def open_alerts(*, limit: int = 200) -> list[KioskAlert]:
+    """Alerts no supervisor has acknowledged yet, newest first, with their kiosk, officer and camera."""
+    return list(
+        KioskAlert.objects.open().select_related("kiosk", "officer", "checkout__camera").order_by("-raised_at")[:limit]
+    )
+
+
+def open_alert_count() -> int:
+    return KioskAlert.objects.open().count()

@@ -26,7 +26,7 @@ from inventory.models import Camera
 
 from . import selectors
 from .device import digest, new_secret
-from .models import BadgeLockout, Kiosk
+from .models import BadgeLockout, Kiosk, KioskAlert, KioskLockout, KioskReturn, PreshiftSwap
 
 # --- enrollment -----------------------------------------------------------------------------------
 
@@ -141,32 +141,54 @@ def _locked_message(until: datetime) -> str:
     )
 
 
-def _record_failure(*, kiosk: Kiosk, badge: str, officer: Officer | None, ip: str | None) -> BadgeLockout:
-    """Count one wrong PIN for `badge` and lock it at the limit. Commits even though sign-in is refused."""
-    now = timezone.now()
+def _kiosk_locked_message(until: datetime) -> str:
+    return (
+        f"Sign-in at this kiosk is paused until {when(until)} after too many wrong PINs. "
+        "Returns still work here; to take a camera, use another kiosk or see the desk sergeant."
+    )
+
+
+def _count_badge_failure(lock: BadgeLockout, now: datetime) -> bool:
+    """Count one wrong PIN on the locked row; True when it locks the badge."""
     window = timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
-    with transaction.atomic():
-        lock, _ = BadgeLockout.objects.select_for_update().get_or_create(badge=badge)
-        # Consecutive failures: a lock that expired, or a last failure older than the lock-out
-        # window, starts a fresh count (a typo a day must not add up to a lock over a week).
-        if lock.locked_until is not None and lock.locked_until <= now:
-            lock.locked_until, lock.failures = None, 0
-        if lock.last_failure_at is not None and lock.last_failure_at <= now - window:
-            lock.failures = 0
-        lock.failures += 1
-        lock.last_failure_at = now
-        locked = lock.failures >= settings.KIOSK_LOCKOUT_FAILURES
-        if locked:
-            lock.locked_until, lock.failures = now + window, 0
-        lock.save(update_fields=["failures", "last_failure_at", "locked_until"])
-        audit.record(
-            by=Actor.at_kiosk(kiosk, ip=ip),
-            action="kiosk.badge_locked" if locked else "kiosk.sign_in_failed",
-            obj=lock,
-            officer=officer,
-            after={"badge": badge, "failures": lock.failures, "locked_until": lock.locked_until},
-        )
-    return lock
+    # Consecutive failures: a lock that expired, or a last failure older than the lock-out
+    # window, starts a fresh count (a typo a day must not add up to a lock over a week).
+    if lock.locked_until is not None and lock.locked_until <= now:
+        lock.locked_until, lock.failures = None, 0
+    if lock.last_failure_at is not None and lock.last_failure_at <= now - window:
+        lock.failures = 0
+    lock.failures += 1
+    lock.last_failure_at = now
+    locked = lock.failures >= settings.KIOSK_LOCKOUT_FAILURES
+    if locked:
+        lock.locked_until, lock.failures = now + window, 0
+    lock.save(update_fields=["failures", "last_failure_at", "locked_until"])
+    return locked
+
+
+def _count_kiosk_failure(lock: KioskLockout, now: datetime) -> bool:
+    """Count one wrong PIN at this kiosk (any badge) on the locked row; True when it pauses sign-in."""
+    window = timedelta(minutes=settings.KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES)
+    if lock.window_started_at is None or lock.window_started_at <= now - window:
+        lock.window_started_at, lock.failures = now, 0
+    lock.failures += 1
+    locked = lock.failures >= settings.KIOSK_SIGN_IN_FAILURES_PER_KIOSK
+    if locked:
+        lock.locked_until = now + timedelta(minutes=settings.KIOSK_SIGN_IN_LOCKOUT_MINUTES)
+        lock.failures, lock.window_started_at = 0, None
+    lock.save(update_fields=["failures", "window_started_at", "locked_until"])
+    return locked
+
+
+def _locked_rows(kiosk: Kiosk, badge: str) -> tuple[KioskLockout, BadgeLockout]:
+    """Both counter rows, locked in one order (kiosk, then badge) so two sign-ins never deadlock.
+
+    Holding them until the PIN is checked and the outcome counted is what makes the limits exact:
+    a concurrent attempt for the same badge or kiosk waits here and then sees every earlier failure.
+    """
+    kiosk_lock, _ = KioskLockout.objects.select_for_update().get_or_create(kiosk=kiosk)
+    badge_lock, _ = BadgeLockout.objects.select_for_update().get_or_create(badge=badge)
+    return kiosk_lock, badge_lock
 
 
 def sign_in(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None = None) -> Officer:
@@ -174,34 +196,73 @@ def sign_in(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None = None) -> Off
     badge = normalise_badge(badge)
     if not badge or not pin:
         raise DomainError("Enter your badge number and your PIN.", code="incomplete")
+    # The outcome is decided and written inside the transaction; the refusal is raised after it
+    # commits, so a failure is counted even though sign-in is refused.
+    with transaction.atomic():
+        refusal, officer = _sign_in_locked(kiosk=kiosk, badge=badge, pin=pin, ip=ip)
+    if refusal is not None:
+        raise refusal
+    return officer
+
+
+def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tuple[DomainError | None, Officer]:
     now = timezone.now()
-    lock = BadgeLockout.objects.filter(badge=badge).first()
-    if lock is not None and lock.is_locked(now):
-        raise DomainError(_locked_message(lock.locked_until), code="locked")
+    kiosk_lock, badge_lock = _locked_rows(kiosk, badge)
     officer = Officer.objects.filter(badge_number=badge).first()
+    by = Actor.at_kiosk(kiosk, ip=ip)
+    if kiosk_lock.is_locked(now):
+        return DomainError(_kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked"), officer
+    if badge_lock.is_locked(now):
+        return DomainError(_locked_message(badge_lock.locked_until), code="locked"), officer
     # pin_matches hashes once even for an unknown badge, so timing tells nothing either.
     if not assignments.pin_matches(officer, pin[:64]):
-        lock = _record_failure(kiosk=kiosk, badge=badge, officer=officer, ip=ip)
-        if lock.is_locked(now):
-            raise DomainError(_locked_message(lock.locked_until), code="locked")
-        left = settings.KIOSK_LOCKOUT_FAILURES - lock.failures
-        raise DomainError(
+        badge_locked = _count_badge_failure(badge_lock, now)
+        kiosk_locked = _count_kiosk_failure(kiosk_lock, now)
+        audit.record(
+            by=by,
+            action="kiosk.badge_locked" if badge_locked else "kiosk.sign_in_failed",
+            obj=badge_lock,
+            officer=officer,
+            after={"badge": badge, "failures": badge_lock.failures, "locked_until": badge_lock.locked_until},
+        )
+        if kiosk_locked:
+            _raise_kiosk_locked_alert(kiosk=kiosk, lock=kiosk_lock, by=by, now=now)
+            return DomainError(_kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked"), officer
+        if badge_locked:
+            return DomainError(_locked_message(badge_lock.locked_until), code="locked"), officer
+        left = settings.KIOSK_LOCKOUT_FAILURES - badge_lock.failures
+        return DomainError(
             f"That badge number and PIN do not match. Check both and try again "
             f"({left} {'try' if left == 1 else 'tries'} left before this badge is locked for "
             f"{settings.KIOSK_LOCKOUT_MINUTES} minutes).",
             code="bad_credentials",
-        )
+        ), officer
     by = Actor.at_kiosk(kiosk, officer=officer, ip=ip)
-    with transaction.atomic():
-        if lock is not None:
-            BadgeLockout.objects.filter(pk=lock.pk).delete()
-        if not officer.is_active:
-            audit.record(by=by, action="kiosk.sign_in_refused", obj=officer, officer=officer, reason="inactive")
-        else:
-            audit.record(by=by, action="kiosk.sign_in", obj=officer, officer=officer)
+    # The badge was seen unlocked under its row lock above, so clearing its count here can never
+    # lift a lock a concurrent failure set: that failure is still waiting for the row.
+    if badge_lock.failures or badge_lock.last_failure_at is not None:
+        badge_lock.delete()
     if not officer.is_active:
-        raise DomainError("Your kiosk access is suspended. See the quartermaster.", code="officer_inactive")
-    return officer
+        audit.record(by=by, action="kiosk.sign_in_refused", obj=officer, officer=officer, reason="inactive")
+        return DomainError("Your kiosk access is suspended. See the quartermaster.", code="officer_inactive"), officer
+    audit.record(by=by, action="kiosk.sign_in", obj=officer, officer=officer)
+    return None, officer
+
+
+def _raise_kiosk_locked_alert(*, kiosk: Kiosk, lock: KioskLockout, by: Actor, now: datetime) -> KioskAlert:
+    alert = KioskAlert.objects.create(
+        kind=KioskAlert.Kind.SIGN_IN_LOCKED,
+        kiosk=kiosk,
+        raised_at=now,
+        detail=(
+            f"{settings.KIOSK_SIGN_IN_FAILURES_PER_KIOSK} wrong PINs within "
+            f"{settings.KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES} minutes at kiosk {kiosk.name}: "
+            f"sign-in paused until {when(lock.locked_until)}."
+        ),
+    )
+    audit.record(by=by, action="kiosk.sign_in_locked", obj=kiosk, after={"locked_until": lock.locked_until})
+    audit.record(by=by, action="kiosk_alert.raise", obj=alert, after={"kind": alert.kind, "detail": alert.detail})
+    return alert
 
 
 @transaction.atomic
@@ -266,15 +327,105 @@ def camera_to_return(*, barcode: str) -> Checkout:
 
 
 def check_in_at_kiosk(
-    *, kiosk: Kiosk, barcode: str, condition: str, damage_description: str = "", ip: str | None = None
+    *,
+    kiosk: Kiosk,
+    barcode: str,
+    condition: str,
+    damage_description: str = "",
+    entry_method: str = KioskReturn.EntryMethod.TYPED,
+    signed_in_officer: Officer | None = None,
+    ip: str | None = None,
 ) -> Checkout:
+    """Check the camera in, and keep how its code was entered.
+
+    A code that was not scanned does not show the camera was at the kiosk: unless its holder is the
+    officer signed in, the supervisor gets an alert and the holder is told at their next sign-in.
+    Anything but a recognised "scanned" counts as typed (no JavaScript, or a forged field, proves nothing).
+    """
     camera = find_camera(barcode)
-    return assignments.check_in(
-        camera=camera,
-        by=Actor.at_kiosk(kiosk, ip=ip),
-        condition=condition,
-        damage_description=damage_description,
-    )
+    if entry_method != KioskReturn.EntryMethod.SCANNED:
+        entry_method = KioskReturn.EntryMethod.TYPED
+    by = Actor.at_kiosk(kiosk, ip=ip)
+    with transaction.atomic():
+        checkout = assignments.check_in(
+            camera=camera, by=by, condition=condition, damage_description=damage_description
+        )
+        holder_signed_in = signed_in_officer is not None and signed_in_officer.pk == checkout.officer_id
+        record = KioskReturn.objects.create(
+            checkout=checkout,
+            kiosk=kiosk,
+            entry_method=entry_method,
+            holder_signed_in=holder_signed_in,
+            returned_at=checkout.checked_in_at,
+        )
+        events = [
+            audit.PendingEvent(
+                "kiosk.return_entry",
+                record,
+                camera,
+                checkout.officer,
+                after={"entry_method": entry_method, "holder_signed_in": holder_signed_in},
+            )
+        ]
+        if entry_method == KioskReturn.EntryMethod.TYPED and not holder_signed_in:
+            alert = KioskAlert.objects.create(
+                kind=KioskAlert.Kind.TYPED_RETURN,
+                kiosk=kiosk,
+                officer=checkout.officer,
+                checkout=checkout,
+                raised_at=checkout.checked_in_at,
+                detail=(
+                    f"{camera.asset_tag} was returned at kiosk {kiosk.name} by typing its number, "
+                    f"without its holder signing in ({checkout.get_condition_display().lower()})."
+                ),
+            )
+            events.append(
+                audit.PendingEvent(
+                    "kiosk_alert.raise",
+                    alert,
+                    camera,
+                    checkout.officer,
+                    after={"kind": alert.kind, "detail": alert.detail},
+                )
+            )
+        audit.record_many(by=by, events=events)
+    return checkout
+
+
+def tell_officer_of_alerts(*, kiosk: Kiosk, officer: Officer, ip: str | None = None) -> list[str]:
+    """Returns of the officer's cameras typed in by someone else, not yet shown to them; now marked shown."""
+    # One plain read at every sign-in; a transaction only when there is something to tell.
+    alerts = list(KioskAlert.objects.filter(officer=officer, officer_told_at__isnull=True).order_by("raised_at"))
+    if not alerts:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        # Only the rows still untold: a second sign-in of the same officer at the same moment tells nothing twice.
+        told = KioskAlert.objects.filter(pk__in=[a.pk for a in alerts], officer_told_at__isnull=True)
+        ids = set(told.values_list("pk", flat=True).select_for_update())
+        KioskAlert.objects.filter(pk__in=ids).update(officer_told_at=now)
+        alerts = [a for a in alerts if a.pk in ids]
+        audit.record_many(
+            by=Actor.at_kiosk(kiosk, officer=officer, ip=ip),
+            events=[
+                audit.PendingEvent("kiosk_alert.officer_told", a, None, officer, {}, {"officer_told_at": now}, "")
+                for a in alerts
+            ],
+        )
+    return [f"{a.detail} Raised {when(a.raised_at)}. If it was not you, tell your supervisor." for a in alerts]
+
+
+@transaction.atomic
+def acknowledge_alert(*, alert: KioskAlert, by: Actor) -> KioskAlert:
+    """A supervisor has looked at the alert."""
+    alert = KioskAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is not None:
+        raise DomainError(f"This alert was already acknowledged on {when(alert.acknowledged_at)}.", code="acknowledged")
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = by.staff_user
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit.record(by=by, action="kiosk_alert.acknowledge", obj=alert, after={"acknowledged_at": alert.acknowledged_at})
+    return alert
 
 
 # --- pre-shift check -------------------------------------------------------------------------------
@@ -299,22 +450,71 @@ class Swap:
     replacement: KioskCheckout | None
 
 
-@transaction.atomic
+SECOND_FAILURE = (
+    "{tag} is your second camera to fail the pre-shift check. Keep it and take it to the desk sergeant, "
+    "who will check it and give you a camera: the kiosk swaps only once per check-out."
+)
+
+
 def swap_after_failed_check(*, kiosk: Kiosk, checkout: Checkout, failed_item: str, ip: str | None = None) -> Swap:
-    """The camera failed the pre-shift check: back in as damaged, and the officer takes a charged spare."""
+    """The camera failed the pre-shift check: back in as damaged, and the officer takes a charged spare.
+
+    Once per check-out: a replacement that fails too is refused here (the officer goes to the desk),
+    so one sign-in cannot take the spare pool out of service.
+    """
+    with transaction.atomic():
+        refusal, swap = _swap_locked(kiosk=kiosk, checkout=checkout, failed_item=failed_item, ip=ip)
+    if refusal is not None:
+        raise refusal
+    return swap
+
+
+def _swap_locked(*, kiosk: Kiosk, checkout: Checkout, failed_item: str, ip: str | None):
+    # The checkout row first: two swaps posted at once for it queue here, and the second then finds
+    # it closed (or already swapped) instead of taking a second spare.
+    checkout = Checkout.objects.select_for_update().select_related("camera", "officer").get(pk=checkout.pk)
     officer = checkout.officer
     by = Actor.at_kiosk(kiosk, officer, ip)
+    if checkout.checked_in_at is not None or PreshiftSwap.objects.filter(returned=checkout).exists():
+        return DomainError(
+            f"{checkout.camera.asset_tag} was already returned; nothing was changed.", code="already_swapped"
+        ), None
+    if PreshiftSwap.objects.filter(replacement=checkout).exists():
+        audit.record(
+            by=by,
+            action="checkout.preshift_failed",
+            obj=checkout,
+            camera=checkout.camera,
+            officer=officer,
+            after={"failed_item": failed_item, "swapped": False},
+            reason="second failure after a swap: sent to the desk",
+        )
+        return DomainError(SECOND_FAILURE.format(tag=checkout.camera.asset_tag), code="second_failure"), None
     returned = assignments.check_in(
         camera=checkout.camera,
         by=by,
         condition=Checkout.Condition.DAMAGED,
         damage_description=f"Failed the pre-shift check at kiosk {kiosk.name}: {failed_item}",
     )
+    swap = PreshiftSwap.objects.create(returned=returned, kiosk=kiosk)
+    result = Swap(returned, None)
     for spare in selectors.ready_spares(limit=3):
         taken_from = spare.location_label
         try:
-            replacement = assignments.check_out(camera=spare, officer=officer, by=by)
+            with transaction.atomic():
+                replacement = assignments.check_out(camera=spare, officer=officer, by=by)
         except DomainError:
             continue  # taken by someone else a moment ago: try the next one
-        return Swap(returned, KioskCheckout(replacement, taken_from))
-    return Swap(returned, None)
+        swap.replacement = replacement
+        swap.save(update_fields=["replacement"])
+        result = Swap(returned, KioskCheckout(replacement, taken_from))
+        break
+    audit.record(
+        by=by,
+        action="kiosk.preshift_swap",
+        obj=swap,
+        camera=checkout.camera,
+        officer=officer,
+        after={"returned": returned.pk, "replacement": swap.replacement_id},
+    )
+    return None, result

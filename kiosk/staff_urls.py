@@ -10,4 +10,6 @@ urlpatterns = [
     path("register/", staff_views.register, name="register"),
     path("<int:pk>/link/", staff_views.new_link, name="link"),
     path("<int:pk>/revoke/", staff_views.revoke, name="revoke"),
+    path("alerts/", staff_views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/acknowledge/", staff_views.acknowledge_alert, name="acknowledge-alert"),
 ]

@@ -15,7 +15,7 @@ from hartford_bwc.errors import DomainError
 
 from . import selectors, services
 from .forms import RegisterKioskForm, RevokeKioskForm
-from .models import Kiosk
+from .models import Kiosk, KioskAlert
 
 
 @roles.role_required(roles.CAN_ACT)
@@ -75,3 +75,22 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Kiosk {kiosk.name} is revoked: its browser no longer opens the kiosk.")
         return redirect("kiosks:list")
     return render(request, "kiosk/console/revoke.html", {"kiosk": kiosk, "form": form})
+
+
+@roles.role_required(roles.CAN_ACKNOWLEDGE_FLAGS)
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """Kiosk alerts for supervisors: sign-in paused at a kiosk, cameras returned by a typed number."""
+    return render(request, "kiosk/console/alerts.html", {"alerts": selectors.open_alerts()})
+
+
+@roles.role_required(roles.CAN_ACKNOWLEDGE_FLAGS)
+def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(KioskAlert, pk=pk)
+    if request.method == "POST":
+        try:
+            services.acknowledge_alert(alert=alert, by=Actor.from_request(request))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Alert acknowledged.")
+    return redirect("kiosks:alerts")

@@ -74,6 +74,7 @@ def _render_home(request: HttpRequest, *, refusal: str = "", sign_in_form=None, 
             "focus": "pin" if sign_in_form is not None and sign_in_form.data.get("badge") else "badge",
             "idle_seconds": settings.KIOSK_IDLE_SECONDS,
             "result_seconds": settings.KIOSK_RESULT_SECONDS,
+            "scan_gap_ms": settings.KIOSK_SCAN_MAX_KEY_GAP_MS,
         },
         status=status,
     )
@@ -118,6 +119,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         # Keep the badge (a scanner filled it) but never echo the PIN.
         return _render_home(request, refusal=error.message, sign_in_form=SignInForm({"badge": data.get("badge", "")}))
     kiosk_session.start(request, request.kiosk, officer.pk)
+    for notice in services.tell_officer_of_alerts(kiosk=request.kiosk, officer=officer, ip=client_ip(request)):
+        messages.warning(request, notice)
     return redirect("kiosk:home")
 
 
@@ -249,28 +252,32 @@ def return_camera(request: HttpRequest) -> HttpResponse:
     """Return a camera, no sign-in: scan it, then say whether it works."""
     if request.method != "POST":
         return redirect("kiosk:home")
-    _state(request)
+    state = _state(request)
     form = ReturnForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
     barcode, condition = data.get("barcode", ""), data.get("condition", "")
+    entry_method = data.get("entry_method", "")
     if not condition:
         try:
             checkout = services.camera_to_return(barcode=barcode)
         except DomainError as error:
             return _render_home(request, refusal=error.message, return_form=ReturnForm({"barcode": barcode}))
-        return _render_condition(request, checkout.camera.asset_tag, checkout=checkout)
+        return _render_condition(request, checkout.camera.asset_tag, checkout=checkout, entry_method=entry_method)
+    signed_in = Officer.objects.filter(pk=state.officer_id).first() if state.officer_id is not None else None
     try:
         returned = services.check_in_at_kiosk(
             kiosk=request.kiosk,
             barcode=barcode,
             condition=condition,
             damage_description=data.get("damage_description", ""),
+            entry_method=entry_method,
+            signed_in_officer=signed_in,
             ip=client_ip(request),
         )
     except DomainError as error:
         if error.code in ("damage_not_described", "bad_condition"):
-            return _render_condition(request, barcode, refusal=error.message)
+            return _render_condition(request, barcode, refusal=error.message, entry_method=entry_method)
         return _render_home(request, refusal=error.message)
     tag = returned.camera.asset_tag
     if returned.condition == Checkout.Condition.DAMAGED:
@@ -286,7 +293,10 @@ def return_camera(request: HttpRequest) -> HttpResponse:
     return redirect("kiosk:home")
 
 
-def _render_condition(request: HttpRequest, barcode: str, *, checkout: Checkout | None = None, refusal: str = ""):
+def _render_condition(
+    request: HttpRequest, barcode: str, *, checkout: Checkout | None = None, refusal: str = "", entry_method: str = ""
+):
+    # Whoever stands at the kiosk has not signed in: the page names the camera, never its holder.
     return render(
         request,
         "kiosk/return_condition.html",
@@ -296,6 +306,7 @@ def _render_condition(request: HttpRequest, barcode: str, *, checkout: Checkout 
             "checkout": checkout,
             "out_since": when(checkout.checked_out_at) if checkout else "",
             "refusal": refusal,
+            "entry_method": entry_method,
             "idle_seconds": settings.KIOSK_IDLE_SECONDS,
         },
     )

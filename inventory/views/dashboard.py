@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from accounts import roles
 from accounts.roles import role_required
+from kiosk.selectors import open_alert_count
 
 from .. import selectors
 
@@ -33,6 +34,8 @@ def dashboard(request):
         "dashboard.html",
         {
             "data": data,
+            # Kiosk alerts (sign-in paused, typed returns) wait for a supervisor on /kiosks/alerts/.
+            "kiosk_alerts": open_alert_count(),
             "tiles": [
                 {"label": label, "count": n, "query": query, "tone": tone if n else ""}
                 for label, n, query, tone in tiles

@@ -12,6 +12,7 @@ from assignments import services as assignments
 from assignments.models import Checkout, Officer
 from inventory.models import Camera, Dock
 from inventory.tests.factories import CameraModelFactory
+from kiosk.models import BadgeLockout, KioskLockout
 
 from .conftest import PIN, status
 
@@ -70,10 +71,15 @@ def fleet(request, db):
 
 
 def test_sign_in_and_the_officer_screen(fleet, kiosk_browser, officer, personal_camera, django_assert_num_queries):
+    # The kiosk's and the badge's lock-out rows are created by their first sign-in; the pin is for
+    # every later one (the queue at shift change).
+    KioskLockout.objects.create(kiosk=kiosk_browser.kiosk)
+    BadgeLockout.objects.create(badge=officer.badge_number)
     kiosk_browser.get()
-    # kiosk, lock-out row, officer, audit (savepoint, [PG lock], last hash, insert, release),
+    # kiosk; in one transaction (savepoint ... release): the kiosk's and the badge's lock-out rows
+    # locked, officer, audit ([PG lock], last hash, insert); the officer's untold kiosk alerts;
     # the fresh session (key exists?, savepoint, insert, release)
-    with django_assert_num_queries(11 + AUDIT_LOCK):
+    with django_assert_num_queries(13 + AUDIT_LOCK):
         response = kiosk_browser.sign_in(officer.badge_number, PIN, follow=False)
     assert response.status_code == 302
     # kiosk, session, officer, holding, personal camera; session save in a savepoint
@@ -102,9 +108,14 @@ def test_check_in(fleet, kiosk_browser, django_assert_num_queries):
     with django_assert_num_queries(3):
         page = kiosk_browser.return_camera("HPD-BWC-F00001", follow=False).content.decode()
     assert ">Working<" in page
-    # Step 2: check_in (camera locked, open checkout locked, update both, audit), then the free dock bay.
-    with django_assert_num_queries(13 + AUDIT_LOCK):
-        response = kiosk_browser.return_camera("HPD-BWC-F00001", condition="working", follow=False)
+    # Step 2, scanned: check_in (camera locked, open checkout locked, update both, audit), the return's
+    # entry method and its audit event, all in one savepoint; then the free dock bay.
+    with django_assert_num_queries(18 + 2 * AUDIT_LOCK):
+        response = kiosk_browser.post(
+            "/kiosk/return/",
+            {"barcode": "HPD-BWC-F00001", "condition": "working", "entry_method": "scanned"},
+            follow=False,
+        )
     assert response.status_code == 302
     assert Checkout.objects.get(camera__asset_tag="HPD-BWC-F00001").checked_in_at is not None
 

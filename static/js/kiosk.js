@@ -17,6 +17,33 @@
       }
     });
   }
+  // Scanned or typed: a barcode scanner sends every key of the code within a few milliseconds of the
+  // last and ends with Enter; a person is far slower. The server records the answer with the return
+  // (and treats anything but "scanned" as typed). Any edit by hand (paste, delete) makes it typed.
+  document.querySelectorAll("[data-entry-method-field]").forEach(function (field) {
+    var method = document.getElementById(field.getAttribute("data-entry-method-field"));
+    var gap = parseInt(field.getAttribute("data-scan-gap-ms"), 10) || 50;
+    var last = 0;
+    var keys = 0;
+    var burst = true;
+    if (!method) { return; }
+    field.addEventListener("keydown", function (event) {
+      var now = event.timeStamp || window.performance.now();  // when the key came, not when it was handled
+      if (!field.value) { burst = true; last = 0; keys = 0; }
+      if (last && now - last > gap) { burst = false; }
+      last = now;
+      if (event.key === "Enter") {
+        // Every character must have come from a key in the burst (not filled in some other way).
+        method.value = burst && field.value.length > 0 && keys >= field.value.length ? "scanned" : "typed";
+      } else if (event.key.length === 1) {
+        keys += 1;
+      } else {
+        burst = false;
+      }
+    });
+    field.addEventListener("paste", function () { burst = false; });
+    field.addEventListener("input", function () { method.value = "typed"; });
+  });
   var autofocus = document.querySelector("[autofocus]");
   if (autofocus) { autofocus.focus(); }
 
