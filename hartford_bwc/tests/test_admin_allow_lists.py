@@ -41,6 +41,11 @@ SERVICE_OWNED = {
     "kiosk.BadgeLockout": EVERY_FIELD,
     "audit.AuditEvent": EVERY_FIELD,
     "imports.ImportUpload": EVERY_FIELD,
+    "kiosk.KioskLockout": EVERY_FIELD,
+    "kiosk.KioskAlert": EVERY_FIELD,
+    "kiosk.KioskReturn": EVERY_FIELD,
+    "kiosk.PreshiftSwap": EVERY_FIELD,
+    "accounts.AddressLoginLockout": EVERY_FIELD,
 }
 # Lists a quartermaster keeps by hand; no service owns any of their fields.
 REFERENCE_DATA = {"inventory.CameraModel", "inventory.Dock", "assignments.Unit", "assignments.Shift"}
