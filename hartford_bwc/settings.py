@@ -307,3 +307,11 @@ def _beat_schedule() -> dict:
 
 
 CELERY_BEAT_SCHEDULE = _beat_schedule()
+# --- Audit trail integrity (issue 9) --------------------------------------------------------------
+# The audit chain is keyed: HMAC-SHA256 with this key, which lives in the environment (or a secrets
+# manager), never in the database. Without it in production the app refuses to start (audit.apps);
+# with DEBUG on a fixed development key is used. Losing the key loses the ability to verify.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default="dev-only-audit-hmac-key" if DEBUG else "")
+# Signed checkpoints of the chain (one JSON line each, <database name>.jsonl) are appended here at
+# every flag sweep: production points it at storage the database's users cannot rewrite.
+AUDIT_CHECKPOINT_DIR = env.path("AUDIT_CHECKPOINT_DIR", default=VAR_DIR / "audit-checkpoints")
