@@ -16,3 +16,4 @@ class AuditConfig(AppConfig):
                 "Generate one with `python -c 'import secrets; print(secrets.token_hex(32))'` and keep it "
                 "outside the database (environment or secrets manager)."
             )
+        from . import signals  # noqa: F401  (connects the receivers that audit users, groups, tokens, ...)

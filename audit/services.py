@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from .actor import Actor
+from .context import recorded_by_caller
 from .models import CURRENT_HASH_VERSION, AuditEvent
 
 # Any fixed 64-bit number: the key of the transaction-level advisory lock that serializes appends,
@@ -51,6 +52,15 @@ def _last_hash() -> str:
     return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
 
 
+def _describe(obj: Model) -> str:
+    # A save from the shell may hold values not yet converted (a time given as "23:00"), on which a
+    # model's __str__ can fail: the event is still written, with a plainer description.
+    try:
+        return str(obj)
+    except (TypeError, ValueError, AttributeError):
+        return f"{obj._meta.verbose_name} #{obj.pk}"
+
+
 def _build(event: PendingEvent, by: Actor, prev_hash: str) -> AuditEvent:
     obj = event.obj
     row = AuditEvent(
@@ -64,7 +74,7 @@ def _build(event: PendingEvent, by: Actor, prev_hash: str) -> AuditEvent:
         action=event.action,
         object_type=obj._meta.label,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=_describe(obj)[:200],
         camera=event.camera,
         officer=event.officer,
         before=_jsonable(event.before),
@@ -216,7 +226,8 @@ def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "")
     names = sorted(name for name in fields if name in concrete)
     label = obj._meta.model_name
     if obj.pk is None or obj._state.adding:
-        obj.save()
+        with recorded_by_caller():
+            obj.save()
         before, action, names = {}, f"{label}.admin_create", sorted(concrete)
     else:
         if not names:
@@ -228,7 +239,8 @@ def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "")
         if not names:
             return obj
         before = {name: stored[name] for name in names}
-        obj.save(update_fields=names)
+        with recorded_by_caller():
+            obj.save(update_fields=names)
         action = f"{label}.admin_edit"
     links = {
         "camera": obj if obj._meta.label == "inventory.Camera" else getattr(obj, "camera", None),

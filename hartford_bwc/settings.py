@@ -315,3 +315,9 @@ AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default="dev-only-audit-hmac-key" if DEBU
 # Signed checkpoints of the chain (one JSON line each, <database name>.jsonl) are appended here at
 # every flag sweep: production points it at storage the database's users cannot rewrite.
 AUDIT_CHECKPOINT_DIR = env.path("AUDIT_CHECKPOINT_DIR", default=VAR_DIR / "audit-checkpoints")
+# Model signals audit users, groups, tokens and kiosks (audit.signals); this middleware tells them
+# who is acting. Inserted here, right after authentication, so the list above stays as it was.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "audit.middleware.CurrentRequestMiddleware",
+)
