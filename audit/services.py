@@ -136,6 +136,7 @@ class Break:
     event_id: int | None
     problem: str
     event: AuditEvent | None = None
+    checkpoint: bool = False  # the chain's end disagrees with the checkpoint (events gone)
 
 
 @dataclass
@@ -190,7 +191,11 @@ def verify_trail(*, chunk_size: int = 5000, checkpoint: Any = None) -> Verificat
 def _against_checkpoint(checkpoint: Any, seen: int, head_hash: str | None) -> list[Break]:
     where = f"the checkpoint of {checkpoint.at}"
     if not checkpoint.signature_valid:
-        return [Break(checkpoint.last_id, f"{where} has a wrong signature: it was not written with this key")]
+        return [
+            Break(
+                checkpoint.last_id, f"{where} has a wrong signature: it was not written with this key", checkpoint=True
+            )
+        ]
     problems = []
     if checkpoint.last_id is not None and head_hash is None:
         problems.append(f"{where} ends at event #{checkpoint.last_id}, which is missing")
@@ -198,7 +203,7 @@ def _against_checkpoint(checkpoint: Any, seen: int, head_hash: str | None) -> li
         problems.append(f"{where} ends at event #{checkpoint.last_id} with another hash")
     if seen != checkpoint.count:
         problems.append(f"{where} counted {checkpoint.count} events up to it; the table holds {seen}")
-    return [Break(checkpoint.last_id, problem) for problem in problems]
+    return [Break(checkpoint.last_id, problem, checkpoint=True) for problem in problems]
 
 
 def verify_chain(*, chunk_size: int = 5000) -> AuditEvent | None:

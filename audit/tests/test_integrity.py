@@ -24,12 +24,14 @@ from audit.db import truncate_allowed
 from audit.models import AuditEvent
 from audit.services import verify_trail
 from audit.tests.test_audit import append_only_trigger_dropped, raw
-from conftest import requires_postgres
 from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has no TRUNCATE (set DATABASE_URL)"
+)
 
 
 @pytest.fixture
@@ -158,7 +160,7 @@ def test_every_break_is_listed_not_only_the_first(camera):
 
 
 @pytest.mark.postgres
-@requires_postgres()
+@postgres_only
 def test_truncate_is_refused_by_the_database(camera):
     count = len(record_events(camera, 2))
     settle_deferred_checks()
@@ -168,7 +170,7 @@ def test_truncate_is_refused_by_the_database(camera):
 
 
 @pytest.mark.postgres
-@requires_postgres()
+@postgres_only
 def test_truncate_allowed_lifts_the_guard_for_its_block_only(camera):
     record_events(camera, 2)
     settle_deferred_checks()

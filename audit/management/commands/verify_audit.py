@@ -43,12 +43,15 @@ class Command(BaseCommand):
 
     def _describe(self, result) -> str:
         first = result.breaks[0]
-        ids = sorted({b.event_id for b in result.breaks if b.event_id is not None})
+        ids = sorted({b.event_id for b in result.breaks if not b.checkpoint})
         lines = [
             f"Audit trail broken: {len(result.breaks)} problem(s) in {result.count} events; "
             f"first at event #{first.event_id}.",
         ]
         for found in result.breaks[:LISTED]:
+            if found.checkpoint:
+                lines.append(f"Checkpoint mismatch: {found.problem}.")
+                continue
             event = found.event
             what = f" ({event.occurred_at:%Y-%m-%d %H:%M:%S} {event.action} {event.object_repr})" if event else ""
             lines.append(f"Audit chain broken at event #{found.event_id}{what}: {found.problem}.")
