@@ -16,6 +16,32 @@ def _fast_hashers(settings):
 
 
 @pytest.fixture(autouse=True)
+def _audit_key_and_checkpoints(settings, tmp_path):
+    # A fixed test key whatever DEBUG and the environment say; checkpoints in the test's own folder.
+    settings.AUDIT_HMAC_KEY = "test-audit-hmac-key"
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_truncate_the_audit_trail():
+    """A transactional test ends with a flush, which on PostgreSQL TRUNCATEs every table: lift the
+    audit trail's TRUNCATE guard for that flush only (audit.db.truncate_allowed)."""
+    from django.test import TransactionTestCase
+
+    from audit.db import truncate_allowed
+
+    original = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        with truncate_allowed():
+            original(self)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 

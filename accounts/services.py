@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from audit import services as audit
 from audit.actor import Actor
+from audit.context import recorded_by_caller
 from hartford_bwc.errors import DomainError
 
 from .roles import ADMINISTRATOR, ALL_ROLES
@@ -21,19 +22,21 @@ def create_staff_user(*, username: str, password: str, role: str, by: Actor, ema
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise DomainError(f"A user named {username} already exists.")
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                username=username,
-                password=password,
-                email=email,
-                is_staff=role == ADMINISTRATOR,
-                is_superuser=role == ADMINISTRATOR,
-                **names,
-            )
-    except IntegrityError:
-        # Another request created the same username between the check above and this insert.
-        raise DomainError(f"A user named {username} already exists.") from None
-    user.groups.add(Group.objects.get(name=role))
+    # This service writes one user.create event with the role; the model signals stay silent.
+    with recorded_by_caller():
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=username,
+                    password=password,
+                    email=email,
+                    is_staff=role == ADMINISTRATOR,
+                    is_superuser=role == ADMINISTRATOR,
+                    **names,
+                )
+        except IntegrityError:
+            # Another request created the same username between the check above and this insert.
+            raise DomainError(f"A user named {username} already exists.") from None
+        user.groups.add(Group.objects.get(name=role))
     audit.record(by=by, action="user.create", obj=user, after={"username": username, "role": role})
     return user

@@ -1,8 +1,9 @@
-"""The audit event: one row per state change, chained by SHA-256 so that tampering shows."""
+"""The audit event: one row per state change, chained by a keyed hash (HMAC) so that tampering shows."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC
 
@@ -60,6 +61,9 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
+    # Which payload and algorithm `hash` covers (see HASH_VERSIONS): a field added later goes into a
+    # new version, so every older event still verifies as it was written.
+    hash_version = models.PositiveSmallIntegerField(default=2)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -81,9 +85,8 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
-    def compute_hash(self) -> str:
-        """The SHA-256 of this event's content and its predecessor's hash."""
-        payload = {
+    def _payload_v1(self) -> dict:
+        return {
             "prev": self.prev_hash,
             "at": self.occurred_at.astimezone(UTC).isoformat(),
             "actor": [self.actor_kind, self.actor_label, self.actor_user_id, self.actor_officer_id, self.kiosk_id],
@@ -96,5 +99,35 @@ class AuditEvent(models.Model):
             "after": self.after,
             "reason": self.reason,
         }
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def compute_hash(self, version: int | None = None) -> str:
+        """This event's hash under its version (or the one given), chained to its predecessor's.
+
+        v1 (events written before the chain was keyed): plain SHA-256, which anyone who can write the
+        table can recompute. v2: HMAC-SHA256 with AUDIT_HMAC_KEY, which lives outside the database,
+        over the v1 fields plus the version itself (so an event cannot be downgraded to v1 unnoticed).
+        """
+        version = version or self.hash_version
+        if version == 1:
+            return hashlib.sha256(_canonical(self._payload_v1())).hexdigest()
+        if version == 2:
+            payload = {**self._payload_v1(), "v": 2}
+            return hmac.new(audit_key(), _canonical(payload), hashlib.sha256).hexdigest()
+        raise ValueError(f"Unknown audit hash version {version}.")
+
+
+CURRENT_HASH_VERSION = 2
+
+
+def _canonical(payload: dict) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+
+
+def audit_key() -> bytes:
+    """The chain's HMAC key, from the environment via settings; never stored in the database."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    key = getattr(settings, "AUDIT_HMAC_KEY", "")
+    if not key:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY is not set: the audit trail cannot be signed or verified.")
+    return key.encode()

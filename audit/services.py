@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,7 +14,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from .actor import Actor
-from .models import AuditEvent
+from .context import recorded_by_caller
+from .models import CURRENT_HASH_VERSION, AuditEvent
 
 # Any fixed 64-bit number: the key of the transaction-level advisory lock that serializes appends,
 # so that two concurrent transactions cannot both chain onto the same predecessor.
@@ -50,6 +52,15 @@ def _last_hash() -> str:
     return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
 
 
+def _describe(obj: Model) -> str:
+    # A save from the shell may hold values not yet converted (a time given as "23:00"), on which a
+    # model's __str__ can fail: the event is still written, with a plainer description.
+    try:
+        return str(obj)
+    except (TypeError, ValueError, AttributeError):
+        return f"{obj._meta.verbose_name} #{obj.pk}"
+
+
 def _build(event: PendingEvent, by: Actor, prev_hash: str) -> AuditEvent:
     obj = event.obj
     row = AuditEvent(
@@ -63,13 +74,14 @@ def _build(event: PendingEvent, by: Actor, prev_hash: str) -> AuditEvent:
         action=event.action,
         object_type=obj._meta.label,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=_describe(obj)[:200],
         camera=event.camera,
         officer=event.officer,
         before=_jsonable(event.before),
         after=_jsonable(event.after),
         reason=event.reason,
         prev_hash=prev_hash,
+        hash_version=CURRENT_HASH_VERSION,
     )
     row.hash = row.compute_hash()
     return row
@@ -114,13 +126,90 @@ def record_many(*, by: Actor, events: Iterable[PendingEvent]) -> list[AuditEvent
     return AuditEvent.objects.bulk_create(rows, batch_size=2000)
 
 
+KEPT_BREAK_ROWS = 100
+
+
+@dataclass(frozen=True)
+class Break:
+    """One thing wrong with the trail: an event (or, for the checkpoint, the chain's end)."""
+
+    event_id: int | None
+    problem: str
+    event: AuditEvent | None = None
+    checkpoint: bool = False  # the chain's end disagrees with the checkpoint (events gone)
+
+
+@dataclass
+class Verification:
+    count: int = 0
+    breaks: list[Break] = field(default_factory=list)
+    checkpoint: Any = None
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+
+def _check_event(event: AuditEvent, prev_hash: str, highest_version: int) -> list[str]:
+    problems = []
+    if event.prev_hash != prev_hash:
+        problems.append("its link to the previous event does not match (an event before it was removed or replaced)")
+    if event.hash_version < highest_version:
+        # A later version was already in use: going back to v1 would let its plain SHA-256 be forged.
+        problems.append(f"it claims hash version {event.hash_version} after version {highest_version} was in use")
+    elif event.hash_version > CURRENT_HASH_VERSION:
+        problems.append(f"it claims an unknown hash version {event.hash_version}")
+    elif not hmac.compare_digest(event.compute_hash(), event.hash):
+        problems.append("its hash does not match its content")
+    return problems
+
+
+def verify_trail(*, chunk_size: int = 5000, checkpoint: Any = None) -> Verification:
+    """Check every event's hash and link, and the chain's end against a checkpoint; list every break.
+
+    Each event is checked against its own stored predecessor, so one edited event is one break, and
+    an edit followed by recomputing every later hash (without the key) breaks every later event.
+    """
+    result = Verification(checkpoint=checkpoint)
+    prev, highest = "", 1
+    seen_at_checkpoint, hash_at_checkpoint = 0, None
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        result.count += 1
+        for problem in _check_event(event, prev, highest):
+            # Keep the rows of the first breaks only: a forged tail can be the whole table.
+            result.breaks.append(Break(event.pk, problem, event if len(result.breaks) < KEPT_BREAK_ROWS else None))
+        if checkpoint is not None and checkpoint.last_id is not None and event.pk <= checkpoint.last_id:
+            seen_at_checkpoint += 1
+            if event.pk == checkpoint.last_id:
+                hash_at_checkpoint = event.hash
+        prev, highest = event.hash, max(highest, min(event.hash_version, CURRENT_HASH_VERSION))
+    if checkpoint is not None:
+        result.breaks.extend(_against_checkpoint(checkpoint, seen_at_checkpoint, hash_at_checkpoint))
+    return result
+
+
+def _against_checkpoint(checkpoint: Any, seen: int, head_hash: str | None) -> list[Break]:
+    where = f"the checkpoint of {checkpoint.at}"
+    if not checkpoint.signature_valid:
+        return [
+            Break(
+                checkpoint.last_id, f"{where} has a wrong signature: it was not written with this key", checkpoint=True
+            )
+        ]
+    problems = []
+    if checkpoint.last_id is not None and head_hash is None:
+        problems.append(f"{where} ends at event #{checkpoint.last_id}, which is missing")
+    elif head_hash is not None and head_hash != checkpoint.head_hash:
+        problems.append(f"{where} ends at event #{checkpoint.last_id} with another hash")
+    if seen != checkpoint.count:
+        problems.append(f"{where} counted {checkpoint.count} events up to it; the table holds {seen}")
+    return [Break(checkpoint.last_id, problem, checkpoint=True) for problem in problems]
+
+
 def verify_chain(*, chunk_size: int = 5000) -> AuditEvent | None:
     """Return the first event whose hash or link is wrong, or None when the chain is intact."""
-    prev = ""
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
-        if event.prev_hash != prev or event.compute_hash() != event.hash:
-            return event
-        prev = event.hash
+    for found in verify_trail(chunk_size=chunk_size).breaks:
+        return found.event
     return None
 
 
@@ -142,7 +231,8 @@ def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "")
     names = sorted(name for name in fields if name in concrete)
     label = obj._meta.model_name
     if obj.pk is None or obj._state.adding:
-        obj.save()
+        with recorded_by_caller():
+            obj.save()
         before, action, names = {}, f"{label}.admin_create", sorted(concrete)
     else:
         if not names:
@@ -154,7 +244,8 @@ def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "")
         if not names:
             return obj
         before = {name: stored[name] for name in names}
-        obj.save(update_fields=names)
+        with recorded_by_caller():
+            obj.save(update_fields=names)
         action = f"{label}.admin_edit"
     links = {
         "camera": obj if obj._meta.label == "inventory.Camera" else getattr(obj, "camera", None),

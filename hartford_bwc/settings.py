@@ -370,3 +370,18 @@ KIOSK_SCAN_MAX_KEY_GAP_MS = env.int("KIOSK_SCAN_MAX_KEY_GAP_MS", default=50)
 # One staff sign-in at a time per username and per address, so django-axes' check and count cannot be
 # raced; kept before axes' middleware, which stays last as it asks.
 MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.middleware.StaffLoginGuardMiddleware")
+
+# --- Audit trail integrity (issue 9) --------------------------------------------------------------
+# The audit chain is keyed: HMAC-SHA256 with this key, which lives in the environment (or a secrets
+# manager), never in the database. Without it in production the app refuses to start (audit.apps);
+# with DEBUG on a fixed development key is used. Losing the key loses the ability to verify.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default="dev-only-audit-hmac-key" if DEBUG else "")
+# Signed checkpoints of the chain (one JSON line each, <database name>.jsonl) are appended here at
+# every flag sweep: production points it at storage the database's users cannot rewrite.
+AUDIT_CHECKPOINT_DIR = env.path("AUDIT_CHECKPOINT_DIR", default=VAR_DIR / "audit-checkpoints")
+# Model signals audit users, groups, tokens and kiosks (audit.signals); this middleware tells them
+# who is acting. Inserted here, right after authentication, so the list above stays as it was.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "audit.middleware.CurrentRequestMiddleware",
+)

@@ -10,6 +10,9 @@ import os
 # Given before the real settings read them: with DEBUG off they are required.
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The audit chain's key (audit.apps refuses to start without one when DEBUG is off); conftest.py
+# also fixes it per test.
+os.environ.setdefault("AUDIT_HMAC_KEY", "test-audit-hmac-key")
 
 from .settings import *  # noqa: F403
 from .settings import STORAGES

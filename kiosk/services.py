@@ -20,6 +20,7 @@ from assignments import services as assignments
 from assignments.models import Checkout, Officer
 from audit import services as audit
 from audit.actor import Actor
+from audit.context import recorded_by_caller
 from hartford_bwc.errors import DomainError
 from hartford_bwc.timefmt import when
 from inventory.models import Camera
@@ -50,7 +51,7 @@ def register_kiosk(*, name: str, location: str = "", by: Actor) -> tuple[Kiosk, 
     kiosk = Kiosk(name=name, location=location, created_at=now)
     token = _new_enrollment_token(kiosk, now)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), recorded_by_caller():
             kiosk.save()
     except IntegrityError:
         raise DomainError(f"A kiosk named {name!r} was just registered; choose another name.", code="name_taken")
@@ -68,7 +69,8 @@ def issue_enrollment_link(*, kiosk: Kiosk, by: Actor) -> str:
             code="revoked",
         )
     token = _new_enrollment_token(kiosk, timezone.now())
-    kiosk.save(update_fields=["enrollment_token_hash", "enrollment_expires_at"])
+    with recorded_by_caller():
+        kiosk.save(update_fields=["enrollment_token_hash", "enrollment_expires_at"])
     audit.record(by=by, action="kiosk.enrollment_link", obj=kiosk, after={"expires_at": kiosk.enrollment_expires_at})
     return token
 
@@ -94,7 +96,8 @@ def enroll_device(*, token: str, ip: str | None = None) -> tuple[Kiosk, str]:
     kiosk.secret_hash = digest(secret)
     kiosk.enrolled_at = now
     kiosk.enrollment_token_hash, kiosk.enrollment_expires_at = "", None
-    kiosk.save(update_fields=["secret_hash", "enrolled_at", "enrollment_token_hash", "enrollment_expires_at"])
+    with recorded_by_caller():
+        kiosk.save(update_fields=["secret_hash", "enrolled_at", "enrollment_token_hash", "enrollment_expires_at"])
     audit.record(
         by=Actor.at_kiosk(kiosk, ip=ip),
         action="kiosk.enroll",
@@ -114,9 +117,16 @@ def revoke_kiosk(*, kiosk: Kiosk, by: Actor, reason: str = "") -> Kiosk:
     kiosk.revoked_reason = reason.strip()[:200]
     kiosk.secret_hash = kiosk.enrollment_token_hash = ""
     kiosk.enrollment_expires_at = None
-    kiosk.save(
-        update_fields=["revoked_at", "revoked_reason", "secret_hash", "enrollment_token_hash", "enrollment_expires_at"]
-    )
+    with recorded_by_caller():
+        kiosk.save(
+            update_fields=[
+                "revoked_at",
+                "revoked_reason",
+                "secret_hash",
+                "enrollment_token_hash",
+                "enrollment_expires_at",
+            ]
+        )
     audit.record(by=by, action="kiosk.revoke", obj=kiosk, after={"revoked_at": kiosk.revoked_at}, reason=reason)
     return kiosk
 

@@ -424,7 +424,7 @@ class VerifiedAuditTable(ReportTable):
     action = tables.Column("Action", accessor="event__action")
     object_repr = tables.Column("Record", accessor="event__object_repr")
     reason = tables.Column("Reason", accessor="event__reason")
-    hash = tables.Column("Audit hash (SHA-256)", accessor="event__hash", attrs={"td": {"class": "hash"}})
+    hash = tables.Column("Audit hash (HMAC-SHA256)", accessor="event__hash", attrs={"td": {"class": "hash"}})
     verified = tables.Column("Verifies", empty_values=())
 
     @staticmethod
@@ -454,4 +454,4 @@ class AuditLogTable(ReportTable):
     camera = tables.Column("Camera", accessor="camera__asset_tag", default="")
     officer = tables.Column("Officer", accessor="officer__badge_number", default="")
     reason = tables.Column("Reason")
-    hash = tables.Column("Audit hash (SHA-256)", attrs={"td": {"class": "hash"}})
+    hash = tables.Column("Audit hash (HMAC-SHA256)", attrs={"td": {"class": "hash"}})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from assignments.models import Checkout, Officer, PersonalIssue
 from assignments.services import check_out, pin_matches
 from audit.actor import Actor
+from audit.checkpoints import write_checkpoint
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from demo import services
@@ -194,12 +195,14 @@ def test_seed_with_reset_replaces_the_fleet():
     # Transactional like the real command: PostgreSQL will not TRUNCATE tables with deferred FK
     # checks pending in the same transaction, which a test wrapped in one transaction would have.
     seed("--cameras", "40", "--days", "3")
+    write_checkpoint()  # as a sweep would: the old trail is anchored
     output = seed("--cameras", "48", "--days", "3", "--reset")
     assert output.startswith("Seeded 48 cameras")
     assert Camera.objects.count() == 48
     assert Camera.objects.order_by("pk").first().asset_tag == "HPD-BWC-0001"
     assert AuditEvent.objects.filter(action="demo.seed").count() == 1, "the old trail went with the old fleet"
     assert_consistent(timezone.now())
+    call_command("verify_audit", stdout=StringIO())  # the reset anchored the new, empty trail
 
 
 def test_seed_on_an_empty_database_needs_no_reset_flag():

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.actor import Actor
+from audit.checkpoints import write_checkpoint
 
 from ..models import Camera, Flag
 from .rules import RULES, SweepContext
@@ -121,9 +122,19 @@ def run_sweep() -> SweepReport:
             overdue = [f for f in report.raised if f.kind == Flag.Kind.RETURN_OVERDUE]
             if overdue:
                 transaction.on_commit(lambda: notify_supervisors_of_overdue_returns(overdue))
+    _anchor_audit_trail()
     report.seconds = time.perf_counter() - started
     log.info("Flag sweep: %d raised, %d resolved in %.3f s.", len(report.raised), len(report.resolved), report.seconds)
     return report
+
+
+def _anchor_audit_trail() -> None:
+    """A signed checkpoint of the audit chain after every sweep (issue 9): deleting the newest events
+    then shows. A checkpoint that cannot be written is logged, never a failed sweep: flags matter more."""
+    try:
+        write_checkpoint()
+    except OSError:
+        log.exception("Audit checkpoint not written (AUDIT_CHECKPOINT_DIR).")
 
 
 def _conditions(ctx: SweepContext) -> set[tuple[int, str]]:
