@@ -108,12 +108,15 @@ def pages(quick: bool) -> None:
     if len(results) < 2:
         return
     small, big = results["475"], results["30k"]
-    print(f"\n{'page':<34} {'queries':>9} {'475 ms':>8} {'30k ms':>8} {'ratio':>6}")
+    print(f"\n{'page':<34} {'queries':>9} {'475 p50':>8} {'30k p50':>8} {'ratio':>6} {'475 sql':>8} {'30k sql':>8}")
     for page, row in small.items():
         other = big.get(page, {})
         ratio = other.get("p50_ms", 0) / row["p50_ms"] if row["p50_ms"] else 0
         queries = f"{row['queries']}/{other.get('queries')}"
-        print(f"{page:<34} {queries:>9} {row['p50_ms']:>8} {other.get('p50_ms', '-'):>8} {ratio:>6.1f}")
+        print(
+            f"{page:<34} {queries:>9} {row['p50_ms']:>8} {other.get('p50_ms', '-'):>8} {ratio:>6.1f}"
+            f" {row['sql_ms']!s:>8} {other.get('sql_ms', '-')!s:>8}"
+        )
 
 
 def main() -> int:
