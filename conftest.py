@@ -42,6 +42,16 @@ def _flush_may_truncate_the_audit_trail():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache (local memory) outlives a test: counts cached by one must not be read by the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 

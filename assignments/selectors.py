@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEvent
@@ -27,12 +27,21 @@ def officer_list() -> QuerySet[Officer]:
 
 
 def search_officers(queryset: QuerySet[Officer], text: str) -> QuerySet[Officer]:
-    """Match every word against the badge number or the names (case-insensitive)."""
+    """Match every word against the badge number or the names (case-insensitive).
+
+    Each word's matches are a UNION of three lookups, each answered by its trigram index on
+    PostgreSQL (migration officer_search_trigram_indexes): with an OR of the three, the planner
+    walked the name-ordered index testing every officer (150 ms at 40,000 officers).
+    """
     for word in text.split():
-        queryset = queryset.filter(
-            Q(badge_number__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        )
+        matches = [
+            Officer.objects.filter(**{f"{field}__icontains": word}).values("pk").order_by() for field in SEARCHED
+        ]
+        queryset = queryset.filter(pk__in=matches[0].union(*matches[1:]))
     return queryset
+
+
+SEARCHED = ("badge_number", "first_name", "last_name")
 
 
 def officer_by_badge(badge: str) -> Officer:

@@ -4,12 +4,15 @@
 
 Databases are created on BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432) and named
 bwc_bench_*; they are emptied by the benchmarks, never your DATABASE_URL's. --quick skips the
-30,000-camera runs and the 1,000,000-checkout reports dataset.
+30,000-camera runs and the 1,000,000-checkout reports dataset. The page benchmark (bench/pages.py)
+keeps its two fleets (475 cameras; 30,000 cameras and 40,000 officers) in bwc_bench_pages_475 and
+bwc_bench_pages_30k (prefix BENCH_PAGES_PREFIX), seeded on the first run only: drop those databases to seed again.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -23,6 +26,7 @@ PYTHON = sys.executable
 os.environ.setdefault("DEBUG", "true")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 KIOSK_PORT = 8099
+PAGES_PREFIX = os.environ.get("BENCH_PAGES_PREFIX", "bwc_bench_pages_")
 
 
 def database(name: str) -> str:
@@ -68,6 +72,55 @@ def kiosk_cycle(url: str) -> None:
         server.wait(timeout=10)
 
 
+PAGE_FLEETS = {
+    # name: seed_demo options; seeded once into bwc_bench_pages_<name> and kept for the next runs.
+    "475": ["--cameras", "475"],
+    "30k": ["--cameras", "30000", "--officers", "40000", "--days", "30"],
+}
+
+
+def pages_fleet(name: str, options: list[str]) -> str:
+    """The page benchmark's fleet `name`, migrated, seeded the first time only, analyzed."""
+    import psycopg
+
+    url = database(f"{PAGES_PREFIX}{name}")
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        seeded = conn.execute("SELECT EXISTS (SELECT 1 FROM inventory_camera)").fetchone()[0]
+        if not seeded:
+            print(f"\n=== pages: seeding fleet {name} ({' '.join(options)}), once", flush=True)
+            subprocess.run(
+                [PYTHON, "manage.py", "seed_demo", *options], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+            )
+            conn.execute("VACUUM ANALYZE")
+    return url
+
+
+def pages(quick: bool) -> None:
+    """Console pages, reports and API lists on each fleet, then one table with the ratio 30k / 475."""
+    fleets = {name: options for name, options in PAGE_FLEETS.items() if not quick or name == "475"}
+    results = {}
+    for name, options in fleets.items():
+        url = pages_fleet(name, options)
+        out = ROOT / "var" / f"bench-pages-{name}.json"
+        out.parent.mkdir(exist_ok=True)
+        run(f"pages: fleet {name}", ["bench/pages.py", "--label", name, "--json", str(out)], url)
+        results[name] = json.loads(out.read_text())["pages"]
+    if len(results) < 2:
+        return
+    small, big = results["475"], results["30k"]
+    print(f"\n{'page':<34} {'queries':>9} {'475 p50':>8} {'30k p50':>8} {'ratio':>6} {'475 sql':>8} {'30k sql':>8}")
+    for page, row in small.items():
+        other = big.get(page, {})
+        ratio = other.get("p50_ms", 0) / row["p50_ms"] if row["p50_ms"] else 0
+        queries = f"{row['queries']}/{other.get('queries')}"
+        print(
+            f"{page:<34} {queries:>9} {row['p50_ms']:>8} {other.get('p50_ms', '-'):>8} {ratio:>6.1f}"
+            f" {row['sql_ms']!s:>8} {other.get('sql_ms', '-')!s:>8}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the 475-camera runs")
@@ -78,6 +131,7 @@ def main() -> int:
     sweep_db = database("bwc_bench_sweep")
     run("sweep: 475 cameras", ["bench/sweep.py", "--cameras", "475", "--days", "28"], sweep_db)
     kiosk_cycle(database("bwc_bench_kiosk"))
+    pages(args.quick)
     if not args.quick:
         run("seed_demo: 30,000 cameras, 30 days", ["bench/seed.py", "--cameras", "30000", "--days", "30"], seed_db)
         run("sweep: 30,000 cameras, 30 days", ["bench/sweep.py", "--cameras", "30000", "--days", "30"], sweep_db)

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     # PostgreSQL refuses NUL in text parameters: such a URL is a 400 here, never a 500 in a view.
     "hartford_bwc.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Keeps the staff idle lock sliding without a session write on every request (see "Scale" below).
+    "hartford_bwc.middleware.SlidingSessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,10 +146,10 @@ STORAGES = {
     },
 }
 
-# Staff sessions lock after 30 idle minutes: every request pushes the expiry forward.
+# Staff sessions lock after 30 idle minutes: a request pushes the expiry forward (at most every
+# SESSION_REFRESH_SECONDS, hartford_bwc.middleware.SlidingSessionRefreshMiddleware).
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 # SECURE_COOKIES=false lets a production-like run (DEBUG off) work over plain HTTP on a laptop or a
 # closed test network without editing code; it also turns the HTTPS redirect off by default.
@@ -385,3 +387,14 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "audit.middleware.CurrentRequestMiddleware",
 )
+
+
+# --- Scale: big fleets (30,000 cameras, 40,000 officers) --------------------------------------------
+# A signed-in session is saved (its idle expiry pushed forward) at most this often, not on every
+# request: the idle lock then falls between STAFF_SESSION_IDLE_MINUTES less this and the full limit.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
+# The dashboard's counts are cached this long (per process); the page says how old they are. 0: off.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=10)
+# The camera list's filter choices (firmware versions, batches, models, units) are cached this long.
+FILTER_CHOICES_CACHE_SECONDS = env.int("FILTER_CHOICES_CACHE_SECONDS", default=60)

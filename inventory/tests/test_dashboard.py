@@ -193,7 +193,44 @@ def test_last_twenty_events_newest_first(qm):
 def test_dashboard_query_count_does_not_grow_with_the_fleet(qm, django_assert_num_queries, copies):
     build_fleet(timezone.now(), copies=copies)
     # session, user, roles; cameras, open flags by kind, inactive holders, events, open kiosk alerts
-    # (the supervisor's link to /kiosks/alerts/); session save.
+    # (the supervisor's link to /kiosks/alerts/); the session's idle refresh, first request after
+    # sign-in (savepoint, update, release).
     with django_assert_num_queries(11):
         response = qm.get("/")
     assert response.status_code == 200
+
+
+def test_counts_are_cached_for_a_few_seconds_and_the_page_says_since_when(qm, settings, django_assert_num_queries):
+    settings.DASHBOARD_CACHE_SECONDS = 10
+    camera = CameraFactory(asset_tag="HPD-BWC-0901")
+    with time_machine.travel(NOW, tick=False):
+        qm.get("/")
+        assignment_services.check_out(camera=camera, officer=OfficerFactory(), by=SYSTEM)
+        # Session, user, roles, inactive holders, events, open kiosk alerts: the two counting queries
+        # are not run.
+        with django_assert_num_queries(6):
+            response = qm.get("/")
+    assert response.context["data"].counts["checked_out"] == 0
+    assert response.context["data"].counted_at == NOW
+    assert "(refreshed at most every 10 s)" in response.content.decode()
+
+    with time_machine.travel(NOW + timedelta(seconds=11), tick=False):
+        assert qm.get("/").context["data"].counts["checked_out"] == 1
+
+
+def test_deactivated_holders_are_never_cached(qm, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    officer = OfficerFactory(first_name="Rory", last_name="Dunne")
+    assignment_services.check_out(camera=CameraFactory(), officer=officer, by=SYSTEM)
+    qm.get("/")
+    assignment_services.set_officer_active(officer=officer, active=False, by=SYSTEM)
+    assert "Ofc. Rory Dunne" in qm.get("/").content.decode()
+
+
+def test_counts_are_read_fresh_when_the_cache_is_off(qm, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    qm.get("/")
+    assignment_services.check_out(camera=CameraFactory(), officer=OfficerFactory(), by=SYSTEM)
+    response = qm.get("/")
+    assert response.context["data"].counts["checked_out"] == 1
+    assert "refreshed at most" not in response.content.decode()

@@ -357,3 +357,17 @@ def test_secondary_facts_sit_under_the_main_cells_and_every_column_is_still_expo
         "Asset tag", "Serial", "Model", "Status", "Pool", "Holder", "Holder's unit", "Charge", "Dock",
         "Firmware", "Batch", "Inspected", "Open flags",
     ]  # fmt: skip
+
+
+def test_a_second_page_view_reads_neither_the_filter_choices_nor_writes_the_session(
+    qm, settings, django_assert_num_queries
+):
+    settings.FILTER_CHOICES_CACHE_SECONDS = 60
+    CameraFactory.create_batch(5, firmware_version="3.4.1", purchase_batch="2019-A")
+    qm.get(URL)
+    # Session, user, roles, count, model and unit choices, rows, holders, flags: firmware versions
+    # and batches come from the cache, and the session was refreshed less than a minute ago.
+    response = list_queries(qm, django_assert_num_queries, 9)
+    form = response.context["filter"].form
+    assert ("3.4.1", "3.4.1") in form.fields["firmware"].choices
+    assert ("2019-A", "2019-A") in form.fields["batch"].choices

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
 
 from accounts import roles
@@ -13,7 +14,7 @@ from .. import selectors
 
 @role_required(roles.CAN_READ)
 def dashboard(request):
-    data = selectors.dashboard()
+    data = selectors.dashboard(max_age=settings.DASHBOARD_CACHE_SECONDS)
     counts = data.counts
     tiles = [
         # (label, count, camera list query, tone): tone marks the counts that mean work to do.
@@ -36,6 +37,7 @@ def dashboard(request):
             "data": data,
             # Kiosk alerts (sign-in paused, typed returns) wait for a supervisor on /kiosks/alerts/.
             "kiosk_alerts": open_alert_count(),
+            "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
             "tiles": [
                 {"label": label, "count": n, "query": query, "tone": tone if n else ""}
                 for label, n, query, tone in tiles

@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrappe
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from assignments.models import Checkout
+from assignments.models import Checkout, Officer, Unit
 from inventory.models import ChargeEvent, Flag
 
 from ..forms import Period
@@ -102,11 +102,13 @@ def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] 
     in_range = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
     late = in_range & Q(checked_in_at__gt=F("due_back_at"))
     overdue = Q(checked_in_at__isnull=True, due_back_at__lt=now)
-    # Counted per (unit, officer) first, then per unit: officers late become a plain count of the
-    # officers with a late return, where COUNT(DISTINCT) would sort every row of the range.
+    # Counted per officer first (check-outs alone, no join: a hash of one group per officer), then
+    # per unit through the officers: officers late become a plain count of the officers with a late
+    # return, where COUNT(DISTINCT) would sort every row of the range. Grouping the range's rows by
+    # (officer, unit name) after a join sorted them on disk at 30,000 cameras.
     inner, params = compiled(
         Checkout.objects.filter(in_range | overdue)
-        .values("officer_id", unit=F("officer__unit__name"))
+        .values("officer_id")
         .annotate(
             returns=Count("pk", filter=in_range & Q(checked_in_at__isnull=False)),
             late=Count("pk", filter=late),
@@ -118,11 +120,13 @@ def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] 
         row["unit"]: row
         for row in fetch_dicts(
             # CAST: PostgreSQL sums counts as numeric.
-            f"""SELECT unit, CAST(SUM(returns) AS BIGINT) AS returns, CAST(SUM(late) AS BIGINT) AS late,
+            f"""SELECT u.name AS unit, CAST(SUM(returns) AS BIGINT) AS returns, CAST(SUM(late) AS BIGINT) AS late,
                        CAST(SUM(overdue) AS BIGINT) AS overdue,
                        SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_officers
                 FROM ({inner}) per_officer
-                GROUP BY unit""",
+                JOIN {Officer._meta.db_table} o ON o.id = per_officer.officer_id
+                LEFT JOIN {Unit._meta.db_table} u ON u.id = o.unit_id
+                GROUP BY u.name""",
             params,
         )
     }
