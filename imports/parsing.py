@@ -1,7 +1,7 @@
 """From an uploaded file to rows of strings, with tablib; a file that cannot be read is refused whole.
 
 Each refusal says what is wrong and what to do: too big, empty, not UTF-8, not CSV or XLSX, headers that
-do not match the template (listing the missing and the unknown ones).
+do not match the template (listing the missing and the unknown ones), a control character in a cell.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -59,6 +60,7 @@ def parse_upload(*, kind: str, filename: str, data: bytes, size: int | None = No
             code="unsupported_type",
         )
     columns = columns_for(kind)
+    _check_control_characters(filename, [(1, headers)], headers=None)
     _check_headers(kind, headers, columns)
     keep = [i for i, header in enumerate(headers) if header]
     parsed = []
@@ -66,6 +68,7 @@ def parse_upload(*, kind: str, filename: str, data: bytes, size: int | None = No
         values = {headers[i]: _text(cells[i]) if i < len(cells) else "" for i in keep}
         if any(values.values()):
             parsed.append({"line": line, "values": values})
+    _check_control_characters(filename, [(row["line"], row["values"]) for row in parsed], headers=headers)
     if not parsed:
         raise ImportRefused(
             f"{filename} has the header row but no data rows. Add one row per {columns[0].noun} and upload it again.",
@@ -141,6 +144,40 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+# Tab, line feed and carriage return are the only control characters a cell may hold (a quoted CSV
+# cell may span lines); the rest are never typed by a person. NUL in particular cannot be stored at all:
+# PostgreSQL refuses U+0000 in text and jsonb, which was a 500.
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
+def _control_character(text: str) -> str | None:
+    for char in text:
+        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) == "Cc":
+            return char
+    return None
+
+
+def clean_filename(filename: str) -> str:
+    """The uploaded file's name without control characters: it is stored and shown in messages."""
+    return "".join("?" if _control_character(char) else char for char in filename)
+
+
+def _check_control_characters(filename: str, rows: list[tuple[int, list | dict]], *, headers: list | None) -> None:
+    """Refuse the file at the first cell holding a control character, naming its line and column."""
+    for line, cells in rows:
+        items = cells.items() if isinstance(cells, dict) else ((None, cell) for cell in cells)
+        for column, cell in items:
+            if (char := _control_character(str(cell or ""))) is None:
+                continue
+            name = "NUL" if char == "\x00" else "a control character"
+            where = f"line {line}, column {column}" if column else f"the header row (line {line})"
+            raise ImportRefused(
+                f"{filename} has {name} (U+{ord(char):04X}) in {where}. "
+                "Remove it (it is often left by copying from another system) and upload the file again.",
+                code="control_character",
+            )
 
 
 def _check_headers(kind: str, headers: list[str], columns: tuple[Column, ...]) -> None:

@@ -13,7 +13,7 @@ from hartford_bwc.errors import DomainError
 from inventory.models import Camera
 
 from .models import ImportUpload, rows_digest
-from .parsing import parse_upload
+from .parsing import clean_filename, parse_upload
 from .plans import CREATE, UPDATE, Plan, build_plan
 
 
@@ -25,6 +25,7 @@ def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int
     """
     if kind not in ImportUpload.Kind.values:
         raise DomainError("Choose whether the file holds cameras or officers.")
+    filename = clean_filename(filename)
     parsed = parse_upload(kind=kind, filename=filename, data=data, size=size)
     upload = ImportUpload.objects.create(
         kind=kind,

@@ -398,3 +398,44 @@ def test_supervisor_cannot_import(client, reference):
     response = _upload(client, "cameras", CAMERA_HEADER + "\nHPD-BWC-0900,NEW-1,Axon,Body 4,,,,\n")
     assert response.status_code == 403
     assert ImportUpload.objects.count() == 0
+
+
+# --- control characters: refused whole, naming the line and column, never a 500 -----------------------
+
+
+@pytest.mark.parametrize(("char", "name"), [("\x00", "NUL (U+0000)"), ("\x07", "a control character (U+0007)")])
+def test_a_control_character_in_a_csv_cell_is_refused_naming_line_and_column(qm_client, reference, char, name):
+    content = CAMERA_HEADER + f"\nHPD-BWC-0900,NEW-1,Axon,Body 4,,,,\nHPD-BWC-0901,NEW{char}2,Axon,Body 4,,,,\n"
+    before = _counts()
+    response = _upload(qm_client, "cameras", content, "cams.csv")
+    assert response.status_code == 400
+    assert f"cams.csv has {name} in line 3, column serial_number." in _text(response)
+    assert _counts() == before
+
+
+def test_a_nul_in_the_header_row_is_refused(qm_client, reference):
+    response = _upload(qm_client, "cameras", CAMERA_HEADER.replace("maker", "ma\x00ker") + "\nA,B,Axon,Body 4,,,,\n")
+    assert response.status_code == 400
+    assert "has NUL (U+0000) in the header row (line 1)" in _text(response)
+
+
+def test_a_control_character_in_an_xlsx_cell_is_refused(qm_client, reference):
+    # XML cannot hold C0 controls, but it can hold C1 ones such as U+0090.
+    dataset = tablib.Dataset(headers=OFFICER_HEADER.split(","))
+    dataset.append(["5101", "Eve", "Mo\x90ss", "", "", "", "", ""])
+    response = _upload(qm_client, "officers", dataset.export("xlsx"), "roster.xlsx")
+    assert response.status_code == 400
+    assert "roster.xlsx has a control character (U+0090) in line 2, column last_name." in _text(response)
+
+
+def test_control_characters_in_the_file_name_are_replaced(reference, staff_actor):
+    from imports.services import create_upload
+
+    data = (CAMERA_HEADER + "\nA-1,S-1,Axon,Body 4,,,,\n").encode()
+    upload = create_upload(kind="cameras", filename="del\x00ivery\x1b.csv", data=data, by=staff_actor)
+    assert ImportUpload.objects.get(pk=upload.pk).filename == "del?ivery?.csv"
+
+
+def test_tabs_and_line_breaks_inside_a_quoted_cell_are_not_control_characters(qm_client, reference):
+    content = CAMERA_HEADER + '\nHPD-BWC-0900,NEW-1,Axon,Body 4,,"2026\tdelivery",,\n'
+    assert _upload(qm_client, "cameras", content).status_code == 302
