@@ -307,3 +307,12 @@ def _beat_schedule() -> dict:
 
 
 CELERY_BEAT_SCHEDULE = _beat_schedule()
+
+
+# --- Imports: what one upload may cost a worker -----------------------------------------------------
+# An XLSX is a zip of XML: refuse one that unpacks past this, or any part of it (1 MB or more)
+# compressed more than this ratio, before parsing any of it.
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=50)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Data rows in one file (CSV or XLSX); more are refused before the preview is built.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
