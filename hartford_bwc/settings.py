@@ -316,3 +316,5 @@ IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=50)
 IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 # Data rows in one file (CSV or XLSX); more are refused before the preview is built.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# Rows on one page of an import's preview (refused rows come first).
+IMPORT_PREVIEW_PAGE_ROWS = env.int("IMPORT_PREVIEW_PAGE_ROWS", default=100)

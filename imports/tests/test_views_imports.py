@@ -455,3 +455,36 @@ def test_a_firmware_cell_that_is_not_a_version_is_refused_and_nothing_written(qm
     )
     assert "1 row is refused" in _text(response)
     assert not Camera.objects.exists()
+
+
+# --- a large file: the preview is paged, refused rows first ------------------------------------------
+
+
+def test_the_preview_is_paged_with_refused_rows_first(qm_client, reference, settings):
+    settings.IMPORT_PREVIEW_PAGE_ROWS = 10
+    lines = [f"HPD-BWC-{i:04d},SN-{i},Axon,Body 4,,,," for i in range(2, 252)]
+    lines[200] = "HPD-BWC-0202,SN-202,Axon,Body 9,,,,"  # line 202 of the file, deep in it
+    upload = ImportUpload.objects.get(
+        pk=_upload(qm_client, "cameras", "\n".join([CAMERA_HEADER, *lines]))["Location"].split("/")[2]
+    )
+    first = qm_client.get(upload.get_absolute_url())
+    text = _text(first)
+    assert "249 to create" in text and "1 refused" in text
+    assert "Rows 1–10 of 250, refused rows first." in text
+    assert "line 202, column model : Unknown camera model Axon Body 9" in text
+    assert text.count("Create") == 9  # the other nine rows of the first page
+    assert "Page 1 of 25" in text
+    last = _text(qm_client.get(upload.get_absolute_url() + "?page=25"))
+    assert "Rows 241–250 of 250" in last and "SN-251" in last and "SN-2 " not in last
+    # A page number past the end or not a number shows the last or first page, never an error.
+    assert "Page 25 of 25" in _text(qm_client.get(upload.get_absolute_url() + "?page=999"))
+    assert "Page 1 of 25" in _text(qm_client.get(upload.get_absolute_url() + "?page=x"))
+
+
+def test_a_large_preview_page_stays_small(qm_client, reference, settings):
+    settings.IMPORT_PREVIEW_PAGE_ROWS = 100
+    lines = [f"HPD-BWC-{i:05d},SN-{i},Axon,Body 4,4.1.0,2026 delivery,2026-01-05,spare" for i in range(5000)]
+    location = _upload(qm_client, "cameras", "\n".join([CAMERA_HEADER, *lines]))["Location"]
+    response = qm_client.get(location)
+    assert "5000 to create" in _text(response)
+    assert len(response.content) < 150_000
