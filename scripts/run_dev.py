@@ -79,7 +79,8 @@ def start(name: str, argv: list[str], out: Output, ready_line: str | None = None
     child.ready = threading.Event()
     if ready_line is None:
         child.ready.set()
-    threading.Thread(target=pump, args=(name, child.stdout, out, ready_line, child.ready), daemon=True).start()
+    child.pump = threading.Thread(target=pump, args=(name, child.stdout, out, ready_line, child.ready), daemon=True)
+    child.pump.start()
     return child
 
 
@@ -129,6 +130,10 @@ def stop(children: dict[str, subprocess.Popen], out: Output) -> None:
         except ProcessLookupError:
             pass
         child.wait()
+    for child in children.values():
+        # A child's last lines ("warm shutdown") may still be in its pipe when it has exited: print
+        # them before saying stopped (bounded: a grandchild we could not kill may hold the pipe open).
+        child.pump.join(timeout=5)
     out.write("run_dev | stopped\n")
 
 
