@@ -398,3 +398,31 @@ SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=10)
 # The camera list's filter choices (firmware versions, batches, models, units) are cached this long.
 FILTER_CHOICES_CACHE_SECONDS = env.int("FILTER_CHOICES_CACHE_SECONDS", default=60)
+
+
+# --- Imports: what one upload may cost a worker -----------------------------------------------------
+# An XLSX is a zip of XML: refuse one that unpacks past this, or any part of it (1 MB or more)
+# compressed more than this ratio, before parsing any of it.
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=50)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Data rows in one file (CSV or XLSX); more are refused before the preview is built.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# Rows on one page of an import's preview (refused rows come first).
+IMPORT_PREVIEW_PAGE_ROWS = env.int("IMPORT_PREVIEW_PAGE_ROWS", default=100)
+# A file of this many rows or more is applied by a Celery task (one transaction, all or nothing) while
+# the page shows its progress; smaller ones are applied in the request, as before.
+IMPORT_BACKGROUND_APPLY_MIN_ROWS = env.int("IMPORT_BACKGROUND_APPLY_MIN_ROWS", default=2000)
+# The task is stopped (and writes nothing) after this long.
+IMPORT_APPLY_TIME_LIMIT_SECONDS = env.int("IMPORT_APPLY_TIME_LIMIT_SECONDS", default=600)
+# Where the worker leaves the progress the page polls: a cache both processes reach. The default, files
+# under var/, needs no server but one host; with workers elsewhere use redis://host:6379/1.
+_import_progress_cache = env.cache_url(
+    "IMPORT_PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'import-progress'}"
+)
+if _import_progress_cache["BACKEND"].endswith("RedisCache"):
+    # A stalled Redis must not hold the page that polls it.
+    _import_progress_cache.setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
+CACHES = {
+    **globals().get("CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}),
+    "import_progress": _import_progress_cache,
+}

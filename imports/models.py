@@ -22,6 +22,8 @@ class ImportUpload(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed, not applied"
+        # A large file is applied by a Celery task; its progress is in imports.progress (the cache).
+        APPLYING = "applying", "Being applied"
         APPLIED = "applied", "Applied"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -40,6 +42,12 @@ class ImportUpload(models.Model):
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    apply_requested_at = models.DateTimeField(null=True, blank=True)
+    apply_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Why the last background apply wrote nothing (refused, timed out); blank once applied.
+    apply_error = models.TextField(blank=True)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
@@ -48,7 +56,7 @@ class ImportUpload(models.Model):
         ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="previewed", applied_at__isnull=True)
+                condition=models.Q(status__in=["previewed", "applying"], applied_at__isnull=True)
                 | models.Q(status="applied", applied_at__isnull=False),
                 name="import_upload_applied_at_iff_applied",
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Model
 from django.utils import timezone
+from packaging.version import InvalidVersion, Version
 
 from assignments.models import Checkout, Officer, PersonalIssue, Shift, Unit
 from hartford_bwc import spreadsheet
@@ -27,6 +29,7 @@ CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 YES = {"yes", "y", "true", "1", "active"}
 NO = {"no", "n", "false", "0", "inactive"}
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
 @dataclass
@@ -60,6 +63,10 @@ class Plan:
     @property
     def can_apply(self) -> bool:
         return not self.count(REFUSED) and bool(self.count(CREATE) + self.count(UPDATE))
+
+    def rows_for_review(self) -> list[RowPlan]:
+        """Refused rows first (what a person must fix), then the rest, each in file order."""
+        return [row for row in self.rows if row.action == REFUSED] + [row for row in self.rows if row.action != REFUSED]
 
     @property
     def digest(self) -> str:
@@ -119,13 +126,16 @@ def _finish(row: RowPlan, target: Model | None, new: dict[str, Any], labels: dic
     row.action = CREATE if target is None else UPDATE if row.changes else UNCHANGED
 
 
-def _parse_date(row: RowPlan, column: str, text: str) -> date | None:
+def _parse_date(row: RowPlan, column: str, text: str, today: date) -> date | None:
     for fmt in DATE_FORMATS:
         try:
-            parsed = datetime.strptime(text[:10] if "T" in text else text, fmt).date()
+            day = text[:10] if "T" in text else text
+            # fromisoformat is 30 times faster than strptime: it matters at 50,000 rows.
+            parsed = date.fromisoformat(day) if fmt == "%Y-%m-%d" and ISO_DATE.match(day) else None
+            parsed = parsed or datetime.strptime(day, fmt).date()
         except ValueError:
             continue
-        if parsed > timezone.localdate():
+        if parsed > today:
             row.refuse(column, f"{text} is in the future.")
             return None
         return parsed
@@ -175,6 +185,7 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
     pools = {value: value for value in Camera.Pool.values} | {
         label.lower(): value for value, label in Camera.Pool.choices
     }
+    today = timezone.localdate()
     seen_serials: dict[str, int] = {}
     seen_tags: dict[str, int] = {}
     plans = []
@@ -209,8 +220,10 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
             if text := values.get(column, "").strip():
                 _check_length(row, column, text, limit)
                 new[column] = text
+        if (text := values.get("firmware_version", "").strip()) and not _is_firmware_version(text):
+            row.refuse("firmware_version", f"{text!r} is not a firmware version; write it like 4.1.0.")
         if text := values.get("purchased_on", "").strip():
-            new["purchased_on"] = _parse_date(row, "purchased_on", text)
+            new["purchased_on"] = _parse_date(row, "purchased_on", text, today)
         if text := values.get("pool", "").strip():
             pool = pools.get(text.lower())
             if pool is None:
@@ -323,6 +336,20 @@ def _plan_officers(rows: list[dict], *, lock: bool) -> Plan:
         _finish(row, existing, new, labels)
         plans.append(row)
     return Plan("officers", plans)
+
+
+def _is_firmware_version(text: str) -> bool:
+    """A version the firmware rule can compare; "banana" would silently escape it.
+
+    For the merger: the same check as `inventory.firmware.validate_firmware_version` (packaging's
+    Version), written here privately so that the two branches merge without a conflict; replace this
+    with a call to that function once both are in.
+    """
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
 
 
 def _find_model(models: dict, maker: str, model_name: str):

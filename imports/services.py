@@ -1,7 +1,19 @@
-"""Imports of cameras and officers: hold a parsed upload for its preview, then apply all of it or nothing."""
+"""Imports of cameras and officers: hold a parsed upload for its preview, then apply all of it or nothing.
+
+A file of IMPORT_BACKGROUND_APPLY_MIN_ROWS rows or more is applied by a Celery task instead of the
+request (100,000 rows took 29.5 s, at the edge of the worker timeout); still one transaction.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,9 +24,14 @@ from audit.services import PendingEvent
 from hartford_bwc.errors import DomainError
 from inventory.models import Camera
 
+from . import progress
 from .models import ImportUpload, rows_digest
-from .parsing import parse_upload
+from .parsing import clean_filename, parse_upload
 from .plans import CREATE, UPDATE, Plan, build_plan
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
 
 
 @transaction.atomic
@@ -25,6 +42,7 @@ def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int
     """
     if kind not in ImportUpload.Kind.values:
         raise DomainError("Choose whether the file holds cameras or officers.")
+    filename = clean_filename(filename)
     parsed = parse_upload(kind=kind, filename=filename, data=data, size=size)
     upload = ImportUpload.objects.create(
         kind=kind,
@@ -50,18 +68,175 @@ def preview(upload: ImportUpload) -> Plan:
     return build_plan(upload.kind, upload.rows)
 
 
-@transaction.atomic
-def apply_upload(*, upload: ImportUpload, checksum: str, plan_digest: str, by: Actor) -> Plan:
-    """Create and update every row of the upload in one transaction, or refuse and write nothing.
+def confirm_upload(*, upload: ImportUpload, checksum: str, plan_digest: str, by: Actor) -> Plan | None:
+    """Apply a small upload now and return its plan; queue a large one and return None."""
+    if len(upload.rows) < settings.IMPORT_BACKGROUND_APPLY_MIN_ROWS:
+        return apply_upload(upload=upload, checksum=checksum, plan_digest=plan_digest, by=by)
+    request_background_apply(upload=upload, checksum=checksum, plan_digest=plan_digest, by=by)
+    return None
 
-    `checksum` is the file's SHA-256 the preview showed and `plan_digest` the digest of the preview's
-    plan: if either no longer matches, the person did not see what would be applied.
-    """
-    upload = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+
+def _check_not_applied(upload: ImportUpload, checksum: str) -> None:
     if upload.status == ImportUpload.Status.APPLIED:
         raise DomainError(f"This import was already applied on {timezone.localtime(upload.applied_at):%Y-%m-%d %H:%M}.")
     if checksum != upload.checksum or not upload.rows_intact:
         raise DomainError("The file is not the one that was previewed. Upload it again and review the new preview.")
+
+
+def _applying_abandoned(upload: ImportUpload) -> bool:
+    """A worker that was killed leaves "applying" behind; past the task's time limit it is over."""
+    limit = timedelta(seconds=settings.IMPORT_APPLY_TIME_LIMIT_SECONDS + 120)
+    return upload.apply_requested_at is None or upload.apply_requested_at < timezone.now() - limit
+
+
+@transaction.atomic
+def request_background_apply(*, upload: ImportUpload, checksum: str, plan_digest: str, by: Actor) -> ImportUpload:
+    """Mark the upload as being applied and queue the task once this is committed.
+
+    The checks that need the whole plan (refused rows, the digest) run in the task, under its locks.
+    """
+    upload = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+    _check_not_applied(upload, checksum)
+    if upload.status == ImportUpload.Status.APPLYING and not _applying_abandoned(upload):
+        raise DomainError(
+            f"This import is being applied since {timezone.localtime(upload.apply_requested_at):%H:%M}; "
+            "this page shows its progress."
+        )
+    upload.status = ImportUpload.Status.APPLYING
+    upload.apply_requested_at = timezone.now()
+    upload.apply_requested_by = by.user
+    upload.apply_error = ""
+    upload.save(update_fields=["status", "apply_requested_at", "apply_requested_by", "apply_error"])
+    audit.record(
+        by=by,
+        action="import.apply_requested",
+        obj=upload,
+        after={"kind": upload.kind, "file": upload.filename, "sha256": upload.checksum, "rows": len(upload.rows)},
+    )
+    progress.report(upload.pk, phase="queued", done=0, total=len(upload.rows))
+    transaction.on_commit(
+        partial(
+            _enqueue,
+            upload_id=upload.pk,
+            checksum=checksum,
+            plan_digest=plan_digest,
+            user_id=by.user.pk if by.user is not None else None,
+            ip=by.ip,
+        )
+    )
+    return upload
+
+
+PHASES = {
+    "queued": "Waiting for the background worker…",
+    "checking": "Checking every row against the records…",
+    "writing": "Writing rows…",
+    "auditing": "Writing the audit trail…",
+    "done": "Finishing…",
+}
+
+
+def apply_status(upload: ImportUpload) -> dict:
+    """The upload's status, and while it is applied its progress: what the page's progress bar shows."""
+    state = {"status": upload.status, "done": 0, "total": 0, "message": "", "error": upload.apply_error}
+    if upload.status == ImportUpload.Status.APPLYING:
+        seen = progress.read(upload.pk) or {}
+        state.update(done=seen.get("done", 0), total=seen.get("total", 0))
+        message = PHASES.get(seen.get("phase", ""), "Applying…")
+        if seen.get("phase") == "writing" and seen.get("total"):
+            message = f"Writing rows: {seen['done']:,} of {seen['total']:,}."
+        state["message"] = message
+    return state
+
+
+def _enqueue(*, upload_id: int, **kwargs) -> None:
+    from .tasks import apply_import
+
+    try:
+        apply_import.delay(upload_id=upload_id, **kwargs)
+    except Exception:  # the broker is down: say so on the page rather than leave "applying" forever
+        log.exception("Could not queue import #%s", upload_id)
+        fail_background_apply(
+            upload_id=upload_id,
+            message="The background worker could not be reached; nothing was imported. Confirm again in a few minutes.",
+        )
+
+
+def run_background_apply(
+    *, upload_id: int, checksum: str, plan_digest: str, user_id: int | None, ip: str | None
+) -> str:
+    """The task's body: apply, or record on the upload why nothing was written. Safe to run twice."""
+    upload = ImportUpload.objects.filter(pk=upload_id).first()
+    if upload is None or upload.status != ImportUpload.Status.APPLYING:
+        return "skipped"  # applied already, or a stale message
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    by = Actor.staff(user, ip=ip) if user is not None else Actor.system_process("import")
+
+    def report(phase: str, done: int, total: int) -> None:
+        progress.report(upload_id, phase=phase, done=done, total=total)
+
+    try:
+        apply_upload(
+            upload=upload, checksum=checksum, plan_digest=plan_digest, by=by, on_progress=report, in_background=True
+        )
+    except DomainError as error:
+        fail_background_apply(upload_id=upload_id, message=error.message)
+        return "refused"
+    except SoftTimeLimitExceeded:
+        fail_background_apply(
+            upload_id=upload_id,
+            message=f"The import took longer than {settings.IMPORT_APPLY_TIME_LIMIT_SECONDS} s and was stopped; "
+            "nothing was imported. Split the file into smaller ones.",
+        )
+        return "timed out"
+    except Exception:
+        fail_background_apply(
+            upload_id=upload_id, message="The import failed unexpectedly; nothing was imported. Try again."
+        )
+        raise
+    return "applied"
+
+
+@transaction.atomic
+def fail_background_apply(*, upload_id: int, message: str) -> None:
+    """Back to "previewed" with the reason, so that the page says it and the import can be confirmed again."""
+    upload = ImportUpload.objects.select_for_update().filter(pk=upload_id).first()
+    if upload is None or upload.status != ImportUpload.Status.APPLYING:
+        return
+    upload.status = ImportUpload.Status.PREVIEWED
+    upload.apply_error = message
+    upload.save(update_fields=["status", "apply_error"])
+    audit.record(
+        by=Actor.system_process("import"),
+        action="import.apply_failed",
+        obj=upload,
+        before={"status": ImportUpload.Status.APPLYING},
+        after={"status": upload.status, "error": message},
+    )
+
+
+@transaction.atomic
+def apply_upload(
+    *,
+    upload: ImportUpload,
+    checksum: str,
+    plan_digest: str,
+    by: Actor,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    in_background: bool = False,
+) -> Plan:
+    """Create and update every row of the upload in one transaction, or refuse and write nothing.
+
+    `checksum` is the file's SHA-256 the preview showed and `plan_digest` the digest of the preview's
+    plan: if either no longer matches, the person did not see what would be applied. `on_progress`
+    (phase, done, total) is called as the rows are written, for the background task's progress bar.
+    """
+    report = on_progress or (lambda phase, done, total: None)
+    upload = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+    _check_not_applied(upload, checksum)
+    if upload.status == ImportUpload.Status.APPLYING and not in_background:
+        raise DomainError("This import is being applied in the background; this page shows its progress.")
+    report("checking", 0, len(upload.rows))
     plan = build_plan(upload.kind, upload.rows, lock=True)
     if refused := plan.count("refused"):
         raise DomainError(
@@ -77,15 +252,24 @@ def apply_upload(*, upload: ImportUpload, checksum: str, plan_digest: str, by: A
     model = Camera if upload.kind == ImportUpload.Kind.CAMERAS else Officer
     creates = [row for row in plan.rows if row.action == CREATE]
     updates = [row for row in plan.rows if row.action == UPDATE]
+    total, done = len(creates) + len(updates), 0
     try:
         with transaction.atomic():
-            created = model.objects.bulk_create([model(**row.values) for row in creates], batch_size=1000)
+            created = []
+            for start in range(0, len(creates), BATCH_SIZE):
+                batch = creates[start : start + BATCH_SIZE]
+                created += model.objects.bulk_create([model(**row.values) for row in batch])
+                done += len(batch)
+                report("writing", done, total)
             changed_fields = sorted({name for row in updates for name in row.changes})
             for row in updates:
                 for name in row.changes:
                     setattr(row.target, name, row.values[name])
-            if updates:
-                model.objects.bulk_update([row.target for row in updates], changed_fields, batch_size=1000)
+            for start in range(0, len(updates), BATCH_SIZE):
+                batch = updates[start : start + BATCH_SIZE]
+                model.objects.bulk_update([row.target for row in batch], changed_fields)
+                done += len(batch)
+                report("writing", done, total)
     except IntegrityError:
         # Another import or a person created one of these serials, tags or badges a moment ago.
         raise DomainError(
@@ -107,13 +291,23 @@ def apply_upload(*, upload: ImportUpload, checksum: str, plan_digest: str, by: A
                 reason=reason,
             )
         )
+    report("auditing", done, total)
     upload.status = ImportUpload.Status.APPLIED
     upload.applied_at = timezone.now()
     upload.applied_by = by.user
+    upload.apply_error = ""
     upload.created_count, upload.updated_count = len(creates), len(updates)
     upload.unchanged_count = plan.count("unchanged")
     upload.save(
-        update_fields=["status", "applied_at", "applied_by", "created_count", "updated_count", "unchanged_count"]
+        update_fields=[
+            "status",
+            "applied_at",
+            "applied_by",
+            "apply_error",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+        ]
     )
     events.append(
         PendingEvent(
@@ -131,4 +325,5 @@ def apply_upload(*, upload: ImportUpload, checksum: str, plan_digest: str, by: A
         )
     )
     audit.record_many(by=by, events=events)
+    report("done", total, total)
     return plan

@@ -9,4 +9,5 @@ urlpatterns = [
     path("templates/<slug:kind>.<slug:file_format>", views.template_download, name="template"),
     path("<int:pk>/", views.preview, name="preview"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/progress/", views.apply_progress, name="progress"),
 ]

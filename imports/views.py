@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -63,12 +64,18 @@ def upload(request):
 def preview(request, pk: int):
     upload = get_object_or_404(ImportUpload.objects.select_related("uploaded_by", "applied_by"), pk=pk)
     plan = services.preview(upload) if upload.status == ImportUpload.Status.PREVIEWED else None
+    # A page of rows, refused ones first: 100,000 rows on one page were 40 MB of HTML.
+    page = Paginator(plan.rows_for_review() if plan else [], settings.IMPORT_PREVIEW_PAGE_ROWS).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "imports/preview.html",
         {
             "upload": upload,
             "plan": plan,
+            "page": page,
+            "apply_status": services.apply_status(upload),
             "confirm_form": ConfirmForm(
                 initial={"checksum": upload.checksum, "plan_digest": plan.digest if plan else ""}
             ),
@@ -85,7 +92,7 @@ def confirm(request, pk: int):
         messages.error(request, "The confirmation lacks the file's checksum; review the preview and confirm again.")
         return redirect(upload.get_absolute_url())
     try:
-        plan = services.apply_upload(
+        plan = services.confirm_upload(
             upload=upload,
             checksum=form.cleaned_data["checksum"],
             plan_digest=form.cleaned_data["plan_digest"],
@@ -94,6 +101,9 @@ def confirm(request, pk: int):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(upload.get_absolute_url())
+    if plan is None:
+        messages.info(request, f"Importing {upload.filename} in the background: all of it or nothing.")
+        return redirect(upload.get_absolute_url())
     counts = plan.counts
     messages.success(
         request,
@@ -101,6 +111,13 @@ def confirm(request, pk: int):
         f"{counts['unchanged']} unchanged.",
     )
     return redirect(upload.get_absolute_url())
+
+
+@roles.role_required(roles.CAN_ACT)
+def apply_progress(request, pk: int):
+    """What the progress bar polls while a large import is applied in the background."""
+    upload = get_object_or_404(ImportUpload.objects.only("pk", "status", "apply_error"), pk=pk)
+    return JsonResponse(services.apply_status(upload))
 
 
 @roles.role_required(roles.CAN_ACT)

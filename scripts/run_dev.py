@@ -9,6 +9,10 @@ its autoreloader, then up to 10 s of waiting before SIGKILL. Children write into
 drains, with a "web |" / "worker |" prefix; when our own output goes away (`make run | tee log` and
 Ctrl-C kills tee first) the children never see a broken pipe, and everything still stops.
 Stops on SIGINT, SIGTERM, SIGHUP, a broken output pipe, or either child exiting.
+
+A child counts as started once it printed its ready line (runserver's "Quit the server with", Celery's
+"celery@host ready."): until then it may not have installed its own signal handlers, and a SIGTERM
+would kill it instead of shutting it down warmly.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GRACE_SECONDS = 10
+READY_TIMEOUT_SECONDS = 120
+READY_LINES = {"web": r"Quit the server with", "worker": r"celery@\S+ ready\."}
 
 
 class Output:
@@ -47,14 +54,18 @@ class Output:
                 self.broken.set()
 
 
-def pump(name: str, pipe, out: Output) -> None:
+def pump(name: str, pipe, out: Output, ready_line: str | None = None, ready: threading.Event | None = None) -> None:
     # Always drain, even after our output broke: a child blocked on a full pipe would never stop.
     for raw in iter(pipe.readline, b""):
-        out.write(f"{name:<6} | {raw.decode(errors='replace')}")
+        text = raw.decode(errors="replace")
+        if ready is not None and not ready.is_set() and ready_line and re.search(ready_line, text):
+            ready.set()
+        out.write(f"{name:<6} | {text}")
     pipe.close()
 
 
-def start(name: str, argv: list[str], out: Output) -> subprocess.Popen:
+def start(name: str, argv: list[str], out: Output, ready_line: str | None = None) -> subprocess.Popen:
+    """Start a child; `child.ready` is set once a line of its output matches `ready_line` (at once without one)."""
     # A development server: DEBUG on for its children unless the environment says otherwise.
     env = {"DEBUG": "true", **os.environ, "PYTHONUNBUFFERED": "1"}
     child = subprocess.Popen(
@@ -66,12 +77,35 @@ def start(name: str, argv: list[str], out: Output) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: the terminal's Ctrl-C is ours to relay
     )
-    threading.Thread(target=pump, args=(name, child.stdout, out), daemon=True).start()
+    child.ready = threading.Event()
+    if ready_line is None:
+        child.ready.set()
+    child.pump = threading.Thread(target=pump, args=(name, child.stdout, out, ready_line, child.ready), daemon=True)
+    child.pump.start()
     return child
+
+
+def wait_ready(
+    children: dict[str, subprocess.Popen], timeout: float, stopping: threading.Event | None = None
+) -> list[str]:
+    """Wait until every child printed its ready line, one exited, or a stop was asked for.
+
+    Returns the names of the children still not ready (empty when all are).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        waiting = [name for name, child in children.items() if not child.ready.is_set()]
+        if not waiting or time.monotonic() >= deadline or (stopping is not None and stopping.is_set()):
+            return waiting
+        if any(child.poll() is not None for child in children.values()):
+            return waiting
+        time.sleep(0.05)
 
 
 def stop(children: dict[str, subprocess.Popen], out: Output) -> None:
     out.write("run_dev | stopping web and worker...\n")
+    # A child still starting has not installed its SIGTERM handler yet: let it get there first (bounded).
+    wait_ready(children, GRACE_SECONDS)
     for name, child in children.items():
         if child.poll() is not None:
             continue
@@ -97,6 +131,10 @@ def stop(children: dict[str, subprocess.Popen], out: Output) -> None:
         except ProcessLookupError:
             pass
         child.wait()
+    for child in children.values():
+        # A child's last lines ("warm shutdown") may still be in its pipe when it has exited: print
+        # them before saying stopped (bounded: a grandchild we could not kill may hold the pipe open).
+        child.pump.join(timeout=5)
     out.write("run_dev | stopped\n")
 
 
@@ -118,11 +156,19 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, request_stop)
 
     children = {
-        "web": start("web", [python, "manage.py", "runserver", f"{args.host}:{args.port}"], out),
+        "web": start("web", [python, "manage.py", "runserver", f"{args.host}:{args.port}"], out, READY_LINES["web"]),
         "worker": start(
-            "worker", [celery, "-A", "hartford_bwc", "worker", "--beat", "--loglevel=INFO", "--concurrency=2"], out
+            "worker",
+            [celery, "-A", "hartford_bwc", "worker", "--beat", "--loglevel=INFO", "--concurrency=2"],
+            out,
+            READY_LINES["worker"],
         ),
     }
+    if waiting := wait_ready(children, READY_TIMEOUT_SECONDS, stopping):
+        if not stopping.is_set() and all(child.poll() is None for child in children.values()):
+            out.write(f"run_dev | still waiting for {' and '.join(waiting)} after {READY_TIMEOUT_SECONDS} s\n")
+    else:
+        out.write(f"run_dev | web and worker are ready: http://{args.host}:{args.port}/\n")
     code = 0
     while not stopping.is_set() and not out.broken.is_set():
         exited = next(((name, c.returncode) for name, c in children.items() if c.poll() is not None), None)

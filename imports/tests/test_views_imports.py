@@ -428,3 +428,93 @@ def test_supervisor_cannot_import(client, reference):
     response = _upload(client, "cameras", CAMERA_HEADER + "\nHPD-BWC-0900,NEW-1,Axon,Body 4,,,,\n")
     assert response.status_code == 403
     assert ImportUpload.objects.count() == 0
+
+
+# --- control characters: refused whole, naming the line and column, never a 500 -----------------------
+
+
+@pytest.mark.parametrize(("char", "name"), [("\x00", "NUL (U+0000)"), ("\x07", "a control character (U+0007)")])
+def test_a_control_character_in_a_csv_cell_is_refused_naming_line_and_column(qm_client, reference, char, name):
+    content = CAMERA_HEADER + f"\nHPD-BWC-0900,NEW-1,Axon,Body 4,,,,\nHPD-BWC-0901,NEW{char}2,Axon,Body 4,,,,\n"
+    before = _counts()
+    response = _upload(qm_client, "cameras", content, "cams.csv")
+    assert response.status_code == 400
+    assert f"cams.csv has {name} in line 3, column serial_number." in _text(response)
+    assert _counts() == before
+
+
+def test_a_nul_in_the_header_row_is_refused(qm_client, reference):
+    response = _upload(qm_client, "cameras", CAMERA_HEADER.replace("maker", "ma\x00ker") + "\nA,B,Axon,Body 4,,,,\n")
+    assert response.status_code == 400
+    assert "has NUL (U+0000) in the header row (line 1)" in _text(response)
+
+
+def test_a_control_character_in_an_xlsx_cell_is_refused(qm_client, reference):
+    # XML cannot hold C0 controls, but it can hold C1 ones such as U+0090.
+    dataset = tablib.Dataset(headers=OFFICER_HEADER.split(","))
+    dataset.append(["5101", "Eve", "Mo\x90ss", "", "", "", "", ""])
+    response = _upload(qm_client, "officers", dataset.export("xlsx"), "roster.xlsx")
+    assert response.status_code == 400
+    assert "roster.xlsx has a control character (U+0090) in line 2, column last_name." in _text(response)
+
+
+def test_control_characters_in_the_file_name_are_replaced(reference, staff_actor):
+    from imports.services import create_upload
+
+    data = (CAMERA_HEADER + "\nA-1,S-1,Axon,Body 4,,,,\n").encode()
+    upload = create_upload(kind="cameras", filename="del\x00ivery\x1b.csv", data=data, by=staff_actor)
+    assert ImportUpload.objects.get(pk=upload.pk).filename == "del?ivery?.csv"
+
+
+def test_tabs_and_line_breaks_inside_a_quoted_cell_are_not_control_characters(qm_client, reference):
+    content = CAMERA_HEADER + '\nHPD-BWC-0900,NEW-1,Axon,Body 4,,"2026\tdelivery",,\n'
+    assert _upload(qm_client, "cameras", content).status_code == 302
+
+
+# --- firmware: a version the firmware rule can compare ----------------------------------------------
+
+
+def test_a_firmware_cell_that_is_not_a_version_is_refused_and_nothing_written(qm_client, reference):
+    content = CAMERA_HEADER + "\nHPD-BWC-0900,NEW-1,Axon,Body 4,4.1.0,,,\nHPD-BWC-0901,NEW-2,Axon,Body 4,banana,,,\n"
+    upload = ImportUpload.objects.get(pk=_upload(qm_client, "cameras", content)["Location"].split("/")[2])
+    text = _text(qm_client.get(upload.get_absolute_url())).replace("&#x27;", "'")
+    assert "line 3, column firmware_version : 'banana' is not a firmware version; write it like 4.1.0." in text
+    assert "1 refused" in text and "Confirm import" not in text
+    response = qm_client.post(
+        f"/imports/{upload.pk}/confirm/", {"checksum": upload.checksum, "plan_digest": "0" * 64}, follow=True
+    )
+    assert "1 row is refused" in _text(response)
+    assert not Camera.objects.exists()
+
+
+# --- a large file: the preview is paged, refused rows first ------------------------------------------
+
+
+def test_the_preview_is_paged_with_refused_rows_first(qm_client, reference, settings):
+    settings.IMPORT_PREVIEW_PAGE_ROWS = 10
+    lines = [f"HPD-BWC-{i:04d},SN-{i},Axon,Body 4,,,," for i in range(2, 252)]
+    lines[200] = "HPD-BWC-0202,SN-202,Axon,Body 9,,,,"  # line 202 of the file, deep in it
+    upload = ImportUpload.objects.get(
+        pk=_upload(qm_client, "cameras", "\n".join([CAMERA_HEADER, *lines]))["Location"].split("/")[2]
+    )
+    first = qm_client.get(upload.get_absolute_url())
+    text = _text(first)
+    assert "249 to create" in text and "1 refused" in text
+    assert "Rows 1–10 of 250, refused rows first." in text
+    assert "line 202, column model : Unknown camera model Axon Body 9" in text
+    assert text.count("Create") == 9  # the other nine rows of the first page
+    assert "Page 1 of 25" in text
+    last = _text(qm_client.get(upload.get_absolute_url() + "?page=25"))
+    assert "Rows 241–250 of 250" in last and "SN-251" in last and "SN-2 " not in last
+    # A page number past the end or not a number shows the last or first page, never an error.
+    assert "Page 25 of 25" in _text(qm_client.get(upload.get_absolute_url() + "?page=999"))
+    assert "Page 1 of 25" in _text(qm_client.get(upload.get_absolute_url() + "?page=x"))
+
+
+def test_a_large_preview_page_stays_small(qm_client, reference, settings):
+    settings.IMPORT_PREVIEW_PAGE_ROWS = 100
+    lines = [f"HPD-BWC-{i:05d},SN-{i},Axon,Body 4,4.1.0,2026 delivery,2026-01-05,spare" for i in range(5000)]
+    location = _upload(qm_client, "cameras", "\n".join([CAMERA_HEADER, *lines]))["Location"]
+    response = qm_client.get(location)
+    assert "5000 to create" in _text(response)
+    assert len(response.content) < 150_000

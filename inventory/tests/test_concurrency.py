@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+from django.db import connection
 
 from assignments.tests.test_concurrency import run_at_once
 from audit.actor import Actor
@@ -22,6 +23,20 @@ from inventory.tests.factories import CameraFactory
 pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db(transaction=True)]
 
 
+def _another_session_waits_for_a_lock(within: float = 30.0) -> bool:
+    deadline = time.monotonic() + within
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
 def test_closing_maintenance_while_the_camera_is_retired_does_not_deadlock(monkeypatch):
     camera = CameraFactory(asset_tag="HPD-BWC-0412")
     record = services.open_maintenance(camera=camera, kind="repair", by=Actor.system_process("setup"))
@@ -32,7 +47,9 @@ def test_closing_maintenance_while_the_camera_is_retired_does_not_deadlock(monke
         locked = real_lock(target) if threading.current_thread().name == "retire" else None
         if locked is not None:
             retire_has_camera.set()
-            time.sleep(0.5)  # hold the camera while close_maintenance reaches for its rows
+            # Hold the camera until close_maintenance is blocked on it: a fixed sleep proved nothing
+            # on a loaded machine, where close could arrive after retire had committed.
+            assert _another_session_waits_for_a_lock(), "close_maintenance never reached for the camera"
             return locked
         retire_has_camera.wait(timeout=10)
         return real_lock(target)
