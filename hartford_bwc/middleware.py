@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 
 
 class RejectNulBytesMiddleware:
@@ -20,5 +20,8 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            if request.path.startswith("/api/"):
+                # The API answers in JSON, errors included (its schema documents this 400).
+                return JsonResponse({"detail": "Bad request: the address holds a NUL character."}, status=400)
             return HttpResponseBadRequest("Bad request: the address holds a NUL character.", content_type="text/plain")
         return self.get_response(request)

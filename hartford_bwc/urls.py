@@ -23,3 +23,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+# Under /api/ even Django's own 400 and 404 answer in JSON, as the API's schema documents.
+handler400 = "api.views.bad_request"
+handler404 = "api.views.not_found"
