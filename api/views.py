@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.db.models import Prefetch, Q
@@ -14,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from assignments import services as assignment_services
@@ -61,10 +63,22 @@ def _one(request, name: str) -> str:
     return values[0] if values else ""
 
 
+class SafeJSONRenderer(JSONRenderer):
+    """JSON that always encodes: a refused value quoted back in an error may hold a lone surrogate
+    (valid in a JSON escape, not in UTF-8); such a body is written with ASCII escapes instead."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            return json.dumps(data, cls=self.encoder_class, ensure_ascii=True).encode("ascii")
+
+
 class ApiViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [StaffRolePermission]
     # JSON only: a form body cannot say null, and machines send JSON.
     parser_classes = [JSONParser]
+    renderer_classes = [SafeJSONRenderer, BrowsableAPIRenderer]
     pagination_class = StrictPageNumberPagination
 
 

@@ -253,3 +253,12 @@ def test_schema_documents_the_error_responses(supervisor):
     assert {"201", "400", "401", "403", "404", "409"} <= set(check_out)
     assert check_out["409"]["content"]["application/json"]["schema"]["required"] == ["detail", "code"]
     assert {"200", "400", "404"} <= set(paths["/api/v1/cameras/{asset_tag}/"]["get"]["responses"])
+
+
+def test_a_refused_value_with_a_lone_surrogate_is_quoted_back_as_json_not_a_500(quartermaster):
+    CameraFactory(asset_tag="HPD-BWC-0412")
+    response = quartermaster.post(
+        "/api/v1/cameras/HPD-BWC-0412/check-in/", '{"condition": "\\ud800"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "condition" in response.json()
