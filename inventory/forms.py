@@ -6,7 +6,7 @@ from django import forms
 
 from assignments.models import Checkout, Officer
 
-from .models import ChargeEvent, Dock, MaintenanceRecord
+from .models import MAX_DOCK_BAYS, ChargeEvent, Dock, MaintenanceRecord
 
 
 class BadgeField(forms.CharField):
@@ -53,7 +53,7 @@ class ChargeForm(forms.Form):
     dock = forms.ModelChoiceField(
         label="Dock", queryset=Dock.objects.filter(is_active=True), required=False, empty_label="(none)"
     )
-    bay = forms.IntegerField(label="Bay", required=False, min_value=1, max_value=999)
+    bay = forms.IntegerField(label="Bay", required=False, min_value=1, max_value=MAX_DOCK_BAYS)
     battery_percent = forms.IntegerField(label="Battery %", required=False, min_value=0, max_value=100)
 
 
