@@ -134,4 +134,8 @@ class BulkSelectionForm(forms.Form):
     def clean(self):
         if not self.asset_tags:
             raise forms.ValidationError("Tick at least one camera first.")
+        # The field validates only the last value; every ticked tag reaches a query (PostgreSQL
+        # refuses a NUL there: it was a 500), and no asset tag holds a control character.
+        if any(ch < " " or ch == "\x7f" for tag in self.asset_tags for ch in tag):
+            raise forms.ValidationError("An asset tag holds a control character; tick the cameras again.")
         return super().clean()
