@@ -3,7 +3,9 @@
 Hypothesis fills each field with any Unicode, NUL and other control characters, or a huge value
 (beside valid values, so the services run too). Whatever it sends: never a 500, and never a
 partial write: the fleet changes only together with its audit trail, and a refusal changes nothing.
-ARBITRARY_TEXT_MAX_EXAMPLES bounds the examples per target (default: the module in well under a minute).
+Forms: the camera page, the officer page, bulk inspection, kiosk registration and revocation (the
+kiosk's own pages are covered by test_bad_input). ARBITRARY_TEXT_MAX_EXAMPLES bounds the examples
+per target (default: the module in well under a minute).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from accounts import roles
 from accounts.tests.factories import UserFactory
 from assignments import forms as officer_forms
 from assignments.models import Officer
+from audit.actor import Actor
 from audit.models import AuditEvent
 from demo import services as demo
 from imports.models import ImportUpload
@@ -63,7 +66,13 @@ def quartermaster(db) -> Client:
 
 
 def everything() -> tuple:
-    return (*fleet_state(), list(Officer.objects.order_by("pk").values_list()))
+    from kiosk.models import Kiosk
+
+    return (
+        *fleet_state(),
+        list(Officer.objects.order_by("pk").values_list()),
+        list(Kiosk.objects.order_by("pk").values_list()),
+    )
 
 
 class NoPartialWrite:
@@ -133,6 +142,22 @@ def test_officer_page_forms_take_any_text_without_a_500_or_a_partial_write(
     badge = data.draw(st.sampled_from(list(Officer.objects.values_list("badge_number", flat=True))), label="badge")
     with NoPartialWrite():
         response = quartermaster.post(f"/assignments/officers/{badge}/{path}/", _form_data(data, form_class))
+    assert response.status_code < 500
+
+
+@BOUNDED
+@given(data=st.data())
+def test_kiosk_console_forms_take_any_text_without_a_500_or_a_partial_write(fleet, quartermaster, data):
+    from kiosk import forms as kiosk_forms
+    from kiosk.models import Kiosk
+    from kiosk.services import register_kiosk
+
+    with NoPartialWrite():
+        response = quartermaster.post("/kiosks/register/", _form_data(data, kiosk_forms.RegisterKioskForm))
+    assert response.status_code < 500
+    kiosk = Kiosk.objects.order_by("pk").last() or register_kiosk(name="Front desk", by=Actor.system_process("t"))[0]
+    with NoPartialWrite():
+        response = quartermaster.post(f"/kiosks/{kiosk.pk}/revoke/", _form_data(data, kiosk_forms.RevokeKioskForm))
     assert response.status_code < 500
 
 
