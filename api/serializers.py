@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import re
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assignments.models import Checkout, Officer
 from inventory.models import Camera, ChargeEvent, Dock, Flag
+
+# No asset tag, badge, dock name or description holds a control character; free text may hold
+# line breaks and tabs. (DRF's CharField refuses NUL and lone surrogates; PostgreSQL would store
+# the other control characters, invisible in every page and export, so they are refused here.)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def no_control_characters(value: str) -> None:
+    if _CONTROL.search(value) or _SURROGATE.search(value):
+        raise serializers.ValidationError("Remove the control characters from this value.")
+
+
+def no_control_characters_in_text(value: str) -> None:
+    if _CONTROL_IN_TEXT.search(value) or _SURROGATE.search(value):
+        raise serializers.ValidationError("Remove the control characters from this text.")
+
+
+def max_length_of(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 class HolderSerializer(serializers.Serializer):
@@ -17,7 +41,7 @@ class HolderSerializer(serializers.Serializer):
 
 class CameraSerializer(serializers.ModelSerializer):
     model = serializers.StringRelatedField()
-    dock = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    dock = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     is_charged = serializers.BooleanField(read_only=True)
     holder = serializers.SerializerMethodField()
 
@@ -44,14 +68,15 @@ class CameraSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(HolderSerializer(allow_null=True))
     def get_holder(self, camera: Camera) -> dict | None:
         open_checkouts = getattr(camera, "open_checkouts", [])
         return HolderSerializer(open_checkouts[0]).data if open_checkouts else None
 
 
 class OfficerSerializer(serializers.ModelSerializer):
-    unit = serializers.StringRelatedField()
-    shift = serializers.StringRelatedField()
+    unit = serializers.StringRelatedField(allow_null=True)
+    shift = serializers.StringRelatedField(allow_null=True)
     display_name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -88,28 +113,69 @@ class FlagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# What a lookup value may be, in the schema too: something besides spaces, and no control character.
+LOOKUP_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def lookup_field(model, field: str, help_text: str, **kwargs) -> serializers.RegexField:
+    """A row named by one of its fields; the view looks it up (404 when there is none).
+
+    The view strips the value before the lookup; the schema and this field refuse a blank one.
+    """
+    return serializers.RegexField(
+        LOOKUP_PATTERN,
+        max_length=max_length_of(model, field),
+        trim_whitespace=False,
+        validators=[no_control_characters],
+        error_messages={"invalid": "Enter a value with no control characters."},
+        help_text=help_text,
+        **kwargs,
+    )
+
+
 class CheckOutInput(serializers.Serializer):
-    camera = serializers.CharField(help_text="Asset tag, e.g. HPD-BWC-0412.")
-    officer = serializers.CharField(help_text="Badge number.")
+    camera = lookup_field(Camera, "asset_tag", "Asset tag, e.g. HPD-BWC-0412.")
+    officer = lookup_field(Officer, "badge_number", "Badge number.")
 
 
 class CheckInInput(serializers.Serializer):
     condition = serializers.ChoiceField(
         choices=[Checkout.Condition.WORKING, Checkout.Condition.DAMAGED], default=Checkout.Condition.WORKING
     )
-    damage_description = serializers.CharField(required=False, allow_blank=True, default="")
+    damage_description = serializers.RegexField(
+        TEXT_PATTERN,
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        validators=[no_control_characters_in_text],
+        error_messages={"invalid": "Remove the control characters from this text."},
+        help_text="What is wrong; required when the condition is damaged.",
+    )
 
 
-class ChargeEventInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ChargeEvent.Kind.choices)
-    dock = serializers.SlugRelatedField(slug_field="name", queryset=Dock.objects.all(), required=False, allow_null=True)
-    bay = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    battery_percent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+class ChargeEventInput(serializers.ModelSerializer):
+    """A dock's report. Bay and battery bounds come from the model fields (inventory.models)."""
+
+    dock = lookup_field(
+        Dock,
+        "name",
+        "The dock's name; required for `docked` and whenever a bay is given (else 409).",
+        required=False,
+        allow_null=True,
+    )
+
+    class Meta:
+        model = ChargeEvent
+        fields = ["kind", "dock", "bay", "battery_percent"]
+        extra_kwargs = {"bay": {"help_text": "The bay number within the dock."}}
 
 
 class ChargeEventSerializer(serializers.ModelSerializer):
     camera = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True)
-    dock = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    dock = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = ChargeEvent

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from django.db.models import Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views import defaults
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from assignments import services as assignment_services
@@ -15,7 +23,7 @@ from assignments.models import Checkout, Officer
 from audit.actor import Actor
 from hartford_bwc.errors import DomainError
 from inventory import services as inventory_services
-from inventory.models import Camera, Flag
+from inventory.models import Camera, Dock, Flag
 
 from . import serializers
 from .permissions import StaffRolePermission
@@ -25,36 +33,89 @@ def _refused(error: DomainError) -> Response:
     return Response({"detail": str(error), "code": error.code}, status=status.HTTP_409_CONFLICT)
 
 
-class CameraViewSet(viewsets.ReadOnlyModelViewSet):
+class StrictPageNumberPagination(PageNumberPagination):
+    """`?page=` is a page number (the schema says integer): an empty or odd one is a 404, not page 1."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        values = request.query_params.getlist(self.page_query_param)
+        if values and (len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or int(values[0]) < 1):
+            raise NotFound("Invalid page.")
+        return super().paginate_queryset(queryset, request, view)
+
+
+YES_NO = ["true", "false"]
+
+
+def _yes(request, name: str) -> bool:
+    """A true/false query parameter; anything else is refused, as the schema says."""
+    values = request.query_params.getlist(name)
+    if not values:
+        return False
+    if len(values) > 1 or values[0] not in YES_NO:
+        raise ValidationError({name: "Give true or false, once."})
+    return values[0] == "true"
+
+
+def _one(request, name: str) -> str:
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise ValidationError({name: "Give this parameter once."})
+    return values[0] if values else ""
+
+
+class SafeJSONRenderer(JSONRenderer):
+    """JSON that always encodes: a refused value quoted back in an error may hold a lone surrogate
+    (valid in a JSON escape, not in UTF-8); such a body is written with ASCII escapes instead."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            return json.dumps(data, cls=self.encoder_class, ensure_ascii=True).encode("ascii")
+
+
+class ApiViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [StaffRolePermission]
+    # JSON only: a form body cannot say null, and machines send JSON.
+    parser_classes = [JSONParser]
+    renderer_classes = [SafeJSONRenderer, BrowsableAPIRenderer]
+    pagination_class = StrictPageNumberPagination
+
+
+class CameraViewSet(ApiViewSet):
     """The fleet. `?status=` filters, `?q=` searches asset tag and serial number."""
 
     serializer_class = serializers.CameraSerializer
-    permission_classes = [StaffRolePermission]
     lookup_field = "asset_tag"
 
     def get_queryset(self):
         queryset = Camera.objects.select_related("model", "dock").prefetch_related(
             Prefetch("checkouts", queryset=Checkout.objects.open().select_related("officer"), to_attr="open_checkouts")
         )
-        params = self.request.query_params
-        if status_filter := params.get("status"):
+        if self.action != "list":
+            return queryset
+        if status_filter := _one(self.request, "status"):
             if status_filter not in Camera.Status.values:
                 raise ValidationError({"status": f"Unknown status; choose one of {', '.join(Camera.Status.values)}."})
             queryset = queryset.filter(status=status_filter)
-        if q := params.get("q", "").strip():
+        if q := _one(self.request, "q").strip():
+            if not re.match(serializers.SEARCH_PATTERN, q):
+                raise ValidationError({"q": "Remove the control characters from the search."})
             queryset = queryset.filter(Q(asset_tag__icontains=q) | Q(serial_number__icontains=q))
         return queryset.order_by("asset_tag")
 
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=Camera.Status.values),
-            OpenApiParameter("q", str, description="Search asset tag and serial number."),
+            OpenApiParameter(
+                "q", str, description="Search asset tag and serial number.", pattern=serializers.SEARCH_PATTERN
+            ),
         ]
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=serializers.CheckInInput, responses=serializers.CheckoutSerializer)
+    @extend_schema(request=serializers.CheckInInput, responses={200: serializers.CheckoutSerializer})
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, asset_tag=None):
         """Check the camera in (working, or damaged with what is wrong)."""
@@ -77,11 +138,12 @@ class CameraViewSet(viewsets.ReadOnlyModelViewSet):
         """Record a dock report: docked (dock, bay), undocked, full charge, battery level."""
         data = _valid(serializers.ChargeEventInput, request)
         camera = get_object_or_404(Camera, asset_tag=asset_tag)
+        dock = _named(Dock, "dock", name=data["dock"]) if data.get("dock") is not None else None
         try:
             event = inventory_services.record_charge(
                 camera=camera,
                 kind=data["kind"],
-                dock=data.get("dock"),
+                dock=dock,
                 bay=data.get("bay"),
                 battery_percent=data.get("battery_percent"),
                 by=Actor.from_request(request),
@@ -91,26 +153,26 @@ class CameraViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(serializers.ChargeEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
-class OfficerViewSet(viewsets.ReadOnlyModelViewSet):
+class OfficerViewSet(ApiViewSet):
     serializer_class = serializers.OfficerSerializer
-    permission_classes = [StaffRolePermission]
     lookup_field = "badge_number"
     queryset = Officer.objects.select_related("unit", "shift").order_by("badge_number")
 
 
-class CheckoutViewSet(viewsets.ReadOnlyModelViewSet):
+class CheckoutViewSet(ApiViewSet):
     """Checkouts, newest first; `?open=true` lists cameras out now. POST checks a camera out."""
 
     serializer_class = serializers.CheckoutSerializer
-    permission_classes = [StaffRolePermission]
 
     def get_queryset(self):
         queryset = Checkout.objects.select_related("camera", "officer").order_by("-checked_out_at", "-id")
-        if self.request.query_params.get("open") in ("1", "true", "yes"):
+        if self.action == "list" and _yes(self.request, "open"):
             queryset = queryset.open()
         return queryset
 
-    @extend_schema(parameters=[OpenApiParameter("open", bool, description="Only checkouts not yet returned.")])
+    @extend_schema(
+        parameters=[OpenApiParameter("open", str, enum=YES_NO, description="Only checkouts not yet returned.")]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -118,11 +180,8 @@ class CheckoutViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         """Check a camera out to an officer, with every rule of the kiosk."""
         data = _valid(serializers.CheckOutInput, request)
-        camera = Camera.objects.filter(asset_tag=data["camera"].strip()).first()
-        officer = Officer.objects.filter(badge_number=data["officer"].strip()).first()
-        if camera is None or officer is None:
-            missing = "camera" if camera is None else "officer"
-            raise ValidationError({missing: f"No {missing} {data[missing]!r}."})
+        camera = _named(Camera, "camera", asset_tag=data["camera"])
+        officer = _named(Officer, "officer", badge_number=data["officer"])
         try:
             checkout = assignment_services.check_out(camera=camera, officer=officer, by=Actor.from_request(request))
         except DomainError as error:
@@ -130,17 +189,45 @@ class CheckoutViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(serializers.CheckoutSerializer(checkout).data, status=status.HTTP_201_CREATED)
 
 
-class FlagViewSet(viewsets.ReadOnlyModelViewSet):
+class FlagViewSet(ApiViewSet):
     """Open flags (add `?all=true` for resolved ones too)."""
 
     serializer_class = serializers.FlagSerializer
-    permission_classes = [StaffRolePermission]
 
     def get_queryset(self):
         queryset = Flag.objects.select_related("camera").order_by("-raised_at", "-id")
-        if self.request.query_params.get("all") not in ("1", "true", "yes"):
+        if self.action == "list" and not _yes(self.request, "all"):
             queryset = queryset.open()
         return queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("all", str, enum=YES_NO, description="Resolved flags too, not only open ones.")]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+def _named(model, what: str, **lookup):
+    """The row the input names (stripped of surrounding spaces), or a 404 that says which is missing."""
+    [(field, value)] = lookup.items()
+    row = model.objects.filter(**{field: value.strip()}).first()
+    if row is None:
+        raise NotFound(f"No {what} {value.strip()!r}.")
+    return row
+
+
+def not_found(request, exception=None):
+    """Django's 404 (no URL matched): JSON under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """Django's 400 (a request refused before any view): JSON under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def _valid(serializer_class, request) -> dict:

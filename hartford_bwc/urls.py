@@ -25,3 +25,7 @@ urlpatterns = [
     # Staff only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); a browser that is not signed in is sent to sign in.
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
 ]
+
+# Under /api/ even Django's own 400 and 404 answer in JSON, as the API's schema documents.
+handler400 = "api.views.bad_request"
+handler404 = "api.views.not_found"

@@ -6,7 +6,7 @@ from django import forms
 
 from assignments.models import Checkout, Officer
 
-from .models import ChargeEvent, Dock, MaintenanceRecord
+from .models import MAX_DOCK_BAYS, ChargeEvent, Dock, MaintenanceRecord
 
 
 class BadgeField(forms.CharField):
@@ -53,7 +53,7 @@ class ChargeForm(forms.Form):
     dock = forms.ModelChoiceField(
         label="Dock", queryset=Dock.objects.filter(is_active=True), required=False, empty_label="(none)"
     )
-    bay = forms.IntegerField(label="Bay", required=False, min_value=1, max_value=999)
+    bay = forms.IntegerField(label="Bay", required=False, min_value=1, max_value=MAX_DOCK_BAYS)
     battery_percent = forms.IntegerField(label="Battery %", required=False, min_value=0, max_value=100)
 
 
@@ -134,4 +134,8 @@ class BulkSelectionForm(forms.Form):
     def clean(self):
         if not self.asset_tags:
             raise forms.ValidationError("Tick at least one camera first.")
+        # The field validates only the last value; every ticked tag reaches a query (PostgreSQL
+        # refuses a NUL there: it was a 500), and no asset tag holds a control character.
+        if any(ch < " " or ch == "\x7f" for tag in self.asset_tags for ch in tag):
+            raise forms.ValidationError("An asset tag holds a control character; tick the cameras again.")
         return super().clean()

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+# The largest dock the inventory accepts. Vendors' docks hold 8 to 12 cameras (stacked racks a few
+# dozen); the bound keeps a typo (or a hostile 40000) out of a smallint column, and every form,
+# serializer and the API schema take it from the fields' validators below.
+MAX_DOCK_BAYS = 200
+BAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_DOCK_BAYS)]
+PERCENT_VALIDATORS = [MaxValueValidator(100)]
+
+
+def bay_in_range(field: str) -> Q:
+    """A bay number is empty or one of 1..MAX_DOCK_BAYS (as a database condition)."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": MAX_DOCK_BAYS})
 
 
 class CameraModel(models.Model):
@@ -37,12 +50,15 @@ class Dock(models.Model):
 
     name = models.CharField(max_length=60, unique=True)
     location = models.CharField(max_length=120)
-    bays = models.PositiveSmallIntegerField()
+    bays = models.PositiveSmallIntegerField(validators=BAY_VALIDATORS)
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(bays__gte=1), name="dock_has_bays")]
+        constraints = [
+            models.CheckConstraint(condition=Q(bays__gte=1), name="dock_has_bays"),
+            models.CheckConstraint(condition=Q(bays__lte=MAX_DOCK_BAYS), name="dock_bays_at_most_max"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.location})"
@@ -94,10 +110,12 @@ class Camera(models.Model):
     pool = models.CharField(max_length=10, choices=Pool.choices, default=Pool.SPARE)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AVAILABLE, db_index=True)
     dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="cameras")
-    dock_bay = models.PositiveSmallIntegerField(null=True, blank=True)
+    dock_bay = models.PositiveSmallIntegerField(null=True, blank=True, validators=BAY_VALIDATORS)
     last_docked_at = models.DateTimeField(null=True, blank=True)
     last_full_charge_at = models.DateTimeField(null=True, blank=True)
-    battery_percent = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Where telemetry exists.")
+    battery_percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=PERCENT_VALIDATORS, help_text="Where telemetry exists."
+    )
     last_inspected_at = models.DateTimeField(null=True, blank=True)
     last_returned_at = models.DateTimeField(null=True, blank=True)
     lost_incident_number = models.CharField(max_length=40, blank=True)
@@ -165,8 +183,8 @@ class ChargeEvent(models.Model):
     camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="charge_events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="charge_events")
-    bay = models.PositiveSmallIntegerField(null=True, blank=True)
-    battery_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    bay = models.PositiveSmallIntegerField(null=True, blank=True, validators=BAY_VALIDATORS)
+    battery_percent = models.PositiveSmallIntegerField(null=True, blank=True, validators=PERCENT_VALIDATORS)
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -180,6 +198,11 @@ class ChargeEvent(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="docked") | Q(dock__isnull=False), name="charge_event_docked_names_dock"
             ),
+            # A bay number means nothing without the dock it belongs to.
+            models.CheckConstraint(
+                condition=Q(bay__isnull=True) | Q(dock__isnull=False), name="charge_event_bay_needs_dock"
+            ),
+            models.CheckConstraint(condition=bay_in_range("bay"), name="charge_event_bay_range"),
         ]
 
     def __str__(self) -> str:

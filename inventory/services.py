@@ -46,6 +46,8 @@ def record_charge(
     fields = ["last_docked_at", "dock", "dock_bay", "last_full_charge_at", "battery_percent"]
     before = audit.field_values(camera, fields)
 
+    if bay is not None and dock is None:
+        raise DomainError("A bay number needs the dock it belongs to; name the dock too.", code="bay_needs_dock")
     if dock is not None and bay is not None and not 1 <= bay <= dock.bays:
         raise DomainError(f"{dock.name} has bays 1 to {dock.bays}.", code="bad_bay")
     if kind == ChargeEvent.Kind.DOCKED and dock is None:

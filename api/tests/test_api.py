@@ -87,8 +87,8 @@ def test_quartermaster_checks_out_and_in_through_the_services(quartermaster):
 def test_check_out_of_unknown_camera_says_which(quartermaster):
     OfficerFactory(badge_number="2044")
     response = quartermaster.post("/api/v1/checkouts/", {"camera": "NOPE", "officer": "2044"}, format="json")
-    assert response.status_code == 400
-    assert "No camera 'NOPE'" in str(response.data["camera"])
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No camera 'NOPE'."}
 
 
 def test_supervisor_reads_but_cannot_act(supervisor):
@@ -138,3 +138,127 @@ def test_unknown_status_filter_says_which_statuses_exist(supervisor):
     response = supervisor.get("/api/v1/cameras/?status=broken")
     assert response.status_code == 400
     assert "checked_out" in str(response.data["status"])
+
+
+# Issue 10, item 5: bounds from the model fields, nullable fields and error responses in the schema.
+
+
+def _charge(client, body):
+    return client.post("/api/v1/cameras/HPD-BWC-0412/charge-events/", body, format="json")
+
+
+@pytest.mark.parametrize("bay", [0, 201, 40000, 10**12])
+def test_a_bay_outside_the_bounds_is_a_400_naming_the_field(quartermaster, bay):
+    CameraFactory(asset_tag="HPD-BWC-0412")
+    DockFactory(name="Dock 001")
+    response = _charge(quartermaster, {"kind": "docked", "dock": "Dock 001", "bay": bay})
+    assert response.status_code == 400
+    assert "bay" in response.json()
+    assert not ChargeEvent.objects.exists()
+
+
+def test_a_bay_without_a_dock_is_refused_and_not_stored(quartermaster):
+    CameraFactory(asset_tag="HPD-BWC-0412")
+    response = _charge(quartermaster, {"kind": "battery", "battery_percent": 50, "bay": 3})
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "A bay number needs the dock it belongs to; name the dock too.",
+        "code": "bay_needs_dock",
+    }
+    assert not ChargeEvent.objects.exists()
+
+
+def test_an_unknown_dock_is_a_404_that_names_it(quartermaster):
+    CameraFactory(asset_tag="HPD-BWC-0412")
+    response = _charge(quartermaster, {"kind": "docked", "dock": "Dock 999", "bay": 1})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No dock 'Dock 999'."}
+
+
+@pytest.mark.parametrize("value", ["", "   ", "HPD\x00BWC", "HPD\x07BWC", "x" * 31])
+def test_check_out_refuses_blank_or_control_characters_or_too_long_with_a_400(quartermaster, value):
+    CameraFactory(asset_tag="HPD-BWC-0412")
+    OfficerFactory(badge_number="2044")
+    response = quartermaster.post("/api/v1/checkouts/", {"camera": value, "officer": "2044"}, format="json")
+    assert response.status_code == 400
+    assert "camera" in response.json()
+    assert not Checkout.objects.exists()
+
+
+def test_control_characters_in_a_damage_description_are_a_400(quartermaster, system_actor):
+    from assignments.services import check_out
+
+    check_out(camera=CameraFactory(asset_tag="HPD-BWC-0412"), officer=OfficerFactory(), by=system_actor)
+    response = quartermaster.post(
+        "/api/v1/cameras/HPD-BWC-0412/check-in/",
+        {"condition": "damaged", "damage_description": "Lens\x00 cracked\x1b"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert Checkout.objects.open().exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/nothing-here/", "/api/v1/checkouts/1.5/", "/api/v1/cameras/?page=", "/api/v1/cameras/?page=abc"],
+)
+def test_api_404s_are_json(supervisor, path):
+    response = supervisor.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_a_nul_in_an_api_address_is_a_json_400(supervisor):
+    response = supervisor.get("/api/v1/cameras/?q=%00")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Bad request")
+
+
+@pytest.mark.parametrize("query", ["open=null", "open=1", "open=true&open=true"])
+def test_a_yes_no_filter_takes_true_or_false_once(supervisor, query):
+    assert supervisor.get(f"/api/v1/checkouts/?{query}").status_code == 400
+    assert supervisor.get("/api/v1/checkouts/?open=true").status_code == 200
+
+
+def _openapi(client) -> dict:
+    return client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").data
+
+
+def test_schema_says_which_fields_may_be_null(supervisor):
+    components = _openapi(supervisor)["components"]["schemas"]
+    assert components["Camera"]["properties"]["dock"]["nullable"] is True
+    assert components["Camera"]["properties"]["holder"]["nullable"] is True
+    assert components["Officer"]["properties"]["unit"]["nullable"] is True
+    assert components["Officer"]["properties"]["shift"]["nullable"] is True
+    assert components["ChargeEvent"]["properties"]["dock"]["nullable"] is True
+
+
+def test_schema_takes_bounds_from_the_model_fields(supervisor):
+    from inventory.models import MAX_DOCK_BAYS
+
+    components = _openapi(supervisor)["components"]["schemas"]
+    bay = components["ChargeEventInput"]["properties"]["bay"]
+    assert (bay["minimum"], bay["maximum"]) == (1, MAX_DOCK_BAYS)
+    battery = components["ChargeEventInput"]["properties"]["battery_percent"]
+    assert (battery["minimum"], battery["maximum"]) == (0, 100)
+    camera = components["CheckOutInput"]["properties"]["camera"]
+    assert camera["maxLength"] == Camera._meta.get_field("asset_tag").max_length
+    assert camera["pattern"]  # no blank value, no control character
+
+
+def test_schema_documents_the_error_responses(supervisor):
+    paths = _openapi(supervisor)["paths"]
+    check_out = paths["/api/v1/checkouts/"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "404", "409"} <= set(check_out)
+    assert check_out["409"]["content"]["application/json"]["schema"]["required"] == ["detail", "code"]
+    assert {"200", "400", "404"} <= set(paths["/api/v1/cameras/{asset_tag}/"]["get"]["responses"])
+
+
+def test_a_refused_value_with_a_lone_surrogate_is_quoted_back_as_json_not_a_500(quartermaster):
+    CameraFactory(asset_tag="HPD-BWC-0412")
+    response = quartermaster.post(
+        "/api/v1/cameras/HPD-BWC-0412/check-in/", '{"condition": "\\ud800"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "condition" in response.json()

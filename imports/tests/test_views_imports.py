@@ -80,6 +80,11 @@ def _confirm(client, upload: ImportUpload):
         ),
         ("cams.csv", (CAMERA_HEADER + ",asset_tag\n").encode(), "repeated: asset_tag"),
         ("cams.csv", (CAMERA_HEADER + "\nHPD-BWC-0900,S1,Axon,Body 4,Caf\xe9,,,\n").encode("latin-1"), "not UTF-8"),
+        (
+            "cams.csv",
+            (CAMERA_HEADER + "\nHPD-BWC-0900,S1,Axon,Body 4,3.5\x00,,,\n").encode(),
+            "NUL character on line 2",
+        ),
         ("cams.pdf", b"%PDF-1.4", "is not a CSV or XLSX file"),
         ("cams.xls", b"\xd0\xcf\x11\xe0", "is not a CSV or XLSX file"),
         ("cams.xlsx", b"PK\x03\x04 not really a workbook", "is not a readable Excel .xlsx file"),

@@ -29,6 +29,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inventory", "0001_initial")]
+    dependencies = [("inventory", "0003_bay_bounds_and_bay_needs_dock")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from inventory.models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
+from inventory.models import MAX_DOCK_BAYS, Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
 from inventory.tests.dbrules import violates
 from inventory.tests.factories import CameraFactory, CameraModelFactory, DockFactory
 
@@ -91,6 +91,22 @@ def test_charge_event_battery_is_at_most_a_hundred(camera):
 def test_docked_event_names_its_dock(camera):
     with violates("charge_event_docked_names_dock"):
         ChargeEvent.objects.create(camera=camera, kind=ChargeEvent.Kind.DOCKED)
+
+
+def test_charge_event_bay_needs_a_dock(camera):
+    with violates("charge_event_bay_needs_dock"):
+        ChargeEvent.objects.create(camera=camera, kind=ChargeEvent.Kind.BATTERY, battery_percent=50, bay=3)
+
+
+@pytest.mark.parametrize("bay", [0, MAX_DOCK_BAYS + 1])
+def test_charge_event_bay_is_within_bounds(camera, dock, bay):
+    with violates("charge_event_bay_range"):
+        ChargeEvent.objects.create(camera=camera, kind=ChargeEvent.Kind.DOCKED, dock=dock, bay=bay)
+
+
+def test_dock_has_at_most_the_largest_bay_count():
+    with violates("dock_bays_at_most_max"):
+        Dock.objects.create(name="Dock X", location="HQ", bays=MAX_DOCK_BAYS + 1)
 
 
 def test_one_open_maintenance_per_camera(camera):

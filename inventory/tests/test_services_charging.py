@@ -109,6 +109,14 @@ def test_docking_without_a_dock_is_refused(camera, system_actor):
     assert str(refused.value) == "Choose the dock the camera was put in."
 
 
+def test_a_bay_without_its_dock_is_refused_and_nothing_is_stored(camera, system_actor):
+    with pytest.raises(DomainError) as refused:
+        record_charge(camera=camera, kind=ChargeEvent.Kind.BATTERY, battery_percent=60, bay=3, by=system_actor)
+    assert str(refused.value) == "A bay number needs the dock it belongs to; name the dock too."
+    assert refused.value.code == "bay_needs_dock"
+    assert not ChargeEvent.objects.exists()
+
+
 @pytest.mark.parametrize("bay", [0, 9])
 def test_bay_outside_the_dock_is_refused(camera, dock, system_actor, bay):
     with pytest.raises(DomainError) as refused:

@@ -286,6 +286,14 @@ def test_send_to_inspection_with_nothing_ticked_says_so(qm):
     assert not MaintenanceRecord.objects.exists()
 
 
+def test_send_to_inspection_refuses_a_tag_with_a_nul_instead_of_crashing(qm):
+    camera = CameraFactory()
+    response = qm.post(f"{URL}send-to-inspection/", {"camera": ["HPD\x00BWC", camera.asset_tag]}, follow=True)
+    assert response.status_code == 200
+    assert "An asset tag holds a control character; tick the cameras again." in messages_of(response)
+    assert not MaintenanceRecord.objects.exists()
+
+
 def test_send_to_inspection_never_redirects_off_site(qm):
     camera = CameraFactory()
     response = qm.post(f"{URL}send-to-inspection/", {"camera": camera.asset_tag, "next": "https://evil.example/"})
