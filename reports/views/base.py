@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -39,6 +40,11 @@ class ReportView(View):
 
     def get(self, request, *args, **kwargs):
         form = self.get_form(request)
+        if form is not None and form.is_bound and _range_errors(form):
+            # A date the code cannot use or a range past the cap is refused before any query runs:
+            # the page shows the form with its message and nothing else.
+            context = {"form": form, "report": self, "generated_at": timezone.now(), "tables": {}, "refused": True}
+            return render(request, f"reports/{self.slug}.html", context, status=400)
         context = self.build(request, form)
         tables = context.setdefault("tables", {})
         export_format = request.GET.get("_export")
@@ -62,6 +68,13 @@ class ReportView(View):
         filename = "-".join(filter(None, ["bwc", self.slug, slugify(subject), name, stamp])) + f".{export_format}"
         exporter = TableExport(export_format, table, dataset_kwargs={"title": name[:31]})
         return exporter.response(filename=filename)
+
+
+RANGE_FIELDS = ("start", "end", NON_FIELD_ERRORS)
+
+
+def _range_errors(form) -> bool:
+    return any(name in form.errors for name in RANGE_FIELDS)
 
 
 def paginated(table):
