@@ -307,3 +307,24 @@ def _beat_schedule() -> dict:
 
 
 CELERY_BEAT_SCHEDULE = _beat_schedule()
+
+# --- Broker and cache timeouts (issue 10) -----------------------------------------------------------
+# A Redis that accepts connections but never answers must not hold a request (or /healthz) for more
+# than this: every broker and result-backend socket has a connect and a read timeout. Without them
+# redis-py waits forever on a half-open connection. Workers are unaffected: they read the BRPOP reply
+# only once the socket is readable, and kombu reconnects a connection that went quiet.
+BROKER_SOCKET_TIMEOUT_SECONDS = env.float("BROKER_SOCKET_TIMEOUT_SECONDS", default=1.0)
+BROKER_TIMEOUT_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_SOCKET_TIMEOUT_SECONDS,
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT_SECONDS,
+    # One try: a timed-out command retried (redis-py's default) would multiply the wait.
+    "retry_on_timeout": False,
+}
+# The filesystem transport ignores the socket options; a Redis (or any other) broker gets them.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+    **BROKER_TIMEOUT_TRANSPORT_OPTIONS,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
