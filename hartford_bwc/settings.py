@@ -328,3 +328,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
+
+# --- Control characters in forms and query strings (issue 10) --------------------------------------
+# Right after the NUL check of the URL: every form field and query-string value reaches the views
+# without C0 control characters (tab and line breaks stay); the API and uploaded files are exempt.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("hartford_bwc.middleware.RejectNulBytesMiddleware") + 1,
+    "hartford_bwc.middleware.StripControlCharactersMiddleware",
+)
