@@ -336,3 +336,15 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("hartford_bwc.middleware.RejectNulBytesMiddleware") + 1,
     "hartford_bwc.middleware.StripControlCharactersMiddleware",
 )
+
+# --- Error pages and their log lines (issue 10) ------------------------------------------------------
+# templates/400.html, 403.html, 403_csrf.html, 404.html and 500.html render in the site's layout.
+# A 4xx is one log line without a traceback; a 5xx keeps its traceback.
+LOGGING.setdefault("filters", {})["client_errors_without_traceback"] = {
+    "()": "hartford_bwc.logs.ClientErrorsWithoutTraceback"
+}
+LOGGING["loggers"]["django.request"] = {"filters": ["client_errors_without_traceback"]}
+LOGGING["loggers"]["django.security"] = {"filters": ["client_errors_without_traceback"]}
+# Every line once: Django's own "django" handlers (a console handler while DEBUG is on) would write
+# each django.* line a second time beside the root handler it propagates to.
+LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": True}
