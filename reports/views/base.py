@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from accounts import roles
+from hartford_bwc.paging import paginate
 
 from ..forms import RangeForm
 
@@ -56,9 +57,12 @@ class ReportView(View):
             table.prefix = f"{name}-"
             # Sorting a report would re-run its aggregates per column; the order is the report's.
             table.orderable = False
+            # ...and RequestConfig must not apply a `?<table>-sort=` from the address either: a report's
+            # rows may be a lazy list that cannot be sorted (that was a 500).
+            table.order_by_field = "_report_order_is_fixed"
             table.empty_text = table.empty_text or "None in this range."
-            paginate = {"per_page": self.per_page} if getattr(table, "paginated", False) else False
-            RequestConfig(request, paginate=paginate).configure(table)
+            paging = paginate(self.per_page) if getattr(table, "paginated", False) else False
+            RequestConfig(request, paginate=paging).configure(table)
         context.update({"form": form, "report": self, "generated_at": timezone.now()})
         return render(request, f"reports/{self.slug}.html", context)
 
