@@ -138,10 +138,30 @@ def test_a_console_action_answers_within_2_seconds(stalled_broker):
 REQUEST_MODULES = ("views", "forms", "middleware", "selectors", "services", "tables", "filters", "serializers")
 
 
+def test_work_queued_from_a_request_waits_at_most_the_socket_timeout_and_never_fails(
+    stalled_broker, caplog, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from hartford_bwc.enqueue import enqueue_after_commit
+    from inventory.tasks import sweep_flags
+
+    def request():
+        # The test's own transaction never commits: run the commit hooks as a real commit would.
+        with django_capture_on_commit_callbacks(execute=True) as hooks, transaction.atomic():
+            enqueue_after_commit(sweep_flags)
+        assert len(hooks) == 1
+        return "committed"
+
+    with caplog.at_level("WARNING", logger="hartford_bwc.enqueue"):
+        assert answered_in_time(request) == "committed"
+    assert "Could not queue inventory.sweep_flags" in caplog.text
+
+
 def test_request_code_sends_no_celery_task():
-    # The web process must not wait on the broker: a task is enqueued only by beat or by a worker.
-    # A request that needs one must go through transaction.on_commit with a bounded send (and this
-    # list of exceptions), never a bare .delay()/.apply_async() in the request.
+    # The web process must not wait on the broker: a task is enqueued by beat, by a worker, or from a
+    # request only through hartford_bwc.enqueue.enqueue_after_commit (after commit, bounded, never
+    # raising), never by a bare .delay()/.apply_async().
     root = Path(settings.BASE_DIR)
     offenders = []
     for path in root.glob("*/**/*.py"):
