@@ -43,6 +43,9 @@ class StripControlCharactersMiddleware:
     """
 
     EXEMPT_PREFIXES = ("/api/",)
+    # Multipart bodies are parsed here only outside the upload pages: an upload view may still want
+    # to choose its upload handlers, which must happen before the body is read.
+    UPLOAD_PREFIXES = ("/imports/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,9 +54,9 @@ class StripControlCharactersMiddleware:
         if not request.path.startswith(self.EXEMPT_PREFIXES):
             if _has_controls(request.META.get("QUERY_STRING", "")):
                 request.GET = _cleaned(request.GET)
-            if request.method == "POST" and request.content_type in (
-                "application/x-www-form-urlencoded",
-                "multipart/form-data",
+            if request.method == "POST" and (
+                request.content_type == "application/x-www-form-urlencoded"
+                or (request.content_type == "multipart/form-data" and not request.path.startswith(self.UPLOAD_PREFIXES))
             ):
                 # Reading POST here is what CsrfViewMiddleware does next anyway; a body over
                 # DATA_UPLOAD_MAX_MEMORY_SIZE raises RequestDataTooBig, answered 400 by Django.
