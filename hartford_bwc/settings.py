@@ -348,3 +348,15 @@ LOGGING["loggers"]["django.security"] = {"filters": ["client_errors_without_trac
 # Every line once: Django's own "django" handlers (a console handler while DEBUG is on) would write
 # each django.* line a second time beside the root handler it propagates to.
 LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": True}
+# Naming "django" resets its children, so runserver's access log gets back its own timestamped handler.
+LOGGING.setdefault("formatters", {})["django.server"] = {
+    "()": "django.utils.log.ServerFormatter",
+    "format": "[{server_time}] {message}",
+    "style": "{",
+}
+LOGGING["handlers"]["django.server"] = {
+    "level": "INFO",
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+}
+LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
