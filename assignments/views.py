@@ -12,6 +12,7 @@ from accounts import roles
 from audit.actor import Actor
 from hartford_bwc import spreadsheet
 from hartford_bwc.errors import DomainError
+from hartford_bwc.paging import paginate
 from inventory import labels
 
 from . import selectors, services
@@ -56,7 +57,7 @@ def officer_detail(request, badge: str):
     officer = selectors.officer_by_badge(badge)
     current = selectors.current_checkout(officer)
     history = CheckoutHistoryTable(selectors.checkout_history(officer), prefix="co-")
-    RequestConfig(request, paginate={"per_page": 15}).configure(history)
+    RequestConfig(request, paginate=paginate(15)).configure(history)
     events = Paginator(selectors.officer_events(officer), 15).get_page(request.GET.get("ev-page"))
     return render(
         request,

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from .celery import app as celery_app
 
-BROKER_TIMEOUT_SECONDS = 1.0
+# The probe runs beside the request, which waits for it at most BROKER_SOCKET_TIMEOUT_SECONDS: a broker
+# that accepts the connection and then says nothing costs /healthz that long, not one timeout per socket
+# operation (connect, HELLO, PING). A probe left behind ends by itself within the socket timeouts the
+# settings give every broker connection; two threads keep probes from piling up while it does.
+_probes = ThreadPoolExecutor(max_workers=2, thread_name_prefix="healthz-broker")
 
 
 def _database_ok() -> bool:
@@ -20,11 +27,16 @@ def _database_ok() -> bool:
         return False
 
 
+def _probe_broker(timeout: float) -> bool:
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=0, timeout=timeout)
+    return True
+
+
 def _broker_ok() -> bool:
+    timeout = settings.BROKER_SOCKET_TIMEOUT_SECONDS
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
-        return True
+        return _probes.submit(_probe_broker, timeout).result(timeout=timeout)
     except Exception:
         return False
 

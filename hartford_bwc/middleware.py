@@ -83,3 +83,59 @@ class SlidingSessionRefreshMiddleware:
                 # Setting the key marks the session modified: SessionMiddleware saves it on the way out.
                 session[self.KEY] = now
         return response
+
+
+# C0 control characters (and DEL) that no name, reason, barcode or note holds; tab and line breaks stay.
+# A barcode scanner or a paste from another program can send them, PostgreSQL refuses NUL, and the
+# rest would be stored invisibly and break exports and the audit trail's readability.
+_CONTROL_CHARACTERS = dict.fromkeys(i for i in [*range(0x20), 0x7F] if chr(i) not in "\t\n\r")
+
+
+def strip_control_characters(value: str) -> str:
+    return value.translate(_CONTROL_CHARACTERS)
+
+
+class StripControlCharactersMiddleware:
+    """Form fields and query-string values arrive without control characters (except tab and line
+    breaks), so every form, the kiosk and every filter sees clean text and none can crash on it.
+
+    The API (its own lane: serializers refuse what they cannot take) and uploaded files (the imports
+    check their content) are left as they came.
+    """
+
+    EXEMPT_PREFIXES = ("/api/",)
+    # Multipart bodies are parsed here only outside the upload pages: an upload view may still want
+    # to choose its upload handlers, which must happen before the body is read.
+    UPLOAD_PREFIXES = ("/imports/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.EXEMPT_PREFIXES):
+            if _has_controls(request.META.get("QUERY_STRING", "")):
+                request.GET = _cleaned(request.GET)
+            if request.method == "POST" and (
+                request.content_type == "application/x-www-form-urlencoded"
+                or (request.content_type == "multipart/form-data" and not request.path.startswith(self.UPLOAD_PREFIXES))
+            ):
+                # Reading POST here is what CsrfViewMiddleware does next anyway; a body over
+                # DATA_UPLOAD_MAX_MEMORY_SIZE raises RequestDataTooBig, answered 400 by Django.
+                request.POST = _cleaned(request.POST)
+        return self.get_response(request)
+
+
+def _has_controls(text: str) -> bool:
+    # Encoded or not: %01 and a raw \x01 are both control characters once decoded.
+    return "%" in text or any(ord(char) in _CONTROL_CHARACTERS for char in text)
+
+
+def _cleaned(data):
+    values = (value for key in data for value in data.getlist(key))
+    if not any(any(ord(char) in _CONTROL_CHARACTERS for char in value) for value in values):
+        return data
+    cleaned = data.copy()  # a mutable QueryDict
+    for key in list(cleaned):
+        cleaned.setlist(key, [strip_control_characters(value) for value in cleaned.getlist(key)])
+    cleaned._mutable = False
+    return cleaned

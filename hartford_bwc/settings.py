@@ -426,3 +426,56 @@ CACHES = {
     **globals().get("CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}),
     "import_progress": _import_progress_cache,
 }
+
+# --- Broker and cache timeouts (issue 10) -----------------------------------------------------------
+# A Redis that accepts connections but never answers must not hold a request (or /healthz) for more
+# than this: every broker and result-backend socket has a connect and a read timeout. Without them
+# redis-py waits forever on a half-open connection. Workers are unaffected: they read the BRPOP reply
+# only once the socket is readable, and kombu reconnects a connection that went quiet.
+BROKER_SOCKET_TIMEOUT_SECONDS = env.float("BROKER_SOCKET_TIMEOUT_SECONDS", default=1.0)
+BROKER_TIMEOUT_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_SOCKET_TIMEOUT_SECONDS,
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT_SECONDS,
+    # One try: a timed-out command retried (redis-py's default) would multiply the wait.
+    "retry_on_timeout": False,
+}
+# The filesystem transport ignores the socket options; a Redis (or any other) broker gets them.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+    **BROKER_TIMEOUT_TRANSPORT_OPTIONS,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_SOCKET_TIMEOUT_SECONDS
+
+# --- Control characters in forms and query strings (issue 10) --------------------------------------
+# Right after the NUL check of the URL: every form field and query-string value reaches the views
+# without C0 control characters (tab and line breaks stay); the API and uploaded files are exempt.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("hartford_bwc.middleware.RejectNulBytesMiddleware") + 1,
+    "hartford_bwc.middleware.StripControlCharactersMiddleware",
+)
+
+# --- Error pages and their log lines (issue 10) ------------------------------------------------------
+# templates/400.html, 403.html, 403_csrf.html, 404.html and 500.html render in the site's layout.
+# A 4xx is one log line without a traceback; a 5xx keeps its traceback.
+LOGGING.setdefault("filters", {})["client_errors_without_traceback"] = {
+    "()": "hartford_bwc.logs.ClientErrorsWithoutTraceback"
+}
+LOGGING["loggers"]["django.request"] = {"filters": ["client_errors_without_traceback"]}
+LOGGING["loggers"]["django.security"] = {"filters": ["client_errors_without_traceback"]}
+# Every line once: Django's own "django" handlers (a console handler while DEBUG is on) would write
+# each django.* line a second time beside the root handler it propagates to.
+LOGGING["loggers"]["django"] = {"handlers": [], "level": "INFO", "propagate": True}
+# Naming "django" resets its children, so runserver's access log gets back its own timestamped handler.
+LOGGING.setdefault("formatters", {})["django.server"] = {
+    "()": "django.utils.log.ServerFormatter",
+    "format": "[{server_time}] {message}",
+    "style": "{",
+}
+LOGGING["handlers"]["django.server"] = {
+    "level": "INFO",
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+}
+LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}

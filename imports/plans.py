@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Model
 from django.utils import timezone
-from packaging.version import InvalidVersion, Version
 
 from assignments.models import Checkout, Officer, PersonalIssue, Shift, Unit
 from hartford_bwc import spreadsheet
+from inventory.firmware import parse_firmware_version
 from inventory.models import Camera, CameraModel
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
@@ -220,7 +220,8 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
             if text := values.get(column, "").strip():
                 _check_length(row, column, text, limit)
                 new[column] = text
-        if (text := values.get("firmware_version", "").strip()) and not _is_firmware_version(text):
+        if (text := values.get("firmware_version", "").strip()) and parse_firmware_version(text) is None:
+            # The console's rule (inventory.firmware): "banana" would silently escape the firmware flag.
             row.refuse("firmware_version", f"{text!r} is not a firmware version; write it like 4.1.0.")
         if text := values.get("purchased_on", "").strip():
             new["purchased_on"] = _parse_date(row, "purchased_on", text, today)
@@ -336,20 +337,6 @@ def _plan_officers(rows: list[dict], *, lock: bool) -> Plan:
         _finish(row, existing, new, labels)
         plans.append(row)
     return Plan("officers", plans)
-
-
-def _is_firmware_version(text: str) -> bool:
-    """A version the firmware rule can compare; "banana" would silently escape it.
-
-    For the merger: the same check as `inventory.firmware.validate_firmware_version` (packaging's
-    Version), written here privately so that the two branches merge without a conflict; replace this
-    with a call to that function once both are in.
-    """
-    try:
-        Version(text)
-    except InvalidVersion:
-        return False
-    return True
 
 
 def _find_model(models: dict, maker: str, model_name: str):

@@ -6,6 +6,7 @@ from django import forms
 
 from assignments.models import Checkout, Officer
 
+from .firmware import validate_firmware_version
 from .models import MAX_DOCK_BAYS, ChargeEvent, Dock, MaintenanceRecord
 
 
@@ -93,7 +94,9 @@ class CloseMaintenanceForm(forms.Form):
             (MaintenanceRecord.Outcome.RETIRED, "Retired"),
         ],
     )
-    firmware_version = forms.CharField(label="Firmware version now", required=False, max_length=20)
+    firmware_version = forms.CharField(
+        label="Firmware version now", required=False, max_length=20, validators=[validate_firmware_version]
+    )
     notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

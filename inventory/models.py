@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .firmware import validate_firmware_version
+
 # The largest dock the inventory accepts. Vendors' docks hold 8 to 12 cameras (stacked racks a few
 # dozen); the bound keeps a typo (or a hostile 40000) out of a smallint column, and every form,
 # serializer and the API schema take it from the fields' validators below.
@@ -104,7 +106,7 @@ class Camera(models.Model):
     asset_tag = models.CharField(max_length=30, unique=True, help_text="The label on the camera.")
     serial_number = models.CharField(max_length=60, unique=True, help_text="The manufacturer's serial number.")
     model = models.ForeignKey(CameraModel, on_delete=models.PROTECT, related_name="cameras")
-    firmware_version = models.CharField(max_length=20, blank=True)
+    firmware_version = models.CharField(max_length=20, blank=True, validators=[validate_firmware_version])
     purchase_batch = models.CharField(max_length=40, blank=True)
     purchased_on = models.DateField(null=True, blank=True)
     pool = models.CharField(max_length=10, choices=Pool.choices, default=Pool.SPARE)

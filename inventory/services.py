@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from audit.actor import Actor
 from hartford_bwc.errors import DomainError
 from hartford_bwc.timefmt import when
 
+from .firmware import validate_firmware_version
 from .models import Camera, ChargeEvent, Dock, Flag, MaintenanceRecord
 
 
@@ -196,6 +198,10 @@ def close_maintenance(
     updating_firmware = record.kind == MaintenanceRecord.Kind.FIRMWARE_UPDATE and outcome == "returned_to_service"
     if updating_firmware and not firmware_version.strip():
         raise DomainError("Enter the firmware version the camera now runs.", code="firmware_required")
+    try:
+        validate_firmware_version(firmware_version)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], code="invalid_firmware_version") from error
     now = timezone.now()
     record.closed_at, record.outcome = now, outcome
     record.notes = "\n".join(filter(None, [record.notes, notes.strip()]))

@@ -14,6 +14,28 @@ from kiosk.models import Kiosk
 
 # A report over more than this many days is refused: it would scan most of the history for no reader.
 MAX_RANGE_DAYS = 731
+# The dates a report accepts. Outside them the code could not add a day (date.max + 1 day is an
+# OverflowError) or a default span; no camera record predates 1970 or outlives 2999.
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
+def _in_supported_years(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(
+            f"Enter a date between {EARLIEST_DATE:%Y-%m-%d} and {LATEST_DATE:%Y-%m-%d}.", code="date_out_of_range"
+        )
+
+
+def _check_range(start: date, end: date) -> None:
+    if start > end:
+        raise forms.ValidationError("The start date is after the end date.", code="reversed_range")
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise forms.ValidationError(f"Choose a range of at most {MAX_RANGE_DAYS} days.", code="range_too_long")
+
+
+def date_field(label: str) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=DateInput(), validators=[_in_supported_years])
 
 
 @dataclass(frozen=True)
@@ -54,8 +76,8 @@ class DateInput(forms.DateInput):
 class RangeForm(forms.Form):
     """From/to dates; blank fields fall back to the report's default span ending today."""
 
-    start = forms.DateField(label="From", required=False, widget=DateInput())
-    end = forms.DateField(label="To", required=False, widget=DateInput())
+    start = date_field("From")
+    end = date_field("To")
 
     def __init__(self, data=None, *, default_days: int = 28, **kwargs):
         self.default_days = default_days
@@ -66,10 +88,8 @@ class RangeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("The start date is after the end date.")
-        if start and end and (end - start).days >= MAX_RANGE_DAYS:
-            raise forms.ValidationError(f"Choose a range of at most {MAX_RANGE_DAYS} days.")
+        if start and end:
+            _check_range(start, end)
         return cleaned
 
     def period(self) -> Period:
@@ -127,15 +147,25 @@ class AuditSearchForm(forms.Form):
     camera = forms.CharField(label="Camera asset tag", required=False, max_length=30)
     officer = forms.CharField(label="Officer badge", required=False, max_length=20)
     action = forms.CharField(label="Action", required=False, max_length=60, help_text="e.g. checkout.check_out")
-    start = forms.DateField(label="From", required=False, widget=DateInput())
-    end = forms.DateField(label="To", required=False, widget=DateInput())
+    start = date_field("From")
+    end = date_field("To")
+
+    default_days = 28
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("The start date is after the end date.")
+        if start or end:
+            # The range the search will cover (a missing end is today), checked like every report's.
+            period = self.period_for(start, end)
+            _check_range(period.start, period.end)
         return cleaned
+
+    @classmethod
+    def period_for(cls, start: date | None, end: date | None) -> Period:
+        end = end or timezone.localdate()
+        start = start or end - timedelta(days=cls.default_days - 1)
+        return Period(start=start, end=end)
 
     def filters(self) -> dict:
         """The valid filters as plain values (an invalid form filters nothing it could not read)."""

@@ -9,7 +9,6 @@ why a flag cleared, in words a quartermaster reads.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -17,12 +16,13 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from assignments.models import Checkout
 from hartford_bwc.months import add_months
 from hartford_bwc.timefmt import when
 
+from ..firmware import parse_firmware_version
 from ..models import Camera, Flag, MaintenanceRecord
 
 log = logging.getLogger(__name__)
@@ -30,15 +30,7 @@ log = logging.getLogger(__name__)
 
 def parse_version(text: str) -> Version | None:
     """A firmware version compared as numbers (3.10 > 3.9), or None when it cannot be read."""
-    text = (text or "").strip().lstrip("vV")
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
-        # Vendors write things like "4.1.0-b12": compare the leading numbers.
-        numbers = re.match(r"\d+(\.\d+)*", text)
-        return Version(numbers.group(0)) if numbers else None
+    return parse_firmware_version(text)
 
 
 def months_before(day: date, months: int) -> date:

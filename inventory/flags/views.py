@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from accounts import roles
 from audit.actor import Actor
 from hartford_bwc.errors import DomainError
+from hartford_bwc.paging import paginate
 
 from ..models import Flag
 from ..services import acknowledge_flag
@@ -26,7 +27,7 @@ def flag_list(request):
     filterset = FlagFilter(request.GET, queryset=flags_for_page(), request=request)
     history = filterset.form.cleaned_data.get("state") != "open" if filterset.is_valid() else False
     table = FlagTable(filterset.qs, history=history)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    RequestConfig(request, paginate=paginate(PER_PAGE)).configure(table)
     labels = dict(Flag.Kind.choices)
     counts = [(kind, labels[kind], n) for kind, n in open_flag_counts().items()]
     return render(

@@ -13,7 +13,7 @@ def forget_bays_without_a_dock(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0001_initial"),
+        ("inventory", "0002_validate_firmware_version"),
     ]
 
     operations = [

@@ -43,16 +43,16 @@ def test_officer_history_with_an_unknown_badge_says_so(fleet, supervisor_client)
     assert "No officer has badge number 999." in response.content.decode()
 
 
-def test_bad_dates_fall_back_to_the_default_range(fleet, supervisor_client):
+def test_bad_dates_are_a_400_with_the_forms_message_and_no_report(fleet, supervisor_client):
     response = supervisor_client.get("/reports/utilization/?start=2026-03-05&end=2026-03-01")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The start date is after the end date." in response.content.decode()
-    assert response.context["period"].days == 7  # utilization's default: the last 7 days
+    assert "period" not in response.context
 
     response = supervisor_client.get("/reports/coverage/?start=not-a-date")
-    assert response.status_code == 200
-    assert response.context["period"].days == 14
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
 
 
 def _events(fleet):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -13,6 +14,7 @@ from django_tables2 import RequestConfig
 
 from accounts import roles
 from hartford_bwc import spreadsheet
+from hartford_bwc.paging import paginate
 
 from ..forms import RangeForm
 
@@ -39,6 +41,11 @@ class ReportView(View):
 
     def get(self, request, *args, **kwargs):
         form = self.get_form(request)
+        if form is not None and form.is_bound and _range_errors(form):
+            # A date the code cannot use or a range past the cap is refused before any query runs:
+            # the page shows the form with its message and nothing else.
+            context = {"form": form, "report": self, "generated_at": timezone.now(), "tables": {}, "refused": True}
+            return render(request, f"reports/{self.slug}.html", context, status=400)
         context = self.build(request, form)
         tables = context.setdefault("tables", {})
         export_format = request.GET.get("_export")
@@ -50,9 +57,12 @@ class ReportView(View):
             table.prefix = f"{name}-"
             # Sorting a report would re-run its aggregates per column; the order is the report's.
             table.orderable = False
+            # ...and RequestConfig must not apply a `?<table>-sort=` from the address either: a report's
+            # rows may be a lazy list that cannot be sorted (that was a 500).
+            table.order_by_field = "_report_order_is_fixed"
             table.empty_text = table.empty_text or "None in this range."
-            paginate = {"per_page": self.per_page} if getattr(table, "paginated", False) else False
-            RequestConfig(request, paginate=paginate).configure(table)
+            paging = paginate(self.per_page) if getattr(table, "paginated", False) else False
+            RequestConfig(request, paginate=paging).configure(table)
         context.update({"form": form, "report": self, "generated_at": timezone.now()})
         return render(request, f"reports/{self.slug}.html", context)
 
@@ -61,6 +71,13 @@ class ReportView(View):
         subject = context.get("export_subject", "")
         filename = "-".join(filter(None, ["bwc", self.slug, slugify(subject), name, stamp])) + f".{export_format}"
         return spreadsheet.table_response(table, export_format, filename=filename, title=name)
+
+
+RANGE_FIELDS = ("start", "end", NON_FIELD_ERRORS)
+
+
+def _range_errors(form) -> bool:
+    return any(name in form.errors for name in RANGE_FIELDS)
 
 
 def paginated(table):

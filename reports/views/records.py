@@ -107,9 +107,7 @@ class AuditLogView(ReportView):
     def build(self, request, form) -> dict:
         filters = form.filters()
         if filters.get("start") or filters.get("end"):
-            end = filters.get("end") or timezone.localdate()
-            start = filters.get("start") or end - timedelta(days=self.default_days - 1)
-            period = Period(start=start, end=end)
+            period = AuditSearchForm.period_for(filters.get("start"), filters.get("end"))
         elif form.is_bound and not form.is_valid():
             period = Period.last_days(self.default_days)
         else:

@@ -1,0 +1,28 @@
+"""Page sizes read from the address are bounded before a paginator sees them."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+
+MAX_PAGE_SIZE = 500
+
+
+class BoundedPaginator(Paginator):
+    """A paginator whose page size is 1 to MAX_PAGE_SIZE whatever `?per_page=` said.
+
+    django-tables2's RequestConfig passes `?<prefix>per_page=` straight through: -1 made the page count
+    negative, and asking for a page out of range then failed with EmptyPage (a 500) instead of showing
+    the last page; a huge size would load every row.
+    """
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        try:
+            size = int(per_page)
+        except (TypeError, ValueError):
+            size = MAX_PAGE_SIZE
+        super().__init__(object_list, min(max(size, 1), MAX_PAGE_SIZE), *args, **kwargs)
+
+
+def paginate(per_page: int) -> dict:
+    """RequestConfig's `paginate=` for a table with this default page size."""
+    return {"per_page": per_page, "paginator_class": BoundedPaginator}
