@@ -32,7 +32,9 @@ class CameraFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Camera
 
-    asset_tag = factory.Sequence(lambda n: f"HPD-BWC-{n + 1:04d}")
+    # Five digits: tests name their own cameras with four (HPD-BWC-0412, HPD-BWC-9999 for "unknown"), and a
+    # sequence starting at 0001 reached them after a few hundred cameras, failing whichever test ran later.
+    asset_tag = factory.Sequence(lambda n: f"HPD-BWC-{n + 10001:05d}")
     serial_number = factory.Sequence(lambda n: f"X6A{n + 100000:07d}")
     model = factory.SubFactory(CameraModelFactory)
     firmware_version = "3.4.1"
