@@ -97,15 +97,6 @@ def _read_csv(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, li
         ) from None
     if not text.strip():
         raise ImportRefused(f"{filename} is empty. Fill in the template and upload it again.", code="empty")
-    if "\x00" in text:
-        # No cell holds a NUL, and PostgreSQL refuses one in text (it was a 500): a damaged or
-        # binary file. (Minimal guard from the apiprops lane's property test; issue 10 item 4.)
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ImportRefused(
-            f"{filename} holds a NUL character on line {line}: it is not a text CSV. "
-            'Save it again from Excel as "CSV UTF-8", or upload the .xlsx file instead.',
-            code="nul",
-        )
     # Where each record starts, counted the way tablib reads the file (it skips blank lines), so
     # that messages name the line a person sees in an editor.
     starts, width, previous_end = [], None, 0

@@ -21,6 +21,7 @@ from assignments.models import Officer
 from audit import services as audit
 from audit.actor import Actor
 from audit.services import PendingEvent
+from hartford_bwc.enqueue import enqueue_after_commit
 from hartford_bwc.errors import DomainError
 from inventory.models import Camera
 
@@ -114,15 +115,21 @@ def request_background_apply(*, upload: ImportUpload, checksum: str, plan_digest
         after={"kind": upload.kind, "file": upload.filename, "sha256": upload.checksum, "rows": len(upload.rows)},
     )
     progress.report(upload.pk, phase="queued", done=0, total=len(upload.rows))
-    transaction.on_commit(
-        partial(
-            _enqueue,
+    from .tasks import apply_import  # the task module imports this one
+
+    enqueue_after_commit(
+        apply_import,
+        upload_id=upload.pk,
+        checksum=checksum,
+        plan_digest=plan_digest,
+        user_id=by.user.pk if by.user is not None else None,
+        ip=by.ip,
+        # The broker is down: say so on the page rather than leave "applying" forever.
+        on_failure=partial(
+            fail_background_apply,
             upload_id=upload.pk,
-            checksum=checksum,
-            plan_digest=plan_digest,
-            user_id=by.user.pk if by.user is not None else None,
-            ip=by.ip,
-        )
+            message="The background worker could not be reached; nothing was imported. Confirm again in a few minutes.",
+        ),
     )
     return upload
 
@@ -147,19 +154,6 @@ def apply_status(upload: ImportUpload) -> dict:
             message = f"Writing rows: {seen['done']:,} of {seen['total']:,}."
         state["message"] = message
     return state
-
-
-def _enqueue(*, upload_id: int, **kwargs) -> None:
-    from .tasks import apply_import
-
-    try:
-        apply_import.delay(upload_id=upload_id, **kwargs)
-    except Exception:  # the broker is down: say so on the page rather than leave "applying" forever
-        log.exception("Could not queue import #%s", upload_id)
-        fail_background_apply(
-            upload_id=upload_id,
-            message="The background worker could not be reached; nothing was imported. Confirm again in a few minutes.",
-        )
 
 
 def run_background_apply(

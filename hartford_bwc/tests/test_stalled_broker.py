@@ -69,6 +69,10 @@ def stalled_broker(monkeypatch):
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", dict(settings.BROKER_TIMEOUT_TRANSPORT_OPTIONS))
     # A task sent from a request would now really go to the stalled broker.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    # Connections an earlier test opened (to the tests' filesystem broker) are pooled by the app: start
+    # with none, so that publishing connects to the stalled broker; the old pools come back afterwards.
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
     yield listener
     listener.close()
 

@@ -176,10 +176,10 @@ def test_an_import_stopped_by_the_time_limit_writes_nothing(qm_client, monkeypat
 def test_an_unreachable_broker_leaves_the_import_ready_to_confirm_again(
     qm_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broker_down(**kwargs):
+    def broker_down(*args, **kwargs):
         raise OSError("Connection refused")
 
-    monkeypatch.setattr(apply_import, "delay", broker_down)
+    monkeypatch.setattr(apply_import, "apply_async", broker_down)
     upload = _upload(qm_client)
     with django_capture_on_commit_callbacks(execute=True):
         qm_client.post(f"/imports/{upload.pk}/confirm/", _confirm_data(qm_client, upload))

@@ -83,7 +83,7 @@ def _confirm(client, upload: ImportUpload):
         (
             "cams.csv",
             (CAMERA_HEADER + "\nHPD-BWC-0900,S1,Axon,Body 4,3.5\x00,,,\n").encode(),
-            "NUL character on line 2",
+            "has NUL (U+0000) in line 2, column firmware_version",
         ),
         ("cams.pdf", b"%PDF-1.4", "is not a CSV or XLSX file"),
         ("cams.xls", b"\xd0\xcf\x11\xe0", "is not a CSV or XLSX file"),
