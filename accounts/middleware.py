@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.actor import client_ip
+from hartford_bwc.client_address import client_address
 from hartford_bwc.timefmt import when
 
 from . import login_guard
@@ -27,7 +27,7 @@ class StaffLoginGuardMiddleware:
         if request.method != "POST" or request.path_info not in self._login_paths():
             return self.get_response(request)
         username = str(request.POST.get("username", ""))[:150]
-        with login_guard.guarded_attempt(username=username, address=client_ip(request)) as row:
+        with login_guard.guarded_attempt(username=username, address=client_address(request)) as row:
             if row is not None and row.is_locked(timezone.now()):
                 return render(
                     request,

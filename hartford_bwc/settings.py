@@ -479,3 +479,16 @@ LOGGING["handlers"]["django.server"] = {
     "formatter": "django.server",
 }
 LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+
+# --- Client address behind reverse proxies (proxy) ---------------------------------------------------
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (hartford_bwc.client_address).
+# 0: none, the address is REMOTE_ADDR and X-Forwarded-For is ignored (a client can write it). N: the Nth
+# address from the right of X-Forwarded-For. Too high, and a client can choose its own address (and dodge
+# the per-address limits); too low, and every user shares a proxy's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of trusted reverse proxies: 0 or more.")
+# django-axes reads the address through the same function as everything else.
+AXES_CLIENT_IP_CALLABLE = "hartford_bwc.client_address.client_address"
