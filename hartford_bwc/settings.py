@@ -492,3 +492,8 @@ if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of trusted reverse proxies: 0 or more.")
 # django-axes reads the address through the same function as everything else.
 AXES_CLIENT_IP_CALLABLE = "hartford_bwc.client_address.client_address"
+# Changing one's password checks the current one under the sign-in limits (accounts.passwords): the
+# console's page (hartford_bwc.urls) and the admin's, whose site this replaces.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "accounts.admin_apps.StaffAdminConfig"
+# django-axes keeps the POST of each failed attempt: the password change's fields are masked there too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
