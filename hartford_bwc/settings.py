@@ -497,3 +497,8 @@ AXES_CLIENT_IP_CALLABLE = "hartford_bwc.client_address.client_address"
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "accounts.admin_apps.StaffAdminConfig"
 # django-axes keeps the POST of each failed attempt: the password change's fields are masked there too.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
+# A wrong API token counts against its address like a failed sign-in (api.authentication).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.SessionAuthentication",
+    "api.authentication.GuardedTokenAuthentication",
+]
