@@ -126,3 +126,29 @@ def test_audit_events_name_the_forwarded_client(behind_one_proxy):
     console.post(reverse("kiosks:register"), {"name": "Front desk", "location": "Lobby"})
     events = list(AuditEvent.objects.order_by("id")[before:])
     assert events and {event.ip for event in events} == {"198.51.100.20"}
+
+
+def test_no_other_code_reads_the_address_headers():
+    """One reader of the address: another would disagree with it behind a proxy (or trust a forged header)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    packages = [d for d in root.iterdir() if (d / "__init__.py").exists() and not d.is_symlink()]
+    readers = sorted(
+        str(path.relative_to(root))
+        for package in packages
+        for path in package.rglob("*.py")
+        if "tests" not in path.parts
+        and path.name != "settings.py"
+        and ("REMOTE_ADDR" in (text := path.read_text()) or "X_FORWARDED_FOR" in text)
+    )
+    assert readers == ["hartford_bwc/client_address.py"]
+
+
+def test_django_axes_reads_the_address_through_it(settings):
+    from axes.helpers import get_client_ip_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert get_client_ip_address(request_from(PROXY, "1.2.3.4, 198.51.100.7")) == "198.51.100.7"
