@@ -45,6 +45,13 @@ def session(admin_user):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", PAGES)
+def test_the_page_shows_the_form(session, path):
+    response = session.get(path)
+    assert response.status_code == 200 and 'name="old_password"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PAGES)
 def test_the_right_current_password_changes_it(session, admin_user, path):
     assert change(session, path, PASSWORD).status_code == 302
     admin_user.refresh_from_db()
