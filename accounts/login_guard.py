@@ -77,3 +77,19 @@ def on_login_failed(sender, credentials=None, request=None, **kwargs) -> None:
     row = getattr(request, GUARD, None) if request is not None else None
     if row is not None:
         count_failure(row=row)
+
+
+def address_is_locked(address: str | None, now=None) -> bool:
+    """True while `address` is locked for failed sign-ins (one query; no lock taken)."""
+    if not address:
+        return False
+    return AddressLoginLockout.objects.filter(address=address, locked_until__gt=now or timezone.now()).exists()
+
+
+def count_address_failure(*, address: str | None) -> bool:
+    """One failed credential from `address` outside a guarded sign-in (an API token); True when it locks."""
+    if not address:
+        return False
+    with transaction.atomic():
+        row, _ = AddressLoginLockout.objects.select_for_update().get_or_create(address=address)
+        return count_failure(row=row)

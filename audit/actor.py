@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hartford_bwc.client_address import client_address
+
 if TYPE_CHECKING:
     from assignments.models import Officer
     from kiosk.models import Kiosk
@@ -34,7 +36,7 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: Any) -> Actor:
-        return cls(user=request.user, ip=client_ip(request))
+        return cls(user=request.user, ip=client_address(request))
 
     @property
     def staff_user(self) -> Any:
@@ -60,6 +62,5 @@ class Actor:
         return self.system or "system"
 
 
-def client_ip(request: Any) -> str | None:
-    # Behind a proxy the operator sets the header; REMOTE_ADDR is otherwise the truth.
-    return request.META.get("REMOTE_ADDR")
+# The old name, kept so that code written against it reads the same address (TRUSTED_PROXY_COUNT).
+client_ip = client_address

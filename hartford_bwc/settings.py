@@ -479,3 +479,26 @@ LOGGING["handlers"]["django.server"] = {
     "formatter": "django.server",
 }
 LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+
+# --- Client address behind reverse proxies (proxy) ---------------------------------------------------
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (hartford_bwc.client_address).
+# 0: none, the address is REMOTE_ADDR and X-Forwarded-For is ignored (a client can write it). N: the Nth
+# address from the right of X-Forwarded-For. Too high, and a client can choose its own address (and dodge
+# the per-address limits); too low, and every user shares a proxy's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of trusted reverse proxies: 0 or more.")
+# django-axes reads the address through the same function as everything else.
+AXES_CLIENT_IP_CALLABLE = "hartford_bwc.client_address.client_address"
+# Changing one's password checks the current one under the sign-in limits (accounts.passwords): the
+# console's page (hartford_bwc.urls) and the admin's, whose site this replaces.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "accounts.admin_apps.StaffAdminConfig"
+# django-axes keeps the POST of each failed attempt: the password change's fields are masked there too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
+# A wrong API token counts against its address like a failed sign-in (api.authentication).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.SessionAuthentication",
+    "api.authentication.GuardedTokenAuthentication",
+]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.passwords import GuardedPasswordChangeView
 from inventory.views.dashboard import dashboard
 
 from .health import healthz
@@ -12,6 +13,8 @@ from .health import healthz
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("admin/", admin.site.urls),
+    # Before Django's own: the current password is checked under the sign-in lock-out (accounts.passwords).
+    path("accounts/password_change/", GuardedPasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("inventory/", include("inventory.urls")),

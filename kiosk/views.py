@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from assignments.models import Checkout, Officer
-from audit.actor import client_ip
+from hartford_bwc.client_address import client_address
 from hartford_bwc.errors import DomainError
 from hartford_bwc.timefmt import when
 
@@ -50,7 +50,7 @@ def _state(request: HttpRequest) -> kiosk_session.State:
     if state.idle_officer_id is not None:
         officer = Officer.objects.filter(pk=state.idle_officer_id).first()
         if officer is not None:
-            services.record_sign_out(kiosk=request.kiosk, officer=officer, reason="idle", ip=client_ip(request))
+            services.record_sign_out(kiosk=request.kiosk, officer=officer, reason="idle", ip=client_address(request))
         messages.info(request, IDLE_MESSAGE.format(seconds=settings.KIOSK_IDLE_SECONDS))
     return state
 
@@ -113,13 +113,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         officer = services.sign_in(
-            kiosk=request.kiosk, badge=data.get("badge", ""), pin=data.get("pin", ""), ip=client_ip(request)
+            kiosk=request.kiosk, badge=data.get("badge", ""), pin=data.get("pin", ""), ip=client_address(request)
         )
     except DomainError as error:
         # Keep the badge (a scanner filled it) but never echo the PIN.
         return _render_home(request, refusal=error.message, sign_in_form=SignInForm({"badge": data.get("badge", "")}))
     kiosk_session.start(request, request.kiosk, officer.pk)
-    for notice in services.tell_officer_of_alerts(kiosk=request.kiosk, officer=officer, ip=client_ip(request)):
+    for notice in services.tell_officer_of_alerts(kiosk=request.kiosk, officer=officer, ip=client_address(request)):
         messages.warning(request, notice)
     return redirect("kiosk:home")
 
@@ -133,7 +133,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         officer = Officer.objects.filter(pk=state.officer_id).first()
         if officer is not None:
             reason = "idle" if request.POST.get("reason") == "idle" else "signed out"
-            services.record_sign_out(kiosk=request.kiosk, officer=officer, reason=reason, ip=client_ip(request))
+            services.record_sign_out(kiosk=request.kiosk, officer=officer, reason=reason, ip=client_address(request))
         kiosk_session.end(request)
         if request.POST.get("reason") == "idle":
             messages.info(request, IDLE_MESSAGE.format(seconds=settings.KIOSK_IDLE_SECONDS))
@@ -157,7 +157,7 @@ def check_out(request: HttpRequest) -> HttpResponse:
     barcode = form.cleaned_data.get("barcode", "")
     try:
         result = services.check_out_at_kiosk(
-            kiosk=request.kiosk, officer=officer, barcode=barcode, ip=client_ip(request)
+            kiosk=request.kiosk, officer=officer, barcode=barcode, ip=client_address(request)
         )
     except DomainError as error:
         suggestion = None
@@ -213,7 +213,7 @@ def _preshift(request: HttpRequest, checkout: Checkout) -> HttpResponse:
     if not form.is_valid():
         return redirect("kiosk:done")
     if form.cleaned_data["outcome"] == "passed":
-        services.record_preshift_pass(kiosk=request.kiosk, checkout=checkout, ip=client_ip(request))
+        services.record_preshift_pass(kiosk=request.kiosk, checkout=checkout, ip=client_address(request))
         kiosk_session.end(request)
         messages.success(request, f"Pre-shift check passed for {checkout.camera.asset_tag}. Stay safe.")
         return redirect("kiosk:home")
@@ -223,7 +223,7 @@ def _preshift(request: HttpRequest, checkout: Checkout) -> HttpResponse:
     failed = checkout.camera.asset_tag
     try:
         swap = services.swap_after_failed_check(
-            kiosk=request.kiosk, checkout=checkout, failed_item=checklist[index], ip=client_ip(request)
+            kiosk=request.kiosk, checkout=checkout, failed_item=checklist[index], ip=client_address(request)
         )
     except DomainError as error:
         kiosk_session.end(request)
@@ -273,7 +273,7 @@ def return_camera(request: HttpRequest) -> HttpResponse:
             damage_description=data.get("damage_description", ""),
             entry_method=entry_method,
             signed_in_officer=signed_in,
-            ip=client_ip(request),
+            ip=client_address(request),
         )
     except DomainError as error:
         if error.code in ("damage_not_described", "bad_condition"):
@@ -316,7 +316,7 @@ def _render_condition(
 def enroll(request: HttpRequest, token: str) -> HttpResponse:
     """Opening the one-time link makes this browser the kiosk (a long-lived, signed, HttpOnly cookie)."""
     try:
-        kiosk, secret = services.enroll_device(token=token, ip=client_ip(request))
+        kiosk, secret = services.enroll_device(token=token, ip=client_address(request))
     except DomainError as error:
         return render(request, "kiosk/enroll_invalid.html", {"refusal": error.message}, status=404)
     kiosk_session.end(request)
