@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 
 from .models import AddressLoginLockout
@@ -63,7 +64,7 @@ def count_failure(*, row: AddressLoginLockout, now=None) -> bool:
     if locked:
         audit.record(
             by=Actor(system="staff sign-in", ip=row.address),
-            action="staff_login.address_locked",
+            action=Action.STAFF_LOGIN_ADDRESS_LOCKED,
             obj=row,
             after={"address": row.address, "locked_until": row.locked_until},
             reason=f"{settings.STAFF_LOGIN_FAILURES_PER_ADDRESS} failed sign-ins within "

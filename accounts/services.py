@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from audit.context import recorded_by_caller
 from hartford_bwc.errors import DomainError
@@ -38,5 +39,5 @@ def create_staff_user(*, username: str, password: str, role: str, by: Actor, ema
             # Another request created the same username between the check above and this insert.
             raise DomainError(f"A user named {username} already exists.") from None
         user.groups.add(Group.objects.get(name=role))
-    audit.record(by=by, action="user.create", obj=user, after={"username": username, "role": role})
+    audit.record(by=by, action=Action.USER_CREATE, obj=user, after={"username": username, "role": role})
     return user

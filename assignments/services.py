@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from hartford_bwc.errors import DomainError
 from hartford_bwc.timefmt import when
@@ -119,7 +120,7 @@ def check_out(
         raise _race_error(camera, officer) from None
     audit.record(
         by=by,
-        action="checkout.check_out",
+        action=Action.CHECKOUT_CHECK_OUT,
         obj=checkout,
         camera=camera,
         officer=officer,
@@ -180,7 +181,7 @@ def check_in(
     camera.save(update_fields=["status", "last_returned_at", "battery_percent"])
     audit.record(
         by=by,
-        action="checkout.check_in",
+        action=Action.CHECKOUT_CHECK_IN,
         obj=checkout,
         camera=camera,
         officer=checkout.officer,
@@ -222,7 +223,7 @@ def issue_personal(*, officer: Officer, camera: Camera, by: Actor, reason: str =
     camera.save(update_fields=["pool"])
     audit.record(
         by=by,
-        action="personal_issue.issue",
+        action=Action.PERSONAL_ISSUE_ISSUE,
         obj=issue,
         camera=camera,
         officer=officer,
@@ -254,7 +255,7 @@ def revoke_personal(*, officer: Officer, by: Actor, reason: str = "") -> Persona
     camera.save(update_fields=["pool"])
     audit.record(
         by=by,
-        action="personal_issue.revoke",
+        action=Action.PERSONAL_ISSUE_REVOKE,
         obj=issue,
         camera=camera,
         officer=officer,
@@ -290,7 +291,7 @@ def set_officer_pin(*, officer: Officer, pin: str, by: Actor) -> None:
     officer.pin_set_at = timezone.now()
     officer.save(update_fields=["pin_hash", "pin_set_at"])
     audit.record(
-        by=by, action="officer.set_pin", obj=officer, officer=officer, after={"pin_set_at": officer.pin_set_at}
+        by=by, action=Action.OFFICER_SET_PIN, obj=officer, officer=officer, after={"pin_set_at": officer.pin_set_at}
     )
 
 
@@ -316,7 +317,7 @@ def set_officer_active(*, officer: Officer, active: bool, by: Actor, reason: str
     officer.save(update_fields=["is_active"])
     audit.record(
         by=by,
-        action="officer.activate" if active else "officer.deactivate",
+        action=Action.OFFICER_ACTIVATE if active else Action.OFFICER_DEACTIVATE,
         obj=officer,
         officer=officer,
         before={"is_active": not active},

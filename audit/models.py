@@ -12,6 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from .actions import Action, title
+
 
 class AppendOnlyError(Exception):
     pass
@@ -46,7 +48,9 @@ class AuditEvent(models.Model):
     )
     kiosk = models.ForeignKey("kiosk.Kiosk", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     ip = models.GenericIPAddressField(null=True, blank=True)
-    action = models.CharField(max_length=60, db_index=True)
+    # Choices only in Django's state (no database constraint): events stored under a code since
+    # retired stay as they are, and read through `action_title`.
+    action = models.CharField(max_length=60, db_index=True, choices=Action.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField(max_length=200)
@@ -84,6 +88,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def action_title(self) -> str:
+        """The action as a person reads it (audit.actions)."""
+        return title(self.action)
 
     def _payload_v1(self) -> dict:
         return {

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from .actions import Action
 from .actor import Actor
 from .context import recorded_by_caller
 from .models import CURRENT_HASH_VERSION, AuditEvent
@@ -26,7 +27,7 @@ AUDIT_CHAIN_LOCK_KEY = 7_461_022_019
 class PendingEvent:
     """An event to append; see `record_many`."""
 
-    action: str
+    action: Action
     obj: Model
     camera: Any = None
     officer: Any = None
@@ -71,7 +72,7 @@ def _build(event: PendingEvent, by: Actor, prev_hash: str) -> AuditEvent:
         actor_officer=by.officer,
         kiosk=by.kiosk,
         ip=by.ip,
-        action=event.action,
+        action=Action(event.action).value,
         object_type=obj._meta.label,
         object_id=str(obj.pk),
         object_repr=_describe(obj)[:200],
@@ -90,7 +91,7 @@ def _build(event: PendingEvent, by: Actor, prev_hash: str) -> AuditEvent:
 def record(
     *,
     by: Actor,
-    action: str,
+    action: Action,
     obj: Model,
     camera: Any = None,
     officer: Any = None,
@@ -98,7 +99,10 @@ def record(
     after: dict | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event. Must run inside the transaction that makes the change."""
+    """Append one event. Must run inside the transaction that makes the change.
+
+    An `action` not in `Action` is refused with a ValueError, so every stored event has a title.
+    """
     [event] = record_many(
         by=by,
         events=[PendingEvent(action, obj, camera, officer, before or {}, after or {}, reason)],
@@ -108,6 +112,10 @@ def record(
 
 def record_many(*, by: Actor, events: Iterable[PendingEvent]) -> list[AuditEvent]:
     """Append many events in one INSERT (the sweep, imports, the demo seed)."""
+    events = list(events)
+    for event in events:
+        # Refused before anything is written: an action without a title would show as a raw code.
+        Action.from_code(event.action)
     if not connection.in_atomic_block:
         # Outside a transaction the advisory lock would end with its own statement, and two
         # appends could both chain onto the same predecessor: the lock, the read of the last
@@ -229,11 +237,10 @@ def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "")
     """
     concrete = {f.name for f in obj._meta.concrete_fields if not f.primary_key}
     names = sorted(name for name in fields if name in concrete)
-    label = obj._meta.model_name
     if obj.pk is None or obj._state.adding:
         with recorded_by_caller():
             obj.save()
-        before, action, names = {}, f"{label}.admin_create", sorted(concrete)
+        before, action, names = {}, Action.of(obj, "admin_create"), sorted(concrete)
     else:
         if not names:
             return obj
@@ -246,7 +253,7 @@ def save_edit(*, obj: Model, fields: Iterable[str], by: Actor, reason: str = "")
         before = {name: stored[name] for name in names}
         with recorded_by_caller():
             obj.save(update_fields=names)
-        action = f"{label}.admin_edit"
+        action = Action.of(obj, "admin_edit")
     links = {
         "camera": obj if obj._meta.label == "inventory.Camera" else getattr(obj, "camera", None),
         "officer": obj if obj._meta.label == "assignments.Officer" else None,

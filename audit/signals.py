@@ -22,6 +22,7 @@ from inventory.models import CameraModel, Dock
 from kiosk.models import Kiosk
 
 from . import services
+from .actions import Action
 from .context import current_actor, signals_silenced
 
 User = get_user_model()
@@ -53,10 +54,9 @@ def _snapshot(model: type[Model], values: Callable[[str], object]) -> dict:
     return {name: values(model._meta.get_field(name).attname) for name in (*shown, *secret)}
 
 
-def _record(instance: Model, action: str, before: dict, after: dict) -> None:
-    services.record(
-        by=current_actor(), action=f"{instance._meta.model_name}.{action}", obj=instance, before=before, after=after
-    )
+def _record(instance: Model, verb: str, before: dict, after: dict) -> None:
+    # One handler for every watched model: "dock.create", "user.groups_change" (audit.actions).
+    services.record(by=current_actor(), action=Action.of(instance, verb), obj=instance, before=before, after=after)
 
 
 def _split(model: type[Model], snapshot: dict) -> dict:
@@ -115,12 +115,16 @@ def _after_delete(sender, instance, **kwargs):
 def _token_saved(sender, instance, created, raw=False, **kwargs):
     # A token's primary key is the secret itself: the event is about its user, never names the key.
     if created and not raw and not signals_silenced():
-        services.record(by=current_actor(), action="user.token_create", obj=instance.user, after={"token": "created"})
+        services.record(
+            by=current_actor(), action=Action.USER_TOKEN_CREATE, obj=instance.user, after={"token": "created"}
+        )
 
 
 def _token_deleted(sender, instance, **kwargs):
     if not signals_silenced():
-        services.record(by=current_actor(), action="user.token_delete", obj=instance.user, before={"token": "existed"})
+        services.record(
+            by=current_actor(), action=Action.USER_TOKEN_DELETE, obj=instance.user, before={"token": "existed"}
+        )
 
 
 def _usernames(qs) -> list[str]:

@@ -23,6 +23,7 @@ from assignments.models import Checkout, Officer, PersonalIssue, Shift, Unit
 from assignments.services import set_officer_pin
 from assignments.shifts import shift_window
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
 from audit.db import truncate_allowed
@@ -600,7 +601,7 @@ def seed_fleet(*, cameras: int = 475, officers: int | None = None, days: int = 2
         result.demo_badge = officer.badge_number
     audit.record(
         by=SEED_ACTOR,
-        action="demo.seed",
+        action=Action.DEMO_SEED,
         obj=builder.cameras[0],
         after={"cameras": result.cameras, "officers": result.officers, "checkouts": result.checkouts, "days": days},
     )
@@ -611,6 +612,8 @@ def seed_fleet(*, cameras: int = 475, officers: int | None = None, days: int = 2
 def demo_badge() -> str:
     """The badge of the officer whose PIN the seed set, for the start-up banner."""
     event = (
-        AuditEvent.objects.filter(action="officer.set_pin", actor_label="seed_demo").select_related("officer").first()
+        AuditEvent.objects.filter(action=Action.OFFICER_SET_PIN, actor_label="seed_demo")
+        .select_related("officer")
+        .first()
     )
     return event.officer.badge_number if event and event.officer else ""

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from assignments.models import Officer
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from audit.services import PendingEvent
 from hartford_bwc.enqueue import enqueue_after_commit
@@ -33,6 +34,14 @@ from .plans import CREATE, UPDATE, Plan, build_plan
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+
+# (model, what the plan does to a row) -> the audit action of that row
+IMPORT_ACTIONS = {
+    (Camera, CREATE): Action.CAMERA_IMPORT_CREATE,
+    (Camera, UPDATE): Action.CAMERA_IMPORT_UPDATE,
+    (Officer, CREATE): Action.OFFICER_IMPORT_CREATE,
+    (Officer, UPDATE): Action.OFFICER_IMPORT_UPDATE,
+}
 
 
 @transaction.atomic
@@ -58,7 +67,7 @@ def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int
     )
     audit.record(
         by=by,
-        action="import.upload",
+        action=Action.IMPORT_UPLOAD,
         obj=upload,
         after={"kind": kind, "filename": upload.filename, "checksum": upload.checksum, "rows": len(parsed.rows)},
     )
@@ -110,7 +119,7 @@ def request_background_apply(*, upload: ImportUpload, checksum: str, plan_digest
     upload.save(update_fields=["status", "apply_requested_at", "apply_requested_by", "apply_error"])
     audit.record(
         by=by,
-        action="import.apply_requested",
+        action=Action.IMPORT_APPLY_REQUESTED,
         obj=upload,
         after={"kind": upload.kind, "file": upload.filename, "sha256": upload.checksum, "rows": len(upload.rows)},
     )
@@ -202,7 +211,7 @@ def fail_background_apply(*, upload_id: int, message: str) -> None:
     upload.save(update_fields=["status", "apply_error"])
     audit.record(
         by=Actor.system_process("import"),
-        action="import.apply_failed",
+        action=Action.IMPORT_APPLY_FAILED,
         obj=upload,
         before={"status": ImportUpload.Status.APPLYING},
         after={"status": upload.status, "error": message},
@@ -271,12 +280,11 @@ def apply_upload(
         ) from None
 
     reason = f"Import #{upload.pk} ({upload.filename})"
-    noun = "camera" if model is Camera else "officer"
     events = []
     for row, obj in [*zip(creates, created, strict=True), *((row, row.target) for row in updates)]:
         events.append(
             PendingEvent(
-                action=f"{noun}.import_{row.action}",
+                action=IMPORT_ACTIONS[(model, row.action)],
                 obj=obj,
                 camera=obj if model is Camera else None,
                 officer=obj if model is Officer else None,
@@ -305,7 +313,7 @@ def apply_upload(
     )
     events.append(
         PendingEvent(
-            action="import.apply",
+            action=Action.IMPORT_APPLY,
             obj=upload,
             after={
                 "kind": upload.kind,

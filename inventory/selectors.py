@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assignments.models import Checkout, Officer, PersonalIssue
+from audit.actions import Action
 from audit.models import AuditEvent
 from hartford_bwc.timefmt import when
 
@@ -164,8 +165,6 @@ def dashboard(*, now: datetime | None = None, events: int = 20, max_age: int = 0
         if max_age:
             cache.set(DASHBOARD_CACHE_KEY, counted, max_age)
     recent = list(AuditEvent.objects.select_related("camera", "officer").order_by("-occurred_at", "-id")[:events])
-    for event in recent:
-        event.label = action_label(event.action)
     return Dashboard(
         counts=counted["counts"],
         lost=counted["lost"],
@@ -358,11 +357,11 @@ def _who(user, kiosk, officer: Officer) -> str:
 
 # Audit actions that restate a row another source already shows; their actor is shown on that row.
 _SHOWN_ELSEWHERE = {
-    ("assignments.Checkout", "checkout.check_out"): ("checkout", "out"),
-    ("assignments.Checkout", "checkout.check_in"): ("checkout", "in"),
+    ("assignments.Checkout", Action.CHECKOUT_CHECK_OUT): ("checkout", "out"),
+    ("assignments.Checkout", Action.CHECKOUT_CHECK_IN): ("checkout", "in"),
     ("inventory.ChargeEvent", None): ("charge", ""),
-    ("inventory.MaintenanceRecord", "maintenance.open"): ("maintenance", "open"),
-    ("inventory.MaintenanceRecord", "maintenance.close"): ("maintenance", "close"),
+    ("inventory.MaintenanceRecord", Action.MAINTENANCE_OPEN): ("maintenance", "open"),
+    ("inventory.MaintenanceRecord", Action.MAINTENANCE_CLOSE): ("maintenance", "close"),
 }
 
 
@@ -462,57 +461,13 @@ def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: in
     return entries[:limit], len(entries) > limit
 
 
-_AUDIT_TITLES = {
-    "checkout.check_out": "Checked out",
-    "checkout.check_in": "Checked in",
-    "camera.docked": "Docked",
-    "camera.undocked": "Undocked",
-    "camera.full_charge": "Full charge",
-    "camera.battery": "Battery reading",
-    "maintenance.open": "Maintenance opened",
-    "maintenance.close": "Maintenance closed",
-    "officer.set_pin": "Kiosk PIN set",
-    "officer.activate": "Officer activated",
-    "officer.deactivate": "Officer deactivated",
-    "user.create": "Staff user created",
-    "demo.seed": "Demo fleet seeded",
-    "camera.retire": "Retired",
-    "camera.report_lost": "Reported lost",
-    "camera.report_found": "Found; sent to inspection",
-    "maintenance.assign": "Maintenance triaged",
-    "personal_issue.issue": "Issued as a personal camera",
-    "personal_issue.revoke": "Personal issue revoked",
-    "flag.acknowledge": "Flag acknowledged",
-    "flag.raise": "Flag raised",
-    "flag.resolve": "Flag resolved",
-    "checkout.preshift_passed": "Pre-shift check passed",
-    "kiosk.sign_in": "Signed in at the kiosk",
-    "kiosk.sign_in_refused": "Kiosk sign-in refused",
-    "kiosk.sign_out": "Signed out of the kiosk",
-    "kiosk.badge_locked": "Badge locked at the kiosk",
-    "kiosk.register": "Kiosk registered",
-    "kiosk.enroll": "Kiosk enrolled",
-    "kiosk.enrollment_link": "Kiosk enrollment link made",
-    "kiosk.revoke": "Kiosk revoked",
-    "camera.import_create": "Created by an import",
-    "camera.import_update": "Updated by an import",
-    "officer.import_update": "Updated by an import",
-    "import.apply": "Import applied",
-}
-
-
-def action_label(action: str) -> str:
-    """An audit action as a person reads it."""
-    return _AUDIT_TITLES.get(action, action.replace("_", " ").replace(".", ": ").capitalize())
-
-
 def _audit_title(event: AuditEvent) -> str:
-    title = action_label(event.action)
-    if event.action.startswith("personal_issue.") and event.officer_id:
+    title = event.action_title
+    if event.action in (Action.PERSONAL_ISSUE_ISSUE, Action.PERSONAL_ISSUE_REVOKE) and event.officer_id:
         title += f" ({event.officer.display_name}, badge {event.officer.badge_number})"
-    if event.action == "camera.report_lost":
+    if event.action == Action.CAMERA_REPORT_LOST:
         title += f" (incident {event.after.get('incident_number', '')})"
-    if event.action == "maintenance.assign":
+    if event.action == Action.MAINTENANCE_ASSIGN:
         who = {"in_house": "in-house", "vendor": "vendor"}.get(event.after.get("performed_by"), "")
         rma = event.after.get("rma_number")
         title += f": {who}" + (f", {rma}" if rma else "")

@@ -13,12 +13,20 @@ from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from hartford_bwc.errors import DomainError
 from hartford_bwc.timefmt import when
 
 from .firmware import validate_firmware_version
 from .models import Camera, ChargeEvent, Dock, Flag, MaintenanceRecord
+
+CHARGE_ACTIONS = {
+    ChargeEvent.Kind.DOCKED: Action.CAMERA_DOCKED,
+    ChargeEvent.Kind.UNDOCKED: Action.CAMERA_UNDOCKED,
+    ChargeEvent.Kind.FULL_CHARGE: Action.CAMERA_FULL_CHARGE,
+    ChargeEvent.Kind.BATTERY: Action.CAMERA_BATTERY,
+}
 
 
 def _lock(camera: Camera) -> Camera:
@@ -85,7 +93,7 @@ def record_charge(
         ) from None
     audit.record(
         by=by,
-        action=f"camera.{kind}",
+        action=CHARGE_ACTIONS[kind],
         obj=event,
         camera=camera,
         before=before,
@@ -140,7 +148,7 @@ def open_maintenance(
     camera.save(update_fields=["status", "dock", "dock_bay"])
     audit.record(
         by=by,
-        action="maintenance.open",
+        action=Action.MAINTENANCE_OPEN,
         obj=record,
         camera=camera,
         before=before,
@@ -169,7 +177,7 @@ def assign_maintenance(
     record.save(update_fields=["performed_by", "rma_number", "started_at"])
     audit.record(
         by=by,
-        action="maintenance.assign",
+        action=Action.MAINTENANCE_ASSIGN,
         obj=record,
         camera=record.camera,
         before=before,
@@ -220,7 +228,7 @@ def close_maintenance(
         camera.save(update_fields=fields)
     audit.record(
         by=by,
-        action="maintenance.close",
+        action=Action.MAINTENANCE_CLOSE,
         obj=record,
         camera=camera,
         before=before,
@@ -261,7 +269,7 @@ def retire(*, camera: Camera, by: Actor, reason: str) -> Camera:
     _retire_in_place(camera, now=now)
     audit.record(
         by=by,
-        action="camera.retire",
+        action=Action.CAMERA_RETIRE,
         obj=camera,
         camera=camera,
         before=before,
@@ -298,7 +306,7 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
     camera.save(update_fields=["status", "pool", "lost_incident_number", "dock", "dock_bay"])
     audit.record(
         by=by,
-        action="camera.report_lost",
+        action=Action.CAMERA_REPORT_LOST,
         obj=camera,
         camera=camera,
         officer=holder.officer if holder else None,
@@ -328,7 +336,7 @@ def report_found(*, camera: Camera, by: Actor, notes: str = "") -> MaintenanceRe
     )
     audit.record(
         by=by,
-        action="camera.report_found",
+        action=Action.CAMERA_REPORT_FOUND,
         obj=camera,
         camera=camera,
         before={"status": Camera.Status.LOST},
@@ -347,5 +355,5 @@ def acknowledge_flag(*, flag: Flag, by: Actor) -> Flag:
     flag.acknowledged_at = timezone.now()
     flag.acknowledged_by = by.user
     flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    audit.record(by=by, action="flag.acknowledge", obj=flag, camera=flag.camera, after={"acknowledged": True})
+    audit.record(by=by, action=Action.FLAG_ACKNOWLEDGE, obj=flag, camera=flag.camera, after={"acknowledged": True})
     return flag

@@ -19,6 +19,7 @@ from django.utils import timezone
 from assignments import services as assignments
 from assignments.models import Checkout, Officer
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from audit.context import recorded_by_caller
 from hartford_bwc.errors import DomainError
@@ -55,7 +56,9 @@ def register_kiosk(*, name: str, location: str = "", by: Actor) -> tuple[Kiosk, 
             kiosk.save()
     except IntegrityError:
         raise DomainError(f"A kiosk named {name!r} was just registered; choose another name.", code="name_taken")
-    audit.record(by=by, action="kiosk.register", obj=kiosk, after={"name": name, "location": location}, reason=location)
+    audit.record(
+        by=by, action=Action.KIOSK_REGISTER, obj=kiosk, after={"name": name, "location": location}, reason=location
+    )
     return kiosk, token
 
 
@@ -71,7 +74,9 @@ def issue_enrollment_link(*, kiosk: Kiosk, by: Actor) -> str:
     token = _new_enrollment_token(kiosk, timezone.now())
     with recorded_by_caller():
         kiosk.save(update_fields=["enrollment_token_hash", "enrollment_expires_at"])
-    audit.record(by=by, action="kiosk.enrollment_link", obj=kiosk, after={"expires_at": kiosk.enrollment_expires_at})
+    audit.record(
+        by=by, action=Action.KIOSK_ENROLLMENT_LINK, obj=kiosk, after={"expires_at": kiosk.enrollment_expires_at}
+    )
     return token
 
 
@@ -100,7 +105,7 @@ def enroll_device(*, token: str, ip: str | None = None) -> tuple[Kiosk, str]:
         kiosk.save(update_fields=["secret_hash", "enrolled_at", "enrollment_token_hash", "enrollment_expires_at"])
     audit.record(
         by=Actor.at_kiosk(kiosk, ip=ip),
-        action="kiosk.enroll",
+        action=Action.KIOSK_ENROLL,
         obj=kiosk,
         after={"enrolled_at": now, "replaced_previous_device": replaced},
     )
@@ -127,7 +132,7 @@ def revoke_kiosk(*, kiosk: Kiosk, by: Actor, reason: str = "") -> Kiosk:
                 "enrollment_expires_at",
             ]
         )
-    audit.record(by=by, action="kiosk.revoke", obj=kiosk, after={"revoked_at": kiosk.revoked_at}, reason=reason)
+    audit.record(by=by, action=Action.KIOSK_REVOKE, obj=kiosk, after={"revoked_at": kiosk.revoked_at}, reason=reason)
     return kiosk
 
 
@@ -230,7 +235,7 @@ def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tu
         kiosk_locked = _count_kiosk_failure(kiosk_lock, now)
         audit.record(
             by=by,
-            action="kiosk.badge_locked" if badge_locked else "kiosk.sign_in_failed",
+            action=Action.KIOSK_BADGE_LOCKED if badge_locked else Action.KIOSK_SIGN_IN_FAILED,
             obj=badge_lock,
             officer=officer,
             after={"badge": badge, "failures": badge_lock.failures, "locked_until": badge_lock.locked_until},
@@ -253,9 +258,9 @@ def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tu
     if badge_lock.failures or badge_lock.last_failure_at is not None:
         badge_lock.delete()
     if not officer.is_active:
-        audit.record(by=by, action="kiosk.sign_in_refused", obj=officer, officer=officer, reason="inactive")
+        audit.record(by=by, action=Action.KIOSK_SIGN_IN_REFUSED, obj=officer, officer=officer, reason="inactive")
         return DomainError("Your kiosk access is suspended. See the quartermaster.", code="officer_inactive"), officer
-    audit.record(by=by, action="kiosk.sign_in", obj=officer, officer=officer)
+    audit.record(by=by, action=Action.KIOSK_SIGN_IN, obj=officer, officer=officer)
     return None, officer
 
 
@@ -270,8 +275,8 @@ def _raise_kiosk_locked_alert(*, kiosk: Kiosk, lock: KioskLockout, by: Actor, no
             f"sign-in paused until {when(lock.locked_until)}."
         ),
     )
-    audit.record(by=by, action="kiosk.sign_in_locked", obj=kiosk, after={"locked_until": lock.locked_until})
-    audit.record(by=by, action="kiosk_alert.raise", obj=alert, after={"kind": alert.kind, "detail": alert.detail})
+    audit.record(by=by, action=Action.KIOSK_SIGN_IN_LOCKED, obj=kiosk, after={"locked_until": lock.locked_until})
+    audit.record(by=by, action=Action.KIOSK_ALERT_RAISE, obj=alert, after={"kind": alert.kind, "detail": alert.detail})
     return alert
 
 
@@ -280,7 +285,7 @@ def record_sign_out(*, kiosk: Kiosk, officer: Officer, reason: str, ip: str | No
     """Write the officer's sign-out (by hand, idle, or after a transaction) to the audit trail."""
     audit.record(
         by=Actor.at_kiosk(kiosk, officer=officer, ip=ip),
-        action="kiosk.sign_out",
+        action=Action.KIOSK_SIGN_OUT,
         obj=officer,
         officer=officer,
         reason=reason,
@@ -370,7 +375,7 @@ def check_in_at_kiosk(
         )
         events = [
             audit.PendingEvent(
-                "kiosk.return_entry",
+                Action.KIOSK_RETURN_ENTRY,
                 record,
                 camera,
                 checkout.officer,
@@ -391,7 +396,7 @@ def check_in_at_kiosk(
             )
             events.append(
                 audit.PendingEvent(
-                    "kiosk_alert.raise",
+                    Action.KIOSK_ALERT_RAISE,
                     alert,
                     camera,
                     checkout.officer,
@@ -418,7 +423,7 @@ def tell_officer_of_alerts(*, kiosk: Kiosk, officer: Officer, ip: str | None = N
         audit.record_many(
             by=Actor.at_kiosk(kiosk, officer=officer, ip=ip),
             events=[
-                audit.PendingEvent("kiosk_alert.officer_told", a, None, officer, {}, {"officer_told_at": now}, "")
+                audit.PendingEvent(Action.KIOSK_ALERT_OFFICER_TOLD, a, None, officer, {}, {"officer_told_at": now}, "")
                 for a in alerts
             ],
         )
@@ -434,7 +439,9 @@ def acknowledge_alert(*, alert: KioskAlert, by: Actor) -> KioskAlert:
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = by.staff_user
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    audit.record(by=by, action="kiosk_alert.acknowledge", obj=alert, after={"acknowledged_at": alert.acknowledged_at})
+    audit.record(
+        by=by, action=Action.KIOSK_ALERT_ACKNOWLEDGE, obj=alert, after={"acknowledged_at": alert.acknowledged_at}
+    )
     return alert
 
 
@@ -446,7 +453,7 @@ def record_preshift_pass(*, kiosk: Kiosk, checkout: Checkout, ip: str | None = N
     """The officer confirmed every item of the pre-shift check: only the audit trail changes."""
     audit.record(
         by=Actor.at_kiosk(kiosk, checkout.officer, ip),
-        action="checkout.preshift_passed",
+        action=Action.CHECKOUT_PRESHIFT_PASSED,
         obj=checkout,
         camera=checkout.camera,
         officer=checkout.officer,
@@ -492,7 +499,7 @@ def _swap_locked(*, kiosk: Kiosk, checkout: Checkout, failed_item: str, ip: str 
     if PreshiftSwap.objects.filter(replacement=checkout).exists():
         audit.record(
             by=by,
-            action="checkout.preshift_failed",
+            action=Action.CHECKOUT_PRESHIFT_FAILED,
             obj=checkout,
             camera=checkout.camera,
             officer=officer,
@@ -521,7 +528,7 @@ def _swap_locked(*, kiosk: Kiosk, checkout: Checkout, failed_item: str, ip: str 
         break
     audit.record(
         by=by,
-        action="kiosk.preshift_swap",
+        action=Action.KIOSK_PRESHIFT_SWAP,
         obj=swap,
         camera=checkout.camera,
         officer=officer,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from assignments.models import Officer
+from audit import actions
 from inventory.models import Camera
 from kiosk.models import Kiosk
 
@@ -146,7 +147,7 @@ class AuditSearchForm(forms.Form):
     kiosk = forms.ModelChoiceField(label="Kiosk", required=False, queryset=Kiosk.objects.order_by("name"))
     camera = forms.CharField(label="Camera asset tag", required=False, max_length=30)
     officer = forms.CharField(label="Officer badge", required=False, max_length=20)
-    action = forms.CharField(label="Action", required=False, max_length=60, help_text="e.g. checkout.check_out")
+    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *actions.grouped_choices()])
     start = date_field("From")
     end = date_field("To")
 

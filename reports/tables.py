@@ -421,7 +421,7 @@ class DockEventTable(ReportTable):
 class VerifiedAuditTable(ReportTable):
     occurred_at = LocalTimeColumn("When", accessor="event__occurred_at")
     actor = tables.Column("Who", accessor="event__actor_label")
-    action = tables.Column("Action", accessor="event__action")
+    action = tables.Column("Action", accessor="event__action_title")
     object_repr = tables.Column("Record", accessor="event__object_repr")
     reason = tables.Column("Reason", accessor="event__reason")
     hash = tables.Column("Audit hash (HMAC-SHA256)", accessor="event__hash", attrs={"td": {"class": "hash"}})
@@ -449,9 +449,18 @@ class AuditLogTable(ReportTable):
     actor_label = tables.Column("Who")
     actor_kind = tables.Column("As", accessor="get_actor_kind_display")
     kiosk = tables.Column("Kiosk", accessor="kiosk__name", default="")
-    action = tables.Column("Action")
+    action = tables.Column("Action", accessor="action_title")
+    # Exports only: the stable code (audit.actions) that a script or a later search can match on.
+    action_code = tables.Column("Action code", accessor="action", visible=False)
     object_repr = tables.Column("Record")
     camera = tables.Column("Camera", accessor="camera__asset_tag", default="")
     officer = tables.Column("Officer", accessor="officer__badge_number", default="")
     reason = tables.Column("Reason")
     hash = tables.Column("Audit hash (HMAC-SHA256)", attrs={"td": {"class": "hash"}})
+
+    # The code itself: a column over a field with choices would otherwise show the title again.
+    def render_action_code(self, record):
+        return record.action
+
+    def value_action_code(self, record):
+        return record.action

@@ -66,7 +66,7 @@ def test_page_shows_details_current_checkout_personal_camera_history_and_events(
     assert '<a href="/inventory/cameras/HPD-BWC-0303/"><strong>HPD-BWC-0303</strong></a>' in html
     history = [row.record for row in response.context["history"].page.object_list]
     assert old in history and len(history) == 2
-    assert "personal_issue.issue" in html
+    assert "Issued as a personal camera" in html  # the audit event, by its title
     assert "Overdue" not in html
 
 
@@ -114,6 +114,15 @@ def test_reset_pin_shows_a_valid_pin_once_and_stores_only_its_hash(qm_client, of
     assert pin not in caplog.text
     # Shown once: the officer's page afterwards does not hold it.
     assert pin not in qm_client.get("/assignments/officers/4001/").content.decode()
+
+
+def test_officer_page_lists_audit_events_by_their_titles_not_their_codes(qm_client, officer):
+    qm_client.post("/assignments/officers/4001/reset-pin/")
+
+    html = qm_client.get("/assignments/officers/4001/").content.decode()
+
+    assert "<td>Kiosk PIN set</td>" in html
+    assert "officer.set_pin" not in html
 
 
 def test_two_resets_give_different_pins(qm_client, officer):

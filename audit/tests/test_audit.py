@@ -14,6 +14,7 @@ from django.utils import timezone
 from assignments import services as assignments
 from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory
+from audit.actions import Action
 from audit.actor import Actor
 from audit.models import AppendOnlyError, AuditEvent
 from audit.services import verify_chain
@@ -430,7 +431,7 @@ def test_an_event_recorded_outside_a_transaction_takes_the_chain_lock_inside_one
     kiosk = Kiosk.objects.create(name="Lobby")
     officer = OfficerFactory()
     record_sign_out(kiosk=kiosk, officer=officer, reason="signed out")
-    audit_services.record(by=Actor.system_process("tests"), action="test.note", obj=kiosk)
+    audit_services.record(by=Actor.system_process("tests"), action=Action.KIOSK_ENROLLMENT_LINK, obj=kiosk)
     assert inside == [True] * AuditEvent.objects.count()
-    assert AuditEvent.objects.filter(action__in=["kiosk.sign_out", "test.note"]).count() == 2
+    assert AuditEvent.objects.filter(action__in=["kiosk.sign_out", "kiosk.enrollment_link"]).count() == 2
     assert verify_chain() is None

@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from audit.apps import AuditConfig
 from audit.checkpoints import checkpoint_path, latest_checkpoint, write_checkpoint
@@ -42,7 +43,7 @@ def camera():
 def record_events(camera, n: int) -> list[AuditEvent]:
     by = Actor.system_process("tests")
     for i in range(n):
-        audit.record(by=by, action="camera.note", obj=camera, camera=camera, after={"n": i})
+        audit.record(by=by, action=Action.CAMERA_BATTERY, obj=camera, camera=camera, after={"n": i})
     return list(AuditEvent.objects.order_by("id"))
 
 

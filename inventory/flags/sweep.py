@@ -23,6 +23,7 @@ from django.db.models import CharField, Value
 from django.utils import timezone
 
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
 
@@ -171,7 +172,7 @@ def _why_cleared(rule, flag: Flag, ctx: SweepContext) -> str:
 def _audit_events(report: SweepReport, now: datetime) -> list[audit.PendingEvent]:
     events = [
         audit.PendingEvent(
-            action="flag.raise",
+            action=Action.FLAG_RAISE,
             obj=flag,
             camera=flag.camera,
             after={"kind": flag.kind, "detail": flag.detail},
@@ -181,7 +182,7 @@ def _audit_events(report: SweepReport, now: datetime) -> list[audit.PendingEvent
     ]
     events += [
         audit.PendingEvent(
-            action="flag.resolve",
+            action=Action.FLAG_RESOLVE,
             obj=flag,
             camera=flag.camera,
             before={"kind": flag.kind, "open": True},

@@ -189,6 +189,13 @@ def test_last_twenty_events_newest_first(qm):
     assert [e.id for e in events] == sorted((e.id for e in events), reverse=True)
 
 
+def test_latest_events_read_as_titles(qm):
+    services.record_charge(camera=CameraFactory(), kind="full_charge", by=SYSTEM)
+    html = qm.get("/").content.decode()
+    assert "<td>Full charge" in html
+    assert "camera.full_charge" not in html
+
+
 @pytest.mark.parametrize("copies", [1, 4])
 def test_dashboard_query_count_does_not_grow_with_the_fleet(qm, django_assert_num_queries, copies):
     build_fleet(timezone.now(), copies=copies)

@@ -166,7 +166,7 @@ def audit_search(filters: dict, period: Period | None) -> QuerySet:
         badge = badge.strip()
         events = events.filter(Q(officer__badge_number=badge) | Q(actor_officer__badge_number=badge))
     if action := filters.get("action"):
-        events = events.filter(action__startswith=action.strip())
+        events = events.filter(action=action)
     return events.order_by("-occurred_at", "-id")
 
 

@@ -29,7 +29,7 @@ QUERIES = {
     "/reports/officer-history/?badge=101&start=2026-02-16&end=2026-03-01": 8,
     "/reports/camera-custody/?asset_tag=C1&start=2026-02-01&end=2026-03-04": 9,
     "/reports/audit-log/": 6,
-    "/reports/audit-log/?camera=C1&officer=101&action=camera&actor=tests": 6,
+    "/reports/audit-log/?camera=C1&officer=101&action=camera.docked&actor=tests": 6,
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 from audit.models import AuditEvent
 from kiosk.models import Kiosk
@@ -73,7 +74,7 @@ def test_camera_custody_shows_holders_and_verifies_the_events_shown(fleet, super
     assert len(custody.rows) == 8
     assert {row.get_cell_value("badge") for row in custody.rows} == {"101"}
     audit_rows = response.context["tables"]["audit"].rows
-    assert [row.get_cell_value("action") for row in audit_rows] == ["camera.docked", "maintenance.open"]
+    assert [row.get_cell_value("action") for row in audit_rows] == ["Docked", "Maintenance opened"]
     assert response.context["chain_ok"] is True
     html = response.content.decode()
     assert "Audit chain verified" in html
@@ -138,7 +139,7 @@ def test_audit_log_searches_by_camera_officer_action_actor_kiosk_and_date(fleet,
     def actions(query):
         response = supervisor_client.get(f"/reports/audit-log/?{query}")
         assert response.status_code == 200
-        return [row.get_cell_value("action") for row in response.context["tables"]["events"].rows]
+        return [row.get_cell_value("action_code") for row in response.context["tables"]["events"].rows]
 
     # Newest first; registering the kiosk is itself an event (audit.signals), the fleet's set-up before it too.
     assert actions("")[:5] == [
@@ -151,7 +152,7 @@ def test_audit_log_searches_by_camera_officer_action_actor_kiosk_and_date(fleet,
     assert actions("camera=c1") == ["maintenance.open", "camera.docked"]
     assert actions("officer=101") == ["maintenance.open"]
     assert actions("officer=102") == ["checkout.check_out"]
-    assert actions("action=camera.") == ["camera.docked", "camera.docked"]
+    assert actions("action=camera.docked") == ["camera.docked", "camera.docked"]
     assert actions("actor=Bob") == ["checkout.check_out"]
     assert actions(f"kiosk={kiosk.pk}") == ["checkout.check_out"]
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
@@ -171,3 +172,36 @@ def test_audit_log_is_paginated(fleet, supervisor_client):
 
     assert len(first.context["tables"]["events"].page.object_list) == 50
     assert len(second.context["tables"]["events"].page.object_list) == 5
+
+
+def test_audit_log_shows_each_action_by_its_title_and_exports_its_code(fleet, supervisor_client):
+    officer = fleet.officers["E1"]
+    audit.record(by=Actor.system_process("tests"), action=Action.OFFICER_SET_PIN, obj=officer, officer=officer)
+
+    response = supervisor_client.get("/reports/audit-log/?action=officer.set_pin")
+    export = supervisor_client.get("/reports/audit-log/?action=officer.set_pin&_export=csv")
+
+    [row] = response.context["tables"]["events"].rows
+    assert row.get_cell_value("action") == "Kiosk PIN set"
+    html = response.content.decode()
+    assert "<td >Kiosk PIN set</td>" in html or ">Kiosk PIN set</td>" in html
+    assert "officer.set_pin</td>" not in html
+    header, line = export.content.decode().splitlines()[:2]
+    assert "Action,Action code" in header
+    assert "Kiosk PIN set,officer.set_pin" in line
+
+
+def test_audit_log_action_filter_is_a_list_of_the_actions_by_title(fleet, supervisor_client):
+    response = supervisor_client.get("/reports/audit-log/")
+
+    html = response.content.decode()
+    assert '<option value="kiosk.sign_in_failed">Kiosk sign-in failed: badge and PIN did not match</option>' in html
+    assert '<optgroup label="Import">' in html
+    assert '<option value="import.upload">Import file uploaded</option>' in html
+
+
+def test_audit_log_refuses_an_action_not_in_the_list_without_crashing(fleet, supervisor_client):
+    response = supervisor_client.get("/reports/audit-log/?action=camera.")
+
+    assert response.status_code == 200
+    assert "Select a valid choice. camera. is not one of the available choices." in response.content.decode()
