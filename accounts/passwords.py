@@ -18,6 +18,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordChangeView
 
 from audit import services as audit
+from audit.actions import Action
 from audit.actor import Actor
 
 
@@ -32,7 +33,7 @@ def check_own_password(*, request: Any, user: Any, password: str) -> bool:
         return True
     audit.record(
         by=Actor.from_request(request),
-        action="staff_password.check_failed",
+        action=Action.STAFF_PASSWORD_CHECK_FAILED,
         obj=user,
         reason="wrong current password"
         if not getattr(request, "axes_locked_out", False)

@@ -83,6 +83,7 @@ class Action(models.TextChoices):
     PERMISSION_USERS_CHANGE = "permission.users_change", "Permission's staff users changed"
     PERMISSION_GROUPS_CHANGE = "permission.groups_change", "Permission's roles changed"
     STAFF_LOGIN_ADDRESS_LOCKED = "staff_login.address_locked", "Staff sign-in locked for an address"
+    STAFF_PASSWORD_CHECK_FAILED = "staff_password.check_failed", "Wrong current password on a password change"
 
     # Settings-like records, however they are saved (audit.signals)
     KIOSK_CREATE = "kiosk.create", "Kiosk created"
@@ -160,6 +161,7 @@ _SUBJECTS = {
     "user": "Staff user",
     "group": "Role",
     "staff_login": "Staff sign-in",
+    "staff_password": "Staff password",
 }
 
 

@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
                     ("permission.users_change", "Permission's staff users changed"),
                     ("permission.groups_change", "Permission's roles changed"),
                     ("staff_login.address_locked", "Staff sign-in locked for an address"),
+                    ("staff_password.check_failed", "Wrong current password on a password change"),
                     ("kiosk.create", "Kiosk created"),
                     ("kiosk.change", "Kiosk changed"),
                     ("kiosk.delete", "Kiosk deleted"),

@@ -151,6 +151,16 @@ def _bare_actions(path: Path, root: Path = ROOT) -> list[str]:
             found.append(f"{path.relative_to(root)}:{node.lineno} {node.value!r}")
         elif isinstance(node, ast.keyword) and node.arg == "action" and isinstance(node.value, ast.JoinedStr):
             found.append(f"{path.relative_to(root)}:{node.lineno} action=f'...'")
+        elif (
+            isinstance(node, ast.keyword)
+            and node.arg == "action"
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            and "." in node.value.value  # audit codes are dotted; argparse's action="store_true" is not
+            and node.value.value not in codes
+        ):
+            # A code Action does not know: record() would refuse it at run time.
+            found.append(f"{path.relative_to(root)}:{node.value.lineno} unknown {node.value.value!r}")
     return sorted(found)
 
 
@@ -163,5 +173,11 @@ def test_no_action_is_written_as_a_string_outside_audit_actions():
 
 def test_the_scan_finds_a_bare_action(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text('record(action="flag.raise")\nrecord(action=f"camera.{kind}")\nx = "store_true"\n')
-    assert _bare_actions(sample, root=tmp_path) == ["sample.py:1 'flag.raise'", "sample.py:2 action=f'...'"]
+    sample.write_text(
+        'record(action="flag.raise")\nrecord(action=f"camera.{kind}")\nx = "store_true"\nrecord(action="new.thing")\n'
+    )
+    assert _bare_actions(sample, root=tmp_path) == [
+        "sample.py:1 'flag.raise'",
+        "sample.py:2 action=f'...'",
+        "sample.py:4 unknown 'new.thing'",
+    ]
