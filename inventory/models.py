@@ -79,13 +79,18 @@ def charged_condition() -> Q:
     return telemetry_ok | full_charge_since_return
 
 
+def ready_condition() -> Q:
+    """Charged and on the shelf: a camera an officer may take now."""
+    return charged_condition() & Q(status=Camera.Status.AVAILABLE)
+
+
 class CameraQuerySet(models.QuerySet):
     def charged(self) -> CameraQuerySet:
         """Cameras that meet the minimum charge to check out (see `charged_condition`)."""
         return self.filter(charged_condition())
 
     def ready(self) -> CameraQuerySet:
-        return self.charged().filter(status=Camera.Status.AVAILABLE)
+        return self.filter(ready_condition())
 
     def in_service(self) -> CameraQuerySet:
         return self.exclude(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])

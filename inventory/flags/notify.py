@@ -157,9 +157,7 @@ def shift_readiness(now: datetime) -> ShiftReadiness:
     if coming is None:
         return ShiftReadiness(shift=None, starts_at=None, ends_at=None, spares_ready=spares_ready)
     shift, start, end = coming
-    own_camera_ready = PersonalIssue.objects.filter(
-        officer=OuterRef("pk"), revoked_at__isnull=True, camera__in=Camera.objects.ready()
-    )
+    own_camera_ready = PersonalIssue.objects.current().filter(officer=OuterRef("pk"), camera__in=Camera.objects.ready())
     roster = Officer.objects.filter(is_active=True, shift=shift).aggregate(
         officers=Count("pk"), personal_ready=Count("pk", filter=Q(Exists(own_camera_ready)))
     )

@@ -202,7 +202,7 @@ class ReturnOverdue(Rule):
     kind = Flag.Kind.RETURN_OVERDUE
 
     def overdue_checkouts(self, ctx: SweepContext) -> QuerySet[Checkout]:
-        return Checkout.objects.open().filter(due_back_at__lt=ctx.now)
+        return Checkout.objects.overdue(ctx.now)
 
     def condition(self, ctx):
         return in_service().filter(Exists(self.overdue_checkouts(ctx).filter(camera=OuterRef("pk"))))

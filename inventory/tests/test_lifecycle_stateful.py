@@ -191,7 +191,7 @@ class FleetLifecycle(RuleBasedStateMachine):
             )
         )
 
-    @precondition(lambda self: PersonalIssue.objects.filter(revoked_at__isnull=True).exists())
+    @precondition(lambda self: PersonalIssue.objects.current().exists())
     @rule(officer=officers)
     def revoke_personal(self, officer):
         self._step(lambda: assignments.revoke_personal(officer=self.officers[officer], by=self.by))
@@ -206,7 +206,7 @@ class FleetLifecycle(RuleBasedStateMachine):
     def status_agrees_with_open_checkout_and_maintenance(self):
         out = set(Checkout.objects.open().values_list("camera_id", flat=True))
         in_maintenance = set(MaintenanceRecord.objects.open().values_list("camera_id", flat=True))
-        personal = set(PersonalIssue.objects.filter(revoked_at__isnull=True).values_list("camera_id", flat=True))
+        personal = set(PersonalIssue.objects.current().values_list("camera_id", flat=True))
         for camera in Camera.objects.all():
             assert (camera.status == Camera.Status.CHECKED_OUT) == (camera.pk in out), camera.status
             assert (camera.status == Camera.Status.IN_MAINTENANCE) == (camera.pk in in_maintenance), camera.status
