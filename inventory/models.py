@@ -70,7 +70,8 @@ def charged_condition() -> Q:
     """The minimum charge to check out (docs/domain.md), as a condition usable in filters and aggregates.
 
     Telemetry, where a dock reports it, is the truth; otherwise a full charge recorded since
-    the camera last came back.
+    the camera last came back. `Camera.is_charged` is the same rule for a camera in hand;
+    inventory/tests/test_charge_rule.py holds the two to the same answer at every boundary.
     """
     telemetry_ok = Q(battery_percent__gte=settings.MIN_CHECKOUT_BATTERY_PERCENT)
     full_charge_since_return = Q(battery_percent__isnull=True, last_full_charge_at__isnull=False) & (
@@ -165,6 +166,7 @@ class Camera(models.Model):
 
     @property
     def is_charged(self) -> bool:
+        """`charged_condition()` for this row, without a query (test_charge_rule.py keeps them equal)."""
         if self.battery_percent is not None:
             return self.battery_percent >= settings.MIN_CHECKOUT_BATTERY_PERCENT
         if self.last_full_charge_at is None:
