@@ -24,6 +24,7 @@ from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError
+from hartford_bwc.testing import fleet_state
 from inventory import services as inventory
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, DockFactory
@@ -43,17 +44,6 @@ def audit_chain_is_intact() -> bool:
     from audit.services import verify_chain
 
     return verify_chain() is None
-
-
-def fleet_state() -> tuple:
-    """Everything a service may change, to prove that a refused step changed none of it."""
-    return (
-        list(Camera.objects.order_by("pk").values_list()),
-        list(Checkout.objects.order_by("pk").values_list()),
-        list(MaintenanceRecord.objects.order_by("pk").values_list()),
-        list(PersonalIssue.objects.order_by("pk").values_list()),
-        ChargeEvent.objects.count(),
-    )
 
 
 class FleetLifecycle(RuleBasedStateMachine):

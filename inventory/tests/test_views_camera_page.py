@@ -13,12 +13,11 @@ from assignments.models import Checkout, PersonalIssue
 from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.testing import messages_of, sign_in
 from inventory import services
 from inventory.models import Camera, ChargeEvent, Flag, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, DockFactory
 from kiosk.tests.factories import KioskFactory
-
-from .console import messages_of, sign_in
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system_process("tests")
