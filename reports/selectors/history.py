@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, overdue_checkout
+from assignments.models import Checkout, Officer, open_checkout, overdue_checkout
 from audit.models import AuditEvent
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 
@@ -39,7 +39,7 @@ def _duration(period: Period, now: datetime):
 
 
 def _overlapping(period: Period) -> Q:
-    return Q(checked_out_at__lt=period.until) & (Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=period.since))
+    return Q(checked_out_at__lt=period.until) & (open_checkout() | Q(checked_in_at__gte=period.since))
 
 
 def officer_checkouts(officer: Officer, period: Period) -> QuerySet:
