@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+# The two "in force" rules, each written once: the querysets' `current()` and `open()`, the partial
+# unique indexes and the reports' aggregates (which reach the rows through a relation, hence `prefix`,
+# e.g. "checkouts__") all read them.
+
+
+def current_issue(prefix: str = "") -> Q:
+    """A personal issue not revoked."""
+    return Q(**{f"{prefix}revoked_at__isnull": True})
+
+
+def open_checkout(prefix: str = "") -> Q:
+    """A checkout not checked in."""
+    return Q(**{f"{prefix}checked_in_at__isnull": True})
+
+
+def overdue_checkout(now: datetime, prefix: str = "") -> Q:
+    """An open checkout whose camera was due back before `now`."""
+    return open_checkout(prefix) & Q(**{f"{prefix}due_back_at__lt": now})
 
 
 class Unit(models.Model):
@@ -86,6 +107,12 @@ class Officer(models.Model):
         return bool(self.pin_hash)
 
 
+class PersonalIssueQuerySet(models.QuerySet):
+    def current(self) -> PersonalIssueQuerySet:
+        """The issues in force: not revoked (at most one per officer and one per camera)."""
+        return self.filter(current_issue())
+
+
 class PersonalIssue(models.Model):
     """An officer's own camera; history is kept by closing rows, never deleting them."""
 
@@ -95,15 +122,15 @@ class PersonalIssue(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
 
+    objects = PersonalIssueQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["officer"], condition=Q(revoked_at__isnull=True), name="personal_issue_one_per_officer"
+                fields=["officer"], condition=current_issue(), name="personal_issue_one_per_officer"
             ),
-            models.UniqueConstraint(
-                fields=["camera"], condition=Q(revoked_at__isnull=True), name="personal_issue_one_per_camera"
-            ),
+            models.UniqueConstraint(fields=["camera"], condition=current_issue(), name="personal_issue_one_per_camera"),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=F("issued_at")),
                 name="personal_issue_revoked_after_issued",
@@ -116,7 +143,10 @@ class PersonalIssue(models.Model):
 
 class CheckoutQuerySet(models.QuerySet):
     def open(self) -> CheckoutQuerySet:
-        return self.filter(checked_in_at__isnull=True)
+        return self.filter(open_checkout())
+
+    def overdue(self, now: datetime) -> CheckoutQuerySet:
+        return self.filter(overdue_checkout(now))
 
 
 class Checkout(models.Model):
@@ -155,11 +185,9 @@ class Checkout(models.Model):
             models.Index(fields=["checked_out_at"]),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["camera"], condition=open_checkout(), name="checkout_one_open_per_camera"),
             models.UniqueConstraint(
-                fields=["camera"], condition=Q(checked_in_at__isnull=True), name="checkout_one_open_per_camera"
-            ),
-            models.UniqueConstraint(
-                fields=["officer"], condition=Q(checked_in_at__isnull=True), name="checkout_one_open_per_officer"
+                fields=["officer"], condition=open_checkout(), name="checkout_one_open_per_officer"
             ),
             models.CheckConstraint(
                 condition=Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=F("checked_out_at")),

@@ -16,8 +16,8 @@ def officer_list() -> QuerySet[Officer]:
     The open checkout and the personal issue are at most one row each (partial unique indexes), so
     scalar subqueries are exact.
     """
-    open_checkout = Checkout.objects.filter(officer=OuterRef("pk"), checked_in_at__isnull=True)
-    personal = PersonalIssue.objects.filter(officer=OuterRef("pk"), revoked_at__isnull=True)
+    open_checkout = Checkout.objects.open().filter(officer=OuterRef("pk"))
+    personal = PersonalIssue.objects.current().filter(officer=OuterRef("pk"))
     return Officer.objects.select_related("unit", "shift").annotate(
         current_camera_tag=Subquery(open_checkout.values("camera__asset_tag")[:1]),
         current_checked_out_at=Subquery(open_checkout.values("checked_out_at")[:1]),
@@ -53,11 +53,7 @@ def current_checkout(officer: Officer) -> Checkout | None:
 
 
 def personal_issue(officer: Officer) -> PersonalIssue | None:
-    return (
-        PersonalIssue.objects.select_related("camera", "camera__model")
-        .filter(officer=officer, revoked_at__isnull=True)
-        .first()
-    )
+    return PersonalIssue.objects.current().select_related("camera", "camera__model").filter(officer=officer).first()
 
 
 def checkout_history(officer: Officer) -> QuerySet[Checkout]:

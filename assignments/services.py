@@ -88,7 +88,7 @@ def check_out(
         raise _already_out_error(camera)
     _refuse_unavailable_camera(camera)
     if camera.pool == Camera.Pool.PERSONAL and not allow_others_personal:
-        owner = PersonalIssue.objects.select_related("officer").filter(camera=camera, revoked_at__isnull=True).first()
+        owner = PersonalIssue.objects.current().select_related("officer").filter(camera=camera).first()
         if owner is not None and owner.officer_id != officer.pk:
             raise DomainError(
                 f"{camera.asset_tag} is the personal camera of {owner.officer.display_name}. Take a spare instead.",
@@ -200,14 +200,14 @@ def issue_personal(*, officer: Officer, camera: Camera, by: Actor, reason: str =
         raise DomainError(f"{officer.display_name} is inactive; activate the officer first.", code="officer_inactive")
     if camera.status in (Camera.Status.RETIRED, Camera.Status.LOST):
         raise DomainError(f"{camera.asset_tag} is {camera.get_status_display().lower()}; choose another camera.")
-    current = PersonalIssue.objects.select_related("officer", "camera").filter(revoked_at__isnull=True, officer=officer)
+    current = PersonalIssue.objects.current().select_related("officer", "camera").filter(officer=officer)
     if (mine := current.first()) is not None:
         if mine.camera_id == camera.pk:
             raise DomainError(f"{camera.asset_tag} is already {officer.display_name}'s personal camera.")
         raise DomainError(
             f"{officer.display_name} already has {mine.camera.asset_tag} as a personal camera. Revoke it first."
         )
-    theirs = PersonalIssue.objects.select_related("officer").filter(revoked_at__isnull=True, camera=camera).first()
+    theirs = PersonalIssue.objects.current().select_related("officer").filter(camera=camera).first()
     if theirs is not None:
         raise DomainError(
             f"{camera.asset_tag} is already the personal camera of {theirs.officer.display_name} "
@@ -238,13 +238,13 @@ def issue_personal(*, officer: Officer, camera: Camera, by: Actor, reason: str =
 def revoke_personal(*, officer: Officer, by: Actor, reason: str = "") -> PersonalIssue:
     """End the officer's personal issue; the camera joins the spare pool."""
     missing = DomainError(f"{officer.display_name} has no personal camera to revoke.")
-    found = PersonalIssue.objects.filter(officer=officer, revoked_at__isnull=True).values_list("camera_id").first()
+    found = PersonalIssue.objects.current().filter(officer=officer).values_list("camera_id").first()
     if found is None:
         raise missing
     # Camera first, then the issue: the order check_out, retire and report_lost lock in, so that a
     # revoke racing one of them waits instead of deadlocking. The issue is re-read under the lock.
     camera = Camera.objects.select_for_update().get(pk=found[0])
-    issue = PersonalIssue.objects.select_for_update().filter(officer=officer, camera=camera, revoked_at__isnull=True)
+    issue = PersonalIssue.objects.current().select_for_update().filter(officer=officer, camera=camera)
     issue = issue.first()
     if issue is None:
         raise missing

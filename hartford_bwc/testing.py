@@ -1,12 +1,71 @@
-"""Helpers shared by the browser tests."""
+"""Test helpers shared across the apps' test suites: signed-in console clients, the database's own
+refusals, a snapshot of the fleet, and the browser tests' screenshots. App-specific helpers stay in
+their app's `tests/` package; factories stay in each app's `tests/factories.py`."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from accounts import roles
+
 DOC_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+# --- the console -----------------------------------------------------------------------------
+
+ROLES = (roles.QUARTERMASTER, roles.SUPERVISOR, roles.ADMINISTRATOR)
+
+
+def sign_in(client, role: str = roles.QUARTERMASTER):
+    """Sign the test client in as a staff user of `role`; returns the user."""
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory(username=f"{role.lower()}-user", role=role)
+    client.force_login(user)
+    return user
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]] if response.context else []
+
+
+# --- the database's own rules ----------------------------------------------------------------
+
+
+@contextmanager
+def violates(rule: str, *, sqlite: str | None = None):
+    """The block must fail with an IntegrityError that names `rule`: the database itself (not Python)
+    refused the write.
+
+    PostgreSQL names every constraint; SQLite names CHECK constraints but reports a unique
+    index by its columns, so `sqlite` gives the text to expect there.
+    """
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        yield
+    expected = rule if connection.vendor == "postgresql" or sqlite is None else sqlite
+    assert expected in str(caught.value), f"expected {expected!r} in {caught.value!r}"
+
+
+def fleet_state() -> tuple:
+    """Everything a service may change, to prove that a refused step changed none of it."""
+    from assignments.models import Checkout, PersonalIssue
+    from inventory.models import Camera, ChargeEvent, MaintenanceRecord
+
+    return (
+        list(Camera.objects.order_by("pk").values_list()),
+        list(Checkout.objects.order_by("pk").values_list()),
+        list(MaintenanceRecord.objects.order_by("pk").values_list()),
+        list(PersonalIssue.objects.order_by("pk").values_list()),
+        ChargeEvent.objects.count(),
+    )
+
+
+# --- browser tests ---------------------------------------------------------------------------
 
 
 def publish_screenshot(source: Path, name: str) -> None:

@@ -178,9 +178,9 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
     models = {(m.maker.lower(), m.name.lower()): m for m in CameraModel.objects.all()}
     owners = {
         issue.camera_id: issue.officer
-        for issue in PersonalIssue.objects.select_related("officer").filter(
-            revoked_at__isnull=True, camera__in=list(by_serial.values())
-        )
+        for issue in PersonalIssue.objects.current()
+        .select_related("officer")
+        .filter(camera__in=list(by_serial.values()))
     }
     pools = {value: value for value in Camera.Pool.values} | {
         label.lower(): value for value, label in Camera.Pool.choices

@@ -70,7 +70,8 @@ def charged_condition() -> Q:
     """The minimum charge to check out (docs/domain.md), as a condition usable in filters and aggregates.
 
     Telemetry, where a dock reports it, is the truth; otherwise a full charge recorded since
-    the camera last came back.
+    the camera last came back. `Camera.is_charged` is the same rule for a camera in hand;
+    inventory/tests/test_charge_rule.py holds the two to the same answer at every boundary.
     """
     telemetry_ok = Q(battery_percent__gte=settings.MIN_CHECKOUT_BATTERY_PERCENT)
     full_charge_since_return = Q(battery_percent__isnull=True, last_full_charge_at__isnull=False) & (
@@ -79,13 +80,18 @@ def charged_condition() -> Q:
     return telemetry_ok | full_charge_since_return
 
 
+def ready_condition() -> Q:
+    """Charged and on the shelf: a camera an officer may take now."""
+    return charged_condition() & Q(status=Camera.Status.AVAILABLE)
+
+
 class CameraQuerySet(models.QuerySet):
     def charged(self) -> CameraQuerySet:
         """Cameras that meet the minimum charge to check out (see `charged_condition`)."""
         return self.filter(charged_condition())
 
     def ready(self) -> CameraQuerySet:
-        return self.charged().filter(status=Camera.Status.AVAILABLE)
+        return self.filter(ready_condition())
 
     def in_service(self) -> CameraQuerySet:
         return self.exclude(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
@@ -160,6 +166,7 @@ class Camera(models.Model):
 
     @property
     def is_charged(self) -> bool:
+        """`charged_condition()` for this row, without a query (test_charge_rule.py keeps them equal)."""
         if self.battery_percent is not None:
             return self.battery_percent >= settings.MIN_CHECKOUT_BATTERY_PERCENT
         if self.last_full_charge_at is None:

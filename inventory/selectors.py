@@ -35,13 +35,13 @@ from hartford_bwc.timefmt import when
 
 from .flags.rules import RULES_BY_KIND, SweepContext
 from .flags.selectors import open_flag_counts
-from .models import Camera, ChargeEvent, Flag, MaintenanceRecord, charged_condition
+from .models import Camera, ChargeEvent, Flag, MaintenanceRecord, charged_condition, ready_condition
 
 IN_SERVICE = ~Q(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
 
 
 def _open_checkouts() -> QuerySet[Checkout]:
-    return Checkout.objects.filter(camera=OuterRef("pk"), checked_in_at__isnull=True)
+    return Checkout.objects.open().filter(camera=OuterRef("pk"))
 
 
 # --- derived states ------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def _open_checkouts() -> QuerySet[Checkout]:
 
 
 def _ready(now: datetime) -> Q:
-    return charged_condition() & Q(status=Camera.Status.AVAILABLE)
+    return ready_condition()
 
 
 def _checked_out(now: datetime) -> Q:
@@ -329,7 +329,7 @@ def camera_page(camera: Camera, *, limit: int = TIMELINE_LIMIT) -> CameraPage:
         .order_by("-checked_out_at")[:limit]
     )
     current = next((c for c in checkouts if c.checked_in_at is None), None)
-    personal = PersonalIssue.objects.select_related("officer").filter(camera=camera, revoked_at__isnull=True).first()
+    personal = PersonalIssue.objects.current().select_related("officer").filter(camera=camera).first()
     maintenance = list(MaintenanceRecord.objects.filter(camera=camera).order_by("-opened_at")[:limit])
     open_record = next((m for m in maintenance if m.closed_at is None), None)
     flags = list(Flag.objects.filter(camera=camera).select_related("acknowledged_by").order_by("-raised_at")[:limit])

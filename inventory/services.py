@@ -239,7 +239,7 @@ def close_maintenance(
 
 
 def _retire_in_place(camera: Camera, *, now: datetime) -> None:
-    PersonalIssue.objects.filter(camera=camera, revoked_at__isnull=True).update(revoked_at=now, reason="Retired")
+    PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Retired")
     camera.status = Camera.Status.RETIRED
     camera.pool = Camera.Pool.SPARE
     camera.dock, camera.dock_bay = None, None
@@ -298,7 +298,7 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
     MaintenanceRecord.objects.open().filter(camera=camera).update(
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED, notes="Camera reported lost."
     )
-    PersonalIssue.objects.filter(camera=camera, revoked_at__isnull=True).update(revoked_at=now, reason="Lost")
+    PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Lost")
     camera.status = Camera.Status.LOST
     camera.pool = Camera.Pool.SPARE
     camera.lost_incident_number = incident_number

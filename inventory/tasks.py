@@ -1,8 +1,10 @@
-"""Celery tasks for the camera's physical life: the flag sweep and the shift digest.
+"""Celery tasks for the camera's physical life: the flag sweep, the shift digest and the supervisors'
+overdue emails.
 
-Neither takes arguments: each reads the fleet as it is when it runs, so a message that waited in
-the broker cannot carry a stale view. Both are safe to run twice (the sweep is idempotent; beat's
-`expires` drops a digest that waited an hour).
+The sweep and the digest take no arguments: each reads the fleet as it is when it runs, so a message
+that waited in the broker cannot carry a stale view. Both are safe to run twice (the sweep is
+idempotent; beat's `expires` drops a digest that waited an hour). The overdue emails take flag ids
+only and re-read the rows.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from .flags.notify import send_shift_digest
+from .flags.notify import notify_supervisors_of_overdue_returns, send_shift_digest
 from .flags.sweep import run_sweep
 
 # A database restart or failover: try again shortly, backing off, rather than wait for beat.
@@ -49,3 +51,16 @@ def sweep_flags() -> dict:
 def shift_digest() -> int:
     """Email the quartermasters what is wrong and what is ready at this shift change."""
     return send_shift_digest()
+
+
+@shared_task(
+    name="inventory.email_overdue_supervisors", soft_time_limit=120, time_limit=150, ignore_result=True, **RETRY
+)
+def email_overdue_supervisors(flag_ids: list[int]) -> int:
+    """Email each unit supervisor about the return-overdue flags the sweep just raised.
+
+    Queued by the sweep after it commits, with the flags' ids. Not `acks_late`: a worker lost
+    mid-send costs an email rather than sending the supervisor a second copy. A database error
+    retries, which is safe because it can only come from the reads that precede any sending.
+    """
+    return notify_supervisors_of_overdue_returns(flag_ids)

@@ -41,9 +41,7 @@ class OfficerAtKiosk:
 def officer_at_kiosk(officer: Officer) -> OfficerAtKiosk:
     """What the signed-in officer holds, and the camera to offer: their own if docked and charged, else a spare."""
     holding = Checkout.objects.open().select_related("camera").filter(officer=officer).first()
-    issue = (
-        PersonalIssue.objects.select_related("camera__dock").filter(officer=officer, revoked_at__isnull=True).first()
-    )
+    issue = PersonalIssue.objects.current().select_related("camera__dock").filter(officer=officer).first()
     personal = issue.camera if issue is not None else None
     personal_ready = (
         personal is not None

@@ -171,7 +171,7 @@ def test_issue_and_revoke_personal_camera(qm_client, officer):
     assert "HPD-BWC-0306 is now Sgt. Rosa Vega&#x27;s personal camera." in _text(response)
     camera.refresh_from_db()
     assert camera.pool == Camera.Pool.PERSONAL
-    assert PersonalIssue.objects.filter(officer=officer, camera=camera, revoked_at__isnull=True).exists()
+    assert PersonalIssue.objects.current().filter(officer=officer, camera=camera).exists()
     response = qm_client.post("/assignments/officers/4001/personal-camera/revoke/", {"reason": "Broken"}, follow=True)
     assert "joins the spare pool" in _text(response)
     camera.refresh_from_db()

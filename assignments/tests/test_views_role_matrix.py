@@ -90,5 +90,5 @@ def test_supervisor_actions_change_nothing(client, world):
     for method, url, data, _ in ACT:
         if method == "post":
             getattr(client, method)(url.format(upload=world.pk), data if data != "file" else {})
-    assert PersonalIssue.objects.filter(revoked_at__isnull=True).count() == 1
+    assert PersonalIssue.objects.current().count() == 1
     assert ImportUpload.objects.count() == 1

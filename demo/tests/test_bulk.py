@@ -10,8 +10,8 @@ from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory
 from demo.bulk import insert_rows
 from demo.services import CHARGE_ROW, CHECKOUT_ROW
+from hartford_bwc.testing import violates
 from inventory.models import Camera, ChargeEvent
-from inventory.tests.dbrules import violates
 from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, PersonalIssue
+from assignments.models import Checkout, Officer, PersonalIssue, open_checkout
 from assignments.services import check_out, pin_matches
 from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
@@ -38,14 +38,14 @@ def assert_consistent(now: datetime) -> None:
     open_checkouts = Checkout.objects.open()
     assert not Camera.objects.filter(status=Status.AVAILABLE, pk__in=open_checkouts.values("camera")).exists()
     out = Camera.objects.filter(status=Status.CHECKED_OUT).annotate(
-        open_n=Count("checkouts", filter=Q(checkouts__checked_in_at__isnull=True))
+        open_n=Count("checkouts", filter=open_checkout("checkouts__"))
     )
     assert not out.exclude(open_n=1).exists(), "every checked-out camera has exactly one open checkout"
     assert open_checkouts.count() == out.count()
     assert not open_checkouts.exclude(camera__status=Status.CHECKED_OUT).exists()
     assert not open_checkouts.filter(checked_out_at__gt=now).exists()
 
-    current = PersonalIssue.objects.filter(revoked_at__isnull=True)
+    current = PersonalIssue.objects.current()
     assert not Camera.objects.filter(pool=Camera.Pool.PERSONAL).exclude(pk__in=current.values("camera")).exists(), (
         "no personal camera without a current personal issue"
     )
@@ -119,7 +119,7 @@ def assert_demo_officer_can_check_out(badge: str) -> None:
     assert officer.is_active
     assert pin_matches(officer, services.DEMO_PIN)
     assert not Checkout.objects.open().filter(officer=officer).exists()
-    camera = PersonalIssue.objects.get(officer=officer, revoked_at__isnull=True).camera
+    camera = PersonalIssue.objects.current().get(officer=officer).camera
     checkout = check_out(camera=camera, officer=officer, by=Actor.system_process("tests"))
     assert checkout.camera == camera
 

@@ -29,9 +29,9 @@ from assignments.models import Officer
 from audit.actor import Actor
 from audit.models import AuditEvent
 from demo import services as demo
+from hartford_bwc.testing import fleet_state
 from imports.models import ImportUpload
 from inventory.models import Camera, Dock
-from inventory.tests.test_lifecycle_stateful import fleet_state
 from inventory.views.actions import ACTIONS
 
 MAX_EXAMPLES = int(os.environ.get("ARBITRARY_TEXT_MAX_EXAMPLES", "15"))

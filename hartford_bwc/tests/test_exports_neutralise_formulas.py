@@ -13,7 +13,7 @@ from accounts import roles
 from assignments import services as assignment_services
 from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
-from inventory.tests.console import sign_in
+from hartford_bwc.testing import sign_in
 from inventory.tests.factories import CameraFactory
 from kiosk.tests.factories import KioskFactory
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import roles
-from inventory.tests.console import sign_in
+from hartford_bwc.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now().replace(microsecond=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -14,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.roles import QUARTERMASTER
-from assignments.models import Officer, PersonalIssue, Shift
+from assignments.models import Checkout, Officer, PersonalIssue, Shift
 from assignments.shifts import shift_window
 from hartford_bwc.timefmt import when
 
@@ -31,15 +32,34 @@ def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def notify_supervisors_of_overdue_returns(flags: list[Flag]) -> int:
-    """One email per newly raised return-overdue flag to the officer's unit supervisor, where known.
+def notify_supervisors_of_overdue_returns(flag_ids: Iterable[int]) -> int:
+    """One email per return-overdue flag to the officer's unit supervisor, where known; returns the
+    messages sent.
 
-    Runs after the sweep commits; a flag is raised once, so each flag is emailed once. A mail
-    server that is down costs the email, never the sweep.
+    Reads everything it needs from the database by the flags' ids (the flags, the cameras' open
+    checkouts, their officers and units: two queries), so it depends on what the sweep committed,
+    not on anything a rule left on the objects it built. A flag already resolved, or a camera already
+    back, is not emailed: the supervisor has nothing left to chase. The sweep raises a flag once and
+    hands its id over once, so each flag is emailed once. A mail server that is down costs the
+    email, never the sweep.
     """
+    flags = list(
+        Flag.objects.open()
+        .filter(pk__in=list(flag_ids), kind=Flag.Kind.RETURN_OVERDUE)
+        .select_related("camera")
+        .order_by("camera__asset_tag")
+    )
+    if not flags:
+        return 0
+    checkouts = {
+        checkout.camera_id: checkout
+        for checkout in Checkout.objects.open()
+        .filter(camera__in=[flag.camera_id for flag in flags])
+        .select_related("officer__unit")
+    }
     messages = []
     for flag in flags:
-        checkout = getattr(flag.camera, "overdue_checkout", None)
+        checkout = checkouts.get(flag.camera_id)
         unit = checkout.officer.unit if checkout is not None else None
         if unit is None or not unit.supervisor_email:
             continue
@@ -137,9 +157,7 @@ def shift_readiness(now: datetime) -> ShiftReadiness:
     if coming is None:
         return ShiftReadiness(shift=None, starts_at=None, ends_at=None, spares_ready=spares_ready)
     shift, start, end = coming
-    own_camera_ready = PersonalIssue.objects.filter(
-        officer=OuterRef("pk"), revoked_at__isnull=True, camera__in=Camera.objects.ready()
-    )
+    own_camera_ready = PersonalIssue.objects.current().filter(officer=OuterRef("pk"), camera__in=Camera.objects.ready())
     roster = Officer.objects.filter(is_active=True, shift=shift).aggregate(
         officers=Count("pk"), personal_ready=Count("pk", filter=Q(Exists(own_camera_ready)))
     )

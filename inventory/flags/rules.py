@@ -202,22 +202,22 @@ class ReturnOverdue(Rule):
     kind = Flag.Kind.RETURN_OVERDUE
 
     def overdue_checkouts(self, ctx: SweepContext) -> QuerySet[Checkout]:
-        return Checkout.objects.filter(checked_in_at__isnull=True, due_back_at__lt=ctx.now)
+        return Checkout.objects.overdue(ctx.now)
 
     def condition(self, ctx):
         return in_service().filter(Exists(self.overdue_checkouts(ctx).filter(camera=OuterRef("pk"))))
 
     def details(self, cameras, ctx):
-        # The officer and unit come along for the detail and for the supervisor's email.
+        # The officer comes along for the detail (the supervisor's email reads its own rows later).
         checkouts = {
             checkout.camera_id: checkout
             for checkout in self.overdue_checkouts(ctx)
             .filter(camera__in=[camera.pk for camera in cameras])
-            .select_related("officer__unit")
+            .select_related("officer")
         }
         details = []
         for camera in cameras:
-            checkout = camera.overdue_checkout = checkouts.get(camera.pk)
+            checkout = checkouts.get(camera.pk)
             if checkout is None:  # returned between the two queries; the next sweep resolves it
                 details.append("Not returned by its expected time.")
                 continue

@@ -23,11 +23,11 @@ def open_flags_for_camera(camera: Camera) -> QuerySet[Flag]:
 
 
 def _holder() -> QuerySet[Checkout]:
-    return Checkout.objects.filter(camera=OuterRef("camera_id"), checked_in_at__isnull=True)
+    return Checkout.objects.open().filter(camera=OuterRef("camera_id"))
 
 
 def _owner() -> QuerySet[PersonalIssue]:
-    return PersonalIssue.objects.filter(camera=OuterRef("camera_id"), revoked_at__isnull=True)
+    return PersonalIssue.objects.current().filter(camera=OuterRef("camera_id"))
 
 
 def flags_for_page() -> QuerySet[Flag]:

@@ -117,16 +117,30 @@ def run_sweep() -> SweepReport:
             Flag.objects.bulk_update(report.resolved, ["resolved_at", "resolution"], batch_size=1000)
         if report.raised or report.resolved:
             audit.record_many(by=SWEEP_ACTOR, events=_audit_events(report, now))
-        if report.raised:
-            from .notify import notify_supervisors_of_overdue_returns
-
-            overdue = [f for f in report.raised if f.kind == Flag.Kind.RETURN_OVERDUE]
-            if overdue:
-                transaction.on_commit(lambda: notify_supervisors_of_overdue_returns(overdue))
+        overdue = [flag.pk for flag in report.raised if flag.kind == Flag.Kind.RETURN_OVERDUE]
+        if overdue:
+            _email_supervisors_after_commit(overdue)
     _anchor_audit_trail()
     report.seconds = time.perf_counter() - started
     log.info("Flag sweep: %d raised, %d resolved in %.3f s.", len(report.raised), len(report.resolved), report.seconds)
     return report
+
+
+def _email_supervisors_after_commit(flag_ids: list[int]) -> None:
+    """Queue the supervisors' emails for these new flags once the sweep commits: ids only, the task
+    reads the flags, checkouts, officers and units itself. With the broker down the sweep, which is
+    not request code and already runs off the kiosk's path, sends them itself rather than lose them.
+    """
+    from ..tasks import email_overdue_supervisors  # tasks imports this module
+
+    def send() -> None:
+        try:
+            email_overdue_supervisors.apply_async(args=[flag_ids], retry=False)
+        except Exception:
+            log.warning("Could not queue the supervisors' emails; sending them from the sweep.")
+            email_overdue_supervisors.apply(args=[flag_ids])
+
+    transaction.on_commit(send)
 
 
 def _anchor_audit_trail() -> None:

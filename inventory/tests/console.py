@@ -1,21 +1,12 @@
-"""Helpers for the console's view tests: signed-in clients per role, and reading pages."""
+"""Helpers for the camera console's view tests. The ones every app's tests use (signing in, reading
+messages) live in hartford_bwc.testing; they are re-exported here only for branches still importing
+them from this module."""
 
 from __future__ import annotations
 
-from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.testing import ROLES, messages_of, sign_in
 
-ROLES = (roles.QUARTERMASTER, roles.SUPERVISOR, roles.ADMINISTRATOR)
-
-
-def sign_in(client, role: str = roles.QUARTERMASTER):
-    user = UserFactory(username=f"{role.lower()}-user", role=role)
-    client.force_login(user)
-    return user
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]] if response.context else []
+__all__ = ["ROLES", "messages_of", "page_tags", "sign_in"]
 
 
 def page_tags(response) -> list[str]:

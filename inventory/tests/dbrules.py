@@ -1,21 +1,7 @@
-"""Assert that the database itself (not Python) refused a write, and which rule refused it."""
+"""Moved to hartford_bwc.testing; re-exported only for branches still importing it from here."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from hartford_bwc.testing import violates
 
-import pytest
-from django.db import IntegrityError, connection, transaction
-
-
-@contextmanager
-def violates(rule: str, *, sqlite: str | None = None):
-    """The block must fail with an IntegrityError that names `rule`.
-
-    PostgreSQL names every constraint; SQLite names CHECK constraints but reports a unique
-    index by its columns, so `sqlite` gives the text to expect there.
-    """
-    with pytest.raises(IntegrityError) as caught, transaction.atomic():
-        yield
-    expected = rule if connection.vendor == "postgresql" or sqlite is None else sqlite
-    assert expected in str(caught.value), f"expected {expected!r} in {caught.value!r}"
+__all__ = ["violates"]

@@ -15,11 +15,12 @@ from assignments import services as assignment_services
 from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
+from hartford_bwc.testing import sign_in
 from inventory import selectors, services
 from inventory.models import Camera, Flag
 from inventory.tests.factories import CameraFactory
 
-from .console import page_tags, sign_in
+from .console import page_tags
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system_process("tests")

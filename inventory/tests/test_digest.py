@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import time, timedelta
 
 import pytest
@@ -149,3 +150,57 @@ def test_no_supervisor_email_when_the_unit_has_no_address(django_capture_on_comm
         report = sweep_at(now)
     assert report.counts[Flag.Kind.RETURN_OVERDUE].raised == 1
     assert mail.outbox == []
+
+
+def test_the_sweep_hands_the_supervisor_email_nothing_but_flag_ids(monkeypatch, django_capture_on_commit_callbacks):
+    now = local(2026, 6, 15, 10, 0)
+    _overdue_checkout(UnitFactory(supervisor_email="d2.sgt@hartford.example"), now)
+    queued = []
+    monkeypatch.setattr(tasks.email_overdue_supervisors, "apply_async", lambda args, **kw: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sweep_at(now)
+    assert queued == [], "nothing is queued before the sweep commits"
+    for callback in callbacks:
+        callback()
+    flag = Flag.objects.get(kind=Flag.Kind.RETURN_OVERDUE)
+    assert queued == [[[flag.pk]]]
+    assert json.loads(json.dumps(queued[0])) == queued[0], "the message survives the JSON serializer"
+
+
+def test_the_supervisor_email_is_built_from_the_database_alone(django_assert_num_queries):
+    """A flag row the sweep never touched: nothing a rule could have left on an object in memory."""
+    now = local(2026, 6, 15, 10, 0)
+    checkout = _overdue_checkout(UnitFactory(name="Patrol District 2", supervisor_email="d2.sgt@hartford.example"), now)
+    flag = Flag.objects.create(camera=checkout.camera, kind=Flag.Kind.RETURN_OVERDUE, raised_at=now, detail="Late.")
+    # The open flags with their cameras; the cameras' open checkouts with officer and unit.
+    with django_assert_num_queries(2):
+        assert tasks.email_overdue_supervisors.delay([flag.pk]).get() == 1
+    assert mail.outbox[0].to == ["d2.sgt@hartford.example"]
+    assert mail.outbox[0].subject == "Camera overdue: HPD-BWC-0777 with Ofc. Dana Reyes (badge 4242)"
+    assert "Checked out: Jun 14 20:00" in mail.outbox[0].body
+
+
+def test_no_supervisor_email_once_the_flag_resolved_or_the_camera_came_back():
+    now = local(2026, 6, 15, 10, 0)
+    resolved = _overdue_checkout(UnitFactory(supervisor_email="d2.sgt@hartford.example"), now)
+    flag = Flag.objects.create(
+        camera=resolved.camera, kind=Flag.Kind.RETURN_OVERDUE, raised_at=now, resolved_at=now, resolution="returned"
+    )
+    assert tasks.email_overdue_supervisors.delay([flag.pk, flag.pk + 1000]).get() == 0
+    assert mail.outbox == []
+
+
+def test_the_sweep_sends_the_supervisor_email_itself_when_the_broker_is_down(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    now = local(2026, 6, 15, 10, 0)
+    _overdue_checkout(UnitFactory(supervisor_email="d2.sgt@hartford.example"), now)
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.email_overdue_supervisors, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = sweep_at(now)
+    assert report.counts[Flag.Kind.RETURN_OVERDUE].raised == 1
+    assert [message.to for message in mail.outbox] == [["d2.sgt@hartford.example"]]

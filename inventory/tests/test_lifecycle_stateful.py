@@ -24,6 +24,7 @@ from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError
+from hartford_bwc.testing import fleet_state
 from inventory import services as inventory
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, DockFactory
@@ -43,17 +44,6 @@ def audit_chain_is_intact() -> bool:
     from audit.services import verify_chain
 
     return verify_chain() is None
-
-
-def fleet_state() -> tuple:
-    """Everything a service may change, to prove that a refused step changed none of it."""
-    return (
-        list(Camera.objects.order_by("pk").values_list()),
-        list(Checkout.objects.order_by("pk").values_list()),
-        list(MaintenanceRecord.objects.order_by("pk").values_list()),
-        list(PersonalIssue.objects.order_by("pk").values_list()),
-        ChargeEvent.objects.count(),
-    )
 
 
 class FleetLifecycle(RuleBasedStateMachine):
@@ -191,7 +181,7 @@ class FleetLifecycle(RuleBasedStateMachine):
             )
         )
 
-    @precondition(lambda self: PersonalIssue.objects.filter(revoked_at__isnull=True).exists())
+    @precondition(lambda self: PersonalIssue.objects.current().exists())
     @rule(officer=officers)
     def revoke_personal(self, officer):
         self._step(lambda: assignments.revoke_personal(officer=self.officers[officer], by=self.by))
@@ -206,7 +196,7 @@ class FleetLifecycle(RuleBasedStateMachine):
     def status_agrees_with_open_checkout_and_maintenance(self):
         out = set(Checkout.objects.open().values_list("camera_id", flat=True))
         in_maintenance = set(MaintenanceRecord.objects.open().values_list("camera_id", flat=True))
-        personal = set(PersonalIssue.objects.filter(revoked_at__isnull=True).values_list("camera_id", flat=True))
+        personal = set(PersonalIssue.objects.current().values_list("camera_id", flat=True))
         for camera in Camera.objects.all():
             assert (camera.status == Camera.Status.CHECKED_OUT) == (camera.pk in out), camera.status
             assert (camera.status == Camera.Status.IN_MAINTENANCE) == (camera.pk in in_maintenance), camera.status

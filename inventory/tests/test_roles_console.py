@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from accounts import roles
+from hartford_bwc.testing import sign_in
 from inventory.tests.factories import CameraFactory
 from inventory.views.actions import ACTIONS
-
-from .console import sign_in
 
 pytestmark = pytest.mark.django_db
 TAG = "HPD-BWC-0001"

@@ -85,7 +85,7 @@ def test_report_lost_while_out_closes_the_checkout_as_lost(camera, officer, syst
     )
     checkout.refresh_from_db()
     assert checkout.condition == Checkout.Condition.LOST and checkout.checked_in_at is not None
-    assert not camera.personal_issues.filter(revoked_at__isnull=True).exists()
+    assert not camera.personal_issues.current().exists()
     # The officer is free to take a spare.
     assert check_out(camera=CameraFactory(), officer=officer, by=system_actor).officer == officer
 

@@ -120,7 +120,7 @@ def test_close_as_retired_retires_the_camera_and_ends_its_personal_issue(camera,
     close_maintenance(record=record, outcome=Outcome.RETIRED, by=system_actor)
     camera.refresh_from_db()
     assert (camera.status, camera.pool) == (Camera.Status.RETIRED, Camera.Pool.SPARE)
-    assert not camera.personal_issues.filter(revoked_at__isnull=True).exists()
+    assert not camera.personal_issues.current().exists()
 
 
 def test_closing_twice_is_refused(camera, system_actor):

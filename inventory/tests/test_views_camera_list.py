@@ -15,10 +15,11 @@ from assignments import services as assignment_services
 from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory, UnitFactory
 from audit.actor import Actor
+from hartford_bwc.testing import messages_of, sign_in
 from inventory.models import Camera, CameraModel, Flag, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, CameraModelFactory
 
-from .console import messages_of, page_tags, sign_in
+from .console import page_tags
 
 URL = "/inventory/cameras/"
 pytestmark = pytest.mark.django_db

@@ -13,12 +13,11 @@ from assignments.models import Checkout, PersonalIssue
 from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.testing import messages_of, sign_in
 from inventory import services
 from inventory.models import Camera, ChargeEvent, Flag, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, DockFactory
 from kiosk.tests.factories import KioskFactory
-
-from .console import messages_of, sign_in
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system_process("tests")
@@ -258,7 +257,7 @@ def test_issue_and_revoke_personal_camera(qm):
     camera = CameraFactory()
     officer = OfficerFactory(badge_number="4411")
     qm.post(url(camera, "issue-personal"), {"issue-personal-officer": "4411"})
-    assert PersonalIssue.objects.get(camera=camera, revoked_at__isnull=True).officer == officer
+    assert PersonalIssue.objects.current().get(camera=camera).officer == officer
     assert Camera.objects.get(pk=camera.pk).pool == Camera.Pool.PERSONAL
 
     other = CameraFactory()
@@ -267,7 +266,7 @@ def test_issue_and_revoke_personal_camera(qm):
     assert "already has" in " ".join(messages_of(refused))
 
     qm.post(url(camera, "revoke-personal"), {"revoke-personal-reason": "Transferred"})
-    assert not PersonalIssue.objects.filter(revoked_at__isnull=True).exists()
+    assert not PersonalIssue.objects.current().exists()
     assert Camera.objects.get(pk=camera.pk).pool == Camera.Pool.SPARE
 
     again = qm.post(url(camera, "revoke-personal"), {})

@@ -38,7 +38,7 @@ def test_taking_my_camera_checks_it_out_shows_the_confirmation_and_signs_out(sig
     assert response.redirect_chain[-1][0] == "/kiosk/done/"
     assert "HPD-BWC-0412 is checked out to" in status(response)
     page = response.content.decode()
-    checkout = Checkout.objects.get(officer=officer, checked_in_at__isnull=True)
+    checkout = Checkout.objects.open().get(officer=officer)
     assert checkout.camera == personal_camera and checkout.out_kiosk == signed_in.kiosk
     assert officer.display_name in page and "Expected return" in page
     assert timezone.localtime(checkout.due_back_at).strftime("%H:%M").lstrip("0") in page

@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrappe
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, Unit
+from assignments.models import Checkout, Officer, Unit, overdue_checkout
 from inventory.models import ChargeEvent, Flag
 
 from ..forms import Period
@@ -27,7 +27,7 @@ REPEAT_OFFENDER_MIN = 2
 
 def _late_or_overdue(period: Period, now: datetime):
     late = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until, checked_in_at__gt=F("due_back_at"))
-    overdue = Q(checked_in_at__isnull=True, due_back_at__lt=now)
+    overdue = overdue_checkout(now)
     return Checkout.objects.filter(late | overdue), late, overdue
 
 
@@ -101,7 +101,7 @@ def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] 
     now = now or timezone.now()
     in_range = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
     late = in_range & Q(checked_in_at__gt=F("due_back_at"))
-    overdue = Q(checked_in_at__isnull=True, due_back_at__lt=now)
+    overdue = overdue_checkout(now)
     # Counted per officer first (check-outs alone, no join: a hash of one group per officer), then
     # per unit through the officers: officers late become a plain count of the officers with a late
     # return, where COUNT(DISTINCT) would sort every row of the range. Grouping the range's rows by

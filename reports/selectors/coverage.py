@@ -35,7 +35,7 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, Shift, Unit
+from assignments.models import Checkout, Officer, Shift, Unit, current_issue
 from assignments.shifts import CHECKOUT_LEAD, shift_window
 from inventory.models import Camera
 
@@ -55,7 +55,7 @@ def units(period: Period, missed: list[dict]) -> list[dict]:
     rows = {
         row["unit_key"]: row
         for row in Officer.objects.filter(is_active=True)
-        .annotate(issue=FilteredRelation("personal_issues", condition=Q(personal_issues__revoked_at__isnull=True)))
+        .annotate(issue=FilteredRelation("personal_issues", condition=current_issue("personal_issues__")))
         .values(unit_key=F("unit"))
         .annotate(
             officers=Count("pk"),

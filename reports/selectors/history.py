@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer
+from assignments.models import Checkout, Officer, open_checkout, overdue_checkout
 from audit.models import AuditEvent
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 
@@ -39,7 +39,7 @@ def _duration(period: Period, now: datetime):
 
 
 def _overlapping(period: Period) -> Q:
-    return Q(checked_out_at__lt=period.until) & (Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=period.since))
+    return Q(checked_out_at__lt=period.until) & (open_checkout() | Q(checked_in_at__gte=period.since))
 
 
 def officer_checkouts(officer: Officer, period: Period) -> QuerySet:
@@ -59,7 +59,7 @@ def officer_summary(officer: Officer, period: Period, now: datetime | None = Non
         cameras=Count("camera", distinct=True),
         in_use=Sum(_duration(period, now)),
         late=Count("pk", filter=Q(checked_in_at__gt=F("due_back_at"))),
-        overdue=Count("pk", filter=Q(checked_in_at__isnull=True, due_back_at__lt=now)),
+        overdue=Count("pk", filter=overdue_checkout(now)),
         damaged=Count("pk", filter=Q(condition=Checkout.Condition.DAMAGED)),
     )
     in_use = figures.pop("in_use")

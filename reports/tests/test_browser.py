@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.tests.factories import UserFactory
-from assignments.models import Officer
+from assignments.models import Officer, current_issue
 from audit.actor import Actor
 from demo.services import seed_fleet
 from hartford_bwc.testing import publish_screenshot
@@ -40,8 +40,8 @@ def test_readiness_report_in_the_browser(transactional_db, live_server, page, cl
     # Twenty of the next shift's own cameras are reported lost: that shift runs short of spares.
     start = next_shift_starts(timezone.now(), count=1)[0]
     own = Camera.objects.filter(
+        current_issue("personal_issues__"),
         status=Camera.Status.AVAILABLE,
-        personal_issues__revoked_at__isnull=True,
         personal_issues__officer__in=Officer.objects.filter(shift=start.shift),
     )[:20]
     for n, camera in enumerate(own):
