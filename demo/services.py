@@ -350,7 +350,7 @@ class _Builder:
                 damaged = rng.random() < 0.004
                 self._checkout(index, officer, out, due, returned, damaged=damaged, dock=docks)
 
-    def plant_current_problems(self) -> None:
+    def plant_current_problems(self) -> None:  # noqa: C901, PLR0912 (split me)
         """Cameras that are wrong right now, so the sweep and the dashboard have work."""
         rng, now, k, planted = self.rng, self.now, self.plants, self.result.planted
         detectives = [o for o in self.officers if o.shift is None]

@@ -167,7 +167,7 @@ def _check_length(row: RowPlan, column: str, text: str, limit: int) -> None:
 # --- cameras ---------------------------------------------------------------------------------------
 
 
-def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
+def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:  # noqa: C901, PLR0912, PLR0915 (split me)
     serials = {r["values"].get("serial_number", "").strip() for r in rows}
     tags = {r["values"].get("asset_tag", "").strip().upper() for r in rows}
     cameras = Camera.objects.select_related("model")
@@ -251,7 +251,7 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:
 # --- officers --------------------------------------------------------------------------------------
 
 
-def _plan_officers(rows: list[dict], *, lock: bool) -> Plan:
+def _plan_officers(rows: list[dict], *, lock: bool) -> Plan:  # noqa: C901, PLR0912, PLR0915 (split me)
     badges = {r["values"].get("badge_number", "").strip() for r in rows}
     officers = Officer.objects.select_related("unit", "shift")
     if lock:

@@ -34,7 +34,7 @@ def _lock(camera: Camera) -> Camera:
 
 
 @transaction.atomic
-def record_charge(
+def record_charge(  # noqa: C901, PLR0912 (split me)
     *,
     camera: Camera,
     kind: str,

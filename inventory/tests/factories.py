@@ -39,7 +39,7 @@ class CameraFactory(factory.django.DjangoModelFactory):
     model = factory.SubFactory(CameraModelFactory)
     firmware_version = "3.4.1"
     purchase_batch = "2026 expansion"
-    purchased_on = factory.LazyFunction(lambda: (timezone.now() - timedelta(days=200)).date())
+    purchased_on = factory.LazyFunction(lambda: timezone.now().date() - timedelta(days=200))
     pool = Camera.Pool.SPARE
     status = Camera.Status.AVAILABLE
     last_full_charge_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
