@@ -10,7 +10,7 @@ from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
 from audit.context import recorded_by_caller
-from hartford_bwc.errors import DomainError
+from hartford_bwc.errors import DomainError, InvalidInput
 
 from .roles import ADMINISTRATOR, ALL_ROLES
 
@@ -19,7 +19,7 @@ from .roles import ADMINISTRATOR, ALL_ROLES
 def create_staff_user(*, username: str, password: str, role: str, by: Actor, email: str = "", **names: str):
     """Create a console user holding one role; administrators are also Django superusers."""
     if role not in ALL_ROLES:
-        raise DomainError(f"Unknown role {role!r}; choose one of {', '.join(ALL_ROLES)}.")
+        raise InvalidInput(f"Unknown role {role!r}; choose one of {', '.join(ALL_ROLES)}.")
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise DomainError(f"A user named {username} already exists.")

@@ -6,7 +6,6 @@ import json
 import re
 
 from django.db.models import Prefetch, Q
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views import defaults
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,16 +20,12 @@ from rest_framework.response import Response
 from assignments import services as assignment_services
 from assignments.models import Checkout, Officer
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
 from inventory import services as inventory_services
 from inventory.models import Camera, Dock, Flag
 
 from . import serializers
+from .exception_handlers import problem_response
 from .permissions import StaffRolePermission
-
-
-def _refused(error: DomainError) -> Response:
-    return Response({"detail": str(error), "code": error.code}, status=status.HTTP_409_CONFLICT)
 
 
 class StrictPageNumberPagination(PageNumberPagination):
@@ -121,15 +116,12 @@ class CameraViewSet(ApiViewSet):
         """Check the camera in (working, or damaged with what is wrong)."""
         data = _valid(serializers.CheckInInput, request)
         camera = get_object_or_404(Camera, asset_tag=asset_tag)
-        try:
-            checkout = assignment_services.check_in(
-                camera=camera,
-                by=Actor.from_request(request),
-                condition=data["condition"],
-                damage_description=data["damage_description"],
-            )
-        except DomainError as error:
-            return _refused(error)
+        checkout = assignment_services.check_in(
+            camera=camera,
+            by=Actor.from_request(request),
+            condition=data["condition"],
+            damage_description=data["damage_description"],
+        )
         return Response(serializers.CheckoutSerializer(checkout).data)
 
     @extend_schema(request=serializers.ChargeEventInput, responses={201: serializers.ChargeEventSerializer})
@@ -139,17 +131,14 @@ class CameraViewSet(ApiViewSet):
         data = _valid(serializers.ChargeEventInput, request)
         camera = get_object_or_404(Camera, asset_tag=asset_tag)
         dock = _named(Dock, "dock", name=data["dock"]) if data.get("dock") is not None else None
-        try:
-            event = inventory_services.record_charge(
-                camera=camera,
-                kind=data["kind"],
-                dock=dock,
-                bay=data.get("bay"),
-                battery_percent=data.get("battery_percent"),
-                by=Actor.from_request(request),
-            )
-        except DomainError as error:
-            return _refused(error)
+        event = inventory_services.record_charge(
+            camera=camera,
+            kind=data["kind"],
+            dock=dock,
+            bay=data.get("bay"),
+            battery_percent=data.get("battery_percent"),
+            by=Actor.from_request(request),
+        )
         return Response(serializers.ChargeEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
@@ -182,10 +171,7 @@ class CheckoutViewSet(ApiViewSet):
         data = _valid(serializers.CheckOutInput, request)
         camera = _named(Camera, "camera", asset_tag=data["camera"])
         officer = _named(Officer, "officer", badge_number=data["officer"])
-        try:
-            checkout = assignment_services.check_out(camera=camera, officer=officer, by=Actor.from_request(request))
-        except DomainError as error:
-            return _refused(error)
+        checkout = assignment_services.check_out(camera=camera, officer=officer, by=Actor.from_request(request))
         return Response(serializers.CheckoutSerializer(checkout).data, status=status.HTTP_201_CREATED)
 
 
@@ -219,14 +205,14 @@ def _named(model, what: str, **lookup):
 def not_found(request, exception=None):
     """Django's 404 (no URL matched): JSON under /api/, the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return problem_response(status_code=404, detail="Not found.", code="not_found")
     return defaults.page_not_found(request, exception)
 
 
 def bad_request(request, exception=None):
     """Django's 400 (a request refused before any view): JSON under /api/, the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Bad request."}, status=400)
+        return problem_response(status_code=400, detail="Bad request.", code="bad_request")
     return defaults.bad_request(request, exception)
 
 

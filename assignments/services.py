@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
+from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 from inventory.models import Camera, MaintenanceRecord
 
@@ -155,10 +155,10 @@ def check_in(
             code="not_checked_out",
         )
     if condition not in (Checkout.Condition.WORKING, Checkout.Condition.DAMAGED):
-        raise DomainError("Say whether the camera is working or damaged.", code="bad_condition")
+        raise InvalidInput("Say whether the camera is working or damaged.", code="bad_condition")
     damage_description = damage_description.strip()
     if condition == Checkout.Condition.DAMAGED and not damage_description:
-        raise DomainError("Say what is wrong with the camera.", code="damage_not_described")
+        raise InvalidInput("Say what is wrong with the camera.", code="damage_not_described")
 
     now = timezone.now()
     kiosk, user = by.kiosk, by.staff_user
@@ -273,13 +273,13 @@ def validate_pin(pin: str) -> None:
     """A PIN is all digits, long enough, and not trivially guessed."""
     minimum = settings.KIOSK_PIN_MIN_DIGITS
     if not re.fullmatch(r"\d+", pin or ""):
-        raise DomainError("A PIN is digits only.", code="pin_not_digits")
+        raise InvalidInput("A PIN is digits only.", code="pin_not_digits")
     if len(pin) < minimum:
-        raise DomainError(f"A PIN has at least {minimum} digits.", code="pin_too_short")
+        raise InvalidInput(f"A PIN has at least {minimum} digits.", code="pin_too_short")
     if len(set(pin)) == 1:
-        raise DomainError("A PIN cannot repeat one digit; choose another.", code="pin_repeated")
+        raise InvalidInput("A PIN cannot repeat one digit; choose another.", code="pin_repeated")
     if pin in _SEQUENCE_DIGITS or pin in _SEQUENCE_DIGITS[::-1]:
-        raise DomainError("A PIN cannot be a sequence like 123456; choose another.", code="pin_sequence")
+        raise InvalidInput("A PIN cannot be a sequence like 123456; choose another.", code="pin_sequence")
 
 
 @transaction.atomic

@@ -11,8 +11,8 @@ from django_tables2 import RequestConfig
 from accounts import roles
 from audit.actor import Actor
 from hartford_bwc import spreadsheet
-from hartford_bwc.errors import DomainError
 from hartford_bwc.paging import paginate
+from hartford_bwc.refusals import attempt, run_action
 from inventory import labels
 
 from . import selectors, services
@@ -82,10 +82,9 @@ def officer_reset_pin(request, badge: str):
     """Set a random PIN and show it on this response only: it is stored hashed and never logged."""
     officer = selectors.officer_by_badge(badge)
     pin = generate_pin()
-    try:
-        services.set_officer_pin(officer=officer, pin=pin, by=Actor.from_request(request))
-    except DomainError as error:
-        messages.error(request, error.message)
+    outcome = attempt(lambda: services.set_officer_pin(officer=officer, pin=pin, by=Actor.from_request(request)))
+    if outcome.refused:
+        messages.error(request, outcome.refusal.message)
         return redirect(officer.get_absolute_url())
     response = render(request, "assignments/officer_pin.html", {"officer": officer, "pin": pin})
     # Neither the browser nor a proxy may keep the page with the PIN.
@@ -101,16 +100,18 @@ def officer_set_active(request, badge: str):
     if not form.is_valid():
         messages.error(request, "Choose whether to activate or deactivate the officer.")
         return redirect(officer.get_absolute_url())
-    try:
-        officer = services.set_officer_active(
+    outcome = attempt(
+        lambda: services.set_officer_active(
             officer=officer,
             active=form.cleaned_data["active"],
             by=Actor.from_request(request),
             reason=form.cleaned_data["reason"],
         )
-    except DomainError as error:
-        messages.error(request, error.message)
+    )
+    if outcome.refused:
+        messages.error(request, outcome.refusal.message)
         return redirect(officer.get_absolute_url())
+    officer = outcome.result
     if officer.is_active:
         messages.success(request, f"{officer.display_name} is active again and may take a camera at the kiosk.")
     else:
@@ -135,15 +136,14 @@ def officer_issue_personal(request, badge: str):
                 messages.error(request, error)
         return redirect(officer.get_absolute_url())
     camera = form.cleaned_data["asset_tag"]
-    try:
-        services.issue_personal(
+    return run_action(
+        request,
+        lambda: services.issue_personal(
             officer=officer, camera=camera, by=Actor.from_request(request), reason=form.cleaned_data["reason"]
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{camera.asset_tag} is now {officer.display_name}'s personal camera.")
-    return redirect(officer.get_absolute_url())
+        ),
+        success_message=f"{camera.asset_tag} is now {officer.display_name}'s personal camera.",
+        redirect_to=officer.get_absolute_url(),
+    )
 
 
 @roles.role_required(roles.CAN_ACT)
@@ -152,13 +152,12 @@ def officer_revoke_personal(request, badge: str):
     officer = selectors.officer_by_badge(badge)
     form = RevokePersonalForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        issue = services.revoke_personal(officer=officer, by=Actor.from_request(request), reason=reason)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{issue.camera.asset_tag} is no longer personal; it joins the spare pool.")
-    return redirect(officer.get_absolute_url())
+    return run_action(
+        request,
+        lambda: services.revoke_personal(officer=officer, by=Actor.from_request(request), reason=reason),
+        success_message=lambda issue: f"{issue.camera.asset_tag} is no longer personal; it joins the spare pool.",
+        redirect_to=officer.get_absolute_url(),
+    )
 
 
 @roles.role_required(roles.CAN_READ)

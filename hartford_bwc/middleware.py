@@ -6,8 +6,10 @@ import time
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 from django.utils.cache import add_never_cache_headers
+
+from api.exception_handlers import problem_response
 
 
 class RejectNulBytesMiddleware:
@@ -24,8 +26,10 @@ class RejectNulBytesMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             if request.path.startswith("/api/"):
-                # The API answers in JSON, errors included (its schema documents this 400).
-                return JsonResponse({"detail": "Bad request: the address holds a NUL character."}, status=400)
+                # The API answers every error as a problem (its schema documents this 400).
+                return problem_response(
+                    status_code=400, detail="Bad request: the address holds a NUL character.", code="bad_request"
+                )
             return HttpResponseBadRequest("Bad request: the address holds a NUL character.", content_type="text/plain")
         return self.get_response(request)
 

@@ -265,6 +265,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    # Every API error as an RFC 9457 problem; service refusals mapped to 409/422 in one place.
+    "EXCEPTION_HANDLER": "api.exception_handlers.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hartford BWC inventory API",

@@ -23,7 +23,7 @@ from audit.actions import Action
 from audit.actor import Actor
 from audit.services import PendingEvent
 from hartford_bwc.enqueue import enqueue_after_commit
-from hartford_bwc.errors import DomainError
+from hartford_bwc.errors import DomainError, InvalidInput
 from inventory.models import Camera
 
 from . import progress
@@ -51,7 +51,7 @@ def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int
     The upload is audited too: who brought which file (by checksum) matters even if nobody applies it.
     """
     if kind not in ImportUpload.Kind.values:
-        raise DomainError("Choose whether the file holds cameras or officers.")
+        raise InvalidInput("Choose whether the file holds cameras or officers.")
     filename = clean_filename(filename)
     parsed = parse_upload(kind=kind, filename=filename, data=data, size=size)
     upload = ImportUpload.objects.create(

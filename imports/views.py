@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
+from hartford_bwc.refusals import attempt
 
 from . import services
 from .columns import CAMERA_COLUMNS, OFFICER_COLUMNS
@@ -51,13 +51,14 @@ def upload(request):
     limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
     # Read at most one byte past the limit: the size check needs no more.
     data = file.read(limit + 1)
-    try:
-        upload = services.create_upload(
+    outcome = attempt(
+        lambda: services.create_upload(
             kind=kind, filename=file.name, data=data, size=file.size, by=Actor.from_request(request)
         )
-    except DomainError as error:
-        return _index(request, error=error.message, kind=kind, status=400)
-    return redirect(upload.get_absolute_url())
+    )
+    if outcome.refused:
+        return _index(request, error=outcome.refusal.message, kind=kind, status=400)
+    return redirect(outcome.result.get_absolute_url())
 
 
 @roles.role_required(roles.CAN_ACT)
@@ -91,16 +92,18 @@ def confirm(request, pk: int):
     if not form.is_valid():
         messages.error(request, "The confirmation lacks the file's checksum; review the preview and confirm again.")
         return redirect(upload.get_absolute_url())
-    try:
-        plan = services.confirm_upload(
+    outcome = attempt(
+        lambda: services.confirm_upload(
             upload=upload,
             checksum=form.cleaned_data["checksum"],
             plan_digest=form.cleaned_data["plan_digest"],
             by=Actor.from_request(request),
         )
-    except DomainError as error:
-        messages.error(request, error.message)
+    )
+    if outcome.refused:
+        messages.error(request, outcome.refusal.message)
         return redirect(upload.get_absolute_url())
+    plan = outcome.result
     if plan is None:
         messages.info(request, f"Importing {upload.filename} in the background: all of it or nothing.")
         return redirect(upload.get_absolute_url())

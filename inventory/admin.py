@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 
 from audit.actor import Actor
 from audit.admin import AuditedModelAdmin
-from hartford_bwc.errors import DomainError
+from hartford_bwc.refusals import attempt
 
 from . import services
 from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
@@ -15,11 +15,11 @@ def run_service_per_object(modeladmin, request, queryset, call, done: str) -> No
     by = Actor.from_request(request)
     succeeded = 0
     for obj in queryset:
-        try:
-            call(obj, by)
+        outcome = attempt(lambda obj=obj: call(obj, by))
+        if outcome.refused:
+            modeladmin.message_user(request, outcome.refusal.message, messages.ERROR)
+        else:
             succeeded += 1
-        except DomainError as error:
-            modeladmin.message_user(request, str(error), messages.ERROR)
     if succeeded:
         modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
 

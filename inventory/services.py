@@ -15,7 +15,7 @@ from assignments.models import Checkout, PersonalIssue
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
+from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 
 from .firmware import validate_firmware_version
@@ -52,16 +52,16 @@ def record_charge(  # noqa: C901, PLR0912 (split me)
             raise DomainError(f"{camera.asset_tag} is checked out; check it in before docking it.", code="checked_out")
         raise DomainError(f"{camera.asset_tag} is {camera.get_status_display().lower()}; it cannot be docked.")
     if battery_percent is not None and not 0 <= battery_percent <= 100:
-        raise DomainError("Battery level is a percentage from 0 to 100.", code="bad_battery")
+        raise InvalidInput("Battery level is a percentage from 0 to 100.", code="bad_battery")
     fields = ["last_docked_at", "dock", "dock_bay", "last_full_charge_at", "battery_percent"]
     before = audit.field_values(camera, fields)
 
     if bay is not None and dock is None:
-        raise DomainError("A bay number needs the dock it belongs to; name the dock too.", code="bay_needs_dock")
+        raise InvalidInput("A bay number needs the dock it belongs to; name the dock too.", code="bay_needs_dock")
     if dock is not None and bay is not None and not 1 <= bay <= dock.bays:
-        raise DomainError(f"{dock.name} has bays 1 to {dock.bays}.", code="bad_bay")
+        raise InvalidInput(f"{dock.name} has bays 1 to {dock.bays}.", code="bad_bay")
     if kind == ChargeEvent.Kind.DOCKED and dock is None:
-        raise DomainError("Choose the dock the camera was put in.", code="dock_required")
+        raise InvalidInput("Choose the dock the camera was put in.", code="dock_required")
     if dock is not None and kind != ChargeEvent.Kind.UNDOCKED:
         # A dock that reports a charge or a battery level has the camera in it.
         camera.dock, camera.dock_bay, camera.last_docked_at = dock, bay, at
@@ -72,12 +72,12 @@ def record_charge(  # noqa: C901, PLR0912 (split me)
         camera.battery_percent = battery_percent
     elif kind == ChargeEvent.Kind.BATTERY:
         if battery_percent is None:
-            raise DomainError("Enter the battery level in percent.", code="battery_required")
+            raise InvalidInput("Enter the battery level in percent.", code="battery_required")
         camera.battery_percent = battery_percent
         if battery_percent == 100:
             camera.last_full_charge_at = at
     elif kind != ChargeEvent.Kind.DOCKED:
-        raise DomainError(f"Unknown charge event {kind!r}.")
+        raise InvalidInput(f"Unknown charge event {kind!r}.")
 
     try:
         with transaction.atomic():
@@ -131,7 +131,7 @@ def open_maintenance(
         )
     rma_number = rma_number.strip()
     if performed_by == MaintenanceRecord.PerformedBy.VENDOR and not rma_number:
-        raise DomainError("A vendor repair needs the RMA number.", code="rma_required")
+        raise InvalidInput("A vendor repair needs the RMA number.", code="rma_required")
     now = timezone.now()
     record = MaintenanceRecord.objects.create(
         camera=camera,
@@ -168,9 +168,9 @@ def assign_maintenance(
         raise DomainError("This maintenance record is closed.")
     rma_number = rma_number.strip()
     if performed_by not in (MaintenanceRecord.PerformedBy.IN_HOUSE, MaintenanceRecord.PerformedBy.VENDOR):
-        raise DomainError("Choose in-house or vendor.")
+        raise InvalidInput("Choose in-house or vendor.")
     if performed_by == MaintenanceRecord.PerformedBy.VENDOR and not rma_number:
-        raise DomainError("A vendor repair needs the RMA number.", code="rma_required")
+        raise InvalidInput("A vendor repair needs the RMA number.", code="rma_required")
     before = {"performed_by": record.performed_by, "rma_number": record.rma_number}
     record.performed_by, record.rma_number = performed_by, rma_number
     record.started_at = timezone.now()
@@ -202,14 +202,14 @@ def close_maintenance(
     if not record.is_open:
         raise DomainError(f"This {record.get_kind_display().lower()} of {camera.asset_tag} is already closed.")
     if outcome not in (MaintenanceRecord.Outcome.RETURNED_TO_SERVICE, MaintenanceRecord.Outcome.RETIRED):
-        raise DomainError("Choose whether the camera returns to service or is retired.")
+        raise InvalidInput("Choose whether the camera returns to service or is retired.")
     updating_firmware = record.kind == MaintenanceRecord.Kind.FIRMWARE_UPDATE and outcome == "returned_to_service"
     if updating_firmware and not firmware_version.strip():
-        raise DomainError("Enter the firmware version the camera now runs.", code="firmware_required")
+        raise InvalidInput("Enter the firmware version the camera now runs.", code="firmware_required")
     try:
         validate_firmware_version(firmware_version)
     except ValidationError as error:
-        raise DomainError(error.messages[0], code="invalid_firmware_version") from error
+        raise InvalidInput(error.messages[0], code="invalid_firmware_version") from error
     now = timezone.now()
     record.closed_at, record.outcome = now, outcome
     record.notes = "\n".join(filter(None, [record.notes, notes.strip()]))
@@ -251,7 +251,7 @@ def retire(*, camera: Camera, by: Actor, reason: str) -> Camera:
     """Take a camera out of the fleet for good; its history stays."""
     camera = _lock(camera)
     if not reason.strip():
-        raise DomainError("Give a reason for retiring the camera.", code="reason_required")
+        raise InvalidInput("Give a reason for retiring the camera.", code="reason_required")
     if camera.status == Camera.Status.CHECKED_OUT:
         holder = Checkout.objects.open().select_related("officer").get(camera=camera)
         raise DomainError(
@@ -285,7 +285,7 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
     camera = _lock(camera)
     incident_number = incident_number.strip()
     if not incident_number:
-        raise DomainError("Enter the incident report number.", code="incident_required")
+        raise InvalidInput("Enter the incident report number.", code="incident_required")
     if camera.status in (Camera.Status.LOST, Camera.Status.RETIRED):
         raise DomainError(f"{camera.asset_tag} is already {camera.get_status_display().lower()}.")
     now = timezone.now()

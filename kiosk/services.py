@@ -22,7 +22,7 @@ from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
 from audit.context import recorded_by_caller
-from hartford_bwc.errors import DomainError
+from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 from inventory.models import Camera
 
@@ -45,7 +45,7 @@ def register_kiosk(*, name: str, location: str = "", by: Actor) -> tuple[Kiosk, 
     """Register a kiosk; returns it and the one-time enrollment token for its browser."""
     name, location = name.strip(), location.strip()
     if not name:
-        raise DomainError("Give the kiosk a name, e.g. 'HQ front desk'.", code="name_required")
+        raise InvalidInput("Give the kiosk a name, e.g. 'HQ front desk'.", code="name_required")
     if Kiosk.objects.filter(name__iexact=name).exists():
         raise DomainError(f"A kiosk named {name!r} is already registered; choose another name.", code="name_taken")
     now = timezone.now()
@@ -210,7 +210,7 @@ def sign_in(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None = None) -> Off
     """The officer whose badge and PIN these are, or a refusal that never says whether the badge exists."""
     badge = normalise_badge(badge)
     if not badge or not pin:
-        raise DomainError("Enter your badge number and your PIN.", code="incomplete")
+        raise InvalidInput("Enter your badge number and your PIN.", code="incomplete")
     # The outcome is decided and written inside the transaction; the refusal is raised after it
     # commits, so a failure is counted even though sign-in is refused.
     with transaction.atomic():
@@ -299,7 +299,7 @@ def find_camera(barcode: str) -> Camera:
     """The camera a scanned label (or its typed number, or its serial number) names."""
     code = (barcode or "").strip()[:60]
     if not code:
-        raise DomainError("Scan the camera's barcode, or type the number on its label.", code="no_barcode")
+        raise InvalidInput("Scan the camera's barcode, or type the number on its label.", code="no_barcode")
     tags = {code.upper()}
     if code.isdigit():
         # Gloved hands type "412" for HPD-BWC-0412.

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import roles
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
+from hartford_bwc.refusals import attempt, run_action
 
 from . import selectors, services
 from .forms import RegisterKioskForm, RevokeKioskForm
@@ -35,16 +35,16 @@ def _show_link(request: HttpRequest, kiosk: Kiosk, token: str) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterKioskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            kiosk, token = services.register_kiosk(
+        outcome = attempt(
+            lambda: services.register_kiosk(
                 name=form.cleaned_data["name"],
                 location=form.cleaned_data["location"],
                 by=Actor.from_request(request),
             )
-        except DomainError as error:
-            form.add_error("name", error.message)
-        else:
-            return _show_link(request, kiosk, token)
+        )
+        if not outcome.refused:
+            return _show_link(request, *outcome.result)
+        form.add_error("name", outcome.refusal.message)
     return render(request, "kiosk/console/register.html", {"form": form})
 
 
@@ -54,12 +54,11 @@ def new_link(request: HttpRequest, pk: int) -> HttpResponse:
     kiosk = get_object_or_404(Kiosk, pk=pk)
     if request.method != "POST":
         return redirect("kiosks:list")
-    try:
-        token = services.issue_enrollment_link(kiosk=kiosk, by=Actor.from_request(request))
-    except DomainError as error:
-        messages.error(request, error.message)
+    outcome = attempt(lambda: services.issue_enrollment_link(kiosk=kiosk, by=Actor.from_request(request)))
+    if outcome.refused:
+        messages.error(request, outcome.refusal.message)
         return redirect("kiosks:list")
-    return _show_link(request, kiosk, token)
+    return _show_link(request, kiosk, outcome.result)
 
 
 @roles.role_required(roles.CAN_ACT)
@@ -67,13 +66,14 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     kiosk = get_object_or_404(Kiosk, pk=pk)
     form = RevokeKioskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.revoke_kiosk(kiosk=kiosk, by=Actor.from_request(request), reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Kiosk {kiosk.name} is revoked: its browser no longer opens the kiosk.")
-        return redirect("kiosks:list")
+        return run_action(
+            request,
+            lambda: services.revoke_kiosk(
+                kiosk=kiosk, by=Actor.from_request(request), reason=form.cleaned_data["reason"]
+            ),
+            success_message=f"Kiosk {kiosk.name} is revoked: its browser no longer opens the kiosk.",
+            redirect_to="kiosks:list",
+        )
     return render(request, "kiosk/console/revoke.html", {"kiosk": kiosk, "form": form})
 
 
@@ -86,11 +86,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @roles.role_required(roles.CAN_ACKNOWLEDGE_FLAGS)
 def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(KioskAlert, pk=pk)
-    if request.method == "POST":
-        try:
-            services.acknowledge_alert(alert=alert, by=Actor.from_request(request))
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "Alert acknowledged.")
-    return redirect("kiosks:alerts")
+    if request.method != "POST":
+        return redirect("kiosks:alerts")
+    return run_action(
+        request,
+        lambda: services.acknowledge_alert(alert=alert, by=Actor.from_request(request)),
+        success_message="Alert acknowledged.",
+        redirect_to="kiosks:alerts",
+    )

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from assignments.models import Checkout, Officer
 from hartford_bwc.client_address import client_address
-from hartford_bwc.errors import DomainError
+from hartford_bwc.refusals import attempt
 from hartford_bwc.timefmt import when
 
 from . import selectors, services
@@ -111,13 +111,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    try:
-        officer = services.sign_in(
+    outcome = attempt(
+        lambda: services.sign_in(
             kiosk=request.kiosk, badge=data.get("badge", ""), pin=data.get("pin", ""), ip=client_address(request)
         )
-    except DomainError as error:
+    )
+    if outcome.refused:
         # Keep the badge (a scanner filled it) but never echo the PIN.
-        return _render_home(request, refusal=error.message, sign_in_form=SignInForm({"badge": data.get("badge", "")}))
+        return _render_home(
+            request, refusal=outcome.refusal.message, sign_in_form=SignInForm({"badge": data.get("badge", "")})
+        )
+    officer = outcome.result
     kiosk_session.start(request, request.kiosk, officer.pk)
     for notice in services.tell_officer_of_alerts(kiosk=request.kiosk, officer=officer, ip=client_address(request)):
         messages.warning(request, notice)
@@ -155,15 +159,19 @@ def check_out(request: HttpRequest) -> HttpResponse:
     form = BarcodeForm(request.POST)
     form.is_valid()
     barcode = form.cleaned_data.get("barcode", "")
-    try:
-        result = services.check_out_at_kiosk(
+    outcome = attempt(
+        lambda: services.check_out_at_kiosk(
             kiosk=request.kiosk, officer=officer, barcode=barcode, ip=client_address(request)
         )
-    except DomainError as error:
+    )
+    if outcome.refused:
         suggestion = None
-        if error.code in SUGGEST_SPARE:
+        if outcome.refusal.code in SUGGEST_SPARE:
             suggestion = next(iter(selectors.ready_spares()), None)
-        return _render_signed_in(request, officer, refusal=error.message, suggestion=suggestion, barcode=barcode)
+        return _render_signed_in(
+            request, officer, refusal=outcome.refusal.message, suggestion=suggestion, barcode=barcode
+        )
+    result = outcome.result
     kiosk_session.start_preshift(
         request, checkout_id=result.checkout.pk, officer_id=officer.pk, taken_from=result.taken_from
     )
@@ -221,14 +229,16 @@ def _preshift(request: HttpRequest, checkout: Checkout) -> HttpResponse:
     if index is None or not 0 <= index < len(checklist):
         return redirect("kiosk:done")
     failed = checkout.camera.asset_tag
-    try:
-        swap = services.swap_after_failed_check(
+    outcome = attempt(
+        lambda: services.swap_after_failed_check(
             kiosk=request.kiosk, checkout=checkout, failed_item=checklist[index], ip=client_address(request)
         )
-    except DomainError as error:
+    )
+    if outcome.refused:
         kiosk_session.end(request)
-        messages.error(request, error.message)
+        messages.error(request, outcome.refusal.message)
         return redirect("kiosk:home")
+    swap = outcome.result
     if swap.replacement is None:
         kiosk_session.end(request)
         messages.error(
@@ -259,14 +269,14 @@ def return_camera(request: HttpRequest) -> HttpResponse:
     barcode, condition = data.get("barcode", ""), data.get("condition", "")
     entry_method = data.get("entry_method", "")
     if not condition:
-        try:
-            checkout = services.camera_to_return(barcode=barcode)
-        except DomainError as error:
-            return _render_home(request, refusal=error.message, return_form=ReturnForm({"barcode": barcode}))
+        found = attempt(lambda: services.camera_to_return(barcode=barcode))
+        if found.refused:
+            return _render_home(request, refusal=found.refusal.message, return_form=ReturnForm({"barcode": barcode}))
+        checkout = found.result
         return _render_condition(request, checkout.camera.asset_tag, checkout=checkout, entry_method=entry_method)
     signed_in = Officer.objects.filter(pk=state.officer_id).first() if state.officer_id is not None else None
-    try:
-        returned = services.check_in_at_kiosk(
+    outcome = attempt(
+        lambda: services.check_in_at_kiosk(
             kiosk=request.kiosk,
             barcode=barcode,
             condition=condition,
@@ -275,10 +285,12 @@ def return_camera(request: HttpRequest) -> HttpResponse:
             signed_in_officer=signed_in,
             ip=client_address(request),
         )
-    except DomainError as error:
-        if error.code in ("damage_not_described", "bad_condition"):
-            return _render_condition(request, barcode, refusal=error.message, entry_method=entry_method)
-        return _render_home(request, refusal=error.message)
+    )
+    if outcome.refused:
+        if outcome.refusal.code in ("damage_not_described", "bad_condition"):
+            return _render_condition(request, barcode, refusal=outcome.refusal.message, entry_method=entry_method)
+        return _render_home(request, refusal=outcome.refusal.message)
+    returned = outcome.result
     tag = returned.camera.asset_tag
     if returned.condition == Checkout.Condition.DAMAGED:
         messages.success(
@@ -315,10 +327,10 @@ def _render_condition(
 @never_cache
 def enroll(request: HttpRequest, token: str) -> HttpResponse:
     """Opening the one-time link makes this browser the kiosk (a long-lived, signed, HttpOnly cookie)."""
-    try:
-        kiosk, secret = services.enroll_device(token=token, ip=client_address(request))
-    except DomainError as error:
-        return render(request, "kiosk/enroll_invalid.html", {"refusal": error.message}, status=404)
+    outcome = attempt(lambda: services.enroll_device(token=token, ip=client_address(request)))
+    if outcome.refused:
+        return render(request, "kiosk/enroll_invalid.html", {"refusal": outcome.refusal.message}, status=404)
+    kiosk, secret = outcome.result
     kiosk_session.end(request)
     response = redirect("kiosk:home")
     set_device_cookie(response, kiosk, secret)

@@ -88,7 +88,7 @@ def test_check_out_of_unknown_camera_says_which(quartermaster):
     OfficerFactory(badge_number="2044")
     response = quartermaster.post("/api/v1/checkouts/", {"camera": "NOPE", "officer": "2044"}, format="json")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No camera 'NOPE'."}
+    assert response.json()["detail"] == "No camera 'NOPE'."
 
 
 def test_supervisor_reads_but_cannot_act(supervisor):
@@ -114,7 +114,7 @@ def test_dock_reports_a_charge_event(quartermaster):
     bad_bay = quartermaster.post(
         "/api/v1/cameras/HPD-BWC-0412/charge-events/", {"kind": "docked", "dock": "Dock 001", "bay": 9}, format="json"
     )
-    assert bad_bay.status_code == 409 and "bays 1 to 8" in bad_bay.data["detail"]
+    assert bad_bay.status_code == 422 and "bays 1 to 8" in bad_bay.data["detail"]
 
 
 def test_schema_is_openapi_3(supervisor):
@@ -137,7 +137,7 @@ def test_api_root_says_what_the_api_is_for_and_links_the_docs(supervisor):
 def test_unknown_status_filter_says_which_statuses_exist(supervisor):
     response = supervisor.get("/api/v1/cameras/?status=broken")
     assert response.status_code == 400
-    assert "checked_out" in str(response.data["status"])
+    assert "checked_out" in str(response.data["errors"]["status"])
 
 
 # Issue 10, item 5: bounds from the model fields, nullable fields and error responses in the schema.
@@ -153,15 +153,18 @@ def test_a_bay_outside_the_bounds_is_a_400_naming_the_field(quartermaster, bay):
     DockFactory(name="Dock 001")
     response = _charge(quartermaster, {"kind": "docked", "dock": "Dock 001", "bay": bay})
     assert response.status_code == 400
-    assert "bay" in response.json()
+    assert "bay" in response.json()["errors"]
     assert not ChargeEvent.objects.exists()
 
 
 def test_a_bay_without_a_dock_is_refused_and_not_stored(quartermaster):
     CameraFactory(asset_tag="HPD-BWC-0412")
     response = _charge(quartermaster, {"kind": "battery", "battery_percent": 50, "bay": 3})
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert response.json() == {
+        "type": "about:blank",
+        "title": "Unprocessable Entity",
+        "status": 422,
         "detail": "A bay number needs the dock it belongs to; name the dock too.",
         "code": "bay_needs_dock",
     }
@@ -172,7 +175,7 @@ def test_an_unknown_dock_is_a_404_that_names_it(quartermaster):
     CameraFactory(asset_tag="HPD-BWC-0412")
     response = _charge(quartermaster, {"kind": "docked", "dock": "Dock 999", "bay": 1})
     assert response.status_code == 404
-    assert response.json() == {"detail": "No dock 'Dock 999'."}
+    assert response.json()["detail"] == "No dock 'Dock 999'."
 
 
 @pytest.mark.parametrize("value", ["", "   ", "HPD\x00BWC", "HPD\x07BWC", "x" * 31])
@@ -181,7 +184,7 @@ def test_check_out_refuses_blank_or_control_characters_or_too_long_with_a_400(qu
     OfficerFactory(badge_number="2044")
     response = quartermaster.post("/api/v1/checkouts/", {"camera": value, "officer": "2044"}, format="json")
     assert response.status_code == 400
-    assert "camera" in response.json()
+    assert "camera" in response.json()["errors"]
     assert not Checkout.objects.exists()
 
 
@@ -202,16 +205,17 @@ def test_control_characters_in_a_damage_description_are_a_400(quartermaster, sys
     "path",
     ["/api/v1/nothing-here/", "/api/v1/checkouts/1.5/", "/api/v1/cameras/?page=", "/api/v1/cameras/?page=abc"],
 )
-def test_api_404s_are_json(supervisor, path):
+def test_api_404s_are_problems(supervisor, path):
     response = supervisor.get(path)
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert "detail" in response.json()
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found" and response.json()["status"] == 404
 
 
 def test_a_nul_in_an_api_address_is_a_json_400(supervisor):
     response = supervisor.get("/api/v1/cameras/?q=%00")
     assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"].startswith("Bad request")
 
 
@@ -250,8 +254,12 @@ def test_schema_takes_bounds_from_the_model_fields(supervisor):
 def test_schema_documents_the_error_responses(supervisor):
     paths = _openapi(supervisor)["paths"]
     check_out = paths["/api/v1/checkouts/"]["post"]["responses"]
-    assert {"201", "400", "401", "403", "404", "409"} <= set(check_out)
-    assert check_out["409"]["content"]["application/json"]["schema"]["required"] == ["detail", "code"]
+    assert {"201", "400", "401", "403", "404", "409", "422"} <= set(check_out)
+    problem = {"$ref": "#/components/schemas/Problem"}
+    assert check_out["409"]["content"] == {"application/problem+json": {"schema": problem}}
+    assert check_out["422"]["content"] == {"application/problem+json": {"schema": problem}}
+    required = _openapi(supervisor)["components"]["schemas"]["Problem"]["required"]
+    assert required == ["type", "title", "status", "detail", "code"]
     assert {"200", "400", "404"} <= set(paths["/api/v1/cameras/{asset_tag}/"]["get"]["responses"])
 
 
@@ -261,4 +269,4 @@ def test_a_refused_value_with_a_lone_surrogate_is_quoted_back_as_json_not_a_500(
         "/api/v1/cameras/HPD-BWC-0412/check-in/", '{"condition": "\\ud800"}', content_type="application/json"
     )
     assert response.status_code == 400
-    assert "condition" in response.json()
+    assert "condition" in response.json()["errors"]

@@ -205,7 +205,10 @@ def test_api_writes_take_any_json_without_a_500_or_a_partial_write(fleet, path, 
     with NoPartialWrite():
         response = client.post(f"/api/v1/{path}", json.dumps(body), content_type="application/json")
     assert response.status_code < 500
-    assert response["Content-Type"] == "application/json"
+    # A refusal is a problem (api.exception_handlers), an answer plain JSON: never an HTML page.
+    assert response["Content-Type"] == (
+        "application/json" if response.status_code < 400 else "application/problem+json"
+    )
 
 
 CAMERA_HEADERS = ["asset_tag", "serial_number", "maker", "model", "firmware_version", "purchase_batch", "pool"]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts import roles
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
 from hartford_bwc.paging import paginate
+from hartford_bwc.refusals import run_action
 
 from ..models import Flag
 from ..services import acknowledge_flag
@@ -48,13 +47,12 @@ def flag_list(request):
 @roles.role_required(roles.CAN_ACKNOWLEDGE_FLAGS)
 def flag_acknowledge(request, pk: int):
     flag = get_object_or_404(Flag.objects.select_related("camera"), pk=pk)
-    try:
-        acknowledge_flag(flag=flag, by=Actor.from_request(request))
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Acknowledged: {flag.get_kind_display()} on {flag.camera.asset_tag}.")
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("inventory:flags")
+    if not (back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
+        back = "inventory:flags"
+    return run_action(
+        request,
+        lambda: acknowledge_flag(flag=flag, by=Actor.from_request(request)),
+        success_message=f"Acknowledged: {flag.get_kind_display()} on {flag.camera.asset_tag}.",
+        redirect_to=back,
+    )

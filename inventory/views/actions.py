@@ -20,6 +20,7 @@ from accounts.roles import role_required
 from assignments import services as assignment_services
 from audit.actor import Actor
 from hartford_bwc.errors import DomainError
+from hartford_bwc.refusals import attempt
 
 from .. import forms, selectors, services
 from ..models import Camera, ChargeEvent, MaintenanceRecord
@@ -256,12 +257,11 @@ def camera_action(request, asset_tag: str, action: str):
     if not form.is_valid():
         messages.error(request, f"{spec.title}: check the highlighted fields.")
         return render_camera_page(request, camera, bound={action: form}, status=422)
-    try:
-        done = spec.perform(camera, form.cleaned_data, Actor.from_request(request))
-    except DomainError as error:
-        messages.error(request, str(error))
+    outcome = attempt(lambda: spec.perform(camera, form.cleaned_data, Actor.from_request(request)))
+    if outcome.refused:
+        messages.error(request, outcome.refusal.message)
         # The service rolled back; re-read the camera so the page shows what is true now.
         camera = selectors.camera_by_tag(asset_tag)
         return render_camera_page(request, camera, bound={action: form}, status=409)
-    messages.success(request, done)
+    messages.success(request, outcome.result)
     return redirect(camera.get_absolute_url())

@@ -16,7 +16,7 @@ from accounts import roles
 from accounts.roles import role_required
 from audit.actor import Actor
 from hartford_bwc import spreadsheet
-from hartford_bwc.errors import DomainError
+from hartford_bwc.refusals import attempt
 
 from .. import selectors, services
 from ..filters import CameraFilter
@@ -99,16 +99,17 @@ def send_to_inspection(request):
         messages.error(request, f"No camera has asset tag {tag}.")
     sent = []
     for camera in cameras:
-        try:
-            services.open_maintenance(
+        outcome = attempt(
+            lambda camera=camera: services.open_maintenance(
                 camera=camera,
                 kind=MaintenanceRecord.Kind.INSPECTION,
                 performed_by=MaintenanceRecord.PerformedBy.IN_HOUSE,
                 problem="Inspection requested from the camera list.",
                 by=by,
             )
-        except DomainError as error:
-            messages.error(request, str(error))
+        )
+        if outcome.refused:
+            messages.error(request, outcome.refusal.message)
         else:
             sent.append(camera.asset_tag)
     if sent:
