@@ -44,12 +44,13 @@ def run(title: str, args: list[str], url: str) -> None:
     subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=True)
 
 
-def kiosk_cycle(url: str) -> None:
-    """Seed 475 cameras, serve them with runserver, time the kiosk cycle over HTTP, stop the server."""
+def kiosk_cycle(url: str, *, seed: bool = True, label: str = "475 cameras") -> None:
+    """Seed 475 cameras (unless `seed` is false), serve them with runserver, time the kiosk cycle over HTTP."""
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
     manage = [PYTHON, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "seed_demo", "--reset"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    if seed:
+        subprocess.run([*manage, "seed_demo", "--reset"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{KIOSK_PORT}", "--noreload"],
         cwd=ROOT,
@@ -65,8 +66,8 @@ def kiosk_cycle(url: str) -> None:
                 break
             except OSError:
                 time.sleep(0.5)
-        print("\n=== kiosk: sign-in -> check-out -> sign-out -> check-in over HTTP (475 cameras)", flush=True)
-        subprocess.run([PYTHON, "bench/kiosk_cycle.py", base], cwd=ROOT, env=env, check=True)
+        print(f"\n=== kiosk: sign-in -> check-out -> sign-out -> check-in over HTTP ({label})", flush=True)
+        subprocess.run([PYTHON, "bench/kiosk_cycle.py", base, "--cycles", "20"], cwd=ROOT, env=env, check=True)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -136,6 +137,10 @@ def main() -> int:
         run("seed_demo: 30,000 cameras, 30 days", ["bench/seed.py", "--cameras", "30000", "--days", "30"], seed_db)
         run("sweep: 30,000 cameras, 30 days", ["bench/sweep.py", "--cameras", "30000", "--days", "30"], sweep_db)
         run("reports: 30,000 cameras, 1,000,000 checkouts", ["bench/reports.py"], database("bwc_bench_reports"))
+        # Issue 11: the sweep at 100,000 cameras (a week of history keeps the seed to minutes) and the
+        # kiosk on the page benchmark's 30,000-camera fleet (not reseeded).
+        run("sweep: 100,000 cameras, 7 days", ["bench/sweep.py", "--cameras", "100000", "--days", "7"], sweep_db)
+        kiosk_cycle(pages_fleet("30k", PAGE_FLEETS["30k"]), seed=False, label="30,000 cameras")
     return 0
 
 

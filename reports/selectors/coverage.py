@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import (
-    Aggregate,
-    BigIntegerField,
     Case,
     Count,
     Exists,
@@ -31,7 +30,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -128,22 +126,24 @@ class DayOfRange(Func):
         return f"width_bucket({sql}, %s::timestamptz[])", (*params, self.day_starts)
 
 
-class DaySet(Aggregate):
-    """The union of single-bit integers (1 << day) as one bitmask: the set of days that occurred.
-
-    BIT_OR on PostgreSQL; elsewhere SUM(DISTINCT), which is the same for single bits.
-    """
-
-    function = "SUM"
-    template = "%(function)s(DISTINCT %(expressions)s)"
-    output_field = BigIntegerField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="BIT_OR", template="%(function)s(%(expressions)s)")
-
-
 # Days per bitmask: bits 0..61 of a signed 64-bit integer, so every value stays positive.
 DAYS_PER_MASK = 62
+
+
+def _bit_or(expression: str) -> str:
+    # SQLite has no BIT_OR; SUM(DISTINCT) of single bits is the same set.
+    return f"BIT_OR({expression})" if connection.vendor == "postgresql" else f"SUM(DISTINCT {expression})"
+
+
+def _one() -> str:
+    return "1::bigint" if connection.vendor == "postgresql" else "1"
+
+
+def _bit_count(mask: str) -> str:
+    """How many bits of a mask are set: bit_count on PostgreSQL, a sum of its bits elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"bit_count({mask}::bit(64))"
+    return "(" + " + ".join(f"(({mask} >> {n}) & 1)" for n in range(DAYS_PER_MASK)) + ")"
 
 
 def _shift_offset(shift: Shift) -> timedelta:
@@ -200,46 +200,47 @@ def _missed_per_officer_sql(period: Period, now: datetime) -> tuple[str, list] |
             checked_out_at__gte=_shift_day_start(period.start, shift),
             checked_out_at__lt=_shift_day_start(period.end + timedelta(days=1), shift),
         )
-    masks = range(0, period.days, DAYS_PER_MASK)
-    bit = Cast(Value(1), BigIntegerField())
-    day = F("shift_day")
-    # The shift days each officer took a camera on, as bitmasks (bit n: day n of the range): one
-    # group per officer, where grouping by (officer, day) first would make one per shift worked.
+    # Each check-out's shift day n (day n of the range), computed once per row: the inner query is
+    # fenced (OFFSET 0) on PostgreSQL, which would otherwise copy the expression into every use.
     days = (
         Checkout.objects.filter(officer__is_active=True)
         .filter(in_range)
-        .alias(shift_day=_shift_day_index(period, shifts))
-        .values("officer_id", shift_id=F("officer__shift"))
-        .annotate(
-            **{
-                f"days{first}": DaySet(
-                    Case(
-                        When(
-                            shift_day__gte=first,
-                            shift_day__lt=first + DAYS_PER_MASK,
-                            then=bit.bitleftshift(day - first),
-                        ),
-                        default=Value(0),
-                        output_field=BigIntegerField(),
-                    )
-                    if period.days > DAYS_PER_MASK
-                    else bit.bitleftshift(day)
-                )
-                for first in masks
-            }
-        )
+        .values("officer_id", shift_id=F("officer__shift"), day=_shift_day_index(period, shifts))
         .order_by()
     )
     inner, params = compiled(days)
-    # Shift days worked per weekday: the bits of that weekday's days, added up.
+    if connection.vendor == "postgresql":
+        inner = f"{inner} OFFSET 0"
+    # Then per officer, the set of days as 62-day bitmasks (bit n - first of day n), so duplicates
+    # fold away in one pass over the officer's rows; the days worked on a weekday are the bits of its
+    # days in the range (a constant mask per chunk), counted. An earlier version evaluated the day
+    # index three times per mask and summed one term per day of the range: 3.8 s of CPU at the widest
+    # range (731 days) over 660,000 check-outs at 30,000 cameras. Grouping by (officer, day) first
+    # would hash every shift worked.
+    chunks = range(0, period.days, DAYS_PER_MASK)
+    masks = [
+        _bit_or(
+            f"CASE WHEN day >= {first} AND day < {first + DAYS_PER_MASK} THEN {_one()} << (day - {first}) ELSE 0 END"
+            if len(chunks) > 1
+            else f"{_one()} << day"
+        )
+        + f" AS days{first}"
+        for first in chunks
+    ]
+    grouped = f"SELECT officer_id, shift_id, {', '.join(masks)} FROM ({inner}) shift_days GROUP BY officer_id, shift_id"
+    dates = _dates(period)
     worked = []
     for weekday in range(1, 8):
-        bits = [
-            f"((days{n - n % DAYS_PER_MASK} >> {n % DAYS_PER_MASK}) & 1)"
-            for n, day_ in enumerate(_dates(period))
-            if day_.isoweekday() == weekday
-        ]
-        worked.append(f"{' + '.join(bits) or '0'} AS worked{weekday}")
+        counts = []
+        for first in chunks:
+            pattern = sum(
+                1 << (n - first)
+                for n in range(first, min(first + DAYS_PER_MASK, period.days))
+                if dates[n].isoweekday() == weekday
+            )
+            if pattern:
+                counts.append(_bit_count(f"(days{first} & {pattern})"))
+        worked.append(f"{' + '.join(counts) or '0'} AS worked{weekday}")
     # occ(shift, weekday): counted above from the calendar, never from rows (integers, written inline).
     occurrences = _completed_shift_days(period, shifts, now)
     missed = []
@@ -256,7 +257,7 @@ def _missed_per_officer_sql(period: Period, now: datetime) -> tuple[str, list] |
         return None
     sql = f"""
         SELECT officer_id, {" + ".join(missed)} AS missed
-        FROM (SELECT officer_id, shift_id, {", ".join(worked)} FROM ({inner}) masks) per_weekday
+        FROM (SELECT officer_id, shift_id, {", ".join(worked)} FROM ({grouped}) day_masks) per_weekday
     """
     return sql, list(params)
 
