@@ -1,6 +1,7 @@
 """The project's URLs; each app owns its own under its prefix."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -13,9 +14,13 @@ from .health import healthz
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("admin/", admin.site.urls),
-    # Before Django's own: the current password is checked under the sign-in lock-out (accounts.passwords).
+    # Only the account pages staff use. Not Django's whole auth.urls: its password reset would let anyone
+    # send reset emails to any address, without limit; an administrator resets a password in the admin.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The current password is checked under the sign-in lock-out (accounts.passwords).
     path("accounts/password_change/", GuardedPasswordChangeView.as_view(), name="password_change"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz", healthz, name="healthz"),
     path("inventory/", include("inventory.urls")),
     path("assignments/", include("assignments.urls")),
