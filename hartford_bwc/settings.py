@@ -347,9 +347,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Browser features no page of ours uses (the kiosk's scanner is a keyboard), switched off for all.
+# Only features browsers know: Chromium logs an error on every page for one it does not ("bluetooth").
 PERMISSIONS_POLICY = env(
     "PERMISSIONS_POLICY",
-    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()",
 )
 # The schema and its docs page map every endpoint and field: for signed-in staff (any role), not the world.

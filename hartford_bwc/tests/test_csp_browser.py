@@ -29,13 +29,18 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
+# Chromium's console complaints about our policy headers: a CSP violation, or a Permissions-Policy it
+# cannot parse (it named "bluetooth", a feature Chromium does not know, on every page).
+POLICY_COMPLAINTS = ("Content Security Policy", "Permissions-Policy")
+
+
 def watch(page) -> list[str]:
-    """Every CSP complaint on this page: the events, and Chromium's console errors that name the policy."""
+    """Every policy complaint on this page: the CSP events, and Chromium's console lines naming a policy."""
     console: list[str] = []
     page.add_init_script(RECORD_VIOLATIONS)
     page.on(
         "console",
-        lambda message: console.append(message.text) if "Content Security Policy" in message.text else None,
+        lambda message: console.append(message.text) if any(p in message.text for p in POLICY_COMPLAINTS) else None,
     )
     return console
 
