@@ -480,3 +480,8 @@ LOGGING["handlers"]["django.server"] = {
     "formatter": "django.server",
 }
 LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+
+# --- Fresh-clone walkthrough fixes (walk) -------------------------------------------------------------
+# The confirmation with the pre-shift check stays open this long (docs/domain.md: 60 s): powering the
+# camera on, recording a test clip and checking the mount do not fit in KIOSK_RESULT_SECONDS (10 s).
+KIOSK_PRESHIFT_CHECK_SECONDS = env.int("KIOSK_PRESHIFT_CHECK_SECONDS", default=60)
