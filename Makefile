@@ -22,7 +22,7 @@ run lint: export DEBUG ?= true
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py bootstrap_demo
+	$(BIN)/python manage.py bootstrap_demo --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py sweep_flags
 	$(BIN)/python scripts/run_dev.py --port $(PORT)
 

@@ -79,7 +79,9 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        # Shown in the admin: in the department's time, like every page.
+        when = f"{timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M} " if self.occurred_at else ""
+        return f"{when}{self.actor_label} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -349,9 +349,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Browser features no page of ours uses (the kiosk's scanner is a keyboard), switched off for all.
+# Only features browsers know: Chromium logs an error on every page for one it does not ("bluetooth").
 PERMISSIONS_POLICY = env(
     "PERMISSIONS_POLICY",
-    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()",
 )
 # The schema and its docs page map every endpoint and field: for signed-in staff (any role), not the world.
@@ -504,3 +505,8 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "rest_framework.authentication.SessionAuthentication",
     "api.authentication.GuardedTokenAuthentication",
 ]
+
+# --- Kiosk: the pre-shift check -------------------------------------------------------------------------
+# The confirmation with the pre-shift check stays open this long (docs/domain.md: 60 s): powering the
+# camera on, recording a test clip and checking the mount do not fit in KIOSK_RESULT_SECONDS (10 s).
+KIOSK_PRESHIFT_CHECK_SECONDS = env.int("KIOSK_PRESHIFT_CHECK_SECONDS", default=60)

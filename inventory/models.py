@@ -215,7 +215,9 @@ class ChargeEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.camera} {self.get_kind_display()} {self.recorded_at:%Y-%m-%d %H:%M}"
+        # In the department's time, like every page: this text is kept in the audit trail (it read UTC).
+        when = f" {timezone.localtime(self.recorded_at):%Y-%m-%d %H:%M}" if self.recorded_at else ""
+        return f"{self.camera} {self.get_kind_display()}{when}"
 
 
 class MaintenanceRecordQuerySet(models.QuerySet):

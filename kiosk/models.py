@@ -133,7 +133,8 @@ class KioskAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.kiosk_id}"
+        # Kept as the audit event's Record: the kiosk's name, not its id ("... at 1" meant nothing).
+        return f"{self.get_kind_display()} at kiosk {self.kiosk.name}"
 
 
 class KioskReturn(models.Model):

@@ -59,12 +59,13 @@ def _config(*, colors: Sequence[str] | None = None, **overrides) -> dict:
 
 
 def _legend_rows_fix(chart, series_count: int) -> None:
-    # pygal reserves series // columns legend rows below the plot (5 series in 3 columns: 1 row), so
-    # the last row is cut off; give the missing rows their room.
+    # pygal reserves room for series // columns legend rows below the plot (5 series in 3 columns: 1
+    # row; 2 series in 4 columns: 0 rows, less than nothing in fact), so the last row, or the only
+    # one, is cut off; give the missing rows their room.
     columns = chart.config.legend_at_bottom_columns
     if not (chart.config.legend_at_bottom and columns and chart.config.show_legend):
         return
-    missing = ceil(series_count / columns) - max(series_count // columns, 1)
+    missing = ceil(series_count / columns) - series_count // columns
     if missing > 0:
         row = max(chart.config.style.legend_font_size, chart.config.legend_box_size) * 1.5
         chart.config.margin_bottom = (chart.config.margin_bottom or chart.config.margin) + missing * row

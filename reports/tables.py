@@ -7,6 +7,7 @@ from datetime import timedelta
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
+from django_tables2.tables import TableOptions
 
 from assignments.models import Officer
 from inventory.models import Camera
@@ -65,6 +66,14 @@ class ReportTable(tables.Table):
         attrs = {"class": "report-table"}
         template_name = "django_tables2/table.html"
         orderable = False
+
+    def __init_subclass__(cls, **kwargs):
+        # django-tables2 reads only a class's own `Meta`: a report table without one lost the
+        # "report-table" class, and with it the styles (a hash column that never wrapped pushed the
+        # audit log 400 px past the screen). A table without its own Meta takes its parent's.
+        super().__init_subclass__(**kwargs)
+        if "Meta" not in cls.__dict__:
+            cls._meta = TableOptions(cls.Meta, cls.__name__)
 
 
 # --- readiness -------------------------------------------------------------------------------------

@@ -176,11 +176,18 @@ def test_the_page_submits_an_idle_sign_out(kiosk_browser, officer):
     assert AuditEvent.objects.filter(action="kiosk.sign_out", reason="idle").exists()
 
 
-def test_the_confirmation_expires_with_the_idle_limit(kiosk_browser, officer, spare, settings):
+def test_the_pre_shift_check_stays_open_its_own_minute_then_expires(kiosk_browser, officer, spare, settings):
+    # docs/domain.md: the pre-shift check screen closes after 60 s; it closed after 10 s (the page) and
+    # 20 s (the server), too short to power a camera on and record a test clip.
+    settings.KIOSK_IDLE_SECONDS, settings.KIOSK_PRESHIFT_CHECK_SECONDS = 20, 60
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         kiosk_browser.sign_in(officer.badge_number)
-        kiosk_browser.check_out("HPD-BWC-0100")
-        traveller.shift(timedelta(seconds=settings.KIOSK_IDLE_SECONDS + 1))
+        page = kiosk_browser.check_out("HPD-BWC-0100").content.decode()
+        assert "closes in <span data-countdown>60</span> s" in page
+        traveller.shift(timedelta(seconds=59))
+        response = kiosk_browser.get("/kiosk/done/", follow=True)
+        assert response.redirect_chain == [] and "Pre-shift check" in response.content.decode()
+        traveller.shift(timedelta(seconds=61))
         response = kiosk_browser.get("/kiosk/done/", follow=True)
     assert response.redirect_chain[-1][0] == "/kiosk/"
     assert officer.display_name not in response.content.decode()

@@ -202,6 +202,12 @@ def test_a_typed_return_of_a_camera_whose_holder_did_not_sign_in_alerts_the_supe
     assert AuditEvent.objects.filter(action="kiosk_alert.raise", officer=officer).count() == 1
 
 
+def test_an_alerts_audit_record_names_the_kiosk_not_its_id(kiosk_browser, out_camera):
+    _return(kiosk_browser, "typed")
+    event = AuditEvent.objects.get(action="kiosk_alert.raise")
+    assert event.object_repr == "Camera returned by typed number, holder not signed in at kiosk HQ front desk"
+
+
 @pytest.mark.parametrize("claimed", ["", "barcode", "SCANNED "])
 def test_anything_but_scanned_counts_as_typed(kiosk_browser, out_camera, claimed):
     _return(kiosk_browser, claimed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from reports import charts
 
 
@@ -34,3 +36,19 @@ def test_readiness_chart_draws_only_the_shortage_in_red(fleet, supervisor_client
     assert [n for n, colour in colours.items() if colour == charts.SHORT] == [4]
     assert "Short (officers without a camera)" in svg
     assert "Own cameras ready" in svg and colours[1] == charts.GREEN
+
+
+def _legend_bottom_and_height(svg: str) -> tuple[float, float]:
+    height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg)[1])
+    top = float(re.search(r'<g transform="translate\([\d.]+, ([\d.]+)\)" class="legends">', svg)[1])
+    rows = max(float(y) for y in re.findall(r'class="legends">.*?<rect x="[\d.]+" y="([\d.]+)"', svg, re.S))
+    return top + rows + 12, height  # 12: the legend box's size
+
+
+@pytest.mark.parametrize("series", [1, 2, 3, 4, 5, 8, 9])
+def test_the_legend_fits_inside_the_chart_whatever_the_number_of_series(series):
+    # With fewer series than legend columns pygal reserved no row at all: "Average", "Longest" and
+    # every one- or two-series legend were cut off at the chart's bottom edge.
+    svg = charts.bar("T", ["A", "B"], {f"Series {n}": [n, n + 1] for n in range(series)})
+    bottom, height = _legend_bottom_and_height(svg)
+    assert bottom <= height

@@ -20,7 +20,12 @@ DEMO_USERS = (
 class Command(BaseCommand):
     help = "Seeds the demo fleet if the database has none, creates the demo staff users, prints how to sign in."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        # `make run PORT=8001` passes the address it serves on, so the banner names the right one.
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="Where the demo is served.")
+
+    def handle(self, *args, base_url, **options):
+        base_url = base_url.rstrip("/")
         if not services.fleet_exists():
             call_command("seed_demo", stdout=self.stdout)
         User = get_user_model()
@@ -30,8 +35,11 @@ class Command(BaseCommand):
                 create_staff_user(
                     username=username, password=password, role=role, by=by, first_name=first, last_name=last
                 )
-        self.stdout.write("\nHartford BWC inventory: http://127.0.0.1:8000/")
+        self.stdout.write(f"\nHartford BWC inventory: {base_url}/")
         for username, password, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {role:<14} {username} / {password}")
         self.stdout.write(f"  Kiosk demo officer: badge {services.demo_badge() or '(none)'}, PIN {services.DEMO_PIN}")
-        self.stdout.write("  Enroll a kiosk: .venv/bin/python manage.py enroll_kiosk 'Front desk'\n")
+        # DEBUG=true: settings refuse to load without SECRET_KEY otherwise (only `make run` turns it on).
+        self.stdout.write(
+            f"  Enroll a kiosk: DEBUG=true .venv/bin/python manage.py enroll_kiosk 'Front desk' --base-url {base_url}\n"
+        )
