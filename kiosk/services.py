@@ -295,6 +295,16 @@ def record_sign_out(*, kiosk: Kiosk, officer: Officer, reason: str, ip: str | No
 # --- cameras ---------------------------------------------------------------------------------------
 
 
+def is_asset_tag(code: str) -> bool:
+    """True when a scan or entry is a camera's asset tag (it starts with ASSET_TAG_PREFIX).
+
+    A camera label scanned into the sign-in screen's badge field is a return, not a badge: returns
+    need no sign-in, and no badge number carries the prefix.
+    """
+    prefix = settings.ASSET_TAG_PREFIX.strip().upper()
+    return bool(prefix) and (code or "").strip().upper().startswith(prefix)
+
+
 def find_camera(barcode: str) -> Camera:
     """The camera a scanned label (or its typed number, or its serial number) names."""
     code = (barcode or "").strip()[:60]
