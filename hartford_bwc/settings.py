@@ -504,3 +504,8 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "rest_framework.authentication.SessionAuthentication",
     "api.authentication.GuardedTokenAuthentication",
 ]
+
+# --- Kiosk pre-shift check (kioskux) -----------------------------------------------------------------
+# How long the pre-shift check screen stays up after a check-out before it returns to the start: time to
+# power the camera on and record a test clip. Any touch restarts the count; the screen shows it.
+KIOSK_PRESHIFT_SECONDS = env.int("KIOSK_PRESHIFT_SECONDS", default=60)

@@ -219,7 +219,7 @@ def done(request: HttpRequest) -> HttpResponse:
             "due_back": when(checkout.due_back_at),
             "taken_from": grant.get("from", ""),
             "checklist": list(enumerate(settings.PRESHIFT_CHECKLIST)),
-            "result_seconds": settings.KIOSK_RESULT_SECONDS,
+            "preshift_seconds": settings.KIOSK_PRESHIFT_SECONDS,
         },
     )
 
