@@ -17,6 +17,8 @@ CAN_READ = ALL_ROLES
 CAN_ACT = (QUARTERMASTER, ADMINISTRATOR)
 CAN_ACKNOWLEDGE_FLAGS = ALL_ROLES
 CAN_ADMINISTER = (ADMINISTRATOR,)
+# The kiosk's lock-out tells the officer to see a supervisor or the quartermaster (kiosk.services).
+CAN_UNLOCK_BADGES = (QUARTERMASTER, SUPERVISOR, ADMINISTRATOR)
 
 # Most senior first, by what each may do: the header names only the first one a user holds.
 BY_SENIORITY = (ADMINISTRATOR, QUARTERMASTER, SUPERVISOR)

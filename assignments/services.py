@@ -293,6 +293,11 @@ def set_officer_pin(*, officer: Officer, pin: str, by: Actor) -> None:
     audit.record(
         by=by, action=Action.OFFICER_SET_PIN, obj=officer, officer=officer, after={"pin_set_at": officer.pin_set_at}
     )
+    # A new PIN is the usual answer to a locked badge: the lock and the old PIN's wrong tries go.
+    # (Imported here: the kiosk's services build on this module.)
+    from kiosk.services import clear_badge_lock
+
+    clear_badge_lock(badge=officer.badge_number, by=by, reason="kiosk PIN reset")
 
 
 def pin_matches(officer: Officer | None, pin: str) -> bool:

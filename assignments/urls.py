@@ -9,6 +9,7 @@ urlpatterns = [
     path("officers/badge-cards/", views.badge_cards, name="badge_cards"),
     path("officers/<str:badge>/", views.officer_detail, name="officer_detail"),
     path("officers/<str:badge>/reset-pin/", views.officer_reset_pin, name="officer_reset_pin"),
+    path("officers/<str:badge>/unlock-kiosk/", views.officer_unlock_badge, name="officer_unlock_badge"),
     path("officers/<str:badge>/active/", views.officer_set_active, name="officer_set_active"),
     path("officers/<str:badge>/personal-camera/issue/", views.officer_issue_personal, name="officer_issue_personal"),
     path("officers/<str:badge>/personal-camera/revoke/", views.officer_revoke_personal, name="officer_revoke_personal"),

@@ -14,6 +14,8 @@ from hartford_bwc import spreadsheet
 from hartford_bwc.paging import paginate
 from hartford_bwc.refusals import attempt, run_action
 from inventory import labels
+from kiosk import selectors as kiosk_selectors
+from kiosk import services as kiosk_services
 
 from . import selectors, services
 from .filters import OfficerFilter
@@ -72,6 +74,8 @@ def officer_detail(request, badge: str):
             "active_form": SetActiveForm(initial={"active": "0" if officer.is_active else "1"}),
             "issue_form": IssuePersonalForm(),
             "revoke_form": RevokePersonalForm(),
+            "badge_lock": kiosk_selectors.badge_lock(officer.badge_number),
+            "can_unlock": roles.has_role(request.user, roles.CAN_UNLOCK_BADGES),
         },
     )
 
@@ -90,6 +94,23 @@ def officer_reset_pin(request, badge: str):
     # Neither the browser nor a proxy may keep the page with the PIN.
     response["Cache-Control"] = "no-store"
     return response
+
+
+@roles.role_required(roles.CAN_UNLOCK_BADGES)
+@require_POST
+def officer_unlock_badge(request, badge: str):
+    """Lift the officer's kiosk lock-out (too many wrong PINs) before it expires."""
+    officer = selectors.officer_by_badge(badge)
+    outcome = attempt(
+        lambda: kiosk_services.unlock_badge(
+            badge=officer.badge_number, by=Actor.from_request(request), reason=request.POST.get("reason", "")
+        )
+    )
+    if outcome.refused:
+        messages.error(request, outcome.refusal.message)
+    else:
+        messages.success(request, f"{officer.display_name} can sign in at the kiosk again.")
+    return redirect(officer.get_absolute_url())
 
 
 @roles.role_required(roles.CAN_ACT)

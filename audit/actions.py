@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     KIOSK_SIGN_IN_FAILED = "kiosk.sign_in_failed", "Kiosk sign-in failed: badge and PIN did not match"
     KIOSK_SIGN_IN_REFUSED = "kiosk.sign_in_refused", "Kiosk sign-in refused"
     KIOSK_BADGE_LOCKED = "kiosk.badge_locked", "Badge locked at the kiosk"
+    KIOSK_BADGE_UNLOCKED = "kiosk.badge_unlocked", "Badge unlocked for the kiosk by staff"
     KIOSK_SIGN_IN_LOCKED = "kiosk.sign_in_locked", "Kiosk sign-in paused after repeated wrong PINs"
     KIOSK_SIGN_OUT = "kiosk.sign_out", "Signed out of the kiosk"
     KIOSK_RETURN_ENTRY = "kiosk.return_entry", "Return entered at the kiosk"

@@ -506,7 +506,8 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "api.authentication.GuardedTokenAuthentication",
 ]
 
-# --- Kiosk: the pre-shift check -------------------------------------------------------------------------
-# The confirmation with the pre-shift check stays open this long (docs/domain.md: 60 s): powering the
-# camera on, recording a test clip and checking the mount do not fit in KIOSK_RESULT_SECONDS (10 s).
-KIOSK_PRESHIFT_CHECK_SECONDS = env.int("KIOSK_PRESHIFT_CHECK_SECONDS", default=60)
+# --- Kiosk: the pre-shift check ----------------------------------------------------------------------
+# How long the pre-shift check screen stays up after a check-out before it returns to the start
+# (docs/domain.md: 60 s): time to power the camera on and record a test clip, which the 10 s of
+# KIOSK_RESULT_SECONDS are not. Any touch restarts the count; the screen shows it.
+KIOSK_PRESHIFT_SECONDS = env.int("KIOSK_PRESHIFT_SECONDS", default=60)

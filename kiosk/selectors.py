@@ -11,7 +11,13 @@ from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
 from inventory.models import Camera, Dock
 
-from .models import Kiosk, KioskAlert
+from .models import BadgeLockout, Kiosk, KioskAlert
+
+
+def badge_lock(badge: str) -> BadgeLockout | None:
+    """The badge's kiosk lock-out while it lasts (shown on the officer page), else None."""
+    lock = BadgeLockout.objects.filter(badge=(badge or "").strip().upper()).first()
+    return lock if lock is not None and lock.is_locked() else None
 
 
 def ready_spares(*, limit: int = 1, exclude: Camera | None = None) -> list[Camera]:

@@ -152,7 +152,7 @@ def normalise_badge(badge: str) -> str:
 def _locked_message(until: datetime) -> str:
     return (
         f"Too many wrong PINs for this badge number. It is locked until {when(until)}; "
-        "try again then, or see the desk sergeant."
+        "try again then, or ask a supervisor or the quartermaster to unlock it."
     )
 
 
@@ -264,6 +264,48 @@ def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tu
     return None, officer
 
 
+@transaction.atomic
+def unlock_badge(*, badge: str, by: Actor, reason: str = "") -> BadgeLockout:
+    """Lift a badge's kiosk lock-out before it expires (a supervisor or the quartermaster, on the officer page)."""
+    badge = normalise_badge(badge)
+    # The same row lock sign-in takes: a wrong PIN counted concurrently is either seen here or
+    # counted after the unlock, never lost into a row that is being deleted.
+    lock = BadgeLockout.objects.select_for_update().filter(badge=badge).first()
+    if lock is None or not lock.is_locked():
+        raise DomainError(f"Badge {badge} is not locked at the kiosk; nothing was changed.", code="not_locked")
+    _delete_lock(lock, by=by, reason=reason)
+    return lock
+
+
+def clear_badge_lock(*, badge: str, by: Actor, reason: str) -> bool:
+    """Forget a badge's wrong PINs and lift its lock, if any (a new PIN starts afresh). True when it was locked.
+
+    Runs inside the caller's transaction (assignments.services.set_officer_pin).
+    """
+    lock = BadgeLockout.objects.select_for_update().filter(badge=normalise_badge(badge)).first()
+    if lock is None:
+        return False
+    locked = lock.is_locked()
+    if locked:
+        _delete_lock(lock, by=by, reason=reason)
+    else:
+        lock.delete()
+    return locked
+
+
+def _delete_lock(lock: BadgeLockout, *, by: Actor, reason: str) -> None:
+    officer = Officer.objects.filter(badge_number=lock.badge).first()
+    audit.record(
+        by=by,
+        action=Action.KIOSK_BADGE_UNLOCKED,
+        obj=lock,
+        officer=officer,
+        before={"badge": lock.badge, "locked_until": lock.locked_until},
+        reason=reason.strip()[:300],
+    )
+    lock.delete()
+
+
 def _raise_kiosk_locked_alert(*, kiosk: Kiosk, lock: KioskLockout, by: Actor, now: datetime) -> KioskAlert:
     alert = KioskAlert.objects.create(
         kind=KioskAlert.Kind.SIGN_IN_LOCKED,
@@ -293,6 +335,16 @@ def record_sign_out(*, kiosk: Kiosk, officer: Officer, reason: str, ip: str | No
 
 
 # --- cameras ---------------------------------------------------------------------------------------
+
+
+def is_asset_tag(code: str) -> bool:
+    """True when a scan or entry is a camera's asset tag (it starts with ASSET_TAG_PREFIX).
+
+    A camera label scanned into the sign-in screen's badge field is a return, not a badge: returns
+    need no sign-in, and no badge number carries the prefix.
+    """
+    prefix = settings.ASSET_TAG_PREFIX.strip().upper()
+    return bool(prefix) and (code or "").strip().upper().startswith(prefix)
 
 
 def find_camera(barcode: str) -> Camera:

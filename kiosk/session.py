@@ -33,9 +33,9 @@ def start(request: HttpRequest, kiosk: Kiosk, officer_id: int) -> None:
 def _idle(request: HttpRequest) -> bool:
     seen = request.session.get(SEEN)
     # Only the pre-shift check left open (the officer is signed out): it needs time to power the camera
-    # on, record a test clip and look at the mount, so it lasts KIOSK_PRESHIFT_CHECK_SECONDS (60 s).
+    # on, record a test clip and look at the mount, so it lasts KIOSK_PRESHIFT_SECONDS (60 s).
     preshift_only = OFFICER not in request.session and PRESHIFT in request.session
-    limit = settings.KIOSK_PRESHIFT_CHECK_SECONDS if preshift_only else settings.KIOSK_IDLE_SECONDS
+    limit = settings.KIOSK_PRESHIFT_SECONDS if preshift_only else settings.KIOSK_IDLE_SECONDS
     return seen is None or _now() - seen > limit
 
 

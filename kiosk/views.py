@@ -62,7 +62,11 @@ def _signed_in_officer(request: HttpRequest) -> tuple[Officer | None, kiosk_sess
     return Officer.objects.select_related("shift").filter(pk=state.officer_id).first(), state
 
 
-def _render_home(request: HttpRequest, *, refusal: str = "", sign_in_form=None, return_form=None, status=200):
+def _render_home(
+    request: HttpRequest, *, refusal: str = "", sign_in_form=None, return_form=None, focus: str = "", status=200
+):
+    if not focus:
+        focus = "pin" if sign_in_form is not None and sign_in_form.data.get("badge") else "badge"
     return render(
         request,
         "kiosk/home.html",
@@ -71,10 +75,11 @@ def _render_home(request: HttpRequest, *, refusal: str = "", sign_in_form=None, 
             "refusal": refusal,
             "sign_in_form": sign_in_form or SignInForm(),
             "return_form": return_form or ReturnForm(),
-            "focus": "pin" if sign_in_form is not None and sign_in_form.data.get("badge") else "badge",
+            "focus": focus,
             "idle_seconds": settings.KIOSK_IDLE_SECONDS,
             "result_seconds": settings.KIOSK_RESULT_SECONDS,
             "scan_gap_ms": settings.KIOSK_SCAN_MAX_KEY_GAP_MS,
+            "asset_tag_prefix": settings.ASSET_TAG_PREFIX,
         },
         status=status,
     )
@@ -111,6 +116,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
+    if services.is_asset_tag(data.get("badge", "")):
+        # A camera label scanned on the start screen lands in the badge field: returns need no
+        # sign-in, so this is the return it looks like, with the badge field's entry method.
+        return _start_return(request, barcode=data["badge"], entry_method=data.get("entry_method", ""))
     outcome = attempt(
         lambda: services.sign_in(
             kiosk=request.kiosk, badge=data.get("badge", ""), pin=data.get("pin", ""), ip=client_address(request)
@@ -210,7 +219,7 @@ def done(request: HttpRequest) -> HttpResponse:
             "due_back": when(checkout.due_back_at),
             "taken_from": grant.get("from", ""),
             "checklist": list(enumerate(settings.PRESHIFT_CHECKLIST)),
-            "result_seconds": settings.KIOSK_PRESHIFT_CHECK_SECONDS,
+            "preshift_seconds": settings.KIOSK_PRESHIFT_SECONDS,
         },
     )
 
@@ -269,11 +278,7 @@ def return_camera(request: HttpRequest) -> HttpResponse:
     barcode, condition = data.get("barcode", ""), data.get("condition", "")
     entry_method = data.get("entry_method", "")
     if not condition:
-        found = attempt(lambda: services.camera_to_return(barcode=barcode))
-        if found.refused:
-            return _render_home(request, refusal=found.refusal.message, return_form=ReturnForm({"barcode": barcode}))
-        checkout = found.result
-        return _render_condition(request, checkout.camera.asset_tag, checkout=checkout, entry_method=entry_method)
+        return _start_return(request, barcode=barcode, entry_method=entry_method)
     signed_in = Officer.objects.filter(pk=state.officer_id).first() if state.officer_id is not None else None
     outcome = attempt(
         lambda: services.check_in_at_kiosk(
@@ -289,7 +294,7 @@ def return_camera(request: HttpRequest) -> HttpResponse:
     if outcome.refused:
         if outcome.refusal.code in ("damage_not_described", "bad_condition"):
             return _render_condition(request, barcode, refusal=outcome.refusal.message, entry_method=entry_method)
-        return _render_home(request, refusal=outcome.refusal.message)
+        return _render_return_refused(request, outcome.refusal.message)
     returned = outcome.result
     tag = returned.camera.asset_tag
     if returned.condition == Checkout.Condition.DAMAGED:
@@ -303,6 +308,21 @@ def return_camera(request: HttpRequest) -> HttpResponse:
         where = f"Put it in {bay}." if bay else "Every dock is full: hand it to the quartermaster to charge."
         messages.success(request, f"{tag} is checked in. {where}")
     return redirect("kiosk:home")
+
+
+def _start_return(request: HttpRequest, *, barcode: str, entry_method: str) -> HttpResponse:
+    """The return's first step: find the scanned camera's checkout and ask whether it works."""
+    found = attempt(lambda: services.camera_to_return(barcode=barcode))
+    if found.refused:
+        return _render_return_refused(request, found.refusal.message)
+    checkout = found.result
+    return _render_condition(request, checkout.camera.asset_tag, checkout=checkout, entry_method=entry_method)
+
+
+def _render_return_refused(request: HttpRequest, refusal: str) -> HttpResponse:
+    # The refusal asks for a rescan: the return field is empty and focused so the scanner's next
+    # burst lands there, not in the badge field (the bad code is named in the refusal).
+    return _render_home(request, refusal=refusal, focus="return")
 
 
 def _render_condition(

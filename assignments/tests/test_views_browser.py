@@ -100,3 +100,22 @@ def test_quartermaster_resets_a_pin_and_sees_it_once(page, live_server, screensh
 
     for name in ("officers-list", "officers-detail", "officers-pin-reset", "labels-badge-cards"):
         publish_screenshot(screenshot_dir / f"{name}.png", f"{name}.png")
+
+
+def test_a_supervisor_sees_a_locked_badge_and_unlocks_it(page, live_server, screenshot_dir):
+    from kiosk.models import BadgeLockout
+
+    UserFactory(username="sam", first_name="Sam", last_name="Okafor", role=roles.SUPERVISOR)
+    officer = OfficerFactory(badge_number="1201", first_name="Maria", last_name="Alvarez")
+    BadgeLockout.objects.create(badge="1201", locked_until=timezone.now() + timedelta(minutes=8))
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _sign_in(page, live_server, "sam")
+    page.goto(f"{live_server.url}/assignments/officers/1201/")
+    lock = page.locator("#kiosk-lock")
+    assert "Locked out of the kiosk until" in lock.inner_text()
+    page.get_by_label("Reason").fill("At the desk with ID")
+    page.screenshot(path=str(screenshot_dir / "officers-badge-locked.png"), full_page=True)
+    page.get_by_role("button", name="Unlock kiosk sign-in").click()
+    assert f"{officer.display_name} can sign in at the kiosk again." in page.get_by_role("status").inner_text()
+    assert page.locator("#kiosk-lock").count() == 0
+    assert not BadgeLockout.objects.exists()

@@ -24,6 +24,8 @@ READ = [
     ("get", "/assignments/officers/6001/", None, 200),
     ("get", "/assignments/officers/badge-cards/?badge=6001", None, 200),
     ("get", "/inventory/labels/?camera=HPD-BWC-0701", None, 200),
+    # Every role may lift a kiosk lock-out (a supervisor too: the kiosk sends officers to one).
+    ("post", "/assignments/officers/6001/unlock-kiosk/", {}, 302),
 ]
 ACT = [
     ("post", "/assignments/officers/6001/reset-pin/", {}, 200),

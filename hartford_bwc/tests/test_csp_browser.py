@@ -99,7 +99,7 @@ def test_console_reports_and_api_docs_have_no_csp_violations(live_server, page, 
 
 def test_kiosk_sign_in_check_out_and_return_have_no_csp_violations(live_server, page, settings):
     by = Actor.system_process("tests")
-    settings.KIOSK_RESULT_SECONDS = settings.KIOSK_PRESHIFT_CHECK_SECONDS = 2
+    settings.KIOSK_RESULT_SECONDS = settings.KIOSK_PRESHIFT_SECONDS = 2
     officer = OfficerFactory(shift=ShiftFactory())
     assignments.set_officer_pin(officer=officer, pin="246810", by=by)
     CameraFactory(asset_tag="HPD-BWC-0412", dock=DockFactory(bays=8), dock_bay=1)

@@ -45,7 +45,7 @@ def test_enroll_sign_in_with_the_keyboard_take_my_camera_and_be_signed_out(
     kiosk_page, officer, personal_camera, spare, settings, screenshot_dir
 ):
     page = kiosk_page
-    settings.KIOSK_RESULT_SECONDS = settings.KIOSK_PRESHIFT_CHECK_SECONDS = 3
+    settings.KIOSK_RESULT_SECONDS = settings.KIOSK_PRESHIFT_SECONDS = 3
     assert "This browser is now kiosk HQ front desk" in page.get_by_role("status").inner_text()
     shot(page, screenshot_dir, "start", docs=True)
 
@@ -179,3 +179,63 @@ def test_a_number_typed_by_hand_is_recorded_as_typed_and_alerts(kiosk_page, offi
     assert officer.last_name not in page_text
     assert KioskReturn.objects.get().entry_method == "typed"
     assert KioskAlert.objects.get().officer == officer
+
+
+def _fits_the_screen(page):
+    """Nothing below the fold at 1024x768: the page does not scroll and its last button is in view."""
+    assert page.evaluate("document.documentElement.scrollHeight") <= 768
+    box = page.get_by_role("button", name="All checks passed").bounding_box()
+    assert box["y"] + box["height"] <= 768
+
+
+def test_the_pre_shift_check_waits_long_enough_shows_its_countdown_and_fits_after_a_swap(
+    kiosk_page, officer, personal_camera, spare, settings, screenshot_dir
+):
+    settings.KIOSK_RESULT_SECONDS = 1  # the pre-shift check has its own, longer, time
+    settings.KIOSK_PRESHIFT_SECONDS = 60
+    page = kiosk_page
+    page.get_by_label("Badge number").fill(officer.badge_number)
+    page.get_by_label("PIN").fill(PIN)
+    page.get_by_label("PIN").press("Enter")
+    page.get_by_role("button", name="Take my camera HPD-BWC-0412").click()
+    countdown = page.locator("[data-countdown]")
+    assert countdown.is_visible() and int(countdown.inner_text()) > 55
+    _fits_the_screen(page)
+    page.wait_for_timeout(2500)
+    assert page.get_by_role("button", name="All checks passed").is_visible()  # still up after the result time
+    assert 50 < int(countdown.inner_text()) < 60
+
+    page.get_by_role("button", name="Powers on: failed, swap camera").click()
+    assert "HPD-BWC-0100 is checked out to" in " ".join(page.get_by_role("status").all_inner_texts())
+    shot(page, screenshot_dir, "preshift-after-swap", docs=True)
+    _fits_the_screen(page)
+    page.get_by_role("button", name="All checks passed").click()
+    assert "Pre-shift check passed for HPD-BWC-0100" in page.get_by_role("status").inner_text()
+
+
+def test_after_a_refused_return_the_rescan_lands_in_the_return_field(kiosk_page, officer, spare, system_actor):
+    _out(officer, spare, system_actor)
+    page = kiosk_page
+    page.get_by_label("Camera barcode").click()
+    page.keyboard.type("HPD-BWC-9999")
+    page.keyboard.press("Enter")
+    assert "No camera has the barcode" in page.get_by_role("alert").inner_text()
+    assert page.evaluate("document.activeElement.id") == "id_return_barcode"
+    assert page.get_by_label("Camera barcode").input_value() == ""
+    page.keyboard.type("HPD-BWC-0100")  # the rescan, without touching the screen
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Working").click()
+    assert "HPD-BWC-0100 is checked in" in page.get_by_role("status").inner_text()
+
+
+def test_a_camera_label_scanned_into_the_badge_field_starts_its_return(kiosk_page, officer, spare, system_actor):
+    from kiosk.models import KioskReturn
+
+    _out(officer, spare, system_actor)
+    page = kiosk_page
+    assert page.evaluate("document.activeElement.id") == "id_badge"
+    page.keyboard.type("HPD-BWC-0100")  # the scanner, into whatever has focus
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Working").click()
+    assert "HPD-BWC-0100 is checked in" in page.get_by_role("status").inner_text()
+    assert KioskReturn.objects.get().checkout.camera == spare

@@ -179,7 +179,7 @@ def test_the_page_submits_an_idle_sign_out(kiosk_browser, officer):
 def test_the_pre_shift_check_stays_open_its_own_minute_then_expires(kiosk_browser, officer, spare, settings):
     # docs/domain.md: the pre-shift check screen closes after 60 s; it closed after 10 s (the page) and
     # 20 s (the server), too short to power a camera on and record a test clip.
-    settings.KIOSK_IDLE_SECONDS, settings.KIOSK_PRESHIFT_CHECK_SECONDS = 20, 60
+    settings.KIOSK_IDLE_SECONDS, settings.KIOSK_PRESHIFT_SECONDS = 20, 60
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         kiosk_browser.sign_in(officer.badge_number)
         page = kiosk_browser.check_out("HPD-BWC-0100").content.decode()

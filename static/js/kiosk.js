@@ -8,10 +8,13 @@
   var badge = document.getElementById("id_badge");
   var pin = document.getElementById("id_pin");
 
-  // A scanner fills the badge and presses Enter: move on to the PIN instead of submitting half a form.
+  // A scanner fills the badge and presses Enter: move on to the PIN instead of submitting half a form,
+  // unless it was a camera's label (the asset-tag prefix): that submits, and the server starts its return.
   if (badge && pin) {
+    var prefix = (badge.getAttribute("data-asset-tag-prefix") || "").trim().toUpperCase();
     badge.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && badge.value && !pin.value) {
+      var isCamera = prefix && badge.value.trim().toUpperCase().indexOf(prefix) === 0;
+      if (event.key === "Enter" && badge.value && !pin.value && !isCamera) {
         event.preventDefault();
         pin.focus();
       }
