@@ -183,7 +183,7 @@ def test_the_pre_shift_check_stays_open_its_own_minute_then_expires(kiosk_browse
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         kiosk_browser.sign_in(officer.badge_number)
         page = kiosk_browser.check_out("HPD-BWC-0100").content.decode()
-        assert "closes in <span data-countdown>60</span> s" in page
+        assert "Closes in <span data-countdown>60</span> s" in page
         traveller.shift(timedelta(seconds=59))
         response = kiosk_browser.get("/kiosk/done/", follow=True)
         assert response.redirect_chain == [] and "Pre-shift check" in response.content.decode()
