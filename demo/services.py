@@ -373,6 +373,15 @@ class _Builder:
             )
             planted[Flag.Kind.RETURN_OVERDUE].append(self.cameras[index].asset_tag)
 
+        if not planted[Flag.Kind.NOT_DOCKED] and detectives and (index := self._reserve_spare()) is not None:
+            # The shift history leaves a camera undocked only when a shift ended 1.5-5 h ago, which is
+            # not so at every hour of the day: then a detective's camera came back 2.5 h ago, not docked.
+            returned = now - timedelta(hours=2, minutes=30)
+            self._checkout(
+                index, detectives[-1], returned - timedelta(hours=8), now + timedelta(hours=2), returned, dock=False
+            )
+            planted[Flag.Kind.NOT_DOCKED].append(self.cameras[index].asset_tag)
+
         if (index := self._reserve_spare()) is not None:  # damage reported, nobody triaged it
             reported = now - timedelta(hours=30)
             if detectives:
