@@ -377,6 +377,8 @@ class _Builder:
             # The shift history leaves a camera undocked only when a shift ended 1.5-5 h ago, which is
             # not so at every hour of the day: then a detective's camera came back 2.5 h ago, not docked.
             returned = now - timedelta(hours=2, minutes=30)
+            # Charged on its dock before it went out, so nothing later takes it for a charged camera.
+            self.state[index].last_full_charge_at = self.state[index].last_docked_at = returned - timedelta(hours=10)
             self._checkout(
                 index, detectives[-1], returned - timedelta(hours=8), now + timedelta(hours=2), returned, dock=False
             )
