@@ -21,7 +21,7 @@ class APIRootView(routers.APIRootView):
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         # Machine readers get the way to the reference as a link too.
-        response.data["docs"] = reverse("api-docs", request=request)
+        response.data["docs"] = reverse("api_docs", request=request)
         response.data["schema"] = reverse("schema", request=request)
         return response
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 # The two "in force" rules, each written once: the querysets' `current()` and `open()`, the partial
@@ -96,7 +97,7 @@ class Officer(models.Model):
         return f"{self.display_name} (badge {self.badge_number})"
 
     def get_absolute_url(self) -> str:
-        return f"/assignments/officers/{self.badge_number}/"
+        return reverse("assignments:officer_detail", args=[self.badge_number])
 
     @property
     def display_name(self) -> str:

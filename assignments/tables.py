@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -14,7 +15,7 @@ from .models import Checkout, Officer
 
 
 def _camera_url(tag: str) -> str:
-    return f"/inventory/cameras/{tag}/"
+    return reverse("inventory:camera_detail", args=[tag])
 
 
 class OfficerTable(tables.Table):

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from api.exception_handlers import problem_response
@@ -108,12 +109,12 @@ class StripControlCharactersMiddleware:
     """
 
     EXEMPT_PREFIXES = ("/api/",)
-    # Multipart bodies are parsed here only outside the upload pages: an upload view may still want
-    # to choose its upload handlers, which must happen before the body is read.
-    UPLOAD_PREFIXES = ("/imports/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Multipart bodies are parsed here only outside the upload pages: an upload view may still want
+        # to choose its upload handlers, which must happen before the body is read.
+        self.upload_prefixes = (reverse("imports:index"),)
 
     def __call__(self, request):
         if not request.path.startswith(self.EXEMPT_PREFIXES):
@@ -121,7 +122,7 @@ class StripControlCharactersMiddleware:
                 request.GET = _cleaned(request.GET)
             if request.method == "POST" and (
                 request.content_type == "application/x-www-form-urlencoded"
-                or (request.content_type == "multipart/form-data" and not request.path.startswith(self.UPLOAD_PREFIXES))
+                or (request.content_type == "multipart/form-data" and not request.path.startswith(self.upload_prefixes))
             ):
                 # Reading POST here is what CsrfViewMiddleware does next anyway; a body over
                 # DATA_UPLOAD_MAX_MEMORY_SIZE raises RequestDataTooBig, answered 400 by Django.

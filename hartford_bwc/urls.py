@@ -31,7 +31,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Staff only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); a browser that is not signed in is sent to sign in.
-    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api_docs"),
 ]
 
 # Under /api/ even Django's own 400 and 404 answer in JSON, as the API's schema documents.

@@ -7,6 +7,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -66,7 +67,7 @@ class ImportUpload(models.Model):
         return f"Import #{self.pk} {self.filename}"
 
     def get_absolute_url(self) -> str:
-        return f"/imports/{self.pk}/"
+        return reverse("imports:preview", args=[self.pk])
 
     @property
     def rows_intact(self) -> bool:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from .firmware import validate_firmware_version
@@ -162,7 +163,7 @@ class Camera(models.Model):
         return self.asset_tag
 
     def get_absolute_url(self) -> str:
-        return f"/inventory/cameras/{self.asset_tag}/"
+        return reverse("inventory:camera_detail", args=[self.asset_tag])
 
     @property
     def is_charged(self) -> bool:

@@ -10,11 +10,11 @@ app_name = "inventory"
 
 # --- cameras: the list, bulk actions, the camera page and one URL per action --------------------
 urlpatterns = [
-    path("cameras/", cameras.CameraListView.as_view(), name="camera-list"),
-    path("cameras/send-to-inspection/", cameras.send_to_inspection, name="camera-send-to-inspection"),
-    path("cameras/<str:asset_tag>/", cameras.camera_detail, name="camera-detail"),
+    path("cameras/", cameras.CameraListView.as_view(), name="camera_list"),
+    path("cameras/send-to-inspection/", cameras.send_to_inspection, name="camera_send_to_inspection"),
+    path("cameras/<str:asset_tag>/", cameras.camera_detail, name="camera_detail"),
     *(
-        path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=f"camera-{slug}")
+        path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=actions.url_name(slug))
         for slug in actions.ACTIONS
     ),
     # --- printable asset labels (inventory/label_views.py) ---

@@ -4,12 +4,13 @@ from django.urls import path
 
 from . import staff_views
 
-app_name = "kiosks"
+# Not "kiosks": one letter from the device's own namespace "kiosk" (kiosk/urls.py).
+app_name = "kiosk_console"
 urlpatterns = [
     path("", staff_views.kiosk_list, name="list"),
     path("register/", staff_views.register, name="register"),
     path("<int:pk>/link/", staff_views.new_link, name="link"),
     path("<int:pk>/revoke/", staff_views.revoke, name="revoke"),
     path("alerts/", staff_views.alert_list, name="alerts"),
-    path("alerts/<int:pk>/acknowledge/", staff_views.acknowledge_alert, name="acknowledge-alert"),
+    path("alerts/<int:pk>/acknowledge/", staff_views.acknowledge_alert, name="alert_acknowledge"),
 ]

@@ -53,11 +53,11 @@ def register(request: HttpRequest) -> HttpResponse:
 def new_link(request: HttpRequest, pk: int) -> HttpResponse:
     kiosk = get_object_or_404(Kiosk, pk=pk)
     if request.method != "POST":
-        return redirect("kiosks:list")
+        return redirect("kiosk_console:list")
     outcome = attempt(lambda: services.issue_enrollment_link(kiosk=kiosk, by=Actor.from_request(request)))
     if outcome.refused:
         messages.error(request, outcome.refusal.message)
-        return redirect("kiosks:list")
+        return redirect("kiosk_console:list")
     return _show_link(request, kiosk, outcome.result)
 
 
@@ -72,7 +72,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 kiosk=kiosk, by=Actor.from_request(request), reason=form.cleaned_data["reason"]
             ),
             success_message=f"Kiosk {kiosk.name} is revoked: its browser no longer opens the kiosk.",
-            redirect_to="kiosks:list",
+            redirect_to="kiosk_console:list",
         )
     return render(request, "kiosk/console/revoke.html", {"kiosk": kiosk, "form": form})
 
@@ -87,10 +87,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(KioskAlert, pk=pk)
     if request.method != "POST":
-        return redirect("kiosks:alerts")
+        return redirect("kiosk_console:alerts")
     return run_action(
         request,
         lambda: services.acknowledge_alert(alert=alert, by=Actor.from_request(request)),
         success_message="Alert acknowledged.",
-        redirect_to="kiosks:alerts",
+        redirect_to="kiosk_console:alerts",
     )

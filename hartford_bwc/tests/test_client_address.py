@@ -123,7 +123,7 @@ def test_audit_events_name_the_forwarded_client(behind_one_proxy):
     console = through_proxy("198.51.100.20")
     console.force_login(user)
     before = AuditEvent.objects.count()
-    console.post(reverse("kiosks:register"), {"name": "Front desk", "location": "Lobby"})
+    console.post(reverse("kiosk_console:register"), {"name": "Front desk", "location": "Lobby"})
     events = list(AuditEvent.objects.order_by("id")[before:])
     assert events and {event.ip for event in events} == {"198.51.100.20"}
 

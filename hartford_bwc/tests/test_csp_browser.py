@@ -62,15 +62,15 @@ def test_console_reports_and_api_docs_have_no_csp_violations(live_server, page, 
 
     pages = {
         reverse("dashboard"): "h1",
-        reverse("inventory:camera-list"): "table",
-        reverse("inventory:camera-detail", args=[camera.asset_tag]): "h1",
+        reverse("inventory:camera_list"): "table",
+        reverse("inventory:camera_detail", args=[camera.asset_tag]): "h1",
         reverse("inventory:flags"): "h1",
         # Barcodes drawn by python-barcode, QR codes by segno: inline SVG, no style attributes.
         f"{reverse('inventory:labels')}?camera={camera.asset_tag}": "svg.code128",
         f"{reverse('assignments:badge_cards')}?badge={officer.badge_number}": "svg",
         reverse("assignments:officer_list"): "table",
         reverse("imports:index"): "h1",
-        reverse("kiosks:list"): "h1",
+        reverse("kiosk_console:list"): "h1",
         reverse("reports:index"): "h1",
         reverse("reports:readiness"): "figure.chart svg",
         reverse("reports:coverage"): "figure.chart svg",
@@ -80,7 +80,7 @@ def test_console_reports_and_api_docs_have_no_csp_violations(live_server, page, 
         reverse("reports:audit_log"): "h1",
         reverse("admin:inventory_camera_change", args=[camera.pk]): "form",
         # Swagger UI builds the page with its own scripts: wait for an operation to be drawn.
-        reverse("api-docs"): ".opblock",
+        reverse("api_docs"): ".opblock",
     }
     for path, ready in pages.items():
         page.goto(live_server.url + path)

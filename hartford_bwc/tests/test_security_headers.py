@@ -41,14 +41,14 @@ def console_pages():
     camera = CameraFactory(asset_tag="HPD-BWC-0412")
     return [
         reverse("dashboard"),
-        reverse("inventory:camera-list"),
-        reverse("inventory:camera-detail", args=[camera.asset_tag]),
+        reverse("inventory:camera_list"),
+        reverse("inventory:camera_detail", args=[camera.asset_tag]),
         reverse("reports:index"),
         reverse("reports:readiness"),
         reverse("reports:maintenance"),
         reverse("admin:index"),
         reverse("admin:inventory_camera_change", args=[camera.pk]),
-        reverse("api-docs"),
+        reverse("api_docs"),
     ]
 
 
@@ -81,7 +81,7 @@ def test_a_chart_style_carries_the_nonce_the_policy_names(staff):
 
 
 def test_the_api_docs_page_runs_its_inline_code_under_the_nonce(staff):
-    response = staff.get(reverse("api-docs"))
+    response = staff.get(reverse("api_docs"))
 
     nonce = re.search(r"'nonce-([^']+)'", " ".join(directives(response)["script-src"])).group(1)
     html = response.content.decode()
@@ -119,13 +119,13 @@ def test_the_public_sign_in_page_has_the_headers_too(client):
 
 def test_api_schema_and_docs_are_for_signed_in_staff_only(client):
     assert client.get(reverse("schema")).status_code in (401, 403)
-    docs = client.get(reverse("api-docs"))
+    docs = client.get(reverse("api_docs"))
     assert docs.status_code == 302 and docs["Location"].startswith(reverse("login"))
 
     client.force_login(UserFactory(role=None))
     assert client.get(reverse("schema")).status_code == 403
-    assert client.get(reverse("api-docs")).status_code == 403
+    assert client.get(reverse("api_docs")).status_code == 403
 
     client.force_login(UserFactory(role=roles.SUPERVISOR))
     assert client.get(reverse("schema")).status_code == 200
-    assert client.get(reverse("api-docs")).status_code == 200
+    assert client.get(reverse("api_docs")).status_code == 200

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import QUARTERMASTER
@@ -73,7 +74,7 @@ def notify_supervisors_of_overdue_returns(flag_ids: Iterable[int]) -> int:
                 "checkout": checkout,
                 "due": when(checkout.due_back_at, now=flag.raised_at),
                 "out_since": when(checkout.checked_out_at, now=flag.raised_at),
-                "url": _site_url(f"/inventory/flags/?kind={Flag.Kind.RETURN_OVERDUE}"),
+                "url": _site_url(f"{reverse('inventory:flags')}?kind={Flag.Kind.RETURN_OVERDUE}"),
             },
         )
         subject = f"Camera overdue: {flag.camera.asset_tag} with {officer.display_name} (badge {officer.badge_number})"
@@ -206,7 +207,7 @@ class Digest:
                 "raised_more": self.raised_total - len(self.raised),
                 "open_more": self.open_total - len(self.open_flags),
                 "readiness": self.readiness,
-                "url": _site_url("/inventory/flags/"),
+                "url": _site_url(reverse("inventory:flags")),
             },
         )
 

@@ -196,11 +196,20 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+def url_name(slug: str) -> str:
+    """The URL name of an action: its slug is a path segment ("check-out"), URL names use underscores."""
+    return f"camera_{slug.replace('-', '_')}"
+
+
 @dataclass
 class ShownAction:
     slug: str
     action: Action
     form: django_forms.Form
+
+    @property
+    def url_name(self) -> str:
+        return f"inventory:{url_name(self.slug)}"
 
 
 def forms_for(page: selectors.CameraPage, *, bound: dict | None = None) -> list[ShownAction]:

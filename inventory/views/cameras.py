@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -78,11 +79,11 @@ class CameraListView(spreadsheet.ExportMixin, SingleTableMixin, FilterView):
 
 def _back_to_list(request):
     target = request.POST.get("next", "")
-    if target.startswith("/inventory/cameras/") and url_has_allowed_host_and_scheme(
+    if target.startswith(reverse("inventory:camera_list")) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
         return redirect(target)
-    return redirect("inventory:camera-list")
+    return redirect("inventory:camera_list")
 
 
 @role_required(roles.CAN_ACT)
