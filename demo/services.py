@@ -620,11 +620,17 @@ def seed_fleet(*, cameras: int = 475, officers: int | None = None, days: int = 2
     return result
 
 
-def demo_badge() -> str:
-    """The badge of the officer whose PIN the seed set, for the start-up banner."""
+def demo_officer() -> Officer | None:
+    """The officer whose PIN the seed set, for the start-up banner."""
     event = (
         AuditEvent.objects.filter(action=Action.OFFICER_SET_PIN, actor_label="seed_demo")
         .select_related("officer")
         .first()
     )
-    return event.officer.badge_number if event and event.officer else ""
+    return event.officer if event else None
+
+
+def demo_badge() -> str:
+    """The badge of the officer whose PIN the seed set."""
+    officer = demo_officer()
+    return officer.badge_number if officer else ""

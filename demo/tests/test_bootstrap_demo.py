@@ -39,3 +39,24 @@ def test_enroll_hint_runs_with_debug_on_and_prints_a_link_for_the_same_address()
 def test_make_run_passes_its_port_to_the_banner():
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
     assert "bootstrap_demo --base-url http://127.0.0.1:$(PORT)" in makefile
+
+
+def test_banner_prints_the_demo_pin_and_passwords_only_while_they_still_work(django_user_model):
+    from assignments.services import set_officer_pin
+    from audit.actor import Actor
+    from demo import services
+
+    first = banner()
+    badge = services.demo_badge()
+    assert f"badge {badge}, PIN {services.DEMO_PIN}" in first
+    assert "quartermaster / hartford-qm-2026" in first
+
+    set_officer_pin(officer=services.demo_officer(), pin="975310", by=Actor.system_process("tests"))
+    user = django_user_model.objects.get(username="quartermaster")
+    user.set_password("a-new-and-longer-passphrase")
+    user.save()
+    out = StringIO()
+    call_command("bootstrap_demo", stdout=out)
+    text = out.getvalue()
+    assert f"badge {badge}, PIN changed since the seed" in text and services.DEMO_PIN not in text
+    assert "quartermaster / (password changed)" in text and "hartford-qm-2026" not in text

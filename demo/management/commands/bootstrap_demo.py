@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from accounts import roles
 from accounts.services import create_staff_user
+from assignments.services import pin_matches
 from audit.actor import Actor
 from demo import services
 
@@ -36,10 +37,23 @@ class Command(BaseCommand):
                     username=username, password=password, role=role, by=by, first_name=first, last_name=last
                 )
         self.stdout.write(f"\nHartford BWC inventory: {base_url}/")
+        users = {user.username: user for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS])}
         for username, password, role, *_ in DEMO_USERS:
-            self.stdout.write(f"  {role:<14} {username} / {password}")
-        self.stdout.write(f"  Kiosk demo officer: badge {services.demo_badge() or '(none)'}, PIN {services.DEMO_PIN}")
+            # Never print a password that no longer works (someone changed it since the first run).
+            user = users.get(username)
+            shown = password if user is not None and user.check_password(password) else "(password changed)"
+            self.stdout.write(f"  {role:<14} {username} / {shown}")
+        self.stdout.write(f"  Kiosk demo officer: {self._demo_officer()}")
         # DEBUG=true: settings refuse to load without SECRET_KEY otherwise (only `make run` turns it on).
         self.stdout.write(
             f"  Enroll a kiosk: DEBUG=true .venv/bin/python manage.py enroll_kiosk 'Front desk' --base-url {base_url}\n"
         )
+
+    @staticmethod
+    def _demo_officer() -> str:
+        officer = services.demo_officer()
+        if officer is None:
+            return "(none)"
+        if not pin_matches(officer, services.DEMO_PIN):
+            return f"badge {officer.badge_number}, PIN changed since the seed (reset it on the officer's page)"
+        return f"badge {officer.badge_number}, PIN {services.DEMO_PIN}"
