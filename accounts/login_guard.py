@@ -20,6 +20,7 @@ from django.utils import timezone
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from hartford_bwc.lockouts import count_failure_in_window
 
 from .models import AddressLoginLockout
 
@@ -51,16 +52,13 @@ def guarded_attempt(*, username: str, address: str | None) -> Iterator[AddressLo
 
 def count_failure(*, row: AddressLoginLockout, now=None) -> bool:
     """One more failed sign-in from the row's address (row locked by guarded_attempt); True when it locks."""
-    now = now or timezone.now()
-    window = timedelta(minutes=settings.STAFF_LOGIN_ADDRESS_WINDOW_MINUTES)
-    if row.window_started_at is None or row.window_started_at <= now - window:
-        row.window_started_at, row.failures = now, 0
-    row.failures += 1
-    locked = row.failures >= settings.STAFF_LOGIN_FAILURES_PER_ADDRESS
-    if locked:
-        row.locked_until = now + timedelta(minutes=settings.STAFF_LOGIN_ADDRESS_LOCKOUT_MINUTES)
-        row.failures, row.window_started_at = 0, None
-    row.save(update_fields=["failures", "window_started_at", "locked_until"])
+    locked = count_failure_in_window(
+        row,
+        now=now or timezone.now(),
+        limit=settings.STAFF_LOGIN_FAILURES_PER_ADDRESS,
+        window=timedelta(minutes=settings.STAFF_LOGIN_ADDRESS_WINDOW_MINUTES),
+        lockout=timedelta(minutes=settings.STAFF_LOGIN_ADDRESS_LOCKOUT_MINUTES),
+    )
     if locked:
         audit.record(
             by=Actor(system="staff sign-in", ip=row.address),

@@ -23,6 +23,7 @@ from audit.actions import Action
 from audit.actor import Actor
 from audit.context import recorded_by_caller
 from hartford_bwc.errors import DomainError, InvalidInput
+from hartford_bwc.lockouts import count_failure_in_window
 from hartford_bwc.timefmt import when
 from inventory.models import Camera
 
@@ -183,16 +184,13 @@ def _count_badge_failure(lock: BadgeLockout, now: datetime) -> bool:
 
 def _count_kiosk_failure(lock: KioskLockout, now: datetime) -> bool:
     """Count one wrong PIN at this kiosk (any badge) on the locked row; True when it pauses sign-in."""
-    window = timedelta(minutes=settings.KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES)
-    if lock.window_started_at is None or lock.window_started_at <= now - window:
-        lock.window_started_at, lock.failures = now, 0
-    lock.failures += 1
-    locked = lock.failures >= settings.KIOSK_SIGN_IN_FAILURES_PER_KIOSK
-    if locked:
-        lock.locked_until = now + timedelta(minutes=settings.KIOSK_SIGN_IN_LOCKOUT_MINUTES)
-        lock.failures, lock.window_started_at = 0, None
-    lock.save(update_fields=["failures", "window_started_at", "locked_until"])
-    return locked
+    return count_failure_in_window(
+        lock,
+        now=now,
+        limit=settings.KIOSK_SIGN_IN_FAILURES_PER_KIOSK,
+        window=timedelta(minutes=settings.KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES),
+        lockout=timedelta(minutes=settings.KIOSK_SIGN_IN_LOCKOUT_MINUTES),
+    )
 
 
 def _locked_rows(kiosk: Kiosk, badge: str) -> tuple[KioskLockout, BadgeLockout]:
