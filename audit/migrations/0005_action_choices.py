@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                     ("kiosk.sign_in_failed", "Kiosk sign-in failed: badge and PIN did not match"),
                     ("kiosk.sign_in_refused", "Kiosk sign-in refused"),
                     ("kiosk.badge_locked", "Badge locked at the kiosk"),
+                    ("kiosk.badge_unlocked", "Badge unlocked for the kiosk by staff"),
                     ("kiosk.sign_in_locked", "Kiosk sign-in paused after repeated wrong PINs"),
                     ("kiosk.sign_out", "Signed out of the kiosk"),
                     ("kiosk.return_entry", "Return entered at the kiosk"),
