@@ -359,7 +359,7 @@ PERMISSIONS_POLICY = env(
 # The schema and its docs page map every endpoint and field: for signed-in staff (any role), not the world.
 SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["api.permissions.StaffRolePermission"]
 
-# --- Kiosk and staff sign-in limits, swaps and returns (issue 9, kiosksec) ------------------------
+# --- Kiosk and staff sign-in limits, swaps and returns ------------------------------------------
 # Failed PINs at one kiosk across every badge: this many within the window pause that kiosk's sign-in
 # (returns keep working) and raise a kiosk alert for the supervisor.
 KIOSK_SIGN_IN_FAILURES_PER_KIOSK = env.int("KIOSK_SIGN_IN_FAILURES_PER_KIOSK", default=20)
@@ -484,7 +484,7 @@ LOGGING["handlers"]["django.server"] = {
 }
 LOGGING["loggers"]["django.server"] = {"handlers": ["django.server"], "level": "INFO", "propagate": False}
 
-# --- Client address behind reverse proxies (proxy) ---------------------------------------------------
+# --- Client address behind reverse proxies -----------------------------------------------------------
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For (hartford_bwc.client_address).
 # 0: none, the address is REMOTE_ADDR and X-Forwarded-For is ignored (a client can write it). N: the Nth
 # address from the right of X-Forwarded-For. Too high, and a client can choose its own address (and dodge

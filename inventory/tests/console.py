@@ -1,12 +1,6 @@
-"""Helpers for the camera console's view tests. The ones every app's tests use (signing in, reading
-messages) live in hartford_bwc.testing; they are re-exported here only for branches still importing
-them from this module."""
+"""Helpers for the camera console's view tests (those every app's tests use live in hartford_bwc.testing)."""
 
 from __future__ import annotations
-
-from hartford_bwc.testing import ROLES, messages_of, sign_in
-
-__all__ = ["ROLES", "messages_of", "page_tags", "sign_in"]
 
 
 def page_tags(response) -> list[str]:
