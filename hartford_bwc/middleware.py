@@ -104,7 +104,7 @@ class StripControlCharactersMiddleware:
     """Form fields and query-string values arrive without control characters (except tab and line
     breaks), so every form, the kiosk and every filter sees clean text and none can crash on it.
 
-    The API (its own lane: serializers refuse what they cannot take) and uploaded files (the imports
+    The API (its serializers refuse what they cannot take, with a 400) and uploaded files (the imports
     check their content) are left as they came.
     """
 
