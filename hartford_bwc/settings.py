@@ -12,12 +12,14 @@ from pathlib import Path
 
 import environ
 
+from .environment import read_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+read_env_file()
 
 # Off unless asked for: a forgotten setting must not leave tracebacks and settings open to the world.
 DEBUG = env.bool("DEBUG", default=False)

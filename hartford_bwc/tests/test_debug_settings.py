@@ -63,3 +63,36 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_manage_py_on_a_laptop_runs_with_debug_on_without_any_setting():
+    # With DEBUG off by default, a bare `manage.py makemigrations --check` failed on the missing SECRET_KEY
+    # (as a confusing AppRegistryNotReady) although the command needs no secret.
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_commands_keep_debug_off_where_a_secret_key_is_given():
+    from hartford_bwc.environment import commands_default_to_debug
+
+    deployment = {"SECRET_KEY": "k"}
+    commands_default_to_debug(deployment)
+    assert "DEBUG" not in deployment
+
+    laptop: dict[str, str] = {}
+    commands_default_to_debug(laptop)
+    assert laptop == {"DEBUG": "true"}
+
+    told = {"DEBUG": "false"}
+    commands_default_to_debug(told)
+    assert told == {"DEBUG": "false"}
