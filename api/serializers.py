@@ -8,23 +8,22 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assignments.models import Checkout, Officer
+from hartford_bwc import control_characters
 from inventory.models import Camera, ChargeEvent, Dock, Flag
 
 # No asset tag, badge, dock name or description holds a control character; free text may hold
 # line breaks and tabs. (DRF's CharField refuses NUL and lone surrogates; PostgreSQL would store
 # the other control characters, invisible in every page and export, so they are refused here.)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def no_control_characters(value: str) -> None:
-    if _CONTROL.search(value) or _SURROGATE.search(value):
+    if control_characters.has_any(value) or _SURROGATE.search(value):
         raise serializers.ValidationError("Remove the control characters from this value.")
 
 
 def no_control_characters_in_text(value: str) -> None:
-    if _CONTROL_IN_TEXT.search(value) or _SURROGATE.search(value):
+    if control_characters.has_any_but_whitespace(value) or _SURROGATE.search(value):
         raise serializers.ValidationError("Remove the control characters from this text.")
 
 
@@ -114,9 +113,10 @@ class FlagSerializer(serializers.ModelSerializer):
 
 
 # What a lookup value may be, in the schema too: something besides spaces, and no control character.
-LOOKUP_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
-SEARCH_PATTERN = r"^[^\x00-\x1f\x7f]*$"
-TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+_ANY, _EXCEPT_WHITESPACE = control_characters.ANY, control_characters.EXCEPT_WHITESPACE
+LOOKUP_PATTERN = rf"^[^{_ANY}]*[^\s{_ANY}][^{_ANY}]*$"
+SEARCH_PATTERN = rf"^[^{_ANY}]*$"
+TEXT_PATTERN = rf"^[^{_EXCEPT_WHITESPACE}]*$"
 
 
 def lookup_field(model, field: str, help_text: str, **kwargs) -> serializers.RegexField:

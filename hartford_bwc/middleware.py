@@ -12,6 +12,8 @@ from django.utils.cache import add_never_cache_headers
 
 from api.exception_handlers import problem_response
 
+from . import control_characters
+
 
 class RejectNulBytesMiddleware:
     """A NUL byte in the path or the query string is answered 400 before any view runs.
@@ -90,16 +92,6 @@ class SlidingSessionRefreshMiddleware:
         return response
 
 
-# C0 control characters (and DEL) that no name, reason, barcode or note holds; tab and line breaks stay.
-# A barcode scanner or a paste from another program can send them, PostgreSQL refuses NUL, and the
-# rest would be stored invisibly and break exports and the audit trail's readability.
-_CONTROL_CHARACTERS = dict.fromkeys(i for i in [*range(0x20), 0x7F] if chr(i) not in "\t\n\r")
-
-
-def strip_control_characters(value: str) -> str:
-    return value.translate(_CONTROL_CHARACTERS)
-
-
 class StripControlCharactersMiddleware:
     """Form fields and query-string values arrive without control characters (except tab and line
     breaks), so every form, the kiosk and every filter sees clean text and none can crash on it.
@@ -132,15 +124,15 @@ class StripControlCharactersMiddleware:
 
 def _has_controls(text: str) -> bool:
     # Encoded or not: %01 and a raw \x01 are both control characters once decoded.
-    return "%" in text or any(ord(char) in _CONTROL_CHARACTERS for char in text)
+    return "%" in text or control_characters.has_any_but_whitespace(text)
 
 
 def _cleaned(data):
     values = (value for key in data for value in data.getlist(key))
-    if not any(any(ord(char) in _CONTROL_CHARACTERS for char in value) for value in values):
+    if not any(control_characters.has_any_but_whitespace(value) for value in values):
         return data
     cleaned = data.copy()  # a mutable QueryDict
     for key in list(cleaned):
-        cleaned.setlist(key, [strip_control_characters(value) for value in cleaned.getlist(key)])
+        cleaned.setlist(key, [control_characters.strip(value) for value in cleaned.getlist(key)])
     cleaned._mutable = False
     return cleaned

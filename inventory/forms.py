@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from assignments.models import Checkout, Officer
+from hartford_bwc import control_characters
 
 from .firmware import validate_firmware_version
 from .models import MAX_DOCK_BAYS, ChargeEvent, Dock, MaintenanceRecord
@@ -139,6 +140,6 @@ class BulkSelectionForm(forms.Form):
             raise forms.ValidationError("Tick at least one camera first.")
         # The field validates only the last value; every ticked tag reaches a query (PostgreSQL
         # refuses a NUL there: it was a 500), and no asset tag holds a control character.
-        if any(ch < " " or ch == "\x7f" for tag in self.asset_tags for ch in tag):
+        if any(control_characters.has_any(tag) for tag in self.asset_tags):
             raise forms.ValidationError("An asset tag holds a control character; tick the cameras again.")
         return super().clean()

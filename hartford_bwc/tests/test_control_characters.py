@@ -13,7 +13,7 @@ from accounts.tests.factories import UserFactory
 from assignments import services as assignments
 from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
-from hartford_bwc.middleware import strip_control_characters
+from hartford_bwc.control_characters import strip as strip_control_characters
 from inventory.models import Camera, MaintenanceRecord
 from inventory.tests.factories import CameraFactory
 from kiosk.tests.conftest import PIN, enroll
