@@ -60,7 +60,3 @@ class Actor:
         if self.kiosk is not None:
             return f"kiosk {self.kiosk.name}"
         return self.system or "system"
-
-
-# The old name, kept so that code written against it reads the same address (TRUSTED_PROXY_COUNT).
-client_ip = client_address
