@@ -16,6 +16,13 @@ PRINT_SETTINGS = (
 )
 
 
+def _run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`argv` in a fresh Python process in the project, with exactly this environment."""
+    return subprocess.run(
+        [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
 def _production_settings(**extra: str) -> list:
     env = {
         **os.environ,
@@ -27,15 +34,7 @@ def _production_settings(**extra: str) -> list:
     for name in ("DEBUG", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "DATABASE_URL"):
         if name not in extra:
             env.pop(name, None)
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run(["-c", PRINT_SETTINGS], env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -52,15 +51,7 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hartford_bwc.settings"}
     for name in ("DEBUG", "SECRET_KEY"):
         env.pop(name, None)
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run(["-c", PRINT_SETTINGS], env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
@@ -69,15 +60,7 @@ def test_manage_py_on_a_laptop_runs_with_debug_on_without_any_setting():
     # With DEBUG off by default, a bare `manage.py makemigrations --check` failed on the missing SECRET_KEY
     # (as a confusing AppRegistryNotReady) although the command needs no secret.
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"], env)
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
 
