@@ -22,7 +22,7 @@ def enqueue_after_commit(task, /, *args, on_failure: Callable[[], None] | None =
 
     def send() -> None:
         try:
-            task.apply_async(args=args, kwargs=kwargs, retry=False)
+            task.apply_async(args=list(args), kwargs=kwargs, retry=False)  # as JSON will carry them
         except Exception:
             log.warning("Could not queue %s: the broker did not answer.", task.name)
             if on_failure is not None:

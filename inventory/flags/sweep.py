@@ -17,6 +17,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import CharField, Value
@@ -26,6 +27,7 @@ from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
+from hartford_bwc.enqueue import enqueue_after_commit
 
 from ..models import Camera, Flag
 from .rules import RULES, SweepContext
@@ -133,14 +135,9 @@ def _email_supervisors_after_commit(flag_ids: list[int]) -> None:
     """
     from ..tasks import email_overdue_supervisors  # tasks imports this module
 
-    def send() -> None:
-        try:
-            email_overdue_supervisors.apply_async(args=[flag_ids], retry=False)
-        except Exception:
-            log.warning("Could not queue the supervisors' emails; sending them from the sweep.")
-            email_overdue_supervisors.apply(args=[flag_ids])
-
-    transaction.on_commit(send)
+    enqueue_after_commit(
+        email_overdue_supervisors, flag_ids, on_failure=partial(email_overdue_supervisors.apply, args=[flag_ids])
+    )
 
 
 def _anchor_audit_trail() -> None:
