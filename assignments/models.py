@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,6 +175,10 @@ class Checkout(models.Model):
     )
     condition = models.CharField(max_length=10, choices=Condition.choices, blank=True)
     damage_description = models.TextField(blank=True)
+    # The camera's first dock record at or after the check-in, kept by inventory.services.record_charge
+    # (docks.fill_first_docked_at for bulk-written history): the compliance report's "not docked after
+    # return" reads it from this row instead of searching the dock records of every return.
+    first_docked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CheckoutQuerySet.as_manager()
 
@@ -184,6 +188,20 @@ class Checkout(models.Model):
             models.Index(fields=["camera", "-checked_out_at"]),
             models.Index(fields=["officer", "-checked_out_at"]),
             models.Index(fields=["checked_out_at"]),
+            # Compliance: returns docked late or never (delay NULL) in a range, found without reading
+            # the range's other returns.
+            models.Index(
+                ExpressionWrapper(F("first_docked_at") - F("checked_in_at"), output_field=models.DurationField()),
+                "checked_out_at",
+                name="checkout_dock_delay",
+                condition=Q(condition="working"),
+            ),
+            # Compliance: late returns are a few percent of a range.
+            models.Index(
+                fields=["checked_out_at"],
+                name="checkout_returned_late",
+                condition=Q(checked_in_at__gt=F("due_back_at")),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["camera"], condition=open_checkout(), name="checkout_one_open_per_camera"),

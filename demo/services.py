@@ -19,6 +19,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from assignments.first_dock import fill_first_docked_at
 from assignments.models import Checkout, Officer, PersonalIssue, Shift, Unit
 from assignments.services import set_officer_pin
 from assignments.shifts import shift_window
@@ -553,6 +554,7 @@ class _Builder:
             ((camera_ids[row[0]], *row[1:]) for row in self.checkouts),
         )
         insert_rows(ChargeEvent, CHARGE_ROW, ((camera_ids[row[0]], *row[1:]) for row in self.charges))
+        fill_first_docked_at()  # what record_charge keeps for each dock, for the history written in bulk
         insert_rows(
             MaintenanceRecord,
             MAINTENANCE_ROW,

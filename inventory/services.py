@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue
@@ -31,6 +32,17 @@ CHARGE_ACTIONS = {
 
 def _lock(camera: Camera) -> Camera:
     return Camera.objects.select_for_update().select_related("model").get(pk=camera.pk)
+
+
+def _mark_returns_docked(camera: Camera, at: datetime) -> None:
+    """Keep Checkout.first_docked_at: this dock is the first after every return of the camera not yet
+    docked, and earlier than the dock kept on any return it follows (a dock recorded late, `at` past).
+
+    A camera is docked only while not checked out, so in practice this is its latest return.
+    """
+    Checkout.objects.filter(camera=camera, checked_in_at__lte=at).filter(
+        Q(first_docked_at__isnull=True) | Q(first_docked_at__gt=at)
+    ).update(first_docked_at=at)
 
 
 @transaction.atomic
@@ -85,6 +97,8 @@ def record_charge(  # noqa: C901, PLR0912 (split me)
                 camera=camera, kind=kind, dock=dock, bay=bay, battery_percent=battery_percent, recorded_at=at
             )
             camera.save(update_fields=fields)
+            if kind == ChargeEvent.Kind.DOCKED:
+                _mark_returns_docked(camera, at)
     except IntegrityError:
         occupant = Camera.objects.filter(dock=dock, dock_bay=bay).exclude(pk=camera.pk).first()
         raise DomainError(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from assignments.services import check_out
+from assignments.services import check_in, check_out
 from assignments.tests.factories import OfficerFactory
 from hartford_bwc.errors import DomainError
 from inventory.models import Camera, ChargeEvent
@@ -153,3 +154,47 @@ def test_unknown_kind_is_refused(camera, system_actor):
         record_charge(camera=camera, kind="sparkle", by=system_actor)
     assert str(refused.value) == "Unknown charge event 'sparkle'."
     assert not ChargeEvent.objects.exists()
+
+
+def _returned(camera, officer, by, at):
+    """Check `camera` out to `officer` and back in at `at` (frozen clock)."""
+    with time_machine.travel(at - timedelta(hours=8), tick=False):
+        check_out(camera=camera, officer=officer, by=by, allow_uncharged=True)
+    with time_machine.travel(at, tick=False):
+        return check_in(camera=camera, by=by)
+
+
+def test_docking_after_a_return_keeps_its_time_on_that_checkout(camera, dock, system_actor):
+    back = timezone.now() - timedelta(hours=2)
+    checkout = _returned(camera, OfficerFactory(), system_actor, back)
+    assert checkout.first_docked_at is None
+
+    event = record_charge(camera=camera, kind=ChargeEvent.Kind.DOCKED, dock=dock, bay=1, by=system_actor)
+    record_charge(camera=camera, kind=ChargeEvent.Kind.DOCKED, dock=dock, bay=2, by=system_actor)
+
+    checkout.refresh_from_db()
+    assert checkout.first_docked_at == event.recorded_at  # the first dock, not the later one
+
+
+def test_a_dock_recorded_late_replaces_a_later_first_dock_and_spares_later_returns(camera, dock, system_actor):
+    officer = OfficerFactory()
+    first = _returned(camera, officer, system_actor, timezone.now() - timedelta(days=2))
+    second = _returned(camera, officer, system_actor, timezone.now() - timedelta(hours=3))
+    now_dock = record_charge(camera=camera, kind=ChargeEvent.Kind.DOCKED, dock=dock, by=system_actor)
+
+    # A dock record that arrives late, stamped between the two returns.
+    between = timezone.now() - timedelta(days=1)
+    record_charge(camera=camera, kind=ChargeEvent.Kind.DOCKED, dock=dock, by=system_actor, at=between)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.first_docked_at == between
+    assert second.first_docked_at == now_dock.recorded_at
+
+
+def test_charges_and_battery_readings_are_not_docking(camera, dock, system_actor):
+    checkout = _returned(camera, OfficerFactory(), system_actor, timezone.now() - timedelta(hours=2))
+    record_charge(camera=camera, kind=ChargeEvent.Kind.FULL_CHARGE, dock=dock, by=system_actor)
+    record_charge(camera=camera, kind=ChargeEvent.Kind.BATTERY, battery_percent=50, by=system_actor)
+    checkout.refresh_from_db()
+    assert checkout.first_docked_at is None

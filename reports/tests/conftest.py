@@ -24,6 +24,7 @@ import time_machine
 
 from accounts import roles
 from accounts.tests.factories import UserFactory
+from assignments.first_dock import fill_first_docked_at
 from assignments.models import Checkout, PersonalIssue, Shift, Unit
 from assignments.tests.factories import OfficerFactory
 from inventory.models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
@@ -191,6 +192,7 @@ def fleet(db, frozen) -> Fleet:
     )
     Flag.objects.create(camera=cameras["S5"], kind="return_overdue", raised_at=at("2026-03-04", 8, 5))
 
+    fill_first_docked_at()  # the dock records above were written directly, not through record_charge
     for camera in cameras.values():
         camera.refresh_from_db()
     return Fleet(
