@@ -1,0 +1,407 @@
+"""Load the app served by gunicorn with locust at 1 and 8 clients, on each fleet, and print one table.
+
+    .venv/bin/python bench/load.py                    # the 475 and 30,000 fleets, and the reports on 10 M check-outs
+    .venv/bin/python bench/load.py --quick            # the 475 fleet only
+    .venv/bin/python bench/load.py --only report      # pages whose name contains "report"
+
+`make bench` runs it after seeding (bench/run_all.py). Each fleet is a kept database (run_all's
+bwc_bench_pages_475 / _30k, reports.py's bwc_bench_reports); the app is served production-like
+(DEBUG off, gunicorn with BENCH_WORKERS sync workers, 2 by default, as the issue measured) with the
+dashboard's cache off so its figure is the uncached one. Each page is warmed up once, its queries
+counted once in-process (Django's test client), then loaded by `locust --headless` for
+BENCH_SECONDS (4) at 1 client and at 8; the kiosk runs its whole cycle with one enrolled kiosk and
+one officer per client. Writes var/bench-load.json and prints the table that bench/RESULTS.md holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PORT = int(os.environ.get("BENCH_PORT", "8107"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+CLIENTS = (1, 8)
+LOG = ROOT / "var" / "bench-load.log"  # locust's and gunicorn's complaints
+PIN = "246810"
+# Production-like settings for the server and the preparing process (which signs the session cookie).
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "AUDIT_HMAC_KEY": "bench-only-audit-key",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_COOKIES": "false",
+    "DASHBOARD_CACHE_SECONDS": "0",
+    "LOG_LEVEL": "WARNING",
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+TARGET_MS = {"report": 1000.0, "kiosk: check-out": 50.0, "kiosk: check-in": 50.0}
+
+
+# --- in the preparing process (Django, the fleet's database) ------------------------------------
+def _targets() -> list[dict]:
+    """Every page to load: (name, path, group), paths from `reverse`."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from assignments.models import Officer
+    from inventory.models import Camera
+    from reports.forms import MAX_RANGE_DAYS
+
+    today = timezone.localdate()
+    widest = f"?start={today - timedelta(days=MAX_RANGE_DAYS - 1)}&end={today}"
+    camera = Camera.objects.order_by("asset_tag").values_list("asset_tag", flat=True)[10]
+    officer = Officer.objects.order_by("badge_number").values_list("badge_number", flat=True)[10]
+    cameras, officers = reverse("inventory:camera_list"), reverse("assignments:officer_list")
+    pages = [
+        ("dashboard (uncached)", reverse("dashboard"), "page"),
+        ("camera list, page 1", cameras, "page"),
+        ("camera list, sorted, page 10", f"{cameras}?sort=-asset_tag&page=10", "page"),
+        ("camera search, asset tag", f"{cameras}?q=HPD-BWC-01", "page"),
+        ("camera search, officer name", f"{cameras}?q=lopez", "page"),
+        ("camera page", reverse("inventory:camera_detail", args=[camera]), "page"),
+        ("officer list", officers, "page"),
+        ("officer search, badge", f"{officers}?q=1044", "page"),
+        ("officer page", reverse("assignments:officer_detail", args=[officer]), "page"),
+        ("flags", reverse("inventory:flags"), "page"),
+        ("audit log", reverse("reports:audit_log"), "page"),
+        ("API cameras", reverse("api:camera-list"), "api"),
+        ("API officers", reverse("api:officer-list"), "api"),
+        ("API checkouts", reverse("api:checkout-list"), "api"),
+        ("API flags", reverse("api:flag-list"), "api"),
+        ("CSV export, whole fleet", f"{cameras}?_export=csv", "export"),
+        ("report: readiness", reverse("reports:readiness"), "report"),
+        ("report: maintenance", reverse("reports:maintenance"), "report"),
+        ("report: maintenance, widest", reverse("reports:maintenance") + widest, "report"),
+    ]
+    for name in ("coverage", "utilization", "compliance"):
+        path = reverse(f"reports:{name}")
+        pages += [(f"report: {name}", path, "report"), (f"report: {name}, widest", path + widest, "report")]
+    return [{"name": name, "path": path, "group": group} for name, path, group in pages]
+
+
+def _queries(client, path: str) -> int | None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm-up: caches, the session's sliding refresh
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(captured) if response.status_code == 200 else None
+
+
+def _kiosk_clients(base: str, count: int) -> list[dict]:
+    """`count` officers who can take their charged personal camera, each with a PIN and a kiosk."""
+    from django.db.models import Exists, OuterRef
+    from django.urls import reverse
+
+    from assignments.models import Checkout, PersonalIssue
+    from assignments.services import set_officer_pin
+    from audit.actor import Actor
+    from inventory.models import Camera
+    from kiosk import services as kiosk_services
+    from kiosk.models import Kiosk
+
+    by = Actor.system_process("bench")
+    ready = Camera.objects.ready().filter(pool=Camera.Pool.PERSONAL)
+    issues = (
+        PersonalIssue.objects.filter(revoked_at__isnull=True, camera__in=ready, officer__is_active=True)
+        .exclude(Exists(Checkout.objects.open().filter(officer=OuterRef("officer"))))
+        .select_related("officer")
+        .order_by("officer__badge_number")[:count]
+    )
+    clients = []
+    for n, issue in enumerate(issues):
+        set_officer_pin(officer=issue.officer, pin=PIN, by=by)
+        name = f"Bench kiosk {n + 1}"
+        existing = Kiosk.objects.filter(name=name).first()
+        if existing is None:
+            _, token = kiosk_services.register_kiosk(name=name, location="", by=by)
+        else:
+            token = kiosk_services.issue_enrollment_link(kiosk=existing, by=by)
+        clients.append(
+            {
+                "badge": issue.officer.badge_number,
+                "pin": PIN,
+                "enroll_url": base + reverse("kiosk:enroll", args=[token]),
+            }
+        )
+    return clients
+
+
+def charge_the_shelf() -> None:
+    """Every camera on the shelf fully charged now: each kiosk cycle leaves the camera it used uncharged."""
+    from django.db import connection
+    from django.utils import timezone
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE inventory_camera SET last_full_charge_at = %s WHERE status = 'available'", [timezone.now()]
+        )
+
+
+def prepare(base: str, *, reports_only: bool, only: str | None) -> dict:
+    """Run inside the fleet's environment: session, targets with their query counts, kiosk clients."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts import roles
+    from accounts.services import create_staff_user
+    from audit.actor import Actor
+
+    user = get_user_model().objects.filter(username="bench-quartermaster").first() or create_staff_user(
+        username="bench-quartermaster",
+        password="bench-only-not-a-secret",
+        role=roles.QUARTERMASTER,
+        by=Actor.system_process("bench"),
+        first_name="Bench",
+        last_name="Runner",
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    targets = [
+        t for t in _targets() if (not reports_only or t["group"] == "report") and (not only or only in t["name"])
+    ]
+    for target in targets:
+        target["queries"] = _queries(client, target["path"])
+    kiosk = None
+    if not reports_only and (not only or only in "kiosk"):
+        charge_the_shelf()
+        kiosk = {
+            "paths": {
+                key: reverse(f"kiosk:{key}") for key in ("home", "sign_in", "sign_out", "check_out", "done", "return")
+            },
+            "clients": _kiosk_clients(base, max(CLIENTS)),
+        }
+        kiosk["paths"]["kiosk"] = kiosk["paths"].pop("home")
+    return {"session": client.cookies["sessionid"].value, "targets": targets, "kiosk": kiosk}
+
+
+# --- in the harness --------------------------------------------------------------------------------
+def _env(url: str) -> dict:
+    return {**os.environ, **SERVER_ENV, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "hartford_bwc.settings"}
+
+
+def _serve(url: str) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "hartford_bwc.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{PORT}", "--timeout", "120"],
+        cwd=ROOT,
+        env=_env(url),
+        stdout=subprocess.DEVNULL,
+        stderr=LOG.open("a"),
+    )
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+            return server
+        except OSError as error:
+            if getattr(error, "code", None) == 503 or server.poll() is not None:
+                break
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer on port {PORT}")
+
+
+def _locust(env: dict, clients: int, seconds: float, name: str) -> list[dict]:
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = Path(folder) / "run"
+        subprocess.run(
+            [
+                str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
+                "-u", str(clients), "-r", str(clients), "-t", f"{round(seconds)}s", "--stop-timeout", "30",
+                "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--loglevel", "ERROR",
+            ],
+            cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=LOG.open("a"), timeout=seconds + 120,
+        )  # fmt: skip
+        path = Path(f"{prefix}_stats.csv")
+        if not path.exists():
+            return [{"name": name, "requests": 0, "failures": 0}]
+        rows = []
+        for row in csv.DictReader(path.open()):
+            if row["Name"] == "Aggregated" or "untimed" in row["Name"]:
+                continue
+            rows.append(
+                {
+                    "name": row["Name"],
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "p50_ms": float(row["50%"]),
+                    "p95_ms": float(row["95%"]),
+                    "rps": round(float(row["Requests/s"]), 1),
+                }
+            )
+        return rows
+
+
+def _warm(path: str, session: str) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": f"sessionid={session}"})
+    with contextlib.suppress(OSError):  # the load run records the failure
+        urllib.request.urlopen(request, timeout=120).read()
+
+
+def load_fleet(fleet: str, url: str, *, reports_only: bool, only: str | None) -> dict:
+    base = f"http://127.0.0.1:{PORT}"
+    done = subprocess.run(
+        [sys.executable, __file__, "--prepare", base, *(["--reports-only"] if reports_only else []),
+         *(["--only", only] if only else [])],
+        cwd=ROOT, env=_env(url), check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    setup = json.loads(done.stdout.strip().splitlines()[-1])
+    server = _serve(url)
+    results: dict[str, dict] = {}
+    try:
+        for target in setup["targets"]:
+            _warm(target["path"], setup["session"])
+            row = results.setdefault(target["name"], {"queries": target["queries"], "group": target["group"]})
+            for clients in CLIENTS:
+                env = {**os.environ, "BENCH_MODE": "page", "BENCH_NAME": target["name"], "BENCH_PATH": target["path"],
+                       "BENCH_SESSION": setup["session"]}  # fmt: skip
+                seconds = SECONDS * (2 if target["group"] in ("export", "report") else 1)
+                stats = _locust(env, clients, seconds, target["name"])
+                row[str(clients)] = stats[0] if stats else {}
+            print(_line(fleet, target["name"], row), flush=True)
+        if setup["kiosk"]:
+            for clients in CLIENTS:
+                env = {**os.environ, "BENCH_MODE": "kiosk", "BENCH_KIOSK": json.dumps(setup["kiosk"])}
+                for stats in _locust(env, clients, SECONDS * 2, "kiosk"):
+                    if stats["name"] in ("kiosk: sign-in", "kiosk: check-out", "kiosk: check-in"):
+                        results.setdefault(stats["name"], {"queries": None, "group": "kiosk"})[str(clients)] = stats
+            for name in ("kiosk: sign-in", "kiosk: check-out", "kiosk: check-in"):
+                if name in results:
+                    print(_line(fleet, name, results[name]), flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+def _cell(stats: dict | None, key: str) -> str:
+    if not stats or not stats.get("requests"):
+        return "-"
+    value = stats[key]
+    return f"{value:.0f}" if key != "rps" else f"{value:.1f}"
+
+
+def _line(fleet: str, name: str, row: dict) -> str:
+    one, eight = row.get("1"), row.get("8")
+    failed = sum((s or {}).get("failures", 0) for s in (one, eight))
+    return (
+        f"{name:<32} {fleet:>7} {row['queries']!s:>7} "
+        f"{_cell(one, 'p50_ms'):>6} / {_cell(eight, 'p50_ms'):<6} {_cell(one, 'p95_ms'):>6} / {_cell(eight, 'p95_ms'):<6}"
+        f" {_cell(one, 'rps'):>6} / {_cell(eight, 'rps'):<6}" + (f"  {failed} failed" if failed else "")
+    )
+
+
+def _ratio(big: dict | None, small: dict | None, clients: str) -> float | None:
+    a, b = (big or {}).get(clients) or {}, (small or {}).get(clients) or {}
+    if not a.get("requests") or not b.get("requests") or not b.get("p50_ms"):
+        return None
+    return a["p50_ms"] / b["p50_ms"]
+
+
+def verdict(name: str, fleet: str, row: dict, ratio: float | None) -> str:
+    """The target the row is held to, and whether the 1-client figures meet it."""
+    one = row.get("1") or {}
+    if not one.get("requests"):
+        return "no answer"
+    if name.startswith("report"):
+        return "met (< 1 s)" if one["p50_ms"] < TARGET_MS["report"] else "MISSED (< 1 s)"
+    if name in TARGET_MS:
+        return "met (p95 < 50 ms)" if one["p95_ms"] < TARGET_MS[name] else "MISSED (p95 < 50 ms)"
+    notes = []
+    if fleet == "30k" and name.startswith("dashboard"):
+        notes.append("met (< 60 ms)" if one["p50_ms"] < 60 else "MISSED (< 60 ms)")
+    if fleet == "30k" and name == "camera list, page 1":
+        notes.append("met (< 30 ms)" if one["p50_ms"] < 30 else "MISSED (< 30 ms)")
+    if ratio is not None and row.get("group") in ("page", "api"):
+        notes.append("ratio met" if ratio <= 1.3 else "ratio MISSED (<= 1.3)")
+    return "; ".join(notes)
+
+
+def table(results: dict[str, dict]) -> str:
+    """One markdown table: page, fleet, queries, p50, p95, req/s (1 / 8 clients), ratio 30k / 475, target."""
+    lines = [
+        "| page | fleet | queries | p50 ms (1 / 8 clients) | p95 ms (1 / 8) | req/s (1 / 8) | ratio 30k/475 (1 / 8) | target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    names = list(dict.fromkeys(name for fleet in results.values() for name in fleet))
+    for name in names:
+        for fleet, rows in results.items():
+            row = rows.get(name)
+            if row is None:
+                continue
+            one, eight = row.get("1"), row.get("8")
+            ratio_text, ratio = "", None
+            if fleet != "475":
+                ratio = _ratio(row, results.get("475", {}).get(name), "1")
+                ratio8 = _ratio(row, results.get("475", {}).get(name), "8")
+                ratio_text = " / ".join("-" if r is None else f"{r:.2f}" for r in (ratio, ratio8))
+            lines.append(
+                f"| {name} | {fleet} | {row['queries'] if row['queries'] is not None else '-'} "
+                f"| {_cell(one, 'p50_ms')} / {_cell(eight, 'p50_ms')} | {_cell(one, 'p95_ms')} / {_cell(eight, 'p95_ms')} "
+                f"| {_cell(one, 'rps')} / {_cell(eight, 'rps')} | {ratio_text} | {verdict(name, fleet, row, ratio)} |"
+            )
+    return "\n".join(lines)
+
+
+def fleets(quick: bool) -> list[tuple[str, str, bool]]:
+    """(label, database URL, reports only) for each fleet, from run_all's and reports.py's kept databases."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run_all
+
+    found = [("475", run_all.pages_fleet("475", run_all.PAGE_FLEETS["475"]), False)]
+    if not quick:
+        found.append(("30k", run_all.pages_fleet("30k", run_all.PAGE_FLEETS["30k"]), False))
+        found.append(("10M", run_all.database("bwc_bench_reports"), True))
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the 475-camera fleet only")
+    parser.add_argument("--only", help="substring of the page names to load")
+    parser.add_argument("--prepare", metavar="BASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--reports-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.prepare:
+        print(json.dumps(prepare(args.prepare, reports_only=args.reports_only, only=args.only)))
+        return 0
+    found = fleets(args.quick)
+    # DEBUG off serves the static files' manifest: collect them once.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=_env(found[0][1]), check=True
+    )
+    print(f"{'page':<32} {'fleet':>7} {'queries':>7} {'p50 1 / 8':>15} {'p95 1 / 8':>15} {'req/s 1 / 8':>15}")
+    results = {}
+    for label, url, reports_only in found:
+        results[label] = load_fleet(label, url, reports_only=reports_only, only=args.only)
+    out = ROOT / "var" / "bench-load.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=1))
+    print()
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

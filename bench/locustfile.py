@@ -1,0 +1,105 @@
+"""Locust users for bench/load.py: one page requested in a loop, or the kiosk cycle (headless runs only).
+
+bench/load.py starts `locust -f bench/locustfile.py --headless` once per page, fleet and number of
+clients, and passes what to load in the environment (no Django here: paths come from `reverse`):
+
+- BENCH_MODE=page: BENCH_NAME, BENCH_PATH and BENCH_SESSION (a signed-in staff session cookie);
+- BENCH_MODE=kiosk: BENCH_KIOSK, a JSON object with the kiosk paths and one enrolled kiosk (its
+  one-time enrollment URL) and one officer (badge, PIN) per client, so clients never share a camera.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import os
+import re
+
+from locust import HttpUser, constant, task
+
+MODE = os.environ.get("BENCH_MODE", "page")
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+OFFER = re.compile(r'class="kiosk-take">.*?name="barcode" value="([^"]+)"', re.S)
+HELD = re.compile(r"You hold <strong>([^<]+)</strong>")
+ALERT = re.compile(r'role="alert"[^>]*>(.*?)<', re.S)
+_next_client = itertools.count()
+
+
+class Page(HttpUser):
+    """A signed-in quartermaster opening one page again and again, no think time."""
+
+    wait_time = constant(0)
+    weight = 1 if MODE == "page" else 0
+
+    def on_start(self) -> None:
+        self.client.cookies.set("sessionid", os.environ.get("BENCH_SESSION", ""))
+        self.path = os.environ.get("BENCH_PATH", "/")
+        self.name = os.environ.get("BENCH_NAME", self.path)
+
+    @task
+    def open_page(self) -> None:
+        with self.client.get(self.path, name=self.name, catch_response=True, allow_redirects=False) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+
+class Kiosk(HttpUser):
+    """An officer at a kiosk: sign in, take the camera offered, pass the pre-shift check, return it."""
+
+    wait_time = constant(0)
+    weight = 1 if MODE == "kiosk" else 0
+
+    def on_start(self) -> None:
+        setup = json.loads(os.environ.get("BENCH_KIOSK", "{}"))
+        self.paths = setup.get("paths", {})
+        client = setup.get("clients", [{}])[next(_next_client) % max(1, len(setup.get("clients", [])))]
+        self.badge, self.pin = client.get("badge", ""), client.get("pin", "")
+        self.page = ""
+        if client.get("enroll_url"):
+            self.client.get(client["enroll_url"], name="kiosk: enroll (untimed)", allow_redirects=False)
+
+    def _get(self, step: str, key: str) -> str:
+        with self.client.get(self.paths[key], name=step, catch_response=True, allow_redirects=False) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            self.page = response.text
+            return response.text
+
+    def _post(self, step: str, key: str, data: dict, expect: int = 302) -> str:
+        token = CSRF.search(self.page)
+        data = {**data, "csrfmiddlewaretoken": token.group(1) if token else ""}
+        with self.client.post(
+            self.paths[key], data=data, name=step, catch_response=True, allow_redirects=False
+        ) as response:
+            if response.status_code != expect:
+                alert = ALERT.search(response.text)
+                reason = html.unescape(alert.group(1)).strip() if alert else f"HTTP {response.status_code}"
+                response.failure(reason[:200])
+            if response.status_code == 200:
+                self.page = response.text
+            return response.text
+
+    @task
+    def cycle(self) -> None:
+        self._get("kiosk: start screen", "kiosk")
+        self._post("kiosk: sign-in", "sign_in", {"badge": self.badge, "pin": self.pin})
+        page = self._get("kiosk: officer screen", "kiosk")
+        held = HELD.search(page)
+        if held:  # left over from an interrupted run: return it, untimed
+            self._post("kiosk: leftover (untimed)", "sign_out", {})
+            self._get("kiosk: leftover (untimed)", "kiosk")
+            self._post("kiosk: leftover (untimed)", "return", {"barcode": held.group(1)}, expect=200)
+            self._post("kiosk: leftover (untimed)", "return", {"barcode": held.group(1), "condition": "working"})
+            return
+        offer = OFFER.search(page)
+        if not offer:
+            self._post("kiosk: sign-out", "sign_out", {})
+            raise RuntimeError("The kiosk offers no charged camera (bench/load.py charges the shelf first).")
+        tag = offer.group(1)
+        self._post("kiosk: check-out", "check_out", {"barcode": tag})
+        self._get("kiosk: confirmation", "done")
+        self._post("kiosk: pre-shift passed", "done", {"outcome": "passed"})
+        self._get("kiosk: start screen", "kiosk")
+        self._post("kiosk: return scan", "return", {"barcode": tag}, expect=200)
+        self._post("kiosk: check-in", "return", {"barcode": tag, "condition": "working"})
