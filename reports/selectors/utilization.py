@@ -2,7 +2,8 @@
 
 Hours count the part of each check-out inside the range: from check-out (taken in the range) to
 check-in, or to now / the range end while still out. Check-outs are first summed per camera (one
-pass, no joins), then joined to cameras and models: 30,000 groups instead of a million joined rows.
+pass, no joins), then joined to cameras and models: 30,000 groups instead of a million joined rows;
+that one aggregate gives both the per-camera table and the per-model figures.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from assignments.models import Checkout
 from inventory.models import Camera, CameraModel
 
 from ..forms import Period
-from .sql import LazyRows, as_timedelta, compiled, fetch_dicts
+from .sql import as_timedelta, compiled, fetch_dicts
 
 
 def _in_range(period: Period):
@@ -47,8 +48,30 @@ def _per_camera_sql(period: Period, now: datetime) -> tuple[str, tuple]:
 _TABLES = {"camera": Camera._meta.db_table, "model": CameraModel._meta.db_table}
 
 
-def per_model(period: Period, now: datetime | None = None) -> list[dict]:
+def per_camera(period: Period, now: datetime | None = None) -> list[dict]:
+    """Cameras used in the range, most hours first: the one pass over the range's check-outs.
+
+    Fetched whole (a row per camera used, not per check-out) so that the per-model figures and the
+    page of cameras come from the same aggregate instead of computing it once for each.
+    """
     now = now or timezone.now()
+    inner, params = _per_camera_sql(period, now)
+    rows = fetch_dicts(
+        f"""SELECT c.asset_tag AS asset_tag, m.name AS model, m.maker AS maker, c.pool AS pool,
+                   per_camera.checkouts AS checkouts, per_camera.in_use AS in_use
+            FROM ({inner}) per_camera
+            JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
+            JOIN {_TABLES["model"]} m ON m.id = c.model_id""",
+        params,
+    )
+    for row in rows:
+        row["in_use"] = as_timedelta(row["in_use"]) or timedelta(0)
+    rows.sort(key=lambda row: (-row["in_use"], row["asset_tag"]))
+    return rows
+
+
+def per_model(period: Period, now: datetime | None = None, cameras: list[dict] | None = None) -> list[dict]:
+    """Per model: cameras in service, cameras used, check-outs and hours; from `per_camera`'s rows."""
     fleet = {
         row["model_name"]: row["cameras"]
         for row in Camera.objects.in_service()
@@ -56,27 +79,31 @@ def per_model(period: Period, now: datetime | None = None) -> list[dict]:
         .annotate(cameras=Count("pk"))
         .order_by()
     }
-    inner, params = _per_camera_sql(period, now)
-    used = fetch_dicts(
-        f"""SELECT m.name AS model, m.maker AS maker, COUNT(*) AS cameras_used,
-                   SUM(per_camera.checkouts) AS checkouts, SUM(per_camera.in_use) AS in_use
-            FROM ({inner}) per_camera
-            JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
-            JOIN {_TABLES["model"]} m ON m.id = c.model_id
-            GROUP BY m.name, m.maker
-            ORDER BY m.maker, m.name""",
-        params,
-    )
+    used: dict[tuple[str, str], dict] = {}
+    for camera in cameras if cameras is not None else per_camera(period, now):
+        row = used.setdefault(
+            (camera["maker"], camera["model"]),
+            {
+                "model": camera["model"],
+                "maker": camera["maker"],
+                "cameras_used": 0,
+                "checkouts": 0,
+                "in_use": timedelta(0),
+            },
+        )
+        row["cameras_used"] += 1
+        row["checkouts"] += camera["checkouts"]
+        row["in_use"] += camera["in_use"]
     rows = []
-    for row in used:
-        cameras = fleet.pop(row["model"], 0)
-        in_use = as_timedelta(row.pop("in_use"))
-        row["seconds"] = in_use.total_seconds() if in_use else 0.0
+    for _, row in sorted(used.items()):
+        cameras_in_model = fleet.pop(row["model"], 0)
+        in_use = row.pop("in_use")
+        row["seconds"] = in_use.total_seconds()
         row["hours"] = hours(in_use)
-        row["cameras"] = cameras
-        row["hours_per_camera"] = round(row["seconds"] / 3600 / cameras, 1) if cameras else 0.0
+        row["cameras"] = cameras_in_model
+        row["hours_per_camera"] = round(row["seconds"] / 3600 / cameras_in_model, 1) if cameras_in_model else 0.0
         rows.append(row)
-    for model, cameras in sorted(fleet.items()):
+    for model, cameras_in_model in sorted(fleet.items()):
         rows.append(
             {
                 "model": model,
@@ -85,34 +112,11 @@ def per_model(period: Period, now: datetime | None = None) -> list[dict]:
                 "cameras_used": 0,
                 "seconds": 0.0,
                 "hours": 0.0,
-                "cameras": cameras,
+                "cameras": cameras_in_model,
                 "hours_per_camera": 0.0,
             }
         )
     return rows
-
-
-def _camera_row(row: dict) -> dict:
-    row["in_use"] = as_timedelta(row["in_use"])
-    return row
-
-
-def per_camera(period: Period, now: datetime | None = None, *, count: int | None = None) -> LazyRows:
-    """Cameras used in the range, most hours first, fetched a page at a time.
-
-    `count` is the number of cameras used (the per-model figures hold it); without it, one more query.
-    """
-    now = now or timezone.now()
-    inner, params = _per_camera_sql(period, now)
-    if count is None:
-        count = fetch_dicts(f"SELECT COUNT(*) AS n FROM ({inner}) per_camera", params)[0]["n"]
-    sql = f"""SELECT c.asset_tag AS asset_tag, m.name AS model, c.pool AS pool,
-                     per_camera.checkouts AS checkouts, per_camera.in_use AS in_use
-              FROM ({inner}) per_camera
-              JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
-              JOIN {_TABLES["model"]} m ON m.id = c.model_id
-              ORDER BY per_camera.in_use DESC, c.asset_tag"""
-    return LazyRows(sql, params, count=count, convert=_camera_row)
 
 
 def idle(days: int, now: datetime | None = None):

@@ -23,8 +23,10 @@ QUERIES = {
     "/reports/": 3,
     "/reports/readiness/": 10,
     "/reports/coverage/?start=2026-02-16&end=2026-03-01": 8,
-    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 9,
+    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 8,
+    "/reports/utilization/?start=2024-03-04&end=2026-03-04": 8,  # the widest range allowed
     "/reports/compliance/?start=2026-02-16&end=2026-03-04": 10,
+    "/reports/compliance/?start=2024-03-04&end=2026-03-04": 10,
     "/reports/maintenance/": 11,
     "/reports/officer-history/?badge=101&start=2026-02-16&end=2026-03-01": 8,
     "/reports/camera-custody/?asset_tag=C1&start=2026-02-01&end=2026-03-04": 9,

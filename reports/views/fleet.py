@@ -114,16 +114,13 @@ class UtilizationView(ReportView):
         period = form.period()
         now = timezone.now()
         idle_days = form.idle()
-        models = utilization.per_model(period, now)
+        cameras = utilization.per_camera(period, now)
+        models = utilization.per_model(period, now, cameras)
         days, hours = utilization.per_day_and_hour(period)
         total = utilization.summary(models)
         tables = {
             "models": t.ModelUtilizationTable(models),
-            "cameras": paginated(
-                t.CameraUtilizationTable(
-                    TableListData(utilization.per_camera(period, now, count=total["cameras_used"]))
-                )
-            ),
+            "cameras": paginated(t.CameraUtilizationTable(TableListData(cameras))),
             "idle": paginated(t.IdleCameraTable(utilization.idle(idle_days, now))),
             "days": t.PerDayTable(days),
             "hours": t.PerHourTable(hours),
