@@ -4,9 +4,12 @@
 
 Databases are created on BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432) and named
 bwc_bench_*; they are emptied by the benchmarks, never your DATABASE_URL's. --quick skips the
-30,000-camera runs and the 1,000,000-checkout reports dataset. The page benchmark (bench/pages.py)
-keeps its two fleets (475 cameras; 30,000 cameras and 40,000 officers) in bwc_bench_pages_475 and
-bwc_bench_pages_30k (prefix BENCH_PAGES_PREFIX), seeded on the first run only: drop those databases to seed again.
+30,000-camera runs and the 10,000,000-checkout reports dataset (--checkouts N for a smaller one). The page
+benchmark (bench/pages.py) keeps its two fleets (475 cameras; 30,000 cameras and 40,000 officers) in
+bwc_bench_pages_475 and bwc_bench_pages_30k (prefix BENCH_PAGES_PREFIX), and the reports dataset
+(bench/reports.py) in bwc_bench_reports, each seeded on the first run only: drop a database to seed it again.
+Last, bench/load.py serves every fleet with gunicorn and loads it with locust at 1 and 8 clients, and
+prints the table bench/RESULTS.md holds.
 """
 
 from __future__ import annotations
@@ -125,6 +128,7 @@ def pages(quick: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the 475-camera runs")
+    parser.add_argument("--checkouts", type=int, default=10_000_000, help="the reports dataset's history")
     args = parser.parse_args()
 
     seed_db = database("bwc_bench_seed")
@@ -136,11 +140,18 @@ def main() -> int:
     if not args.quick:
         run("seed_demo: 30,000 cameras, 30 days", ["bench/seed.py", "--cameras", "30000", "--days", "30"], seed_db)
         run("sweep: 30,000 cameras, 30 days", ["bench/sweep.py", "--cameras", "30000", "--days", "30"], sweep_db)
-        run("reports: 30,000 cameras, 1,000,000 checkouts", ["bench/reports.py"], database("bwc_bench_reports"))
+        run(
+            f"reports: 30,000 cameras, 40,000 officers, {args.checkouts:,} checkouts",
+            ["bench/reports.py", "--checkouts", str(args.checkouts)],
+            database("bwc_bench_reports"),
+        )
         # Issue 11: the sweep at 100,000 cameras (a week of history keeps the seed to minutes) and the
         # kiosk on the page benchmark's 30,000-camera fleet (not reseeded).
         run("sweep: 100,000 cameras, 7 days", ["bench/sweep.py", "--cameras", "100000", "--days", "7"], sweep_db)
         kiosk_cycle(pages_fleet("30k", PAGE_FLEETS["30k"]), seed=False, label="30,000 cameras")
+    # Issue 11: gunicorn + locust at 1 and 8 clients on every fleet kept above; the table for RESULTS.md.
+    print("\n=== load: gunicorn + locust, 1 and 8 clients", flush=True)
+    subprocess.run([PYTHON, "bench/load.py", *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
     return 0
 
 
