@@ -105,8 +105,9 @@ def _queries(client, path: str) -> int | None:
     return len(captured) if response.status_code == 200 else None
 
 
-def _kiosk_clients(base: str, count: int) -> list[dict]:
-    """`count` officers who can take their charged personal camera, each with a PIN and a kiosk."""
+def _kiosk_clients(base: str, count: int, links: int) -> tuple[list[dict], list[str]]:
+    """`count` officers who can take their charged personal camera, each with a PIN; `links` one-time
+    enrollment URLs of as many kiosks (each locust run enrolls its own: a link works once)."""
     from django.db.models import Exists, OuterRef
     from django.urls import reverse
 
@@ -125,23 +126,20 @@ def _kiosk_clients(base: str, count: int) -> list[dict]:
         .select_related("officer")
         .order_by("officer__badge_number")[:count]
     )
-    clients = []
-    for n, issue in enumerate(issues):
+    officers = []
+    for issue in issues:
         set_officer_pin(officer=issue.officer, pin=PIN, by=by)
+        officers.append({"badge": issue.officer.badge_number, "pin": PIN})
+    urls = []
+    for n in range(links):
         name = f"Bench kiosk {n + 1}"
         existing = Kiosk.objects.filter(name=name).first()
         if existing is None:
             _, token = kiosk_services.register_kiosk(name=name, location="", by=by)
         else:
             token = kiosk_services.issue_enrollment_link(kiosk=existing, by=by)
-        clients.append(
-            {
-                "badge": issue.officer.badge_number,
-                "pin": PIN,
-                "enroll_url": base + reverse("kiosk:enroll", args=[token]),
-            }
-        )
-    return clients
+        urls.append(base + reverse("kiosk:enroll", args=[token]))
+    return officers, urls
 
 
 def charge_the_shelf() -> None:
@@ -190,8 +188,8 @@ def prepare(base: str, *, reports_only: bool, only: str | None) -> dict:
             "paths": {
                 key: reverse(f"kiosk:{key}") for key in ("home", "sign_in", "sign_out", "check_out", "done", "return")
             },
-            "clients": _kiosk_clients(base, max(CLIENTS)),
         }
+        kiosk["officers"], kiosk["links"] = _kiosk_clients(base, max(CLIENTS), sum(CLIENTS))
         kiosk["paths"]["kiosk"] = kiosk["paths"].pop("home")
     return {"session": client.cookies["sessionid"].value, "targets": targets, "kiosk": kiosk}
 
@@ -280,8 +278,15 @@ def load_fleet(fleet: str, url: str, *, reports_only: bool, only: str | None) ->
                 row[str(clients)] = stats[0] if stats else {}
             print(_line(fleet, target["name"], row), flush=True)
         if setup["kiosk"]:
+            links = setup["kiosk"]["links"]
             for clients in CLIENTS:
-                env = {**os.environ, "BENCH_MODE": "kiosk", "BENCH_KIOSK": json.dumps(setup["kiosk"])}
+                run = {
+                    "paths": setup["kiosk"]["paths"],
+                    "clients": [
+                        {**officer, "enroll_url": links.pop()} for officer in setup["kiosk"]["officers"][:clients]
+                    ],
+                }
+                env = {**os.environ, "BENCH_MODE": "kiosk", "BENCH_KIOSK": json.dumps(run)}
                 for stats in _locust(env, clients, SECONDS * 2, "kiosk"):
                     if stats["name"] in ("kiosk: sign-in", "kiosk: check-out", "kiosk: check-in"):
                         results.setdefault(stats["name"], {"queries": None, "group": "kiosk"})[str(clients)] = stats
