@@ -7,7 +7,8 @@
 `make bench` runs it after seeding (bench/run_all.py). Each fleet is a kept database (run_all's
 bwc_bench_pages_475 / _30k, reports.py's bwc_bench_reports); the app is served production-like
 (DEBUG off, gunicorn with BENCH_WORKERS sync workers, 2 by default, as the issue measured) with the
-dashboard's cache off so its figure is the uncached one. Each page is warmed up once, its queries
+dashboard's cache off so its figure is the uncached one; all fleets are served at once, on ports
+BENCH_PORT (8107) and up, and each page is loaded on one fleet right after the other. Each page is warmed up once, its queries
 counted once in-process (Django's test client), then loaded by `locust --headless` for
 BENCH_SECONDS (4) at 1 client and at 8; the kiosk runs its whole cycle with one enrolled kiosk and
 one officer per client. Writes var/bench-load.json and prints the table that bench/RESULTS.md holds.
@@ -29,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PORT = int(os.environ.get("BENCH_PORT", "8107"))
+PORT = int(os.environ.get("BENCH_PORT", "8107"))  # the first fleet's; the next ones take the next ports
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 CLIENTS = (1, 8)
@@ -199,9 +200,9 @@ def _env(url: str) -> dict:
     return {**os.environ, **SERVER_ENV, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "hartford_bwc.settings"}
 
 
-def _serve(url: str) -> subprocess.Popen:
+def _serve(url: str, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "hartford_bwc.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{PORT}", "--timeout", "120"],
+        [str(BIN / "gunicorn"), "hartford_bwc.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--timeout", "120"],
         cwd=ROOT,
         env=_env(url),
         stdout=subprocess.DEVNULL,
@@ -209,24 +210,24 @@ def _serve(url: str) -> subprocess.Popen:
     )
     for _ in range(120):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return server
         except OSError as error:
             if getattr(error, "code", None) == 503 or server.poll() is not None:
                 break
             time.sleep(0.5)
     server.terminate()
-    raise SystemExit(f"gunicorn did not answer on port {PORT}")
+    raise SystemExit(f"gunicorn did not answer on port {port}")
 
 
-def _locust(env: dict, clients: int, seconds: float, name: str) -> list[dict]:
+def _locust(env: dict, port: int, clients: int, seconds: float, name: str) -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
         prefix = Path(folder) / "run"
         subprocess.run(
             [
                 str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
                 "-u", str(clients), "-r", str(clients), "-t", f"{round(seconds)}s", "--stop-timeout", "30",
-                "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--loglevel", "ERROR",
+                "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--loglevel", "ERROR",
             ],
             cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=LOG.open("a"), timeout=seconds + 120,
         )  # fmt: skip
@@ -250,52 +251,76 @@ def _locust(env: dict, clients: int, seconds: float, name: str) -> list[dict]:
         return rows
 
 
-def _warm(path: str, session: str) -> None:
-    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": f"sessionid={session}"})
+def _warm(port: int, path: str, session: str) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={session}"})
     with contextlib.suppress(OSError):  # the load run records the failure
         urllib.request.urlopen(request, timeout=120).read()
 
 
-def load_fleet(fleet: str, url: str, *, reports_only: bool, only: str | None) -> dict:
-    base = f"http://127.0.0.1:{PORT}"
+def _prepare(url: str, port: int, *, reports_only: bool, only: str | None) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--prepare", base, *(["--reports-only"] if reports_only else []),
-         *(["--only", only] if only else [])],
+        [sys.executable, __file__, "--prepare", f"http://127.0.0.1:{port}",
+         *(["--reports-only"] if reports_only else []), *(["--only", only] if only else [])],
         cwd=ROOT, env=_env(url), check=True, capture_output=True, text=True,
     )  # fmt: skip
-    setup = json.loads(done.stdout.strip().splitlines()[-1])
-    server = _serve(url)
-    results: dict[str, dict] = {}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _load_page(fleet: str, port: int, setup: dict, target: dict, results: dict) -> None:
+    _warm(port, target["path"], setup["session"])
+    row = results.setdefault(target["name"], {"queries": target["queries"], "group": target["group"]})
+    for clients in CLIENTS:
+        env = {**os.environ, "BENCH_MODE": "page", "BENCH_NAME": target["name"], "BENCH_PATH": target["path"],
+               "BENCH_SESSION": setup["session"]}  # fmt: skip
+        seconds = SECONDS * (2 if target["group"] in ("export", "report") else 1)
+        stats = _locust(env, port, clients, seconds, target["name"])
+        row[str(clients)] = stats[0] if stats else {}
+    print(_line(fleet, target["name"], row), flush=True)
+
+
+KIOSK_STEPS = ("kiosk: sign-in", "kiosk: check-out", "kiosk: check-in")
+
+
+def _load_kiosk(fleet: str, port: int, kiosk: dict, results: dict) -> None:
+    links = kiosk["links"]
+    for clients in CLIENTS:
+        run = {
+            "paths": kiosk["paths"],
+            "clients": [{**officer, "enroll_url": links.pop()} for officer in kiosk["officers"][:clients]],
+        }
+        env = {**os.environ, "BENCH_MODE": "kiosk", "BENCH_KIOSK": json.dumps(run)}
+        for stats in _locust(env, port, clients, SECONDS * 2, "kiosk"):
+            if stats["name"] in KIOSK_STEPS:
+                results.setdefault(stats["name"], {"queries": None, "group": "kiosk"})[str(clients)] = stats
+    for name in KIOSK_STEPS:
+        if name in results:
+            print(_line(fleet, name, results[name]), flush=True)
+
+
+def load(found: list[tuple[str, str, bool]], only: str | None) -> dict[str, dict]:
+    """Serve every fleet at once (one port each) and load each page on one fleet after the other, so
+    that the fleets' figures of a page are taken minutes apart at most: on a shared machine the load
+    drifts, and the ratio compares like with like."""
+    ports = {label: PORT + n for n, (label, _, _) in enumerate(found)}
+    setups = {
+        label: _prepare(url, ports[label], reports_only=reports_only, only=only) for label, url, reports_only in found
+    }
+    servers = [_serve(url, ports[label]) for label, url, _ in found]
+    results: dict[str, dict] = {label: {} for label, _, _ in found}
     try:
-        for target in setup["targets"]:
-            _warm(target["path"], setup["session"])
-            row = results.setdefault(target["name"], {"queries": target["queries"], "group": target["group"]})
-            for clients in CLIENTS:
-                env = {**os.environ, "BENCH_MODE": "page", "BENCH_NAME": target["name"], "BENCH_PATH": target["path"],
-                       "BENCH_SESSION": setup["session"]}  # fmt: skip
-                seconds = SECONDS * (2 if target["group"] in ("export", "report") else 1)
-                stats = _locust(env, clients, seconds, target["name"])
-                row[str(clients)] = stats[0] if stats else {}
-            print(_line(fleet, target["name"], row), flush=True)
-        if setup["kiosk"]:
-            links = setup["kiosk"]["links"]
-            for clients in CLIENTS:
-                run = {
-                    "paths": setup["kiosk"]["paths"],
-                    "clients": [
-                        {**officer, "enroll_url": links.pop()} for officer in setup["kiosk"]["officers"][:clients]
-                    ],
-                }
-                env = {**os.environ, "BENCH_MODE": "kiosk", "BENCH_KIOSK": json.dumps(run)}
-                for stats in _locust(env, clients, SECONDS * 2, "kiosk"):
-                    if stats["name"] in ("kiosk: sign-in", "kiosk: check-out", "kiosk: check-in"):
-                        results.setdefault(stats["name"], {"queries": None, "group": "kiosk"})[str(clients)] = stats
-            for name in ("kiosk: sign-in", "kiosk: check-out", "kiosk: check-in"):
-                if name in results:
-                    print(_line(fleet, name, results[name]), flush=True)
+        names = list(dict.fromkeys(t["name"] for setup in setups.values() for t in setup["targets"]))
+        for name in names:
+            for label, setup in setups.items():
+                for target in setup["targets"]:
+                    if target["name"] == name:
+                        _load_page(label, ports[label], setup, target, results[label])
+        for label, setup in setups.items():
+            if setup["kiosk"]:
+                _load_kiosk(label, ports[label], setup["kiosk"], results[label])
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
     return results
 
 
@@ -397,9 +422,7 @@ def main() -> int:
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=_env(found[0][1]), check=True
     )
     print(f"{'page':<32} {'fleet':>7} {'queries':>7} {'p50 1 / 8':>15} {'p95 1 / 8':>15} {'req/s 1 / 8':>15}")
-    results = {}
-    for label, url, reports_only in found:
-        results[label] = load_fleet(label, url, reports_only=reports_only, only=args.only)
+    results = load(found, args.only)
     out = ROOT / "var" / "bench-load.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=1))
