@@ -393,6 +393,18 @@ def table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def collect_static(url: str) -> None:
+    """DEBUG off serves the static files through their manifest: collect them, unless none changed since
+    (compressing them takes minutes on a busy machine)."""
+    manifest = Path(os.environ.get("STATIC_ROOT", ROOT / "var" / "staticfiles")) / "staticfiles.json"
+    newest = max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
+    if manifest.exists() and manifest.stat().st_mtime >= newest:
+        return
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=_env(url), check=True
+    )
+
+
 def fleets(quick: bool) -> list[tuple[str, str, bool]]:
     """(label, database URL, reports only) for each fleet, from run_all's and reports.py's kept databases."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -417,10 +429,7 @@ def main() -> int:
         print(json.dumps(prepare(args.prepare, reports_only=args.reports_only, only=args.only)))
         return 0
     found = fleets(args.quick)
-    # DEBUG off serves the static files' manifest: collect them once.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=_env(found[0][1]), check=True
-    )
+    collect_static(found[0][1])
     print(f"{'page':<32} {'fleet':>7} {'queries':>7} {'p50 1 / 8':>15} {'p95 1 / 8':>15} {'req/s 1 / 8':>15}")
     results = load(found, args.only)
     out = ROOT / "var" / "bench-load.json"
