@@ -59,16 +59,7 @@ class Migration(migrations.Migration):
                     output_field=models.DurationField(),
                 ),
                 models.F("checked_out_at"),
-                condition=models.Q(("condition", "working")),
                 name="checkout_dock_delay",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="checkout",
-            index=models.Index(
-                condition=models.Q(("checked_in_at__gt", models.F("due_back_at"))),
-                fields=["checked_out_at"],
-                name="checkout_returned_late",
             ),
         ),
     ]
