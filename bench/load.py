@@ -421,6 +421,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the 475-camera fleet only")
     parser.add_argument("--only", help="substring of the page names to load")
+    parser.add_argument("--fleets", help="comma-separated fleets to load (475,30k,10M); the others' figures are kept")
     parser.add_argument("--prepare", metavar="BASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--reports-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -428,12 +429,14 @@ def main() -> int:
     if args.prepare:
         print(json.dumps(prepare(args.prepare, reports_only=args.reports_only, only=args.only)))
         return 0
-    found = fleets(args.quick)
+    found = [f for f in fleets(args.quick) if not args.fleets or f[0] in args.fleets.split(",")]
     collect_static(found[0][1])
     print(f"{'page':<32} {'fleet':>7} {'queries':>7} {'p50 1 / 8':>15} {'p95 1 / 8':>15} {'req/s 1 / 8':>15}")
-    results = load(found, args.only)
     out = ROOT / "var" / "bench-load.json"
     out.parent.mkdir(exist_ok=True)
+    kept = json.loads(out.read_text()) if args.fleets and out.exists() else {}
+    results = {**kept, **load(found, args.only)}
+    results = {label: results[label] for label in ("475", "30k", "10M") if label in results}
     out.write_text(json.dumps(results, indent=1))
     print()
     print(table(results))
