@@ -275,7 +275,20 @@ def _load_page(fleet: str, port: int, setup: dict, target: dict, results: dict) 
         seconds = SECONDS * (2 if target["group"] in ("export", "report") else 1)
         stats = _locust(env, port, clients, seconds, target["name"])
         row[str(clients)] = stats[0] if stats else {}
+        _drain(port)
     print(_line(fleet, target["name"], row), flush=True)
+
+
+def _drain(port: int, seconds: float = 300) -> None:
+    """Wait until the server answers at once again: requests locust gave up on (a slow export) keep the
+    sync workers busy after the run, and would otherwise be counted against the next page."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=seconds).read()
+            if time.monotonic() - started < 1:
+                return
 
 
 KIOSK_STEPS = ("kiosk: sign-in", "kiosk: check-out", "kiosk: check-in")
@@ -434,8 +447,9 @@ def main() -> int:
     print(f"{'page':<32} {'fleet':>7} {'queries':>7} {'p50 1 / 8':>15} {'p95 1 / 8':>15} {'req/s 1 / 8':>15}")
     out = ROOT / "var" / "bench-load.json"
     out.parent.mkdir(exist_ok=True)
-    kept = json.loads(out.read_text()) if args.fleets and out.exists() else {}
-    results = {**kept, **load(found, args.only)}
+    results = json.loads(out.read_text()) if (args.fleets or args.only) and out.exists() else {}
+    for label, pages in load(found, args.only).items():  # a partial run replaces only the pages it loaded
+        results[label] = {**results.get(label, {}), **pages}
     results = {label: results[label] for label in ("475", "30k", "10M") if label in results}
     out.write_text(json.dumps(results, indent=1))
     print()
