@@ -2,9 +2,8 @@
 
 from django.urls import path
 
-from . import label_views
 from .flags import views as flag_views
-from .views import actions, cameras
+from .views import actions, cameras, labels
 
 app_name = "inventory"
 
@@ -17,8 +16,8 @@ urlpatterns = [
         path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=actions.url_name(slug))
         for slug in actions.ACTIONS
     ),
-    # --- printable asset labels (inventory/label_views.py) ---
-    path("labels/", label_views.camera_labels, name="labels"),
+    # --- printable asset labels (inventory/views/labels.py) ---
+    path("labels/", labels.camera_labels, name="labels"),
     # --- flags raised by the sweep (inventory/flags/) ---
     path("flags/", flag_views.flag_list, name="flags"),
     path("flags/<int:pk>/acknowledge/", flag_views.flag_acknowledge, name="flag_acknowledge"),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from accounts import roles
 
-from . import labels, selectors
+from .. import labels, selectors
 
 
 @roles.role_required(roles.CAN_READ)
