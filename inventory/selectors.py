@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from assignments import name_search
 from assignments.models import Checkout, Officer, PersonalIssue
 from audit.actions import Action
 from audit.models import AuditEvent
@@ -215,7 +216,8 @@ def camera_list() -> QuerySet[Camera]:
 
 
 def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
-    """Asset tag, serial number, or the current holder's name or badge number.
+    """Asset tag, serial number, or the current holder as the list shows one ("Ofc. Emily Murphy",
+    "#4411", "Murphy, Emily"; assignments.name_search reads the rank and the words).
 
     The matching cameras are found as a UNION of three index-friendly lookups (on PostgreSQL each
     has a trigram index: inventory and assignments' search_trigram_indexes migrations) and the list
@@ -224,15 +226,20 @@ def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
     text = " ".join(text.split())
     if not text:
         return queryset
-    holder = Q()
-    for word in text.split(" "):
-        holder &= Q(officer__first_name__icontains=word) | Q(officer__last_name__icontains=word)
-    by_holder = (
-        Checkout.objects.open().filter(holder | Q(officer__badge_number__iexact=text)).values("camera_id").order_by()
-    )
     by_tag = Camera.objects.filter(asset_tag__icontains=text).values("pk").order_by()
     by_serial = Camera.objects.filter(serial_number__icontains=text).values("pk").order_by()
-    return queryset.filter(pk__in=by_tag.union(by_serial, by_holder))
+    found = by_tag.union(by_serial)
+    name = name_search.parse(text)
+    if name.words or name.rank:
+        holder = Q(officer__rank=name.rank) if name.rank else Q()
+        for word in name.words:
+            holder &= (
+                Q(officer__first_name__icontains=word)
+                | Q(officer__last_name__icontains=word)
+                | Q(officer__badge_number__iexact=word)
+            )
+        found = found.union(Checkout.objects.open().filter(holder).values("camera_id").order_by())
+    return queryset.filter(pk__in=found)
 
 
 def with_open_flag(queryset: QuerySet[Camera], kind: str) -> QuerySet[Camera]:
