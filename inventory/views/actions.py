@@ -22,7 +22,7 @@ from audit.actor import Actor
 from hartford_bwc.errors import DomainError
 from hartford_bwc.refusals import attempt
 
-from .. import forms, selectors, services
+from .. import forms, selectors, services, timeline
 from ..models import Camera, ChargeEvent, MaintenanceRecord
 from ..tables import STATUS_BADGE, charge_state
 
@@ -109,7 +109,7 @@ def issue_personal(camera, data, by) -> str:
 
 
 def revoke_personal(camera, data, by) -> str:
-    current = selectors.camera_page(camera).personal
+    current = selectors.current_personal_issue(camera)
     if current is None:
         raise DomainError(f"{camera.asset_tag} is not anyone's personal camera.", code="not_personal")
     assignment_services.revoke_personal(officer=current.officer, reason=data["reason"], by=by)
@@ -237,7 +237,11 @@ def _initial_form(slug: str, action: Action, page: selectors.CameraPage) -> djan
 
 
 def render_camera_page(request, camera: Camera, *, bound: dict | None = None, status: int = 200):
-    page = selectors.camera_page(camera)
+    # The history's page and kind come from the address (bookmarkable); a re-rendered action shows page 1.
+    query = request.GET
+    page = selectors.camera_page(
+        camera, kind=timeline.parse_kind(query.get("kind")), page=timeline.parse_page(query.get("page"))
+    )
     can_act = roles.has_role(request.user, roles.CAN_ACT)
     charge = charge_state(camera)
     return render(
@@ -250,6 +254,7 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
             "status_badge": STATUS_BADGE.get(camera.status, ""),
             "charge_text": charge[0],
             "charge_badge": charge[1],
+            "timeline_kinds": timeline.KINDS,
         },
         status=status,
     )
