@@ -345,12 +345,39 @@ def test_retire_needs_a_reason_and_keeps_history(qm):
     assert missing.status_code == 422
     assert Camera.objects.get(pk=camera.pk).status == Camera.Status.AVAILABLE
 
-    qm.post(url(camera, "retire"), {"retire-reason": "Housing cracked"})
+    qm.post(url(camera, "retire"), {"retire-reason": "Housing cracked", "confirm": "yes"})
     assert Camera.objects.get(pk=camera.pk).status == Camera.Status.RETIRED
     assert AuditEvent.objects.filter(action="camera.retire", camera=camera, reason="Housing cracked").exists()
 
-    again = qm.post(url(camera, "retire"), {"retire-reason": "Again"})
+    again = qm.post(url(camera, "retire"), {"retire-reason": "Again", "confirm": "yes"})
     assert "already retired" in " ".join(messages_of(again))
+
+
+def test_retire_asks_for_confirmation_showing_what_will_change_and_keeps_the_reason(qm):
+    dock = DockFactory(name="Dock 07")
+    camera = CameraFactory(asset_tag="HPD-BWC-0001", dock=dock, dock_bay=2)
+
+    asked = qm.post(url(camera, "retire"), {"retire-reason": "Housing cracked"})
+
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Retire HPD-BWC-0001?" in html
+    assert "Retired; spare pool, no personal issue; leaves Dock 07, bay 2" in html
+    assert "Housing cracked</textarea>" in html
+    assert 'name="confirm" value="yes"' in html
+    camera.refresh_from_db()
+    assert (camera.status, camera.dock_bay) == (Camera.Status.AVAILABLE, 2)
+    assert not AuditEvent.objects.filter(action="camera.retire").exists()
+
+
+def test_retire_confirmation_of_a_checked_out_camera_shows_the_refusal_and_confirm_still_refuses(qm):
+    camera = CameraFactory(asset_tag="HPD-BWC-0001")
+    assignment_services.check_out(camera=camera, officer=OfficerFactory(first_name="Lee", last_name="Ames"), by=SYSTEM)
+    asked = qm.post(url(camera, "retire"), {"retire-reason": "Old"})
+    assert "check it in before it can be retired" in asked.content.decode()
+    refused = qm.post(url(camera, "retire"), {"retire-reason": "Old", "confirm": "yes"})
+    assert refused.status_code == 409
+    assert Camera.objects.get(pk=camera.pk).status == Camera.Status.CHECKED_OUT
 
 
 def test_report_lost_and_found(qm):

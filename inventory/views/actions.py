@@ -22,7 +22,7 @@ from audit.actor import Actor
 from hartford_bwc.errors import DomainError
 from hartford_bwc.refusals import attempt
 
-from .. import forms, selectors, services, timeline
+from .. import bulk, forms, selectors, services, timeline
 from ..models import Camera, ChargeEvent, MaintenanceRecord
 from ..tables import STATUS_BADGE, charge_state
 
@@ -139,6 +139,8 @@ class Action:
     perform: Callable[[Camera, dict, Actor], str]
     shown_when: Callable[[selectors.CameraPage], bool]
     danger: bool = False
+    # Asks "are you sure" on a page of its own, listing what will change, before calling the service.
+    confirm: bool = False
 
 
 def _status(*statuses: str) -> Callable[[selectors.CameraPage], bool]:
@@ -192,7 +194,9 @@ ACTIONS: dict[str, Action] = {
         "Report lost or stolen", "Report lost", forms.ReportLostForm, report_lost, _status(AVAILABLE, OUT, MAINT), True
     ),
     "report-found": Action("Report found", "Found", forms.ReportFoundForm, report_found, _status(LOST)),
-    "retire": Action("Retire", "Retire", forms.RetireForm, retire, _status(AVAILABLE, MAINT, LOST), True),
+    "retire": Action(
+        "Retire", "Retire…", forms.RetireForm, retire, _status(AVAILABLE, MAINT, LOST), danger=True, confirm=True
+    ),
 }
 
 
@@ -260,6 +264,16 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
     )
 
 
+def render_confirmation(request, camera: Camera, slug: str, spec: Action, form: django_forms.Form):
+    """The page that asks for confirmation: what the action will change, the form as typed, Confirm."""
+    [change] = bulk.forecast(bulk.ACTIONS[slug], [camera.asset_tag], form.cleaned_data).changes
+    return render(
+        request,
+        "inventory/action_confirm.html",
+        {"camera": camera, "slug": slug, "spec": spec, "form": form, "change": change, "url_name": url_name(slug)},
+    )
+
+
 @role_required(roles.CAN_ACT)
 @require_POST
 def camera_action(request, asset_tag: str, action: str):
@@ -271,6 +285,8 @@ def camera_action(request, asset_tag: str, action: str):
     if not form.is_valid():
         messages.error(request, f"{spec.title}: check the highlighted fields.")
         return render_camera_page(request, camera, bound={action: form}, status=422)
+    if spec.confirm and request.POST.get("confirm") != "yes":
+        return render_confirmation(request, camera, action, spec, form)
     outcome = attempt(lambda: spec.perform(camera, form.cleaned_data, Actor.from_request(request)))
     if outcome.refused:
         messages.error(request, outcome.refusal.message)
