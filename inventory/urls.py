@@ -3,14 +3,18 @@
 from django.urls import path
 
 from .flags import views as flag_views
-from .views import actions, cameras, labels
+from .views import actions, bulk, cameras, labels
 
 app_name = "inventory"
 
 # --- cameras: the list, bulk actions, the camera page and one URL per action --------------------
 urlpatterns = [
     path("cameras/", cameras.CameraListView.as_view(), name="camera_list"),
-    path("cameras/send-to-inspection/", cameras.send_to_inspection, name="camera_send_to_inspection"),
+    # Before cameras/<asset_tag>/...: "bulk" is not an asset tag.
+    *(
+        path(f"cameras/bulk/{slug}/", bulk.camera_bulk, {"action": slug}, name=bulk.url_name(slug))
+        for slug in bulk.FORMS
+    ),
     path("cameras/<str:asset_tag>/", cameras.camera_detail, name="camera_detail"),
     *(
         path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=actions.url_name(slug))
