@@ -10,14 +10,20 @@ from django.utils.html import format_html
 from django_tables2.tables import TableOptions
 
 from assignments.models import Officer
+from hartford_bwc import timefmt
 from inventory.models import Camera
 
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 RANK = {value: Officer.RANK_ABBREVIATIONS.get(value, "") for value, _ in Officer.Rank.choices}
 
 
-def local(moment) -> str:
-    return timezone.localtime(moment).strftime(TIME_FORMAT) if moment else ""
+def local(at) -> str:
+    """An export cell: local time in ISO 8601, which a spreadsheet sorts."""
+    return timefmt.iso_minutes(at)
+
+
+def shown(at) -> str:
+    """A cell on the page: local time in the site's one format (hartford_bwc/formats/)."""
+    return timefmt.moment(at)
 
 
 def hours(value) -> float:
@@ -33,10 +39,10 @@ def officer_name(record: dict) -> str:
 
 
 class LocalTimeColumn(tables.Column):
-    """An aware time shown (and exported) in the department's local time."""
+    """An aware time shown (and exported, in ISO 8601) in the department's local time."""
 
     def render(self, value):
-        return local(value)
+        return shown(value)
 
     def value(self, value):
         return local(value)
@@ -107,23 +113,23 @@ class ChargingForecastTable(ReportTable):
         return record.last_docked_at + timedelta(hours=float(record.model.charge_hours))
 
     def render_ready_at(self, record):
-        return local(self._ready_at(record))
+        return shown(self._ready_at(record))
 
     def value_ready_at(self, record):
         return local(self._ready_at(record))
 
-    def _makes(self, record) -> str:
+    def _makes(self, record, fmt) -> str:
         ready = self._ready_at(record)
         for start in self.starts:
             if ready <= start.start:
-                return f"{start.shift.name} {local(start.start)}"
+                return f"{start.shift.name} {fmt(start.start)}"
         return "None of the next starts"
 
     def render_makes(self, record):
-        return self._makes(record)
+        return self._makes(record, shown)
 
     def value_makes(self, record):
-        return self._makes(record)
+        return self._makes(record, local)
 
 
 # --- coverage --------------------------------------------------------------------------------------
@@ -189,7 +195,7 @@ class IdleCameraTable(ReportTable):
     last_checkout = LocalTimeColumn("Last check-out", default="Never")
 
     def render_last_checkout(self, value):
-        return local(value) if value else "Never"
+        return shown(value) if value else "Never"
 
     def value_last_checkout(self, value):
         return local(value) if value else "Never"
@@ -200,7 +206,7 @@ class PerDayTable(ReportTable):
     checkouts = NumberColumn("Check-outs")
 
     def render_day(self, value):
-        return value.isoformat()
+        return timefmt.day(value)
 
     def value_day(self, value):
         return value.isoformat()
@@ -364,7 +370,7 @@ class OfficerHistoryTable(ReportTable):
     damage_description = tables.Column("Damage reported")
 
     def render_checked_in_at(self, value):
-        return local(value) if value else "Still out"
+        return shown(value) if value else "Still out"
 
     def value_checked_in_at(self, value):
         return local(value) if value else "Still out"
@@ -413,7 +419,7 @@ class MaintenanceHistoryTable(ReportTable):
     notes = tables.Column("Notes")
 
     def render_closed_at(self, value):
-        return local(value) if value else "Open"
+        return shown(value) if value else "Open"
 
     def value_closed_at(self, value):
         return local(value) if value else "Open"

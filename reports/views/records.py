@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from hartford_bwc import timefmt
+
 from .. import charts
 from .. import tables as t
 from ..forms import AuditSearchForm, CustodyForm, OfficerHistoryForm, Period
@@ -36,7 +38,7 @@ class OfficerHistoryView(ReportView):
         days = _day_labels(period)
         chart = charts.bar(
             "Hours with a camera, per day",
-            [f"{day:%b %d}" for day in days],
+            [timefmt.month_day(day) for day in days],
             {"Hours": [t.hours(per_day.get(day)) for day in days]},
             rotate=30,
         )
@@ -120,7 +122,7 @@ class AuditLogView(ReportView):
             days = _day_labels(period)
             chart = charts.bar(
                 "Audit events per day",
-                [f"{day:%b %d}" for day in days],
+                [timefmt.month_day(day) for day in days],
                 {"Events": [per_day.get(day, 0) for day in days]},
                 rotate=30,
             )
