@@ -2,10 +2,11 @@
 
 from .base import ReportIndexView
 from .fleet import CoverageView, ReadinessView, UtilizationView
-from .records import AuditLogView, CameraCustodyView, OfficerHistoryView
+from .records import AuditEventView, AuditLogView, CameraCustodyView, OfficerHistoryView
 from .service import ComplianceView, MaintenanceView
 
 __all__ = [
+    "AuditEventView",
     "AuditLogView",
     "CameraCustodyView",
     "ComplianceView",

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
 
+from accounts import roles
+from audit.models import AuditEvent
 from hartford_bwc import timefmt
 
 from .. import charts
@@ -132,3 +138,15 @@ class AuditLogView(ReportView):
         # Exports are bounded: past the limit, narrow the search.
         bounded = t.AuditLogTable(table.data.data[: history.AUDIT_EXPORT_LIMIT])
         return super().export_table(bounded, name, export_format, context)
+
+
+@method_decorator(roles.role_required(roles.CAN_READ), name="dispatch")
+class AuditEventView(View):
+    """One audit event in full: who, where, what changed, and its place in the hash chain."""
+
+    def get(self, request, pk: int):
+        try:
+            page = history.audit_event_page(pk)
+        except AuditEvent.DoesNotExist:
+            raise Http404("No such audit event.") from None
+        return render(request, "reports/audit_event.html", {"page": page, "event": page.event})
