@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from hartford_bwc import timefmt
-
 from .. import charts
 from .. import tables as t
 from ..selectors import maintenance
