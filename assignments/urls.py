@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import pin_letter_views, views
 
 app_name = "assignments"
 urlpatterns = [
     path("officers/", views.officer_list, name="officer_list"),
     # Before <badge>/ so that the word is never read as a badge number.
     path("officers/badge-cards/", views.badge_cards, name="badge_cards"),
+    path("officers/pin-letters/", pin_letter_views.pin_letters_view, name="pin_letters"),
     path("officers/<str:badge>/", views.officer_detail, name="officer_detail"),
     path("officers/<str:badge>/reset-pin/", views.officer_reset_pin, name="officer_reset_pin"),
     path("officers/<str:badge>/unlock-kiosk/", views.officer_unlock_badge, name="officer_unlock_badge"),
