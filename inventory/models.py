@@ -316,6 +316,13 @@ class Flag(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The staff user who is to deal with it (a quartermaster assigns it; inventory.flags.services).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_flags"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    # When the new flag's emails were claimed (inventory.flags.notify): each flag is emailed once.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = FlagQuerySet.as_manager()
 
@@ -338,3 +345,61 @@ class Flag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def severity(self) -> int:
+        return FLAG_SEVERITY[self.kind]
+
+    def get_severity_display(self) -> str:
+        return FlagSeverity(self.severity).label
+
+
+class FlagSeverity(models.IntegerChoices):
+    """How urgent a kind of flag is; the flags page sorts by it, most severe first."""
+
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+
+
+# Each kind's severity, defined here only: the flags page's sort (`severity_expression`), its badges
+# and the emails read it. A camera out past its return or damaged and still in use is evidence and
+# safety at risk; firmware below the minimum can lose evidence; overdue inspections and repairs and
+# an undocked camera (its evidence not uploaded) need action this week; the rest is housekeeping.
+FLAG_SEVERITY: dict[str, int] = {
+    Flag.Kind.RETURN_OVERDUE: FlagSeverity.HIGH,
+    Flag.Kind.DAMAGED_NOT_IN_MAINTENANCE: FlagSeverity.HIGH,
+    Flag.Kind.FIRMWARE_BELOW_MINIMUM: FlagSeverity.HIGH,
+    Flag.Kind.NOT_DOCKED: FlagSeverity.MEDIUM,
+    Flag.Kind.INSPECTION_OVERDUE: FlagSeverity.MEDIUM,
+    Flag.Kind.REPAIR_OVERDUE: FlagSeverity.MEDIUM,
+    Flag.Kind.CHARGING_OVERDUE: FlagSeverity.LOW,
+    Flag.Kind.INSPECTION_DUE: FlagSeverity.LOW,
+    Flag.Kind.REFRESH_DUE: FlagSeverity.LOW,
+}
+if set(FLAG_SEVERITY) != set(Flag.Kind.values):  # a new kind must say how severe it is
+    raise ImportError(f"inventory.models.FLAG_SEVERITY misses {set(Flag.Kind.values) - set(FLAG_SEVERITY)}")
+
+
+def severity_expression() -> models.Case:
+    """FLAG_SEVERITY as SQL, to sort and filter flags by severity in the database."""
+    return models.Case(
+        *[models.When(kind=kind, then=models.Value(int(level))) for kind, level in FLAG_SEVERITY.items()],
+        output_field=models.IntegerField(),
+    )
+
+
+class FlagNote(models.Model):
+    """A staff user's note on a flag ("called the officer, back at 18:00"); notes are never edited."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="flag_note_has_text")]
+
+    def __str__(self) -> str:
+        return f"Note on flag {self.flag_id} by {self.author_id}"

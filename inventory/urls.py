@@ -21,5 +21,8 @@ urlpatterns = [
     path("labels/", label_views.camera_labels, name="labels"),
     # --- flags raised by the sweep (inventory/flags/) ---
     path("flags/", flag_views.flag_list, name="flags"),
+    path("flags/<int:pk>/", flag_views.flag_detail, name="flag_detail"),
     path("flags/<int:pk>/acknowledge/", flag_views.flag_acknowledge, name="flag_acknowledge"),
+    path("flags/<int:pk>/assign/", flag_views.flag_assign, name="flag_assign"),
+    path("flags/<int:pk>/notes/", flag_views.flag_note, name="flag_note"),
 ]
