@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.urls import reverse
 from django.utils.html import format_html
 
 from ..models import Flag, FlagSeverity
