@@ -403,3 +403,31 @@ class FlagNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on flag {self.flag_id} by {self.author_id}"
+
+
+class NotificationPreference(models.Model):
+    """How one staff user is emailed about one kind of flag; no row means the default for their role
+    (inventory.flags.preferences.default_delivery)."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATELY = "immediately", "Immediately"
+        DIGEST = "digest", "In the shift digest"
+        NEVER = "never", "Never"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flag_notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Flag.Kind.choices)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_one_per_user_kind"),
+            models.CheckConstraint(
+                condition=Q(delivery__in=["immediately", "digest", "never"]), name="notification_preference_delivery"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.delivery}"
