@@ -19,4 +19,4 @@ class AssignFlagForm(forms.Form):
 
 
 class FlagNoteForm(forms.Form):
-    text = forms.CharField(label="Note", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="New note", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
