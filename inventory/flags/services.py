@@ -32,7 +32,7 @@ def _name(user) -> str:
 @transaction.atomic
 def assign_flag(*, flag: Flag, assignee, by: Actor) -> Flag:
     """Give the open flag to `assignee` (a staff user with a role), or to nobody with None."""
-    flag = Flag.objects.select_for_update().select_related("camera", "assigned_to").get(pk=flag.pk)
+    flag = Flag.objects.select_for_update(of=("self",)).select_related("camera", "assigned_to").get(pk=flag.pk)
     if flag.resolved_at is not None:
         raise DomainError(
             f"This flag was resolved on {when(flag.resolved_at)} ({flag.resolution}); nothing to assign.",
@@ -65,7 +65,7 @@ def add_flag_note(*, flag: Flag, text: str, by: Actor) -> FlagNote:
         raise InvalidInput("Write the note first.", code="empty_note")
     if len(text) > NOTE_MAX_LENGTH:
         raise InvalidInput(f"A note has at most {NOTE_MAX_LENGTH} characters.", code="note_too_long")
-    flag = Flag.objects.select_for_update().select_related("camera").get(pk=flag.pk)
+    flag = Flag.objects.select_for_update(of=("self",)).select_related("camera").get(pk=flag.pk)
     note = FlagNote.objects.create(flag=flag, author=by.staff_user, text=text)
     audit.record(by=by, action=Action.FLAG_NOTE, obj=flag, camera=flag.camera, after={"note": text, "kind": flag.kind})
     return note
