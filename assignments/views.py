@@ -75,6 +75,7 @@ def officer_detail(request, badge: str):
             "issue_form": IssuePersonalForm(),
             "revoke_form": RevokePersonalForm(),
             "badge_lock": kiosk_selectors.badge_lock(officer.badge_number),
+            "pin_letter": kiosk_selectors.pin_letter_outstanding(officer),
             "can_unlock": roles.has_role(request.user, roles.CAN_UNLOCK_BADGES),
         },
     )

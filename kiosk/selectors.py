@@ -6,18 +6,24 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
 from inventory.models import Camera, Dock
 
-from .models import BadgeLockout, Kiosk, KioskAlert
+from .models import BadgeLockout, Kiosk, KioskAlert, OfficerEnrollmentCode
 
 
 def badge_lock(badge: str) -> BadgeLockout | None:
     """The badge's kiosk lock-out while it lasts (shown on the officer page), else None."""
     lock = BadgeLockout.objects.filter(badge=(badge or "").strip().upper()).first()
     return lock if lock is not None and lock.is_locked() else None
+
+
+def pin_letter_outstanding(officer) -> OfficerEnrollmentCode | None:
+    """The officer's PIN letter code not yet used and not expired (shown on the officer page), else None."""
+    return OfficerEnrollmentCode.objects.live().filter(officer=officer, expires_at__gt=timezone.now()).first()
 
 
 def ready_spares(*, limit: int = 1, exclude: Camera | None = None) -> list[Camera]:

@@ -288,9 +288,12 @@ def test_only_quartermasters_print_letters(client, new_officer, role):
     assert not OfficerEnrollmentCode.objects.exists()
 
 
-def test_the_officer_page_and_list_offer_pin_letters(client, new_officer):
+def test_the_officer_page_and_list_offer_pin_letters(client, new_officer, staff_actor):
     sign_in(client)
-    assert "Print PIN letter" in client.get("/assignments/officers/7001/").content.decode()
+    page = client.get("/assignments/officers/7001/").content.decode()
+    assert "Print PIN letter" in page and "pin-letter-state" not in page
+    letter_for(new_officer, staff_actor)
+    assert "PIN letter printed" in client.get("/assignments/officers/7001/").content.decode()
     assert "PIN letters for selected" in client.get("/assignments/officers/").content.decode()
 
 
