@@ -4,8 +4,8 @@ An officer with no PIN (a new roster: only the demo officer has one) gets a lett
 At the kiosk they enter their badge number and the code, then choose their own PIN twice and are
 signed in. The code is stored only as an HMAC, works once, expires after PIN_LETTER_CODE_DAYS, and a
 newer letter replaces any older one. A wrong code counts against the badge's and the kiosk's sign-in
-limits exactly as a wrong PIN does (kiosk.services), so the codes are no easier to guess than PINs,
-which are far easier: a code has about 59 bits.
+limits exactly as a wrong PIN does (kiosk.services); with about 59 bits a code is far harder to guess
+than the PIN it leads to.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
@@ -10,23 +9,8 @@ from accounts import roles
 from audit.actor import Actor
 from hartford_bwc.refusals import attempt
 
-from ..models import FLAG_SEVERITY, Flag, FlagSeverity
 from . import preferences
-
-
-class NotificationChoicesForm(forms.Form):
-    """One choice per kind of flag: immediately, in the shift digest, never."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        order = sorted(Flag.Kind.choices, key=lambda choice: (-FLAG_SEVERITY[choice[0]], choice[1]))
-        for kind, label in order:
-            self.fields[kind] = forms.ChoiceField(
-                label=label,
-                choices=preferences.Delivery.choices,
-                widget=forms.RadioSelect,
-                help_text=FlagSeverity(FLAG_SEVERITY[kind]).label,
-            )
+from .forms import NotificationChoicesForm
 
 
 @roles.role_required(roles.CAN_READ)
