@@ -73,3 +73,28 @@ def test_a_quartermaster_assigns_the_most_severe_flag_and_notes_it(live_server, 
     assert "Called the officer: back at 18:00." in page.locator(".flag-notes").inner_text()
     assert "Sam Ortega" in page.locator("#flag-assignee").inner_text()
     page.screenshot(path=str(screenshot_dir / "flag-detail.png"), full_page=True)
+
+
+def test_a_supervisor_chooses_to_hear_of_overdue_returns_at_once(live_server, page, screenshot_dir):
+    from inventory.models import NotificationPreference
+
+    user = UserFactory(
+        username="sgt", first_name="Sam", last_name="Ortega", email="sam.ortega@hartford.example", role=roles.SUPERVISOR
+    )
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("sgt")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Notifications").click()
+    page.get_by_role("heading", name="Email notifications").wait_for()
+    page.get_by_label("Return overdue: Immediately").check()
+    page.get_by_label("Damaged, not in maintenance: In the shift digest").check()
+    page.screenshot(path=str(screenshot_dir / "notification-settings.png"), full_page=True)
+    page.get_by_role("button", name="Save").click()
+    assert "Saved: 2 choices changed." in page.get_by_role("status").inner_text()
+    assert page.get_by_label("Return overdue: Immediately").is_checked()
+    assert set(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")) == {
+        ("return_overdue", "immediately"),
+        ("damaged_not_in_maintenance", "digest"),
+    }
