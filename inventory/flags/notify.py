@@ -20,6 +20,7 @@ from assignments.shifts import shift_window
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from hartford_bwc import timefmt
 from hartford_bwc.timefmt import when
 
 from ..models import Camera, Flag
@@ -272,13 +273,12 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        local = timezone.localtime(self.now)
         ready = self.readiness
         shift = ""
         if ready.shift and ready.shortfall:
             plural = "s" if ready.shortfall != 1 else ""
             shift = f"; {ready.shift.name} shift short by {ready.shortfall} charged camera{plural}"
-        return f"BWC shift digest {local:%b %d %H:%M}: {self.raised_total} new flags, {self.open_total} open{shift}"
+        return f"BWC shift digest {timefmt.day_time(self.now)}: {self.raised_total} new flags, {self.open_total} open{shift}"
 
     def body(self) -> str:
         labels = dict(Flag.Kind.choices)
