@@ -29,9 +29,7 @@ OFFICER_HEADER = "badge_number,first_name,last_name,rank,unit,shift,email,active
 
 def camera_file(rows: int, firmware: str) -> bytes:
     lines = [CAMERA_HEADER]
-    lines += [
-        f"BENCH-{i:06d},BSN{i:08d},Axon,Body 4,{firmware},2026 delivery,2026-01-05,spare" for i in range(rows)
-    ]
+    lines += [f"BENCH-{i:06d},BSN{i:08d},Axon,Body 4,{firmware},2026 delivery,2026-01-05,spare" for i in range(rows)]
     return "\n".join(lines).encode()
 
 
@@ -54,9 +52,9 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from django.contrib.auth.models import User
     from assignments.models import Officer, Shift, Unit
     from audit.actor import Actor
     from audit.db import truncate_allowed

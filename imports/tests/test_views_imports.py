@@ -483,7 +483,8 @@ def test_a_firmware_cell_that_is_not_a_version_is_refused_and_nothing_written(qm
     content = CAMERA_HEADER + "\nHPD-BWC-0900,NEW-1,Axon,Body 4,4.1.0,,,\nHPD-BWC-0901,NEW-2,Axon,Body 4,banana,,,\n"
     upload = ImportUpload.objects.get(pk=_upload(qm_client, "cameras", content)["Location"].split("/")[2])
     text = _text(qm_client.get(upload.get_absolute_url())).replace("&#x27;", "'")
-    assert "line 3, column firmware_version : 'banana' is not a firmware version; write it like 4.1.0." in text
+    # The words of the one firmware check (inventory.firmware), as the console's form shows them.
+    assert "line 3, column firmware_version : “banana” is not a firmware version. Enter its numbers" in text
     assert "1 refused" in text and "Confirm import" not in text
     response = qm_client.post(
         f"/imports/{upload.pk}/confirm/", {"checksum": upload.checksum, "plan_digest": "0" * 64}, follow=True
