@@ -57,7 +57,7 @@ class KnownOfficers:
         return Officer.objects.filter(badge_number__iexact=badge).first()
 
 
-class OfficerForm(forms.ModelForm):
+class OfficerForm(formfields.RecordFormMixin, forms.ModelForm):
     """What describes an officer (services.OFFICER_DESCRIPTION) and whether the officer is active.
 
     One form for the console's "Add officer" and "Edit" pages and for every row of a roster import:
@@ -132,11 +132,6 @@ class OfficerForm(forms.ModelForm):
 
     def clean_last_name(self) -> str:
         return formfields.clean_text(self.cleaned_data["last_name"], label="last name")
-
-    def validate_unique(self) -> None:
-        # The badge is checked above, whatever its case, against `known` (no query per import row);
-        # the unique index stays the last word on a race.
-        return
 
     def values(self) -> dict[str, Any]:
         """The cleaned description and activity, as the services take them."""

@@ -42,6 +42,31 @@ def officer_file(rows: int, *, second: bool) -> bytes:
     return "\n".join(lines).encode()
 
 
+def _fresh_start():
+    """Empty what an earlier run made, lay the reference rows, and return the importing user as an Actor."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from assignments.models import Shift, Unit
+    from audit.actor import Actor
+    from audit.db import truncate_allowed
+    from inventory.models import CameraModel
+
+    tables = ["audit_auditevent", "imports_importupload", "inventory_camera", "assignments_officer"]
+    with truncate_allowed(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+    CameraModel.objects.get_or_create(maker="Axon", name="Body 4", defaults={"battery_hours": 12})
+    for name in ("Patrol District 1", "Traffic Division"):
+        Unit.objects.get_or_create(name=name)
+    Shift.objects.get_or_create(name="Day", defaults={"starts_at": "07:00", "ends_at": "15:00"})
+    user, _ = User.objects.get_or_create(username="bench-importer")
+    return Actor.staff(user)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=5000)
@@ -52,38 +77,20 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from assignments.models import Officer, Shift, Unit
-    from audit.actor import Actor
-    from audit.db import truncate_allowed
+    from assignments.models import Officer
     from audit.models import AuditEvent
     from imports import services
     from imports.models import ImportUpload
-    from inventory.models import Camera, CameraModel
+    from inventory.models import Camera
 
     settings.IMPORT_BACKGROUND_APPLY_MIN_ROWS = 10**9  # apply in this process, timed
     call_command("migrate", verbosity=0)
     if Camera.objects.exclude(asset_tag__startswith="BENCH-").exists():
         print("This database holds other cameras; give the benchmark a scratch database.", file=sys.stderr)
         return 2
-    with truncate_allowed():
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            tables = ["audit_auditevent", "imports_importupload", "inventory_camera", "assignments_officer"]
-            if connection.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
-            else:
-                for table in tables:
-                    cursor.execute(f"DELETE FROM {table}")
-    CameraModel.objects.get_or_create(maker="Axon", name="Body 4", defaults={"battery_hours": 12})
-    for name in ("Patrol District 1", "Traffic Division"):
-        Unit.objects.get_or_create(name=name)
-    Shift.objects.get_or_create(name="Day", defaults={"starts_at": "07:00", "ends_at": "15:00"})
-    user, _ = User.objects.get_or_create(username="bench-importer")
-    by = Actor.staff(user)
+    by = _fresh_start()
 
     slowest: tuple[float, str, cProfile.Profile | None] = (0.0, "", None)
 

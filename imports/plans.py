@@ -14,7 +14,6 @@ through the services only when nothing is refused and it is still the plan that 
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Iterable
@@ -195,7 +194,6 @@ class _CameraPlanner:
             cameras = cameras.select_for_update(of=("self",))
         found = {c.pk: c for c in cameras.annotate(key=Upper("serial_number")).filter(key__in=serials)}
         found |= {c.pk: c for c in cameras.annotate(key=Upper("asset_tag")).filter(key__in=tags)}
-        self.known = KnownCameras(found.values())
         self.by_serial = {camera.serial_number: camera for camera in found.values()}
         camera_models = list(CameraModel.objects.all())
         self.models = {(m.maker.lower(), m.name.lower()): m for m in camera_models}
@@ -205,6 +203,7 @@ class _CameraPlanner:
             for issue in PersonalIssue.objects.current().select_related("officer").filter(camera__in=list(found))
         }
         self.new = CameraForm.data_of(Camera())
+        self.form = CameraForm(known=KnownCameras(found.values()), camera_models=self.models_by_pk)
         self.seen = _SeenKeys()
 
     def plan_row(self, raw: dict) -> RowPlan:
@@ -221,13 +220,7 @@ class _CameraPlanner:
             optional=("firmware_version", "purchase_batch", "purchased_on"),
         )
         data["model"] = self._model(row, values)
-        form = CameraForm(
-            data,
-            # A copy: the form writes the row's values on its instance, and the plan compares with the original.
-            instance=copy.copy(existing) if existing else None,
-            known=self.known,
-            camera_models=self.models_by_pk,
-        )
+        form = self.form.rebound(data, instance=existing)
         # A missing or unknown model is refused above, under the maker or model column.
         _take_errors(row, form, columns={"model": "model" if _cell(values, "maker") else "maker"})
         self._check_pool(row, _cell(values, "pool"), existing)
@@ -290,7 +283,6 @@ class _OfficerPlanner:
         if lock:
             officers = officers.select_for_update(of=("self",))
         found = list(officers.annotate(key=Upper("badge_number")).filter(key__in=badges))
-        self.known = KnownOfficers(found)
         self.by_badge = {officer.badge_number: officer for officer in found}
         self.units = {unit.name.lower(): unit for unit in Unit.objects.all()}
         self.shifts = {shift.name.lower(): shift for shift in Shift.objects.all()}
@@ -299,6 +291,7 @@ class _OfficerPlanner:
             for checkout in Checkout.objects.open().select_related("camera").filter(officer__in=found)
         }
         self.new = OfficerForm.data_of(Officer())
+        self.form = OfficerForm(known=KnownOfficers(found), units=self.units, shifts=self.shifts)
         self.seen = _SeenKeys()
 
     def plan_row(self, raw: dict) -> RowPlan:
@@ -317,13 +310,7 @@ class _OfficerPlanner:
             data["rank"] = RANKS.get(text.lower().rstrip("."), text)
         if text := _cell(values, "active"):
             data["is_active"] = self._active(row, text, existing)
-        form = OfficerForm(
-            data,
-            instance=copy.copy(existing) if existing else None,
-            known=self.known,
-            units=self.units,
-            shifts=self.shifts,
-        )
+        form = self.form.rebound(data, instance=existing)
         _take_errors(row, form, columns={"is_active": "active"})
         _finish(row, Officer, existing, form)
         return row

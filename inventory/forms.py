@@ -178,7 +178,7 @@ class KnownCameras:
         return Camera.objects.select_related(None).filter(serial_number__iexact=serial).first()
 
 
-class CameraForm(forms.ModelForm):
+class CameraForm(formfields.RecordFormMixin, forms.ModelForm):
     """What describes a camera (services.CAMERA_DESCRIPTION), never its state.
 
     One form for the console's "Add camera" and "Edit" pages and for every row of a camera import,
@@ -248,11 +248,6 @@ class CameraForm(forms.ModelForm):
 
     def clean_notes(self) -> str:
         return formfields.clean_text(self.cleaned_data["notes"], label="notes")
-
-    def validate_unique(self) -> None:
-        # The asset tag and the serial are checked above, whatever their case, against `known`
-        # (no query per import row); the unique indexes stay the last word on a race.
-        return
 
     def values(self) -> dict[str, Any]:
         """The cleaned description, as the services take it."""

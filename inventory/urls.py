@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import label_views
 from .flags import views as flag_views
-from .views import actions, cameras
+from .views import actions, cameras, records
 
 app_name = "inventory"
 
@@ -12,7 +12,10 @@ app_name = "inventory"
 urlpatterns = [
     path("cameras/", cameras.CameraListView.as_view(), name="camera_list"),
     path("cameras/send-to-inspection/", cameras.send_to_inspection, name="camera_send_to_inspection"),
+    # Before <asset_tag>/; an asset tag is upper case (inventory.forms.CameraForm), so never "new".
+    path("cameras/new/", records.camera_add, name="camera_add"),
     path("cameras/<str:asset_tag>/", cameras.camera_detail, name="camera_detail"),
+    path("cameras/<str:asset_tag>/edit/", records.camera_edit, name="camera_edit"),
     *(
         path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=actions.url_name(slug))
         for slug in actions.ACTIONS
