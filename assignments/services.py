@@ -402,12 +402,14 @@ def update_officers(
     action: Action = Action.OFFICER_EDIT,
     reason: str = "",
     on_progress: records.Progress | None = None,
+    locked: bool = False,
 ) -> list[records.Edit]:
     """Edit what describes each officer, one audit event per officer that changed; an `is_active` among
     the values activates or deactivates the officer through `set_officers_active` (its own events).
 
     Deactivating an officer who holds a camera is allowed, as the officer page's button allows it:
-    the camera still has to come back, and the officer page and the camera page say so.
+    the camera still has to come back, and the officer page and the camera page say so. `locked`: the
+    caller read these officers with select_for_update in this transaction (an import's plan).
     """
     for _, values in changes:
         _check_officer_fields(values)
@@ -422,6 +424,7 @@ def update_officers(
         links=lambda officer: {"officer": officer},
         on_progress=on_progress,
         related=("unit", "shift"),
+        locked=locked,
         conflict="Another officer took one of these badge numbers a moment ago; nothing was saved.",
     )
     for active in (True, False):

@@ -68,6 +68,18 @@ def _apply(obj: Model, values: Mapping[str, Any]) -> Edit | None:
     return Edit(obj, {name: before[name] for name in changed}, {name: shown_value(obj, name) for name in changed})
 
 
+def _locked(model: type[Model], changes: Sequence[tuple[Model, Mapping[str, Any]]], related: Sequence[str]):
+    """Each record of `changes` read again with its row locked, with the values meant for it."""
+    wanted = {obj.pk: values for obj, values in changes}
+    pks = list(wanted)
+    for start in range(0, len(pks), BATCH_SIZE):
+        chunk = pks[start : start + BATCH_SIZE]
+        # Locked in primary-key order, the same order every bulk edit takes, so two cannot deadlock.
+        rows = model.objects.select_for_update(of=("self",)).select_related(*related).filter(pk__in=chunk)
+        for obj in rows.order_by("pk"):
+            yield obj, wanted[obj.pk]
+
+
 def _links(obj: Model, links: Callable[[Model], dict] | None) -> dict:
     return links(obj) if links else {}
 
@@ -129,23 +141,21 @@ def edit_many(
     on_progress: Progress | None = None,
     conflict: str,
     related: Sequence[str] = (),
+    locked: bool = False,
 ) -> list[Edit]:
     """Lock each record, set the given fields, write those that changed and one `action` event per
     record that changed (before and after: the changed fields only). A record the change leaves as it
     was writes nothing. `related` are the foreign keys to read with the locked rows (their names).
+
+    `locked`: the caller read these very records with select_for_update in this transaction (an
+    import's plan, thousands of them), so they are used as they are instead of read again.
     """
     if not changes:
         return []
     edits: list[Edit] = []
-    wanted = {obj.pk: values for obj, values in changes}
-    pks = list(wanted)
-    for start in range(0, len(pks), BATCH_SIZE):
-        chunk = pks[start : start + BATCH_SIZE]
-        # Locked in primary-key order, the same order every bulk edit takes, so two cannot deadlock.
-        locked = model.objects.select_for_update(of=("self",)).select_related(*related).filter(pk__in=chunk)
-        for obj in locked.order_by("pk"):
-            if (edit := _apply(obj, wanted[obj.pk])) is not None:
-                edits.append(edit)
+    for obj, values in changes if locked else _locked(model, changes, related):
+        if (edit := _apply(obj, values)) is not None:
+            edits.append(edit)
     fields = sorted({name for edit in edits for name in edit.after})
     try:
         with transaction.atomic():

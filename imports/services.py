@@ -33,15 +33,20 @@ from .plans import CREATE, UPDATE, Plan, build_plan
 log = logging.getLogger(__name__)
 
 # Each kind's rows are written by its services, in bulk (one transaction, one append to the audit trail),
-# with the import's own audit actions: (create the new rows, update the changed ones).
+# with the import's own audit actions: (create the new rows, update the changed ones). The rows to update
+# are the plan's, read with their rows locked in apply_upload's transaction.
 WRITERS = {
     ImportUpload.Kind.CAMERAS: (
         lambda rows, **kw: inventory.register_cameras(cameras=rows, action=Action.CAMERA_IMPORT_CREATE, **kw),
-        lambda rows, **kw: inventory.update_cameras(changes=rows, action=Action.CAMERA_IMPORT_UPDATE, **kw),
+        lambda rows, **kw: inventory.update_cameras(
+            changes=rows, action=Action.CAMERA_IMPORT_UPDATE, locked=True, **kw
+        ),
     ),
     ImportUpload.Kind.OFFICERS: (
         lambda rows, **kw: assignments.register_officers(officers=rows, action=Action.OFFICER_IMPORT_CREATE, **kw),
-        lambda rows, **kw: assignments.update_officers(changes=rows, action=Action.OFFICER_IMPORT_UPDATE, **kw),
+        lambda rows, **kw: assignments.update_officers(
+            changes=rows, action=Action.OFFICER_IMPORT_UPDATE, locked=True, **kw
+        ),
     ),
 }
 

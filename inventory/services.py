@@ -450,8 +450,12 @@ def update_cameras(
     action: Action = Action.CAMERA_EDIT,
     reason: str = "",
     on_progress: records.Progress | None = None,
+    locked: bool = False,
 ) -> list[records.Edit]:
-    """Edit what describes each camera (never its state); each camera that changed is one audit event."""
+    """Edit what describes each camera (never its state); each camera that changed is one audit event.
+
+    `locked`: the caller read these cameras with select_for_update in this transaction (an import's plan).
+    """
     for _, values in changes:
         _description_only(values)
     _refuse_taken_tags({values["asset_tag"]: camera.pk for camera, values in changes if "asset_tag" in values})
@@ -464,6 +468,7 @@ def update_cameras(
         links=lambda camera: {"camera": camera},
         on_progress=on_progress,
         related=("model",),
+        locked=locked,
         conflict="Another camera took one of these asset tags or serial numbers a moment ago; nothing was saved.",
     )
 
