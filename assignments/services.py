@@ -428,8 +428,8 @@ def update_officers(
         conflict="Another officer took one of these badge numbers a moment ago; nothing was saved.",
     )
     for active in (True, False):
-        officers = [o for o, values in changes if values.get("is_active", not active) is active]
-        set_officers_active(officers=officers, active=active, by=by, reason=reason)
+        if officers := [o for o, values in changes if values.get("is_active", not active) is active]:
+            set_officers_active(officers=officers, active=active, by=by, reason=reason)
     return edits
 
 
@@ -449,6 +449,8 @@ def set_officers_active(*, officers: Sequence[Officer], active: bool, by: Actor,
     for start in range(0, len(pks), records.BATCH_SIZE):
         locked = Officer.objects.select_for_update().filter(pk__in=pks[start : start + records.BATCH_SIZE])
         changed += [officer for officer in locked.order_by("pk") if officer.is_active != active]
+    if not changed:
+        return []
     for officer in changed:
         officer.is_active = active
     Officer.objects.bulk_update(changed, ["is_active"], batch_size=records.BATCH_SIZE)

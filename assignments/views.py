@@ -211,8 +211,9 @@ def _officer_form_page(request, form: OfficerForm, *, officer=None, status: int 
 
 def _warn_if_holding(request, officer) -> None:
     """Deactivated while holding a camera: allowed (as the officer page's button and an import allow it)."""
-    held = selectors.current_checkout(officer)
-    if not officer.is_active and held is not None:
+    if officer.is_active:
+        return
+    if (held := selectors.current_checkout(officer)) is not None:
         messages.warning(
             request, f"{officer.display_name} still holds {held.camera.asset_tag}: get it back and check it in."
         )
