@@ -1,0 +1,71 @@
+"""Overdue and compliance: where the rules on returning and docking are broken, and by whom."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from hartford_bwc import timefmt
+
+from .. import charts
+from .. import tables as t
+from ..selectors import compliance
+from .base import ReportView, paginated, register
+
+
+@register
+class ComplianceView(ReportView):
+    slug = "compliance"
+    order = 4
+    title = "Overdue and compliance"
+    summary = "Late and overdue returns, cameras not docked after return, repeat offenders; flags and time to resolve."
+    default_days = 7
+
+    def build(self, request, form) -> dict:
+        period = form.period()
+        now = timezone.now()
+        not_docked = compliance.not_docked_by_officer(period, now)
+        officers = compliance.by_officer(period, now, not_docked)
+        units = compliance.by_unit(period, now, not_docked)
+        kinds = compliance.flags_by_kind(period, now)
+        weeks, series = compliance.flags_per_week(period)
+        tables = {
+            "units": t.ComplianceUnitTable(units),
+            "officers": paginated(t.OffenderTable(officers)),
+            "overdue": paginated(t.OverdueNowTable(compliance.overdue_now(now))),
+            "flags": t.FlagKindTable(kinds),
+        }
+        unit_chart = charts.bar(
+            "Late returns and cameras not docked, by unit",
+            [row["unit"] for row in units],
+            {
+                "Late returns": [row["late"] for row in units],
+                "Overdue now": [row["overdue"] for row in units],
+                "Not docked after return": [row["not_docked"] for row in units],
+            },
+            colors=(charts.AMBER, charts.PURPLE, charts.SLATE),
+            rotate=20,
+        )
+        flag_chart = charts.bar(
+            "Flags raised per week",
+            [timefmt.month_day(week) for week in weeks],
+            series,
+            stacked=True,
+            rotate=30,
+        )
+        repeat = sum(1 for row in officers if row["repeat"])
+        totals = {
+            "late": sum(row["late"] for row in units),
+            "overdue": sum(row["overdue"] for row in units),
+            "not_docked": sum(row["not_docked"] for row in units),
+            "repeat": repeat,
+        }
+        return {
+            "period": period,
+            "tables": tables,
+            "totals": totals,
+            "unit_chart": unit_chart,
+            "flag_chart": flag_chart,
+            "repeat_min": compliance.REPEAT_OFFENDER_MIN,
+            "view_not_docked_minutes": settings.NOT_DOCKED_AFTER_RETURN_MINUTES,
+        }
