@@ -7,15 +7,19 @@ writes the change with its audit event, and raises DomainError with a message a 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from hartford_bwc import records
 from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 from inventory.models import Camera, MaintenanceRecord
@@ -330,3 +334,138 @@ def set_officer_active(*, officer: Officer, active: bool, by: Actor, reason: str
         reason=reason,
     )
     return officer
+
+
+# --- an officer's record: adding officers and editing what describes them ------------------------
+
+#: What describes an officer, as a person types it (the console's form, a roster import's row).
+#: Whether the officer is active is state: `update_officers` hands it to `set_officers_active`.
+OFFICER_DESCRIPTION = ("badge_number", "first_name", "last_name", "rank", "unit", "shift", "email")
+
+
+def _check_officer_fields(values: Mapping[str, Any]) -> None:
+    if extra := sorted(set(values) - {*OFFICER_DESCRIPTION, "is_active"}):
+        raise InvalidInput(f"{', '.join(extra)} cannot be set here.", code="not_description")
+
+
+def _refuse_taken_badges(badges: dict[str, int | None]) -> None:
+    """Refuse a badge number another officer holds in any case: a kiosk reads B-12 and b-12 as one badge."""
+    upper = {badge.upper(): pk for badge, pk in badges.items()}
+    for start in range(0, len(upper), records.BATCH_SIZE):
+        chunk = list(upper)[start : start + records.BATCH_SIZE]
+        holders = Officer.objects.annotate(badge_upper=Upper("badge_number")).filter(badge_upper__in=chunk)
+        for holder in holders.only("pk", "badge_number", "first_name", "last_name", "rank"):
+            if holder.pk != upper[holder.badge_number.upper()]:
+                raise InvalidInput(
+                    f"Badge number {holder.badge_number} already belongs to {holder.display_name}.",
+                    code="badge_taken",
+                )
+
+
+@transaction.atomic
+def register_officers(
+    *,
+    officers: Sequence[Mapping[str, Any]],
+    by: Actor,
+    action: Action = Action.OFFICER_CREATE,
+    reason: str = "",
+    on_progress: records.Progress | None = None,
+) -> list[Officer]:
+    """Add officers (each a mapping of OFFICER_DESCRIPTION fields and, optionally, is_active), audited one by one."""
+    for values in officers:
+        _check_officer_fields(values)
+    _refuse_taken_badges({values["badge_number"]: None for values in officers})
+    return records.create_many(
+        Officer,
+        officers,
+        by=by,
+        action=action,
+        shown=(*OFFICER_DESCRIPTION, "is_active"),
+        reason=reason,
+        links=lambda officer: {"officer": officer},
+        on_progress=on_progress,
+        conflict="Another officer with one of these badge numbers was added a moment ago; nothing was added.",
+    )
+
+
+def register_officer(*, by: Actor, reason: str = "", **values: Any) -> Officer:
+    """Add one officer (the console's "Add officer")."""
+    [officer] = register_officers(officers=[values], by=by, reason=reason)
+    return officer
+
+
+@transaction.atomic
+def update_officers(
+    *,
+    changes: Sequence[tuple[Officer, Mapping[str, Any]]],
+    by: Actor,
+    action: Action = Action.OFFICER_EDIT,
+    reason: str = "",
+    on_progress: records.Progress | None = None,
+    locked: bool = False,
+) -> list[records.Edit]:
+    """Edit what describes each officer, one audit event per officer that changed; an `is_active` among
+    the values activates or deactivates the officer through `set_officers_active` (its own events).
+
+    Deactivating an officer who holds a camera is allowed, as the officer page's button allows it:
+    the camera still has to come back, and the officer page and the camera page say so. `locked`: the
+    caller read these officers with select_for_update in this transaction (an import's plan).
+    """
+    for _, values in changes:
+        _check_officer_fields(values)
+    _refuse_taken_badges({values["badge_number"]: o.pk for o, values in changes if "badge_number" in values})
+    described = [(o, {k: v for k, v in values.items() if k != "is_active"}) for o, values in changes]
+    edits = records.edit_many(
+        Officer,
+        [(officer, values) for officer, values in described if values],
+        by=by,
+        action=action,
+        reason=reason,
+        links=lambda officer: {"officer": officer},
+        on_progress=on_progress,
+        related=("unit", "shift"),
+        locked=locked,
+        conflict="Another officer took one of these badge numbers a moment ago; nothing was saved.",
+    )
+    for active in (True, False):
+        if officers := [o for o, values in changes if values.get("is_active", not active) is active]:
+            set_officers_active(officers=officers, active=active, by=by, reason=reason)
+    return edits
+
+
+def update_officer(*, officer: Officer, by: Actor, reason: str = "", **values: Any) -> Officer:
+    """Edit one officer's record (the console's "Edit"); an edit that changes nothing writes nothing."""
+    update_officers(changes=[(officer, values)], by=by, reason=reason)
+    return Officer.objects.select_related("unit", "shift").get(pk=officer.pk)
+
+
+@transaction.atomic
+def set_officers_active(*, officers: Sequence[Officer], active: bool, by: Actor, reason: str = "") -> list[Officer]:
+    """Activate or deactivate officers, each an audit event; those already so are left alone."""
+    if not officers:
+        return []
+    changed = []
+    pks = [officer.pk for officer in officers]
+    for start in range(0, len(pks), records.BATCH_SIZE):
+        locked = Officer.objects.select_for_update().filter(pk__in=pks[start : start + records.BATCH_SIZE])
+        changed += [officer for officer in locked.order_by("pk") if officer.is_active != active]
+    if not changed:
+        return []
+    for officer in changed:
+        officer.is_active = active
+    Officer.objects.bulk_update(changed, ["is_active"], batch_size=records.BATCH_SIZE)
+    audit.record_many(
+        by=by,
+        events=[
+            audit.PendingEvent(
+                action=Action.OFFICER_ACTIVATE if active else Action.OFFICER_DEACTIVATE,
+                obj=officer,
+                officer=officer,
+                before={"is_active": not active},
+                after={"is_active": active},
+                reason=reason,
+            )
+            for officer in changed
+        ],
+    )
+    return changed

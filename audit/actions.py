@@ -26,6 +26,8 @@ class Action(models.TextChoices):
     CAMERA_RETIRE = "camera.retire", "Retired"
     CAMERA_REPORT_LOST = "camera.report_lost", "Reported lost"
     CAMERA_REPORT_FOUND = "camera.report_found", "Found; sent to inspection"
+    CAMERA_CREATE = "camera.create", "Camera added"
+    CAMERA_EDIT = "camera.edit", "Camera details edited"
     MAINTENANCE_OPEN = "maintenance.open", "Maintenance opened"
     MAINTENANCE_ASSIGN = "maintenance.assign", "Maintenance triaged"
     MAINTENANCE_CLOSE = "maintenance.close", "Maintenance closed"
@@ -44,6 +46,8 @@ class Action(models.TextChoices):
     OFFICER_DEACTIVATE = "officer.deactivate", "Officer deactivated"
     OFFICER_PIN_LETTER = "officer.pin_letter", "PIN letter printed (one-time enrollment code)"
     OFFICER_PIN_LETTER_USED = "officer.pin_letter_used", "PIN chosen at the kiosk with a PIN letter's code"
+    OFFICER_CREATE = "officer.create", "Officer added"
+    OFFICER_EDIT = "officer.edit", "Officer details edited"
 
     # The kiosk
     KIOSK_REGISTER = "kiosk.register", "Kiosk registered"

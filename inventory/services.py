@@ -5,16 +5,20 @@ Same shape as assignments.services: one transaction, rows locked, state checked,
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from hartford_bwc import records
 from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 
@@ -357,3 +361,119 @@ def acknowledge_flag(*, flag: Flag, by: Actor) -> Flag:
     flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
     audit.record(by=by, action=Action.FLAG_ACKNOWLEDGE, obj=flag, camera=flag.camera, after={"acknowledged": True})
     return flag
+
+
+# --- a camera's record: adding cameras and editing what describes them ---------------------------
+
+#: What describes a camera, as a person types it (the console's form, an import's row). Its state
+#: (status, pool, dock, charge, inspection, loss) is not here: only the lifecycle's actions change it.
+CAMERA_DESCRIPTION = (
+    "asset_tag",
+    "serial_number",
+    "model",
+    "firmware_version",
+    "purchase_batch",
+    "purchased_on",
+    "notes",
+)
+
+
+def _description_only(values: Mapping[str, Any]) -> None:
+    if extra := sorted(set(values) - set(CAMERA_DESCRIPTION)):
+        raise InvalidInput(
+            f"{', '.join(extra)} cannot be set here: a camera's state changes only through its actions.",
+            code="not_description",
+        )
+
+
+def _refuse_taken_tags(tags: dict[str, int | None]) -> None:
+    """Refuse an asset tag another camera holds in any case (HPD-BWC-0412 and hpd-bwc-0412 are one label).
+
+    `tags` maps each tag to the camera that may keep it (None for a new camera).
+    """
+    upper = {tag.upper(): pk for tag, pk in tags.items()}
+    for start in range(0, len(upper), records.BATCH_SIZE):
+        chunk = list(upper)[start : start + records.BATCH_SIZE]
+        holders = Camera.objects.annotate(tag_upper=Upper("asset_tag")).filter(tag_upper__in=chunk)
+        for holder in holders.only("pk", "asset_tag", "serial_number"):
+            if holder.pk != upper[holder.asset_tag.upper()]:
+                raise InvalidInput(
+                    f"Asset tag {holder.asset_tag} already belongs to the camera with serial number "
+                    f"{holder.serial_number}.",
+                    code="asset_tag_taken",
+                )
+
+
+@transaction.atomic
+def register_cameras(
+    *,
+    cameras: Sequence[Mapping[str, Any]],
+    by: Actor,
+    action: Action = Action.CAMERA_CREATE,
+    reason: str = "",
+    on_progress: records.Progress | None = None,
+) -> list[Camera]:
+    """Add cameras to the fleet (each a mapping of CAMERA_DESCRIPTION fields), audited one by one.
+
+    A new camera is available in the spare pool: the one state a camera starts in. It becomes someone's
+    personal camera only when it is issued (assignments.services.issue_personal).
+    """
+    for values in cameras:
+        _description_only(values)
+    _refuse_taken_tags({values["asset_tag"]: None for values in cameras})
+    rows = [{**values, "status": Camera.Status.AVAILABLE, "pool": Camera.Pool.SPARE} for values in cameras]
+    return records.create_many(
+        Camera,
+        rows,
+        by=by,
+        action=action,
+        shown=(*CAMERA_DESCRIPTION, "status", "pool"),
+        reason=reason,
+        links=lambda camera: {"camera": camera},
+        on_progress=on_progress,
+        conflict="Another camera with one of these asset tags or serial numbers was added a moment ago; "
+        "nothing was added. Check the list and try again.",
+    )
+
+
+def register_camera(*, by: Actor, reason: str = "", **values: Any) -> Camera:
+    """Add one camera (the console's "Add camera")."""
+    [camera] = register_cameras(cameras=[values], by=by, reason=reason)
+    return camera
+
+
+@transaction.atomic
+def update_cameras(
+    *,
+    changes: Sequence[tuple[Camera, Mapping[str, Any]]],
+    by: Actor,
+    action: Action = Action.CAMERA_EDIT,
+    reason: str = "",
+    on_progress: records.Progress | None = None,
+    locked: bool = False,
+) -> list[records.Edit]:
+    """Edit what describes each camera (never its state); each camera that changed is one audit event.
+
+    `locked`: the caller read these cameras with select_for_update in this transaction (an import's plan).
+    """
+    for _, values in changes:
+        _description_only(values)
+    _refuse_taken_tags({values["asset_tag"]: camera.pk for camera, values in changes if "asset_tag" in values})
+    return records.edit_many(
+        Camera,
+        changes,
+        by=by,
+        action=action,
+        reason=reason,
+        links=lambda camera: {"camera": camera},
+        on_progress=on_progress,
+        related=("model",),
+        locked=locked,
+        conflict="Another camera took one of these asset tags or serial numbers a moment ago; nothing was saved.",
+    )
+
+
+def update_camera(*, camera: Camera, by: Actor, reason: str = "", **values: Any) -> Camera:
+    """Edit one camera's record (the console's "Edit"); an edit that changes nothing writes nothing."""
+    update_cameras(changes=[(camera, values)], by=by, reason=reason)
+    return Camera.objects.select_related("model", "dock").get(pk=camera.pk)
