@@ -35,9 +35,10 @@ from hartford_bwc.timefmt import when
 
 from .flags.rules import RULES_BY_KIND, SweepContext
 from .flags.selectors import open_flag_counts
+from .lifecycle import CAMERA, HELD
 from .models import Camera, ChargeEvent, Flag, MaintenanceRecord, charged_condition, ready_condition
 
-IN_SERVICE = ~Q(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
+IN_SERVICE = ~Q(status__in=CAMERA.out_of_service)
 
 
 def _open_checkouts() -> QuerySet[Checkout]:
@@ -53,7 +54,7 @@ def _ready(now: datetime) -> Q:
 
 
 def _checked_out(now: datetime) -> Q:
-    return Q(status=Camera.Status.CHECKED_OUT)
+    return Q(status=HELD)
 
 
 def _flag_condition(kind: str) -> Callable[[datetime], Q]:
@@ -357,11 +358,11 @@ def _who(user, kiosk, officer: Officer) -> str:
 
 # Audit actions that restate a row another source already shows; their actor is shown on that row.
 _SHOWN_ELSEWHERE = {
-    ("assignments.Checkout", Action.CHECKOUT_CHECK_OUT): ("checkout", "out"),
-    ("assignments.Checkout", Action.CHECKOUT_CHECK_IN): ("checkout", "in"),
+    ("assignments.Checkout", CAMERA["check_out"].action): ("checkout", "out"),
+    ("assignments.Checkout", CAMERA["check_in"].action): ("checkout", "in"),
     ("inventory.ChargeEvent", None): ("charge", ""),
-    ("inventory.MaintenanceRecord", Action.MAINTENANCE_OPEN): ("maintenance", "open"),
-    ("inventory.MaintenanceRecord", Action.MAINTENANCE_CLOSE): ("maintenance", "close"),
+    ("inventory.MaintenanceRecord", CAMERA["open_maintenance"].action): ("maintenance", "open"),
+    ("inventory.MaintenanceRecord", CAMERA["return_to_service"].action): ("maintenance", "close"),
 }
 
 
@@ -396,7 +397,7 @@ def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: in
             TimelineEntry(
                 at=c.checked_out_at,
                 kind="checkout",
-                title=f"Checked out to {officer.display_name} (badge {officer.badge_number})",
+                title=f"{CAMERA['check_out'].title} to {officer.display_name} (badge {officer.badge_number})",
                 detail=f"Due back {when(c.due_back_at)}",
                 actor=actors.get(("checkout", str(c.pk), "out")) or _who(c.out_by, c.out_kiosk, officer),
                 link=officer.get_absolute_url(),
@@ -407,7 +408,7 @@ def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: in
                 TimelineEntry(
                     at=c.checked_in_at,
                     kind="checkout",
-                    title=f"Checked in by {officer.display_name}: {c.get_condition_display().lower()}",
+                    title=f"{CAMERA['check_in'].title} by {officer.display_name}: {c.get_condition_display().lower()}",
                     detail=c.damage_description,
                     actor=actors.get(("checkout", str(c.pk), "in")) or _who(c.in_by, c.in_kiosk, officer),
                     link=officer.get_absolute_url(),

@@ -1,0 +1,220 @@
+"""Every transition of the camera's lifecycle (inventory/lifecycle.py), walked from every status.
+
+For every transition and every status a camera can be in (reached through the services, along the
+lifecycle's own transitions), the transition either is allowed, and the service makes exactly the
+change the lifecycle names and writes its audit action, or is refused, with the lifecycle's refusal
+code and a filled-in message, and nothing changes. For every status change the lifecycle does not
+allow, the database refuses it too where it has a rule for it (the triggers of
+assignments/migrations/0002_camera_state_triggers.py and Camera's check constraints), when forced
+with a raw write: the same walk on SQLite and on PostgreSQL.
+
+Nothing here names a status: a new status and its transitions are walked as soon as the lifecycle
+has them, and each new transition needs only its line in PERFORM.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from datetime import timedelta
+from itertools import product
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from assignments import services as assignments
+from assignments.models import Checkout, Officer
+from assignments.tests.factories import OfficerFactory
+from audit.actor import Actor
+from audit.models import AuditEvent
+from conftest import requires_postgres
+from hartford_bwc.errors import DomainError
+from hartford_bwc.testing import fleet_state
+from inventory import services as inventory
+from inventory.lifecycle import CAMERA, DOCKABLE, HELD
+from inventory.models import Camera, ChargeEvent, MaintenanceRecord
+from inventory.tests.factories import CameraFactory, DockFactory
+
+pytestmark = pytest.mark.django_db
+
+BY = Actor.system_process("lifecycle walk")
+INCIDENT = "HPD-26-0001"
+
+# How each transition is made through its service (`officer`: a new one, for those that name one).
+PERFORM: dict[str, Callable[[Camera, Officer], object]] = {
+    "check_out": lambda camera, officer: assignments.check_out(camera=camera, officer=officer, by=BY),
+    "check_in": lambda camera, officer: assignments.check_in(camera=camera, by=BY),
+    "return_damaged": lambda camera, officer: assignments.check_in(
+        camera=camera, by=BY, condition=Checkout.Condition.DAMAGED, damage_description="Lens cracked"
+    ),
+    "record_charge": lambda camera, officer: inventory.record_charge(
+        camera=camera, kind=ChargeEvent.Kind.FULL_CHARGE, by=BY
+    ),
+    "open_maintenance": lambda camera, officer: inventory.open_maintenance(
+        camera=camera, kind=MaintenanceRecord.Kind.INSPECTION, performed_by="in_house", by=BY
+    ),
+    "assign_maintenance": lambda camera, officer: inventory.assign_maintenance(
+        camera=camera, performed_by="in_house", by=BY
+    ),
+    "return_to_service": lambda camera, officer: inventory.close_maintenance(
+        camera=camera, outcome=MaintenanceRecord.Outcome.RETURNED_TO_SERVICE, by=BY
+    ),
+    "retire_from_maintenance": lambda camera, officer: inventory.close_maintenance(
+        camera=camera, outcome=MaintenanceRecord.Outcome.RETIRED, by=BY
+    ),
+    "retire": lambda camera, officer: inventory.retire(camera=camera, reason="End of life", by=BY),
+    "report_lost": lambda camera, officer: inventory.report_lost(camera=camera, incident_number=INCIDENT, by=BY),
+    "report_found": lambda camera, officer: inventory.report_found(camera=camera, by=BY),
+    "issue_personal": lambda camera, officer: assignments.issue_personal(officer=officer, camera=camera, by=BY),
+}
+
+STATUSES = list(CAMERA.statuses.values)
+TRANSITIONS = [transition.name for transition in CAMERA]
+
+
+def path_to(status: str) -> list[str]:
+    """The shortest run of transitions from a new camera's status to `status` (breadth first)."""
+    paths = {CAMERA.initial.value: []}
+    queue = deque([CAMERA.initial.value])
+    while queue:
+        here = queue.popleft()
+        for transition in CAMERA:
+            there = transition.target
+            if there is not None and transition.allows(here) and there not in paths:
+                paths[there] = [*paths[here], transition.name]
+                queue.append(there)
+    if status not in paths:
+        raise AssertionError(f"no transition leads from {CAMERA.initial} to {status}")
+    return paths[status]
+
+
+def camera_in(status: str) -> Camera:
+    """A new camera brought to `status` through the services, transition by transition."""
+    camera = CameraFactory()
+    for name in path_to(status):
+        PERFORM[name](camera, OfficerFactory())
+        camera.refresh_from_db()
+    assert camera.status == status
+    return camera
+
+
+def test_the_lifecycle_names_every_transition_this_walk_makes():
+    assert set(PERFORM) == set(TRANSITIONS), "add a line to PERFORM for each new transition"
+
+
+def test_a_new_camera_starts_in_the_lifecycles_first_status():
+    assert CameraFactory().status == CAMERA.initial
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_status_is_reached_through_the_services(status):
+    assert camera_in(status).status == status
+
+
+@pytest.mark.parametrize(("name", "source"), list(product(TRANSITIONS, STATUSES)))
+def test_each_transition_is_made_or_refused_as_the_lifecycle_says(name, source):
+    transition = CAMERA[name]
+    camera, officer = camera_in(source), OfficerFactory()
+    before, events = fleet_state(), AuditEvent.objects.count()
+    if transition.allows(source):
+        PERFORM[name](camera, officer)
+        camera.refresh_from_db()
+        assert camera.status == (transition.target or source)
+        latest = AuditEvent.objects.order_by("-id").first()
+        assert AuditEvent.objects.count() == events + 1
+        if transition.action is not None:
+            assert latest.action == transition.action
+        return
+    with pytest.raises(DomainError) as refused:
+        PERFORM[name](camera, officer)
+    assert refused.value.code == transition.refusal(source).code
+    assert camera.asset_tag in refused.value.message
+    assert "{" not in refused.value.message, "every placeholder of the refusal is filled"
+    assert fleet_state() == before
+    assert AuditEvent.objects.count() == events
+
+
+# --- the database agrees ---------------------------------------------------------------------------
+
+
+def open_checkout(camera: Camera) -> Checkout:
+    """An open checkout written past the services."""
+    now = timezone.now()
+    return Checkout.objects.create(
+        camera=camera, officer=OfficerFactory(), checked_out_at=now, due_back_at=now + timedelta(hours=9)
+    )
+
+
+def force(camera: Camera, target: str) -> None:
+    """Write `target` past the services: a raw update (after the open checkout a held camera has). The
+    incident number goes with it, so that only the lifecycle's rules can refuse."""
+    if target == HELD:
+        open_checkout(camera)
+    Camera.objects.filter(pk=camera.pk).update(status=target, lost_incident_number=INCIDENT)
+
+
+def database_rule(source: str, target: str) -> str | None:
+    """The database's rule that refuses forcing a camera from `source` to `target`, if one does, in the
+    lifecycle's own terms (a docked camera: one in a DOCKABLE status that a dock reported)."""
+    if source == HELD:
+        return "a held camera stays held while its checkout is open"
+    if target == HELD and source not in CAMERA.sources("check_out"):
+        return "an open checkout needs a camera that check-out allows"
+    if source in DOCKABLE and target not in DOCKABLE:
+        return "a docked camera stays in a status that may be docked"
+    return None
+
+
+# Every status change the database has a rule against, forced. A move the lifecycle allows among them
+# is made by its service, which closes the checkout or undocks the camera first; a refused move with no
+# rule here is refused by the services alone (the walk above proves that).
+FORCED = [(s, t) for s, t in product(STATUSES, STATUSES) if s != t and database_rule(s, t)]
+NOT_HELD = [status for status in STATUSES if status != HELD]
+
+
+def assert_database_refuses(source: str, target: str) -> None:
+    camera = camera_in(source)
+    if source in DOCKABLE:
+        inventory.record_charge(camera=camera, kind=ChargeEvent.Kind.DOCKED, dock=DockFactory(), bay=1, by=BY)
+    before = fleet_state()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        force(camera, target)
+    assert fleet_state() == before, database_rule(source, target)
+
+
+@pytest.mark.parametrize(("source", "target"), FORCED)
+def test_the_database_refuses_a_forced_status_change_its_rules_name(source, target):
+    assert_database_refuses(source, target)
+
+
+@pytest.mark.postgres
+@requires_postgres()
+@pytest.mark.parametrize(("source", "target"), FORCED)
+def test_postgresql_refuses_a_forced_status_change_its_rules_name(source, target):
+    assert connection.vendor == "postgresql"
+    assert_database_refuses(source, target)
+
+
+def assert_open_checkout_only_where_check_out_is_allowed(status: str) -> None:
+    camera = camera_in(status)
+    if CAMERA.allows("check_out", status):
+        with transaction.atomic():
+            open_checkout(camera)
+        assert Checkout.objects.open().filter(camera=camera).exists()
+    else:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            open_checkout(camera)
+
+
+@pytest.mark.parametrize("status", NOT_HELD)
+def test_the_database_takes_an_open_checkout_only_where_check_out_is_allowed(status):
+    assert_open_checkout_only_where_check_out_is_allowed(status)
+
+
+@pytest.mark.postgres
+@requires_postgres()
+@pytest.mark.parametrize("status", NOT_HELD)
+def test_postgresql_takes_an_open_checkout_only_where_check_out_is_allowed(status):
+    assert connection.vendor == "postgresql"
+    assert_open_checkout_only_where_check_out_is_allowed(status)
