@@ -338,3 +338,74 @@ CAMERA = Lifecycle(
 DOCKABLE = CAMERA.sources("record_charge")
 # The status of a camera that an officer holds (a checkout is open).
 HELD = CAMERA["check_out"].target
+
+
+# --- the database's copy -------------------------------------------------------------------------
+# The rules a write past the services must still meet, as trigger SQL generated from the lifecycle.
+# A migration freezes the output (assignments/migrations/0004_camera_rules_from_lifecycle.py);
+# inventory/tests/test_lifecycle_walk.py fails, printing the SQL for the next migration, as soon as the
+# lifecycle and the installed triggers differ.
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return ", ".join(f"'{value}'" for value in sorted(values))
+
+
+def camera_trigger_sql(vendor: str) -> dict[str, str]:
+    """Trigger name -> the SQL that (re)creates it on `vendor` ("postgresql" or "sqlite"), from CAMERA:
+
+    - checkout_needs_available_camera: an open checkout only for a camera in a status check-out starts
+      from (or already held: a second open checkout is the partial unique index's to refuse);
+    - camera_out_while_checkout_open: a held camera stays held while its checkout is open;
+    - camera_status_follows_lifecycle: a status changes only along one of the lifecycle's moves.
+    """
+    may_check_out = _sql_list({*CAMERA.sources("check_out"), HELD})
+    moves = _sql_list(f"{source}>{target}" for source, target in CAMERA.moves())
+    # When several refuse one write, SQLite reports the trigger created last and PostgreSQL the first by
+    # name: created in this order, both name the open checkout before the lifecycle's moves.
+    rules = {
+        "camera_status_follows_lifecycle": {
+            "table": "inventory_camera",
+            "event": "UPDATE OF status",
+            "condition": f"NEW.status <> OLD.status AND (OLD.status || '>' || NEW.status) NOT IN ({moves})",
+            "message": "camera status change is not a lifecycle transition",
+            "row_id": "NEW.id",
+        },
+        "checkout_needs_available_camera": {
+            "table": "assignments_checkout",
+            "event": "INSERT",
+            "condition": "NEW.checked_in_at IS NULL AND (SELECT status FROM inventory_camera "
+            f"WHERE id = NEW.camera_id) NOT IN ({may_check_out})",
+            "message": "camera may not be checked out from its status",
+            "row_id": "NEW.camera_id",
+        },
+        "camera_out_while_checkout_open": {
+            "table": "inventory_camera",
+            "event": "UPDATE OF status",
+            "condition": f"NEW.status <> '{HELD}' AND EXISTS "
+            "(SELECT 1 FROM assignments_checkout WHERE camera_id = NEW.id AND checked_in_at IS NULL)",
+            "message": "camera has an open checkout",
+            "row_id": "NEW.id",
+        },
+    }
+    build = _postgresql_trigger if vendor == "postgresql" else _sqlite_trigger
+    return {name: build(name, **rule) for name, rule in rules.items()}
+
+
+def _postgresql_trigger(name: str, *, table: str, event: str, condition: str, message: str, row_id: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION bwc_{name}() RETURNS trigger AS $$\n"
+        f"BEGIN\n    IF {condition} THEN\n"
+        f"        RAISE EXCEPTION '{message} (camera %)', {row_id} USING ERRCODE = 'check_violation';\n"
+        f"    END IF;\n    RETURN NEW;\nEND $$ LANGUAGE plpgsql;\n"
+        f"DROP TRIGGER IF EXISTS {name} ON {table};\n"
+        f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION bwc_{name}();"
+    )
+
+
+def _sqlite_trigger(name: str, *, table: str, event: str, condition: str, message: str, row_id: str) -> str:
+    return (
+        f"CREATE TRIGGER {name} BEFORE {event} ON {table}\n"
+        f"WHEN {condition}\n"
+        f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {message}'); END"
+    )

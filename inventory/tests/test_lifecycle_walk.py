@@ -3,10 +3,11 @@
 For every transition and every status a camera can be in (reached through the services, along the
 lifecycle's own transitions), the transition either is allowed, and the service makes exactly the
 change the lifecycle names and writes its audit action, or is refused, with the lifecycle's refusal
-code and a filled-in message, and nothing changes. For every status change the lifecycle does not
-allow, the database refuses it too where it has a rule for it (the triggers of
-assignments/migrations/0002_camera_state_triggers.py and Camera's check constraints), when forced
-with a raw write: the same walk on SQLite and on PostgreSQL.
+code and a filled-in message, and nothing changes. Every status change the lifecycle does not allow
+is refused by the database too when forced with a raw write, and every one it allows is accepted
+(the triggers generated from the lifecycle, assignments/migrations/0004_camera_rules_from_lifecycle.py,
+and Camera's check constraints): the same walk on SQLite and on PostgreSQL, whose installed triggers
+must be the SQL the lifecycle generates now.
 
 Nothing here names a status: a new status and its transitions are walked as soon as the lifecycle
 has them, and each new transition needs only its line in PERFORM.
@@ -32,7 +33,7 @@ from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
 from hartford_bwc.testing import fleet_state
 from inventory import services as inventory
-from inventory.lifecycle import CAMERA, DOCKABLE, HELD
+from inventory.lifecycle import CAMERA, DOCKABLE, HELD, camera_trigger_sql
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, DockFactory
 
@@ -157,19 +158,21 @@ def force(camera: Camera, target: str) -> None:
 def database_rule(source: str, target: str) -> str | None:
     """The database's rule that refuses forcing a camera from `source` to `target`, if one does, in the
     lifecycle's own terms (a docked camera: one in a DOCKABLE status that a dock reported)."""
+    if (source, target) not in CAMERA.moves():
+        return "a status changes only along the lifecycle's moves"
     if source == HELD:
         return "a held camera stays held while its checkout is open"
-    if target == HELD and source not in CAMERA.sources("check_out"):
-        return "an open checkout needs a camera that check-out allows"
     if source in DOCKABLE and target not in DOCKABLE:
         return "a docked camera stays in a status that may be docked"
     return None
 
 
-# Every status change the database has a rule against, forced. A move the lifecycle allows among them
-# is made by its service, which closes the checkout or undocks the camera first; a refused move with no
-# rule here is refused by the services alone (the walk above proves that).
-FORCED = [(s, t) for s, t in product(STATUSES, STATUSES) if s != t and database_rule(s, t)]
+# Every status change the database has a rule against, forced: each one the lifecycle refuses, and the
+# allowed ones whose service first closes the checkout or undocks the camera.
+CHANGES = [(s, t) for s, t in product(STATUSES, STATUSES) if s != t]
+FORCED = [(s, t) for s, t in CHANGES if database_rule(s, t)]
+# The moves a raw write may make when nothing else stands in the way (no open checkout, no dock).
+FREE = sorted(move for move in CAMERA.moves() if move[0] != HELD)
 NOT_HELD = [status for status in STATUSES if status != HELD]
 
 
@@ -181,6 +184,30 @@ def assert_database_refuses(source: str, target: str) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         force(camera, target)
     assert fleet_state() == before, database_rule(source, target)
+
+
+def assert_database_accepts(source: str, target: str) -> None:
+    camera = camera_in(source)
+    force(camera, target)
+    camera.refresh_from_db()
+    assert camera.status == target
+
+
+def test_every_status_change_the_lifecycle_refuses_is_forced_here():
+    assert {move for move in CHANGES if move not in CAMERA.moves()} <= set(FORCED)
+
+
+@pytest.mark.parametrize(("source", "target"), FREE)
+def test_the_database_accepts_a_forced_status_change_the_lifecycle_allows(source, target):
+    assert_database_accepts(source, target)
+
+
+@pytest.mark.postgres
+@requires_postgres()
+@pytest.mark.parametrize(("source", "target"), FREE)
+def test_postgresql_accepts_a_forced_status_change_the_lifecycle_allows(source, target):
+    assert connection.vendor == "postgresql"
+    assert_database_accepts(source, target)
 
 
 @pytest.mark.parametrize(("source", "target"), FORCED)
@@ -218,3 +245,36 @@ def test_the_database_takes_an_open_checkout_only_where_check_out_is_allowed(sta
 def test_postgresql_takes_an_open_checkout_only_where_check_out_is_allowed(status):
     assert connection.vendor == "postgresql"
     assert_open_checkout_only_where_check_out_is_allowed(status)
+
+
+# --- the installed triggers are the lifecycle's ----------------------------------------------------
+
+
+def installed_trigger_sql() -> dict[str, str]:
+    """The camera triggers' definitions as the database holds them: SQLite keeps each CREATE TRIGGER,
+    PostgreSQL each trigger function's body."""
+    names = list(camera_trigger_sql(connection.vendor))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT substr(proname, 5), prosrc FROM pg_proc WHERE proname = ANY(%s)", [[f"bwc_{n}" for n in names]]
+            )
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)", names)
+        return dict(cursor.fetchall())
+
+
+def as_installed(sql: str) -> str:
+    """The part of generated SQL the database keeps (a PostgreSQL function's body between its $$)."""
+    return sql.split("$$")[1] if connection.vendor == "postgresql" else sql
+
+
+def test_the_installed_triggers_are_the_sql_the_lifecycle_generates():
+    generated = camera_trigger_sql(connection.vendor)
+    installed = installed_trigger_sql()
+    for name, sql in generated.items():
+        assert installed.get(name) == as_installed(sql), (
+            f"The camera lifecycle changed: add a migration like "
+            f"assignments/migrations/0004_camera_rules_from_lifecycle.py with camera_trigger_sql's SQL "
+            f"(both vendors). {connection.vendor}, {name}:\n{sql}"
+        )
