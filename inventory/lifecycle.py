@@ -5,18 +5,18 @@ A `Lifecycle` is data about one kind of equipment; the camera's is `CAMERA` at t
 (signal devices and accessories get theirs from the same classes). Services ask it before a change
 (`CAMERA.check("retire", camera.status, by=by, tag=...)`) and take the new status and the audit action
 from it; the camera page shows the actions it allows; the API takes the statuses and who may act from
-it; the database's rules on camera status are derived from it (`Camera.Meta.constraints`) or proved
-against it transition by transition (inventory/tests/test_lifecycle_walk.py, SQLite and PostgreSQL).
+it; the database's rules on camera status are generated from it (`Camera.Meta.constraints`, and the
+triggers of `camera_trigger_sql`, frozen in a migration) and proved against it transition by transition
+(inventory/tests/test_lifecycle_walk.py, on SQLite and PostgreSQL).
 
-Adding a status: a member of the statuses, the transitions into and out of it, and a migration.
+Adding a status: a member of the statuses, the transitions into and out of it, and a migration (the
+walk test prints the trigger SQL it needs).
 """
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -45,11 +45,6 @@ class Refusal:
 
     code: str
     message: str
-
-    @cached_property
-    def placeholders(self) -> frozenset[str]:
-        names = (name for _, name, _, _ in string.Formatter().parse(self.message) if name)
-        return frozenset(name.split(".")[0].split("[")[0] for name in names)
 
     def error(self, **facts: Any) -> DomainError:
         return DomainError(self.message.format_map(_Facts(facts)), code=self.code)

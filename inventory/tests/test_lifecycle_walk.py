@@ -36,38 +36,39 @@ from inventory import services as inventory
 from inventory.lifecycle import CAMERA, DOCKABLE, HELD, camera_trigger_sql
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, DockFactory
+from kiosk.tests.factories import KioskFactory
 
 pytestmark = pytest.mark.django_db
 
 BY = Actor.system_process("lifecycle walk")
 INCIDENT = "HPD-26-0001"
 
-# How each transition is made through its service (`officer`: a new one, for those that name one).
-PERFORM: dict[str, Callable[[Camera, Officer], object]] = {
-    "check_out": lambda camera, officer: assignments.check_out(camera=camera, officer=officer, by=BY),
-    "check_in": lambda camera, officer: assignments.check_in(camera=camera, by=BY),
-    "return_damaged": lambda camera, officer: assignments.check_in(
-        camera=camera, by=BY, condition=Checkout.Condition.DAMAGED, damage_description="Lens cracked"
+# How each transition is made through its service (`officer`: a new one, for those that name one; `by`: who makes it).
+PERFORM: dict[str, Callable[[Camera, Officer, Actor], object]] = {
+    "check_out": lambda camera, officer, by: assignments.check_out(camera=camera, officer=officer, by=by),
+    "check_in": lambda camera, officer, by: assignments.check_in(camera=camera, by=by),
+    "return_damaged": lambda camera, officer, by: assignments.check_in(
+        camera=camera, by=by, condition=Checkout.Condition.DAMAGED, damage_description="Lens cracked"
     ),
-    "record_charge": lambda camera, officer: inventory.record_charge(
-        camera=camera, kind=ChargeEvent.Kind.FULL_CHARGE, by=BY
+    "record_charge": lambda camera, officer, by: inventory.record_charge(
+        camera=camera, kind=ChargeEvent.Kind.FULL_CHARGE, by=by
     ),
-    "open_maintenance": lambda camera, officer: inventory.open_maintenance(
-        camera=camera, kind=MaintenanceRecord.Kind.INSPECTION, performed_by="in_house", by=BY
+    "open_maintenance": lambda camera, officer, by: inventory.open_maintenance(
+        camera=camera, kind=MaintenanceRecord.Kind.INSPECTION, performed_by="in_house", by=by
     ),
-    "assign_maintenance": lambda camera, officer: inventory.assign_maintenance(
-        camera=camera, performed_by="in_house", by=BY
+    "assign_maintenance": lambda camera, officer, by: inventory.assign_maintenance(
+        camera=camera, performed_by="in_house", by=by
     ),
-    "return_to_service": lambda camera, officer: inventory.close_maintenance(
-        camera=camera, outcome=MaintenanceRecord.Outcome.RETURNED_TO_SERVICE, by=BY
+    "return_to_service": lambda camera, officer, by: inventory.close_maintenance(
+        camera=camera, outcome=MaintenanceRecord.Outcome.RETURNED_TO_SERVICE, by=by
     ),
-    "retire_from_maintenance": lambda camera, officer: inventory.close_maintenance(
-        camera=camera, outcome=MaintenanceRecord.Outcome.RETIRED, by=BY
+    "retire_from_maintenance": lambda camera, officer, by: inventory.close_maintenance(
+        camera=camera, outcome=MaintenanceRecord.Outcome.RETIRED, by=by
     ),
-    "retire": lambda camera, officer: inventory.retire(camera=camera, reason="End of life", by=BY),
-    "report_lost": lambda camera, officer: inventory.report_lost(camera=camera, incident_number=INCIDENT, by=BY),
-    "report_found": lambda camera, officer: inventory.report_found(camera=camera, by=BY),
-    "issue_personal": lambda camera, officer: assignments.issue_personal(officer=officer, camera=camera, by=BY),
+    "retire": lambda camera, officer, by: inventory.retire(camera=camera, reason="End of life", by=by),
+    "report_lost": lambda camera, officer, by: inventory.report_lost(camera=camera, incident_number=INCIDENT, by=by),
+    "report_found": lambda camera, officer, by: inventory.report_found(camera=camera, by=by),
+    "issue_personal": lambda camera, officer, by: assignments.issue_personal(officer=officer, camera=camera, by=by),
 }
 
 STATUSES = list(CAMERA.statuses.values)
@@ -94,7 +95,7 @@ def camera_in(status: str) -> Camera:
     """A new camera brought to `status` through the services, transition by transition."""
     camera = CameraFactory()
     for name in path_to(status):
-        PERFORM[name](camera, OfficerFactory())
+        PERFORM[name](camera, OfficerFactory(), BY)
         camera.refresh_from_db()
     assert camera.status == status
     return camera
@@ -119,7 +120,7 @@ def test_each_transition_is_made_or_refused_as_the_lifecycle_says(name, source):
     camera, officer = camera_in(source), OfficerFactory()
     before, events = fleet_state(), AuditEvent.objects.count()
     if transition.allows(source):
-        PERFORM[name](camera, officer)
+        PERFORM[name](camera, officer, BY)
         camera.refresh_from_db()
         assert camera.status == (transition.target or source)
         latest = AuditEvent.objects.order_by("-id").first()
@@ -128,10 +129,24 @@ def test_each_transition_is_made_or_refused_as_the_lifecycle_says(name, source):
             assert latest.action == transition.action
         return
     with pytest.raises(DomainError) as refused:
-        PERFORM[name](camera, officer)
+        PERFORM[name](camera, officer, BY)
     assert refused.value.code == transition.refusal(source).code
     assert camera.asset_tag in refused.value.message
     assert "{" not in refused.value.message, "every placeholder of the refusal is filled"
+    assert fleet_state() == before
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("name", [transition.name for transition in CAMERA if not transition.by.kiosk])
+def test_a_kiosk_makes_only_the_transitions_the_lifecycle_gives_it(name):
+    transition = CAMERA[name]
+    source = transition.sources[0]
+    camera, officer = camera_in(source), OfficerFactory()
+    at_kiosk = Actor.at_kiosk(KioskFactory(), officer)
+    before, events = fleet_state(), AuditEvent.objects.count()
+    with pytest.raises(DomainError) as refused:
+        PERFORM[name](camera, officer, at_kiosk)
+    assert refused.value.code == "not_permitted"
     assert fleet_state() == before
     assert AuditEvent.objects.count() == events
 
