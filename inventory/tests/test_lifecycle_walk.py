@@ -293,3 +293,33 @@ def test_the_installed_triggers_are_the_sql_the_lifecycle_generates():
             f"assignments/migrations/0004_camera_rules_from_lifecycle.py with camera_trigger_sql's SQL "
             f"(both vendors). {connection.vendor}, {name}:\n{sql}"
         )
+
+
+# --- the camera page's refusals are the services' ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["assign_maintenance", "return_to_service", "retire_from_maintenance"])
+def test_a_maintenance_step_on_a_camera_without_an_open_record_is_refused_by_the_service(name):
+    camera = camera_in(CAMERA.initial)
+    with pytest.raises(DomainError) as refused:
+        PERFORM[name](camera, OfficerFactory(), BY)
+    assert refused.value.code == "no_open_maintenance"
+    assert refused.value.message == f"{camera.asset_tag} has no open maintenance record."
+
+
+def test_revoking_the_personal_issue_of_a_spare_is_refused_by_the_service():
+    camera = camera_in(CAMERA.initial)
+    with pytest.raises(DomainError) as refused:
+        assignments.revoke_personal(camera=camera, by=BY)
+    assert refused.value.code == "not_personal"
+    assert refused.value.message == f"{camera.asset_tag} is not anyone's personal camera."
+
+
+def test_revoking_by_camera_ends_its_owners_issue():
+    camera, officer = camera_in(CAMERA.initial), OfficerFactory()
+    assignments.issue_personal(officer=officer, camera=camera, by=BY)
+    issue = assignments.revoke_personal(camera=camera, by=BY, reason="Transferred")
+    camera.refresh_from_db()
+    assert issue.officer == officer
+    assert issue.revoked_at is not None
+    assert camera.pool == Camera.Pool.SPARE
