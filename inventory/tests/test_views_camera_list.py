@@ -273,9 +273,7 @@ def test_send_to_inspection_opens_one_inspection_per_camera_and_reports_each_ref
     assert any("HPD-BWC-0003 is checked out to Ofc. Lee Ames" in t for t in texts)
     assert any("HPD-BWC-0004 is retired" in t for t in texts)
     assert "No camera has asset tag HPD-NOPE." in texts
-    open_inspections = MaintenanceRecord.objects.filter(
-        kind="inspection", closed_at__isnull=True, performed_by="in_house"
-    )
+    open_inspections = MaintenanceRecord.objects.open().filter(kind="inspection", performed_by="in_house")
     assert sorted(open_inspections.values_list("camera__asset_tag", flat=True)) == ["HPD-BWC-0001", "HPD-BWC-0002"]
     assert Camera.objects.get(pk=out.pk).status == Camera.Status.CHECKED_OUT
     assert Checkout.objects.open().filter(camera=out).exists()

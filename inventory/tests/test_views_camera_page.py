@@ -303,7 +303,7 @@ def test_report_lost_and_found(qm):
     qm.post(url(camera, "report-found"), {"report-found-notes": "Turned in at District 2"})
     camera.refresh_from_db()
     assert camera.status == Camera.Status.IN_MAINTENANCE
-    assert MaintenanceRecord.objects.get(camera=camera, closed_at__isnull=True).kind == "inspection"
+    assert MaintenanceRecord.objects.open().get(camera=camera).kind == "inspection"
 
     not_lost = qm.post(url(camera, "report-found"), {})
     assert "is not reported lost" in " ".join(messages_of(not_lost))
