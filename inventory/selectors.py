@@ -317,11 +317,6 @@ def cameras_by_tags(tags: list[str]) -> tuple[list[Camera], list[str]]:
     return [found[tag] for tag in tags if tag in found], [tag for tag in tags if tag not in found]
 
 
-def open_maintenance_record(camera: Camera) -> MaintenanceRecord | None:
-    """The camera's one open maintenance record (a partial unique index allows one), if any."""
-    return MaintenanceRecord.objects.open().filter(camera=camera).first()
-
-
 def camera_page(camera: Camera, *, limit: int = TIMELINE_LIMIT) -> CameraPage:
     """Everything the camera page shows; the timeline reads each source once, bounded, and merges."""
     checkouts = list(
