@@ -147,11 +147,6 @@ class Lifecycle:
     def __iter__(self) -> Iterator[Transition]:
         return iter(self._transitions.values())
 
-    @property
-    def in_service(self) -> tuple[str, ...]:
-        """The statuses of equipment that counts in the fleet (not retired, not lost)."""
-        return tuple(status for status in self.statuses.values if status not in self.out_of_service)
-
     def label(self, status: str) -> str:
         return self.statuses(status).label
 
@@ -170,10 +165,6 @@ class Lifecycle:
             for source in transition.sources
             if source != transition.target
         }
-
-    def into(self, status: str) -> list[Transition]:
-        """The transitions that end in `status` (from some other status)."""
-        return [t for t in self if t.target == status and any(source != status for source in t.sources)]
 
     def check(self, name: str, status: str, *, by: Any, **facts: Any) -> Transition:
         """The transition `name` if `by` may make it from `status`; else raise its refusal, its message

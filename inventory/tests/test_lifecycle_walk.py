@@ -21,7 +21,7 @@ from datetime import timedelta
 from itertools import product
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from assignments import services as assignments
@@ -33,7 +33,7 @@ from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
 from hartford_bwc.testing import fleet_state
 from inventory import services as inventory
-from inventory.lifecycle import CAMERA, DOCKABLE, HELD, camera_trigger_sql
+from inventory.lifecycle import CAMERA, DOCKABLE, HELD, Lifecycle, Transition, camera_trigger_sql
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, DockFactory
 from kiosk.tests.factories import KioskFactory
@@ -323,3 +323,39 @@ def test_revoking_by_camera_ends_its_owners_issue():
     assert issue.officer == officer
     assert issue.revoked_at is not None
     assert camera.pool == Camera.Pool.SPARE
+
+
+# --- the same machinery for another kind of equipment -----------------------------------------------
+
+
+class SensorStatus(models.TextChoices):
+    IN_STOCK = "in_stock", "In stock"
+    FITTED = "fitted", "Fitted"
+    RETIRED = "retired", "Retired"
+
+
+def sensor_lifecycle(fit_sources=(SensorStatus.IN_STOCK,)) -> Lifecycle:
+    return Lifecycle(
+        kind="holster sensor",
+        statuses=SensorStatus,
+        initial=SensorStatus.IN_STOCK,
+        out_of_service=(SensorStatus.RETIRED,),
+        transitions=[
+            Transition("fit", fit_sources, SensorStatus.FITTED, None),
+            Transition("retire", (SensorStatus.IN_STOCK, SensorStatus.FITTED), SensorStatus.RETIRED, None),
+        ],
+    )
+
+
+def test_another_kind_of_equipment_gets_its_own_lifecycle_from_the_same_classes():
+    sensors = sensor_lifecycle()
+    assert sensors.moves() == {("in_stock", "fitted"), ("in_stock", "retired"), ("fitted", "retired")}
+    assert sensors.check("fit", "in_stock", by=BY).target == "fitted"
+    with pytest.raises(DomainError) as refused:
+        sensors.check("fit", "retired", by=BY, tag="HS-0001")
+    assert (refused.value.code, refused.value.message) == ("refused", "HS-0001 is retired; this cannot be done now.")
+
+
+def test_a_lifecycle_naming_a_status_it_does_not_have_is_refused_when_defined():
+    with pytest.raises(ValueError, match="unknown statuses"):
+        sensor_lifecycle(fit_sources=("in_stock", "on_loan"))
