@@ -24,7 +24,7 @@ from assignments import services as assignment_services
 from audit.actor import Actor
 from hartford_bwc.refusals import attempt
 
-from .. import forms, selectors, services
+from .. import bulk, forms, selectors, services, timeline
 from ..lifecycle import CAMERA, CameraStatus
 from ..models import Camera, ChargeEvent, MaintenanceRecord
 from ..tables import STATUS_BADGE, charge_state
@@ -140,6 +140,8 @@ class Action:
     transition: str | None
     also_when: Callable[[selectors.CameraPage], bool] = _always
     danger: bool = False
+    # Asks "are you sure" on a page of its own, listing what will change, before calling the service.
+    confirm: bool = False
 
     def shown_when(self, page: selectors.CameraPage) -> bool:
         allowed = self.transition is None or CAMERA.allows(self.transition, page.camera.status)
@@ -199,7 +201,7 @@ ACTIONS: dict[str, Action] = {
         "Report lost or stolen", "Report lost", forms.ReportLostForm, report_lost, "report_lost", danger=True
     ),
     "report-found": Action("Report found", "Found", forms.ReportFoundForm, report_found, "report_found"),
-    "retire": Action("Retire", "Retire", forms.RetireForm, retire, "retire", danger=True),
+    "retire": Action("Retire", "Retire…", forms.RetireForm, retire, "retire", danger=True, confirm=True),
 }
 
 
@@ -245,7 +247,11 @@ def _initial_form(slug: str, action: Action, page: selectors.CameraPage) -> djan
 
 
 def render_camera_page(request, camera: Camera, *, bound: dict | None = None, status: int = 200):
-    page = selectors.camera_page(camera)
+    # The history's page and kind come from the address (bookmarkable); a re-rendered action shows page 1.
+    query = request.GET
+    page = selectors.camera_page(
+        camera, kind=timeline.parse_kind(query.get("kind")), page=timeline.parse_page(query.get("page"))
+    )
     charge = charge_state(camera)
     return render(
         request,
@@ -258,8 +264,19 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
             "is_lost": camera.status == CameraStatus.LOST,
             "charge_text": charge[0],
             "charge_badge": charge[1],
+            "timeline_kinds": timeline.KINDS,
         },
         status=status,
+    )
+
+
+def render_confirmation(request, camera: Camera, slug: str, spec: Action, form: django_forms.Form):
+    """The page that asks for confirmation: what the action will change, the form as typed, Confirm."""
+    [change] = bulk.forecast(bulk.ACTIONS[slug], [camera.asset_tag], form.cleaned_data).changes
+    return render(
+        request,
+        "inventory/action_confirm.html",
+        {"camera": camera, "slug": slug, "spec": spec, "form": form, "change": change, "url_name": url_name(slug)},
     )
 
 
@@ -276,6 +293,8 @@ def camera_action(request, asset_tag: str, action: str):
     if not form.is_valid():
         messages.error(request, f"{spec.title}: check the highlighted fields.")
         return render_camera_page(request, camera, bound={action: form}, status=422)
+    if spec.confirm and request.POST.get("confirm") != "yes":
+        return render_confirmation(request, camera, action, spec, form)
     outcome = attempt(lambda: spec.perform(camera, form.cleaned_data, Actor.from_request(request)))
     if outcome.refused:
         messages.error(request, outcome.refusal.message)

@@ -1,9 +1,10 @@
 """Report pages: each parses its form, calls selectors, builds tables and charts, or exports a table."""
 
 from .base import ReportIndexView
+from .compliance import ComplianceView
 from .fleet import CoverageView, ReadinessView, UtilizationView
+from .maintenance import MaintenanceView
 from .records import AuditLogView, CameraCustodyView, OfficerHistoryView
-from .service import ComplianceView, MaintenanceView
 
 __all__ = [
     "AuditLogView",
