@@ -30,6 +30,8 @@ from django.utils import timezone
 
 from assignments import name_search
 from assignments.models import Checkout, Officer, PersonalIssue
+from audit import attention
+from audit.actions import Action
 from audit.models import AuditEvent
 
 from .flags.rules import RULES_BY_KIND, SweepContext
@@ -152,12 +154,27 @@ def inactive_holders(limit: int = 50) -> list[Checkout]:
     )
 
 
+def attention_text(event: AuditEvent) -> tuple[str, str]:
+    """What an attention event (audit.attention) says on the dashboard: a headline and its detail."""
+    after = event.after or {}
+    if event.action == Action.CHECKOUT_CHECK_IN:
+        return "Returned damaged", after.get("damage", "")
+    if event.action == Action.FLAG_RAISE:
+        kind = after.get("kind")
+        title = Flag.Kind(kind).label if kind in Flag.Kind.values else event.action_title
+        return title, after.get("detail", "")
+    if event.action == Action.CAMERA_REPORT_LOST:
+        incident = after.get("incident_number")
+        return "Reported lost", f"Incident {incident}" if incident else event.reason
+    return event.action_title, after.get("failed_item", "") or event.reason
+
+
 def dashboard(*, now: datetime | None = None, events: int = 20, max_age: int = 0) -> Dashboard:
     """Every count on the dashboard, in five queries whatever the size of the fleet.
 
     With `max_age` (seconds), the counts (cameras by state, open flags by kind) may come from the
     cache, that old at most: they cost the most and a few seconds' staleness is said on the page.
-    The deactivated holders and the latest events are always read now.
+    The deactivated holders and the latest events that need attention are always read now.
     """
     now = now or timezone.now()
     counted = cache.get(DASHBOARD_CACHE_KEY) if max_age else None
@@ -165,7 +182,15 @@ def dashboard(*, now: datetime | None = None, events: int = 20, max_age: int = 0
         counted = _dashboard_counts(now)
         if max_age:
             cache.set(DASHBOARD_CACHE_KEY, counted, max_age)
-    recent = list(AuditEvent.objects.select_related("camera", "officer").order_by("-occurred_at", "-id")[:events])
+    # What a quartermaster acts on (audit.attention), not the sweep's and the kiosk's routine events;
+    # read from the partial index that holds only these, newest first.
+    recent = list(
+        AuditEvent.objects.filter(attention.condition())
+        .select_related("camera", "officer")
+        .order_by("-occurred_at", "-id")[:events]
+    )
+    for event in recent:
+        event.headline, event.detail = attention_text(event)
     return Dashboard(
         counts=counted["counts"],
         lost=counted["lost"],

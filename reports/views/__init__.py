@@ -4,9 +4,10 @@ from .base import ReportIndexView
 from .compliance import ComplianceView
 from .fleet import CoverageView, ReadinessView, UtilizationView
 from .maintenance import MaintenanceView
-from .records import AuditLogView, CameraCustodyView, OfficerHistoryView
+from .records import AuditEventView, AuditLogView, CameraCustodyView, OfficerHistoryView
 
 __all__ = [
+    "AuditEventView",
     "AuditLogView",
     "CameraCustodyView",
     "ComplianceView",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from hartford_bwc import timefmt
+
 from .. import charts
 from .. import tables as t
 from ..selectors import compliance
@@ -46,7 +48,7 @@ class ComplianceView(ReportView):
         )
         flag_chart = charts.bar(
             "Flags raised per week",
-            [f"{week:%b %d}" for week in weeks],
+            [timefmt.month_day(week) for week in weeks],
             series,
             stacked=True,
             rotate=30,
