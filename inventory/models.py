@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .firmware import validate_firmware_version
+from .lifecycle import CAMERA, DOCKABLE, CameraStatus
 
 # The largest dock the inventory accepts. Vendors' docks hold 8 to 12 cameras (stacked racks a few
 # dozen); the bound keeps a typo (or a hostile 40000) out of a smallint column, and every form,
@@ -82,8 +83,8 @@ def charged_condition() -> Q:
 
 
 def ready_condition() -> Q:
-    """Charged and on the shelf: a camera an officer may take now."""
-    return charged_condition() & Q(status=Camera.Status.AVAILABLE)
+    """Charged and in a status an officer may take it from (the lifecycle's check-out)."""
+    return charged_condition() & CAMERA.status_condition(CAMERA.sources("check_out"))
 
 
 class CameraQuerySet(models.QuerySet):
@@ -95,16 +96,12 @@ class CameraQuerySet(models.QuerySet):
         return self.filter(ready_condition())
 
     def in_service(self) -> CameraQuerySet:
-        return self.exclude(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
+        return self.exclude(status__in=CAMERA.out_of_service)
 
 
 class Camera(models.Model):
-    class Status(models.TextChoices):
-        AVAILABLE = "available", "Available"
-        CHECKED_OUT = "checked_out", "Checked out"
-        IN_MAINTENANCE = "in_maintenance", "In maintenance"
-        RETIRED = "retired", "Retired"
-        LOST = "lost", "Lost"
+    # The statuses and the rules between them are the camera's lifecycle (inventory/lifecycle.py).
+    Status = CameraStatus
 
     class Pool(models.TextChoices):
         PERSONAL = "personal", "Personal issue"
@@ -141,14 +138,14 @@ class Camera(models.Model):
                 name="camera_battery_percent_range",
             ),
             models.CheckConstraint(
-                condition=~Q(status="lost") | ~Q(lost_incident_number=""),
+                condition=~Q(status=CameraStatus.LOST) | ~Q(lost_incident_number=""),
                 name="camera_lost_has_incident_number",
             ),
             models.CheckConstraint(
                 condition=Q(dock_bay__isnull=True) | Q(dock__isnull=False), name="camera_bay_needs_dock"
             ),
             models.CheckConstraint(
-                condition=Q(dock__isnull=True) | Q(status="available") | Q(status="in_maintenance"),
+                condition=Q(dock__isnull=True) | CAMERA.status_condition(DOCKABLE),
                 name="camera_docked_only_when_on_shelf",
             ),
             models.UniqueConstraint(

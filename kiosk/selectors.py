@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
+from inventory.lifecycle import CAMERA
 from inventory.models import Camera, Dock
 
 from .models import BadgeLockout, Kiosk, KioskAlert, OfficerEnrollmentCode
@@ -50,6 +51,11 @@ class OfficerAtKiosk:
     personal_ready: bool
     spare: Camera | None
 
+    @property
+    def personal_may_go_out(self) -> bool:
+        """The personal camera is in a status check-out starts from (inventory/lifecycle.py)."""
+        return self.personal is not None and CAMERA.allows("check_out", self.personal.status)
+
 
 def officer_at_kiosk(officer: Officer) -> OfficerAtKiosk:
     """What the signed-in officer holds, and the camera to offer: their own if docked and charged, else a spare."""
@@ -58,7 +64,7 @@ def officer_at_kiosk(officer: Officer) -> OfficerAtKiosk:
     personal = issue.camera if issue is not None else None
     personal_ready = (
         personal is not None
-        and personal.status == Camera.Status.AVAILABLE
+        and CAMERA.allows("check_out", personal.status)
         and personal.dock_id is not None
         and personal.is_charged
     )

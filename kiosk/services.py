@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout, Officer
+from assignments.services import delete_badge_lock, normalise_badge
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
@@ -144,10 +145,6 @@ def revoke_kiosk(*, kiosk: Kiosk, by: Actor, reason: str = "") -> Kiosk:
 # AXES_LOCKOUT_PARAMETERS) are global, shared with the staff login. Officers are not Django users and
 # the kiosk must lock per typed badge (never per IP: the whole queue shares one kiosk), with its own
 # limits (KIOSK_LOCKOUT_FAILURES / KIOSK_LOCKOUT_MINUTES). A counter row per badge does exactly that.
-
-
-def normalise_badge(badge: str) -> str:
-    return (badge or "").strip().upper()[:40]
 
 
 def locked_message(until: datetime) -> str:
@@ -313,37 +310,8 @@ def unlock_badge(*, badge: str, by: Actor, reason: str = "") -> BadgeLockout:
     lock = BadgeLockout.objects.select_for_update().filter(badge=badge).first()
     if lock is None or not lock.is_locked():
         raise DomainError(f"Badge {badge} is not locked at the kiosk; nothing was changed.", code="not_locked")
-    _delete_lock(lock, by=by, reason=reason)
+    delete_badge_lock(lock, by=by, reason=reason)
     return lock
-
-
-def clear_badge_lock(*, badge: str, by: Actor, reason: str) -> bool:
-    """Forget a badge's wrong PINs and lift its lock, if any (a new PIN starts afresh). True when it was locked.
-
-    Runs inside the caller's transaction (assignments.services.set_officer_pin).
-    """
-    lock = BadgeLockout.objects.select_for_update().filter(badge=normalise_badge(badge)).first()
-    if lock is None:
-        return False
-    locked = lock.is_locked()
-    if locked:
-        _delete_lock(lock, by=by, reason=reason)
-    else:
-        lock.delete()
-    return locked
-
-
-def _delete_lock(lock: BadgeLockout, *, by: Actor, reason: str) -> None:
-    officer = Officer.objects.filter(badge_number=lock.badge).first()
-    audit.record(
-        by=by,
-        action=Action.KIOSK_BADGE_UNLOCKED,
-        obj=lock,
-        officer=officer,
-        before={"badge": lock.badge, "locked_until": lock.locked_until},
-        reason=reason.strip()[:300],
-    )
-    lock.delete()
 
 
 def raise_kiosk_locked_alert(*, kiosk: Kiosk, lock: KioskLockout, by: Actor, now: datetime) -> KioskAlert:
