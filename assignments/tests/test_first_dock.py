@@ -68,7 +68,7 @@ def test_the_migration_backfill_agrees_with_the_fill_function():
     fill_first_docked_at()
     expected = _first_docks(*history)
     Checkout.objects.update(first_docked_at=None)
-    migration = importlib.import_module("assignments.migrations.0004_checkout_first_docked_at")
+    migration = importlib.import_module("assignments.migrations.0005_checkout_first_docked_at")
     with connection.cursor() as cursor:
         cursor.execute(migration.BACKFILL_SQL)
     assert _first_docks(*history) == expected

@@ -36,7 +36,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assignments", "0003_officer_search_trigram_indexes"),
+        ("assignments", "0004_camera_rules_from_lifecycle"),
         ("inventory", "0004_search_trigram_indexes"),
         ("kiosk", "0003_kiosk_and_address_lockouts_swaps_and_alerts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
