@@ -20,6 +20,7 @@ from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 from inventory.models import Camera, MaintenanceRecord
 
+from .duty import certification_refusal
 from .models import Checkout, Officer, PersonalIssue
 from .shifts import expected_return
 
@@ -77,6 +78,8 @@ def check_out(
             "See the quartermaster.",
             code="officer_inactive",
         )
+    if (uncertified := certification_refusal(officer, timezone.localdate(now))) is not None:
+        raise uncertified
     held = Checkout.objects.open().select_related("camera").filter(officer=officer).first()
     if held is not None:
         if held.camera_id == camera.pk:

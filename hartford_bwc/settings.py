@@ -514,3 +514,11 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 # (docs/domain.md: 60 s): time to power the camera on and record a test clip, which the 10 s of
 # KIOSK_RESULT_SECONDS are not. Any touch restarts the count; the screen shows it.
 KIOSK_PRESHIFT_SECONDS = env.int("KIOSK_PRESHIFT_SECONDS", default=60)
+
+# --- Duty rules: BWC certification (issue 13) --------------------------------------------------------
+# No camera goes out (kiosk, console, API) to an officer without a current body-worn-camera
+# certification (assignments.duty.certification_refusal); false turns the rule off, e.g. until the
+# training records are first imported.
+REQUIRE_BWC_CERTIFICATION = env.bool("REQUIRE_BWC_CERTIFICATION", default=True)
+# The sweep flags an officer whose certification expires within this many days (or has expired).
+CERTIFICATION_EXPIRING_DAYS = env.int("CERTIFICATION_EXPIRING_DAYS", default=30)
