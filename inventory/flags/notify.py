@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import QUARTERMASTER
-from assignments.models import Checkout, Officer, PersonalIssue, Shift
+from assignments.models import Checkout, Officer, OfficerFlag, PersonalIssue, Shift
 from assignments.shifts import shift_window
 from hartford_bwc.timefmt import when
 
@@ -181,6 +181,9 @@ class Digest:
     open_counts: dict[str, int]
     open_flags: list[Flag]
     readiness: ShiftReadiness
+    # Officers' BWC certifications expiring within CERTIFICATION_EXPIRING_DAYS (open officer flags).
+    certifications: list[OfficerFlag] = field(default_factory=list)
+    certifications_total: int = 0
 
     @property
     def open_total(self) -> int:
@@ -208,6 +211,8 @@ class Digest:
                 "open_more": self.open_total - len(self.open_flags),
                 "readiness": self.readiness,
                 "url": _site_url(reverse("inventory:flags")),
+                "certification_days": settings.CERTIFICATION_EXPIRING_DAYS,
+                "certifications_more": self.certifications_total - len(self.certifications),
             },
         )
 
@@ -217,6 +222,7 @@ def build_digest(*, now: datetime | None = None, since: datetime | None = None) 
     since = since or previous_digest_at(now)
     raised = Flag.objects.filter(raised_at__gt=since, raised_at__lte=now).select_related("camera")
     open_flags = Flag.objects.open().select_related("camera")
+    expiring = OfficerFlag.objects.open().filter(kind=OfficerFlag.Kind.CERTIFICATION_EXPIRING)
     return Digest(
         now=now,
         since=since,
@@ -225,6 +231,10 @@ def build_digest(*, now: datetime | None = None, since: datetime | None = None) 
         open_counts=open_flag_counts(),
         open_flags=list(open_flags.order_by("kind", "raised_at", "camera__asset_tag")[:DIGEST_LIST_LIMIT]),
         readiness=shift_readiness(now),
+        certifications=list(
+            expiring.select_related("officer").order_by("raised_at", "officer__badge_number")[:DIGEST_LIST_LIMIT]
+        ),
+        certifications_total=expiring.count(),
     )
 
 

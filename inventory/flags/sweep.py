@@ -29,7 +29,10 @@ from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
 from hartford_bwc.enqueue import enqueue_after_commit
 
+from assignments.models import OfficerFlag
+
 from ..models import Camera, Flag
+from .officers import audit_events, sweep_officers
 from .rules import RULES, SweepContext
 
 log = logging.getLogger(__name__)
@@ -51,9 +54,13 @@ class SweepReport:
     at: datetime | None = None
     skipped: bool = False
     seconds: float = 0.0
-    counts: dict[str, KindCounts] = field(default_factory=lambda: {kind: KindCounts() for kind in Flag.Kind.values})
+    counts: dict[str, KindCounts] = field(
+        default_factory=lambda: {kind: KindCounts() for kind in (*Flag.Kind.values, *OfficerFlag.Kind.values)}
+    )
     raised: list[Flag] = field(default_factory=list)
     resolved: list[Flag] = field(default_factory=list)
+    officer_raised: list[OfficerFlag] = field(default_factory=list)
+    officer_resolved: list[OfficerFlag] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """One line per flag kind: raised, resolved, open."""
@@ -117,15 +124,31 @@ def run_sweep() -> SweepReport:
             Flag.objects.bulk_create(report.raised, batch_size=2000)
         if report.resolved:
             Flag.objects.bulk_update(report.resolved, ["resolved_at", "resolution"], batch_size=1000)
-        if report.raised or report.resolved:
-            audit.record_many(by=SWEEP_ACTOR, events=_audit_events(report, now))
+        _sweep_officers(report, ctx)
+        events = _audit_events(report, now) + audit_events(report.officer_raised, report.officer_resolved, now)
+        if events:
+            audit.record_many(by=SWEEP_ACTOR, events=events)
         overdue = [flag.pk for flag in report.raised if flag.kind == Flag.Kind.RETURN_OVERDUE]
         if overdue:
             _email_supervisors_after_commit(overdue)
     _anchor_audit_trail()
     report.seconds = time.perf_counter() - started
-    log.info("Flag sweep: %d raised, %d resolved in %.3f s.", len(report.raised), len(report.resolved), report.seconds)
+    log.info(
+        "Flag sweep: %d raised, %d resolved in %.3f s.",
+        len(report.raised) + len(report.officer_raised),
+        len(report.resolved) + len(report.officer_resolved),
+        report.seconds,
+    )
     return report
+
+
+def _sweep_officers(report: SweepReport, ctx: SweepContext) -> None:
+    """The officers' flags (certifications expiring), in the same transaction and under the same lock."""
+    raised, resolved, was_open = sweep_officers(now=ctx.now, today=ctx.today)
+    report.officer_raised, report.officer_resolved = raised, resolved
+    counts = report.counts[OfficerFlag.Kind.CERTIFICATION_EXPIRING]
+    counts.raised, counts.resolved = len(raised), len(resolved)
+    counts.open = was_open + len(raised) - len(resolved)
 
 
 def _email_supervisors_after_commit(flag_ids: list[int]) -> None:
