@@ -100,7 +100,9 @@ def grant_exemption(
 
 
 @transaction.atomic
-def end_exemption(*, exemption: DutyAssignment, by: Actor, ends_on: date | None = None, reason: str = "") -> DutyAssignment:
+def end_exemption(
+    *, exemption: DutyAssignment, by: Actor, ends_on: date | None = None, reason: str = ""
+) -> DutyAssignment:
     """End `exemption` on `ends_on` (today by default): its last exempt day."""
     _approver(by)
     _lock(exemption.officer)
@@ -113,9 +115,7 @@ def end_exemption(*, exemption: DutyAssignment, by: Actor, ends_on: date | None 
             f"This exemption starts on {day_text(row.starts_on)}; it cannot end before that.", code="ends_before_start"
         )
     if row.ends_on is not None and row.ends_on <= ends_on:
-        raise DomainError(
-            f"This exemption already ends on {day_text(row.ends_on)}.", code="already_ended"
-        )
+        raise DomainError(f"This exemption already ends on {day_text(row.ends_on)}.", code="already_ended")
     before = {"ends_on": row.ends_on}
     row.ends_on = ends_on
     row.save(update_fields=["ends_on"])
@@ -210,9 +210,7 @@ def duty_status(officer: Officer, today: date | None = None) -> DutyStatus:
     else:
         # No assignment recorded: a detective investigates, everyone else is on uniform patrol.
         label = Kind.DETECTIVE.label if officer.rank == Officer.Rank.DETECTIVE else Kind.UNIFORM_PATROL.label
-    return DutyStatus(
-        duty=label, exemption=exemption, certification=latest_certification(officer, today), today=today
-    )
+    return DutyStatus(duty=label, exemption=exemption, certification=latest_certification(officer, today), today=today)
 
 
 # --- the certification rule -----------------------------------------------------------------------

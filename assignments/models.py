@@ -286,8 +286,7 @@ class DutyAssignment(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="duty_ends_on_or_after_start"
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=EXEMPT_DUTY_KINDS)
-                | (Q(approved_by__isnull=False) & ~Q(reason="")),
+                condition=~Q(kind__in=EXEMPT_DUTY_KINDS) | (Q(approved_by__isnull=False) & ~Q(reason="")),
                 name="duty_exemption_approved_with_reason",
             ),
         ]

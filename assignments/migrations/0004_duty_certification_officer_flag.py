@@ -7,61 +7,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0003_officer_search_trigram_indexes'),
+        ("assignments", "0003_officer_search_trigram_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Certification',
+            name="Certification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('certified_on', models.DateField()),
-                ('expires_on', models.DateField()),
-                ('course', models.CharField(blank=True, max_length=120)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certifications', to='assignments.officer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("certified_on", models.DateField()),
+                ("expires_on", models.DateField()),
+                ("course", models.CharField(blank=True, max_length=120)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certifications",
+                        to="assignments.officer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-expires_on', '-pk'],
-                'indexes': [models.Index(fields=['officer', '-expires_on'], name='assignments_officer_d182ce_idx')],
-                'constraints': [models.UniqueConstraint(fields=('officer', 'certified_on'), name='certification_one_per_officer_and_day'), models.CheckConstraint(condition=models.Q(('expires_on__gte', models.F('certified_on'))), name='certification_expires_after_certified')],
+                "ordering": ["-expires_on", "-pk"],
+                "indexes": [models.Index(fields=["officer", "-expires_on"], name="assignments_officer_d182ce_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("officer", "certified_on"), name="certification_one_per_officer_and_day"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_on__gte", models.F("certified_on"))),
+                        name="certification_expires_after_certified",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DutyAssignment',
+            name="DutyAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('uniform_patrol', 'Uniform patrol'), ('detective', 'Detective'), ('undercover', 'Undercover operation'), ('light_duty', 'Light duty'), ('leave', 'Leave')], max_length=20)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='duty_assignments', to='assignments.officer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("uniform_patrol", "Uniform patrol"),
+                            ("detective", "Detective"),
+                            ("undercover", "Undercover operation"),
+                            ("light_duty", "Light duty"),
+                            ("leave", "Leave"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duty_assignments",
+                        to="assignments.officer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on', '-pk'],
-                'indexes': [models.Index(fields=['officer', 'starts_on'], name='assignments_officer_f17682_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='duty_ends_on_or_after_start'), models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ('undercover', 'light_duty', 'leave')), _negated=True), models.Q(('approved_by__isnull', False), models.Q(('reason', ''), _negated=True)), _connector='OR'), name='duty_exemption_approved_with_reason')],
+                "ordering": ["-starts_on", "-pk"],
+                "indexes": [models.Index(fields=["officer", "starts_on"], name="assignments_officer_f17682_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"
+                        ),
+                        name="duty_ends_on_or_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind__in", ("undercover", "light_duty", "leave")), _negated=True),
+                            models.Q(("approved_by__isnull", False), models.Q(("reason", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="duty_exemption_approved_with_reason",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OfficerFlag',
+            name="OfficerFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('certification_expiring', 'Certification expiring')], max_length=30)),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.CharField(blank=True, max_length=300)),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flags', to='assignments.officer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("certification_expiring", "Certification expiring")], max_length=30),
+                ),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                ("raised_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution", models.CharField(blank=True, max_length=300)),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="flags", to="assignments.officer"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('officer', 'kind'), name='officer_flag_one_open_per_kind'), models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), ('resolved_at__gte', models.F('raised_at')), _connector='OR'), name='officer_flag_resolved_after_raised')],
+                "ordering": ["-raised_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("resolved_at__isnull", True)),
+                        fields=("officer", "kind"),
+                        name="officer_flag_one_open_per_kind",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("resolved_at__isnull", True), ("resolved_at__gte", models.F("raised_at")), _connector="OR"
+                        ),
+                        name="officer_flag_resolved_after_raised",
+                    ),
+                ],
             },
         ),
     ]

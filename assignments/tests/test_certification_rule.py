@@ -91,4 +91,3 @@ def test_the_console_check_out_shows_the_refusal(client):
         messages_of(response)
     )
     assert not Checkout.objects.exists()
-

@@ -42,7 +42,12 @@ def _grant(officer, by, starts_on=DAY, ends_on=DAY + timedelta(days=9), kind=Kin
 def test_a_supervisor_grants_an_exemption_with_reason_and_approver_and_it_is_audited(officer, sergeant):
     row = _grant(officer, sergeant)
 
-    assert (row.kind, row.starts_on, row.ends_on, row.reason) == (Kind.UNDERCOVER, DAY, DAY + timedelta(9), "Op Nightjar")
+    assert (row.kind, row.starts_on, row.ends_on, row.reason) == (
+        Kind.UNDERCOVER,
+        DAY,
+        DAY + timedelta(9),
+        "Op Nightjar",
+    )
     assert row.approved_by == sergeant.user
     event = AuditEvent.objects.get(action="duty.exemption_grant")
     assert event.officer_id == officer.pk and event.reason == "Op Nightjar"

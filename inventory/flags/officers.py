@@ -84,12 +84,16 @@ def sweep_officers(*, now, today: date) -> tuple[list[OfficerFlag], list[Officer
         for officer in officers
     ]
     clearing = sorted(pk for officer_id, pk in is_open.items() if officer_id not in should)
-    resolved = list(
-        OfficerFlag.objects.filter(pk__in=clearing)
-        .select_related("officer")
-        .annotate(best=_best_expiry(today, "officer__"))
-        .order_by("pk")
-    ) if clearing else []
+    resolved = (
+        list(
+            OfficerFlag.objects.filter(pk__in=clearing)
+            .select_related("officer")
+            .annotate(best=_best_expiry(today, "officer__"))
+            .order_by("pk")
+        )
+        if clearing
+        else []
+    )
     for flag in resolved:
         flag.resolved_at = max(now, flag.raised_at)
         flag.resolution = _resolution(flag, today)[:300]

@@ -23,13 +23,12 @@ from django.db import connection, transaction
 from django.db.models import CharField, Value
 from django.utils import timezone
 
+from assignments.models import OfficerFlag
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
 from hartford_bwc.enqueue import enqueue_after_commit
-
-from assignments.models import OfficerFlag
 
 from ..models import Camera, Flag
 from .officers import audit_events, sweep_officers
