@@ -20,18 +20,19 @@ from assignments.models import Checkout, Officer, Unit, overdue_checkout
 from inventory.models import ChargeEvent, Flag
 
 from ..forms import Period
+from .exemptions import not_exempt
 from .sql import compiled, fetch_dicts
 
 REPEAT_OFFENDER_MIN = 2
 
 
-def _late_or_overdue(period: Period, now: datetime):
+def _late_or_overdue(period: Period, now: datetime, exempt: list[dict]):
     late = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until, checked_in_at__gt=F("due_back_at"))
     overdue = overdue_checkout(now)
-    return Checkout.objects.filter(late | overdue), late, overdue
+    return not_exempt(Checkout.objects.filter(late | overdue), exempt), late, overdue
 
 
-def _not_docked(period: Period, now: datetime):
+def _not_docked(period: Period, now: datetime, exempt: list[dict]):
     window = timedelta(minutes=settings.NOT_DOCKED_AFTER_RETURN_MINUTES)
     docked = ChargeEvent.objects.filter(
         camera=OuterRef("camera"),
@@ -44,12 +45,13 @@ def _not_docked(period: Period, now: datetime):
         recorded_at__gte=period.since,
         recorded_at__lte=now,
     )
-    return Checkout.objects.filter(
+    returns = Checkout.objects.filter(
         checked_out_at__gte=period.since,
         checked_out_at__lt=period.until,
         condition=Checkout.Condition.WORKING,
         checked_in_at__lte=now - window,
     ).filter(~Exists(docked))
+    return not_exempt(returns, exempt)
 
 
 _OFFICER = {
@@ -61,13 +63,16 @@ _OFFICER = {
 }
 
 
-def not_docked_by_officer(period: Period, now: datetime | None = None) -> list[dict]:
+def not_docked_by_officer(period: Period, now: datetime | None = None, exempt: list[dict] | None = None) -> list[dict]:
     """Undocked returns per officer, each row with its unit's total (a window over the same rows).
 
     The dock check is the costly part (one anti-join over the range), so it runs once for both tables.
+    `exempt` is `exemptions(period)`: check-outs taken on an exempt day are left out.
     """
     now = now or timezone.now()
-    inner, params = compiled(_not_docked(period, now).values(**_OFFICER).annotate(not_docked=Count("pk")).order_by())
+    inner, params = compiled(
+        _not_docked(period, now, exempt or []).values(**_OFFICER).annotate(not_docked=Count("pk")).order_by()
+    )
     return fetch_dicts(
         f"""SELECT per_officer.*, SUM(per_officer.not_docked) OVER (PARTITION BY per_officer.unit) AS unit_not_docked
             FROM ({inner}) per_officer""",
@@ -75,10 +80,13 @@ def not_docked_by_officer(period: Period, now: datetime | None = None) -> list[d
     )
 
 
-def by_officer(period: Period, now: datetime | None = None, not_docked: list[dict] | None = None) -> list[dict]:
-    """Officers with any late, overdue or undocked return in the range, most first."""
+def by_officer(
+    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+) -> list[dict]:
+    """Officers with any late, overdue or undocked return in the range, most first (check-outs taken
+    on a day the officer was exempt left out)."""
     now = now or timezone.now()
-    returns, late, overdue = _late_or_overdue(period, now)
+    returns, late, overdue = _late_or_overdue(period, now, exempt or [])
     merged: dict[str, dict] = {}
     for row in (
         returns.values(**_OFFICER)
@@ -86,7 +94,7 @@ def by_officer(period: Period, now: datetime | None = None, not_docked: list[dic
         .order_by()
     ):
         merged[row["badge"]] = {**row, "not_docked": 0}
-    for row in not_docked if not_docked is not None else not_docked_by_officer(period, now):
+    for row in not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt):
         entry = merged.setdefault(row["badge"], {key: row[key] for key in _OFFICER} | {"late": 0, "overdue": 0})
         entry["not_docked"] = row["not_docked"]
     for row in merged.values():
@@ -96,8 +104,11 @@ def by_officer(period: Period, now: datetime | None = None, not_docked: list[dic
     return sorted(merged.values(), key=lambda row: (-row["total"], row["last_name"], row["first_name"]))
 
 
-def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] | None = None) -> list[dict]:
-    """Returns, late returns, overdue and undocked per unit: one pass over the range."""
+def by_unit(
+    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+) -> list[dict]:
+    """Returns, late returns, overdue and undocked per unit: one pass over the range (check-outs taken
+    on a day the officer was exempt left out)."""
     now = now or timezone.now()
     in_range = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
     late = in_range & Q(checked_in_at__gt=F("due_back_at"))
@@ -107,7 +118,7 @@ def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] 
     # return, where COUNT(DISTINCT) would sort every row of the range. Grouping the range's rows by
     # (officer, unit name) after a join sorted them on disk at 30,000 cameras.
     inner, params = compiled(
-        Checkout.objects.filter(in_range | overdue)
+        not_exempt(Checkout.objects.filter(in_range | overdue), exempt or [])
         .values("officer_id")
         .annotate(
             returns=Count("pk", filter=in_range & Q(checked_in_at__isnull=False)),
@@ -132,7 +143,7 @@ def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] 
     }
     undocked = {
         row["unit"]: row["unit_not_docked"]
-        for row in (not_docked if not_docked is not None else not_docked_by_officer(period, now))
+        for row in (not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt))
     }
     result = []
     for unit in sorted(set(rows) | set(undocked), key=lambda name: (name is None, name or "")):
