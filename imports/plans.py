@@ -75,7 +75,12 @@ class Plan:
 
 
 def build_plan(kind: str, rows: list[dict], *, lock: bool = False) -> Plan:
-    plan = _plan_cameras(rows, lock=lock) if kind == "cameras" else _plan_officers(rows, lock=lock)
+    if kind == "training":
+        from .certifications import plan_certifications  # it builds on this module
+
+        plan = plan_certifications(rows, lock=lock)
+    else:
+        plan = _plan_cameras(rows, lock=lock) if kind == "cameras" else _plan_officers(rows, lock=lock)
     for raw, row in zip(rows, plan.rows, strict=True):
         _warn_formula_cells(row, raw["values"])
     return plan
@@ -126,7 +131,7 @@ def _finish(row: RowPlan, target: Model | None, new: dict[str, Any], labels: dic
     row.action = CREATE if target is None else UPDATE if row.changes else UNCHANGED
 
 
-def _parse_date(row: RowPlan, column: str, text: str, today: date) -> date | None:
+def _parse_date(row: RowPlan, column: str, text: str, today: date, *, allow_future: bool = False) -> date | None:
     for fmt in DATE_FORMATS:
         try:
             day = text[:10] if "T" in text else text
@@ -135,7 +140,7 @@ def _parse_date(row: RowPlan, column: str, text: str, today: date) -> date | Non
             parsed = parsed or datetime.strptime(day, fmt).date()
         except ValueError:
             continue
-        if parsed > today:
+        if parsed > today and not allow_future:
             row.refuse(column, f"{text} is in the future.")
             return None
         return parsed

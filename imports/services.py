@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assignments.models import Officer
+from assignments.models import Certification, Officer
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
@@ -41,7 +41,22 @@ IMPORT_ACTIONS = {
     (Camera, UPDATE): Action.CAMERA_IMPORT_UPDATE,
     (Officer, CREATE): Action.OFFICER_IMPORT_CREATE,
     (Officer, UPDATE): Action.OFFICER_IMPORT_UPDATE,
+    (Certification, CREATE): Action.CERTIFICATION_IMPORT_CREATE,
+    (Certification, UPDATE): Action.CERTIFICATION_IMPORT_UPDATE,
 }
+
+# The model each kind of import writes.
+IMPORT_MODELS = {
+    ImportUpload.Kind.CAMERAS: Camera,
+    ImportUpload.Kind.OFFICERS: Officer,
+    ImportUpload.Kind.TRAINING: Certification,
+}
+
+
+def _event_officer(obj):
+    if isinstance(obj, Officer):
+        return obj
+    return obj.officer if isinstance(obj, Certification) else None
 
 
 @transaction.atomic
@@ -51,7 +66,7 @@ def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int
     The upload is audited too: who brought which file (by checksum) matters even if nobody applies it.
     """
     if kind not in ImportUpload.Kind.values:
-        raise InvalidInput("Choose whether the file holds cameras or officers.")
+        raise InvalidInput("Choose whether the file holds cameras, officers or BWC certifications.")
     filename = clean_filename(filename)
     parsed = parse_upload(kind=kind, filename=filename, data=data, size=size)
     upload = ImportUpload.objects.create(
@@ -252,7 +267,7 @@ def apply_upload(
     if not plan.can_apply:
         raise DomainError("Nothing to import: every row is already on file as it is.")
 
-    model = Camera if upload.kind == ImportUpload.Kind.CAMERAS else Officer
+    model = IMPORT_MODELS[upload.kind]
     creates = [row for row in plan.rows if row.action == CREATE]
     updates = [row for row in plan.rows if row.action == UPDATE]
     total, done = len(creates) + len(updates), 0
@@ -287,7 +302,7 @@ def apply_upload(
                 action=IMPORT_ACTIONS[(model, row.action)],
                 obj=obj,
                 camera=obj if model is Camera else None,
-                officer=obj if model is Officer else None,
+                officer=_event_officer(obj),
                 before={name: old for name, (old, _) in row.changes.items() if old is not None},
                 after={name: new for name, (_, new) in row.changes.items()},
                 reason=reason,
