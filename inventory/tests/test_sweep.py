@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer
+from assignments.models import Checkout, Officer, OfficerFlag
 from assignments.tests.factories import CertificationFactory
 from audit.models import AuditEvent
 from audit.services import verify_chain
@@ -156,7 +156,10 @@ def _seed_and_sweep_twice():
     report = run_sweep()
     planted = {(kind, tag) for kind, tags in seeded.planted.items() for tag in tags}
     assert open_flags() == planted
-    assert sum(c.raised for c in report.counts.values()) == len(planted)
+    assert sum(report.counts[kind].raised for kind in Flag.Kind.values) == len(planted)
+    # ...and on the officers, the certifications the seed made expire within 30 days.
+    expiring = report.counts[OfficerFlag.Kind.CERTIFICATION_EXPIRING].raised
+    assert expiring == len(seeded.certifications_expiring) > 0
     assert {kind for kind, _ in planted} == set(Flag.Kind.values)  # the seed plants every kind
     again = run_sweep()
     assert not any(c.raised or c.resolved for c in again.counts.values())
