@@ -214,7 +214,7 @@ def _exempt_masks(period: Period, shifts: list[Shift], exempt: list[dict], now: 
     return " UNION ALL ".join(selects) or None
 
 
-def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict]) -> tuple[str, list] | None:
+def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict] | None = None) -> tuple[str, list] | None:
     shifts = list(Shift.objects.all())
     if not shifts:
         return None
@@ -258,7 +258,7 @@ def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict]) -
     dates = _dates(period)
     # Exempt days (assignments.DutyAssignment) needed no camera: their check-outs and their shifts
     # both drop out of the officer's counts, through a join to constant rows (a few per exempt officer).
-    exempt_sql = _exempt_masks(period, shifts, exempt, now)
+    exempt_sql = _exempt_masks(period, shifts, exempt or [], now)
     worked = []
     for weekday in range(1, 8):
         counts = []
