@@ -134,3 +134,20 @@ def test_the_exempt_table_exports(supervisor_client, undercover):
     response = supervisor_client.get("/reports/coverage/?start=2026-02-16&end=2026-03-01&_export=csv&_table=exempt")
     body = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
     assert "Operation Nightjar" in body and "sgt.hale" in body
+
+
+def test_the_widest_range_with_an_exemption_across_bitmask_chunks_runs(fleet):
+    # 731 days: twelve 62-day masks; the exemption crosses from one to the next.
+    DutyAssignment.objects.create(
+        officer=fleet.officers["E2"],
+        kind="light_duty",
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2025, 5, 31),
+        reason="Knee",
+        approved_by=UserFactory(role=roles.SUPERVISOR),
+    )
+    wide = Period(date(2024, 3, 5), date(2026, 3, 4))
+    exempt = exemptions.exemptions(wide)
+    assert [row["days_in_range"] for row in exempt] == [61]
+    # In two years E1's eight evenings are no weekly pattern at all: nothing is missed, with or without.
+    assert coverage.missed_by_officer(wide, NOW, exempt) == coverage.missed_by_officer(wide, NOW) == []
