@@ -9,6 +9,8 @@ queries is fixed whatever the fleet size. Two sweeps at once cannot duplicate or
 partial unique index allows one open flag per camera and kind, and on PostgreSQL a transaction
 advisory lock makes a second sweep skip (and say so) instead of racing the first. SQLite runs one
 writer at a time (the IMMEDIATE transaction), so there the second sweep waits and finds nothing to do.
+The officers' flags (BWC certifications expiring: flags/officers.py) are swept the same way in the
+same transaction, and their audit events go into the same INSERT.
 """
 
 from __future__ import annotations
