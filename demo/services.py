@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from accounts import roles
 from accounts.services import create_staff_user
@@ -680,9 +683,6 @@ def _demo_approver():
     """The supervisor who approved the demo's exemptions: the demo's own (bootstrap_demo creates the
     staff users first), else any supervisor or administrator, else a supervisor account made for it
     (with a random password nobody knows)."""
-    from django.contrib.auth import get_user_model
-    from django.utils.crypto import get_random_string
-
     users = get_user_model().objects.filter(is_active=True)
     approver = (
         users.filter(username="supervisor").first()
@@ -690,6 +690,8 @@ def _demo_approver():
     )
     if approver is not None:
         return approver
+    # The roles' groups come with a migration; a test database flushed since has none.
+    Group.objects.get_or_create(name=roles.SUPERVISOR)
     return create_staff_user(
         username="duty.approver",
         password=get_random_string(32),
