@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.db.models import Prefetch, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.template import loader
 from django.views import defaults
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -20,6 +24,7 @@ from rest_framework.response import Response
 from assignments import services as assignment_services
 from assignments.models import Checkout, Officer
 from audit.actor import Actor
+from inventory import bulk
 from inventory import services as inventory_services
 from inventory.models import Camera, Dock, Flag
 
@@ -213,6 +218,12 @@ def bad_request(request, exception=None):
     """Django's 400 (a request refused before any view): JSON under /api/, the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return problem_response(status_code=400, detail="Bad request.", code="bad_request")
+    if isinstance(exception, TooManyFieldsSent):
+        # A form of thousands of fields: the camera list's "select all" on a crafted page, most likely.
+        body = loader.get_template("400.html").render(
+            {"too_many_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, "max_selection": bulk.MAX_SELECTION}
+        )
+        return HttpResponseBadRequest(body)
     return defaults.bad_request(request, exception)
 
 

@@ -146,6 +146,9 @@ class CheckoutQuerySet(models.QuerySet):
     def open(self) -> CheckoutQuerySet:
         return self.filter(open_checkout())
 
+    def returned(self) -> CheckoutQuerySet:
+        return self.exclude(open_checkout())
+
     def overdue(self, now: datetime) -> CheckoutQuerySet:
         return self.filter(overdue_checkout(now))
 

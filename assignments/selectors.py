@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEvent
 
+from . import name_search
 from .models import Certification, Checkout, DutyAssignment, Officer, PersonalIssue
 
 
@@ -27,13 +28,17 @@ def officer_list() -> QuerySet[Officer]:
 
 
 def search_officers(queryset: QuerySet[Officer], text: str) -> QuerySet[Officer]:
-    """Match every word against the badge number or the names (case-insensitive).
+    """Match the officer as the tables show one ("Ofc. Emily Murphy", "Murphy, Emily", "#4411"): a rank
+    word filters by rank, every other word matches the badge number or the names (case-insensitive).
 
     Each word's matches are a UNION of three lookups, each answered by its trigram index on
     PostgreSQL (migration officer_search_trigram_indexes): with an OR of the three, the planner
     walked the name-ordered index testing every officer (150 ms at 40,000 officers).
     """
-    for word in text.split():
+    query = name_search.parse(text)
+    if query.rank:
+        queryset = queryset.filter(rank=query.rank)
+    for word in query.words:
         matches = [
             Officer.objects.filter(**{f"{field}__icontains": word}).values("pk").order_by() for field in SEARCHED
         ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from hartford_bwc import timefmt
 from hartford_bwc.timefmt import when
 
 from .models import Checkout, Officer
@@ -99,7 +100,7 @@ class OfficerTable(tables.Table):
         return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
 
     def render_pin_set_at(self, value):
-        return timezone.localtime(value).strftime("%Y-%m-%d")
+        return timefmt.day(value)
 
     def value_pin_set_at(self, value):
         return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
@@ -125,7 +126,7 @@ class CheckoutHistoryTable(tables.Table):
         empty_text = "No checkouts yet."
 
     def _local(self, value):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return timefmt.moment(value)
 
     def render_checked_out_at(self, value):
         return self._local(value)

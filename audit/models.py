@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from . import attention
 from .actions import Action, title
 
 
@@ -76,6 +77,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["camera", "-occurred_at"]),
             models.Index(fields=["officer", "-occurred_at"]),
+            # The dashboard's "Needs attention": a few events a day out of thousands (audit.attention).
+            models.Index(fields=["-occurred_at", "-id"], condition=attention.condition(), name=attention.INDEX_NAME),
         ]
 
     def __str__(self) -> str:

@@ -1,17 +1,59 @@
 """How times appear to people: local time, 24-hour HH:MM, with the date only when it is not today.
 
 `when()` is the one formatter for messages and cells; templates use it as the `when` filter
-(a builtin, see TEMPLATES), and otherwise the formats in hartford_bwc/formats/.
+(a builtin, see TEMPLATES). Every other date a person reads goes through `day()`, `moment()` or
+`month_day()`, which read the formats in hartford_bwc/formats/ (the one place a format is written);
+exports write `iso_minutes()` / `iso_day()`, which a spreadsheet sorts.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 
 register = template.Library()
+
+
+def _local(value: date | datetime) -> date | datetime:
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def day(value: date | datetime | None) -> str:
+    """ "Dec 2, 2026" (a datetime in local time)."""
+    return date_format(_local(value), "DATE_FORMAT") if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    """ "Dec 2, 2026 19:03" in local time."""
+    return date_format(_local(value), "DATETIME_FORMAT") if value else ""
+
+
+def month_day(value: date | datetime | None) -> str:
+    """ "Dec 2": chart axes and other places where the year goes without saying."""
+    return date_format(_local(value), "MONTH_DAY_FORMAT") if value else ""
+
+
+def iso_minutes(value: datetime | None) -> str:
+    """ "2026-12-02 19:03" in local time: export cells."""
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+
+
+def iso_day(value: date | datetime | None) -> str:
+    """ "2026-12-02" (a datetime in local time): export cells."""
+    return f"{_local(value):%Y-%m-%d}" if value else ""
+
+
+def day_time(value: datetime | None) -> str:
+    """ "Nov 30 07:03" in local time."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'MONTH_DAY_FORMAT')} {date_format(local, 'TIME_FORMAT')}"
 
 
 def when(moment: datetime, *, now: datetime | None = None) -> str:
@@ -19,10 +61,15 @@ def when(moment: datetime, *, now: datetime | None = None) -> str:
     local = timezone.localtime(moment)
     today = timezone.localtime(now or timezone.now()).date()
     if local.date() == today:
-        return f"{local:%H:%M}"
-    return f"{local:%b} {local.day} {local:%H:%M}"
+        return date_format(local, "TIME_FORMAT")
+    return day_time(local)
 
 
 @register.filter(name="when", expects_localtime=False)
 def when_filter(moment: datetime | None) -> str:
     return when(moment) if moment else ""
+
+
+@register.filter(name="day_time", expects_localtime=False)
+def day_time_filter(value: datetime | None) -> str:
+    return day_time(value)

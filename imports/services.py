@@ -22,6 +22,7 @@ from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
 from audit.services import PendingEvent
+from hartford_bwc import timefmt
 from hartford_bwc.enqueue import enqueue_after_commit
 from hartford_bwc.errors import DomainError, InvalidInput
 from inventory.models import Camera
@@ -103,7 +104,7 @@ def confirm_upload(*, upload: ImportUpload, checksum: str, plan_digest: str, by:
 
 def _check_not_applied(upload: ImportUpload, checksum: str) -> None:
     if upload.status == ImportUpload.Status.APPLIED:
-        raise DomainError(f"This import was already applied on {timezone.localtime(upload.applied_at):%Y-%m-%d %H:%M}.")
+        raise DomainError(f"This import was already applied on {timefmt.moment(upload.applied_at)}.")
     if checksum != upload.checksum or not upload.rows_intact:
         raise DomainError("The file is not the one that was previewed. Upload it again and review the new preview.")
 

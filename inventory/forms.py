@@ -124,22 +124,50 @@ class ReportFoundForm(forms.Form):
 
 
 class BulkSelectionForm(forms.Form):
-    """The asset tags ticked in the camera list."""
+    """The asset tags ticked in the camera list (each once, in the order ticked), at most `limit`."""
 
     camera = forms.CharField(required=False)
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, limit: int = 1000, **kwargs):
         super().__init__(data, **kwargs)
+        self.limit = limit
         self.asset_tags = []
         if data is not None:
-            seen = dict.fromkeys(tag.strip() for tag in data.getlist("camera") if tag.strip())
-            self.asset_tags = list(seen)[:1000]
+            self.asset_tags = list(dict.fromkeys(tag.strip() for tag in data.getlist("camera") if tag.strip()))
 
     def clean(self):
         if not self.asset_tags:
             raise forms.ValidationError("Tick at least one camera first.")
+        if len(self.asset_tags) > self.limit:
+            raise forms.ValidationError(
+                f"{len(self.asset_tags):,} cameras were selected; act on at most {self.limit:,} at a time. "
+                "Filter the list down and select again."
+            )
         # The field validates only the last value; every ticked tag reaches a query (PostgreSQL
         # refuses a NUL there: it was a 500), and no asset tag holds a control character.
         if any(control_characters.has_any(tag) for tag in self.asset_tags):
             raise forms.ValidationError("An asset tag holds a control character; tick the cameras again.")
         return super().clean()
+
+
+# --- the bulk actions' own fields (inventory.bulk); check-in needs none -----------------------------
+
+
+class BulkCheckInForm(forms.Form):
+    pass
+
+
+class BulkRetireForm(RetireForm):
+    pass
+
+
+class BulkDockForm(forms.Form):
+    dock = forms.ModelChoiceField(
+        label="Dock", queryset=Dock.objects.filter(is_active=True), empty_label="(choose a dock)"
+    )
+
+
+class BulkInspectionForm(forms.Form):
+    problem = forms.CharField(
+        label="What to inspect (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

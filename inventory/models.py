@@ -225,6 +225,9 @@ class MaintenanceRecordQuerySet(models.QuerySet):
     def open(self) -> MaintenanceRecordQuerySet:
         return self.filter(closed_at__isnull=True)
 
+    def closed(self) -> MaintenanceRecordQuerySet:
+        return self.filter(closed_at__isnull=False)
+
 
 class MaintenanceRecord(models.Model):
     class Kind(models.TextChoices):
@@ -290,6 +293,9 @@ class MaintenanceRecord(models.Model):
 class FlagQuerySet(models.QuerySet):
     def open(self) -> FlagQuerySet:
         return self.filter(resolved_at__isnull=True)
+
+    def resolved(self) -> FlagQuerySet:
+        return self.filter(resolved_at__isnull=False)
 
 
 class Flag(models.Model):

@@ -28,14 +28,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from assignments import name_search
 from assignments.models import Checkout, Officer, PersonalIssue
+from audit import attention
 from audit.actions import Action
 from audit.models import AuditEvent
-from hartford_bwc.timefmt import when
 
 from .flags.rules import RULES_BY_KIND, SweepContext
 from .flags.selectors import open_flag_counts
-from .models import Camera, ChargeEvent, Flag, MaintenanceRecord, charged_condition, ready_condition
+from .models import Camera, Flag, MaintenanceRecord, charged_condition, ready_condition
+from .timeline import Timeline, camera_timeline
 
 IN_SERVICE = ~Q(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
 
@@ -151,12 +153,27 @@ def inactive_holders(limit: int = 50) -> list[Checkout]:
     )
 
 
+def attention_text(event: AuditEvent) -> tuple[str, str]:
+    """What an attention event (audit.attention) says on the dashboard: a headline and its detail."""
+    after = event.after or {}
+    if event.action == Action.CHECKOUT_CHECK_IN:
+        return "Returned damaged", after.get("damage", "")
+    if event.action == Action.FLAG_RAISE:
+        kind = after.get("kind")
+        title = Flag.Kind(kind).label if kind in Flag.Kind.values else event.action_title
+        return title, after.get("detail", "")
+    if event.action == Action.CAMERA_REPORT_LOST:
+        incident = after.get("incident_number")
+        return "Reported lost", f"Incident {incident}" if incident else event.reason
+    return event.action_title, after.get("failed_item", "") or event.reason
+
+
 def dashboard(*, now: datetime | None = None, events: int = 20, max_age: int = 0) -> Dashboard:
     """Every count on the dashboard, in five queries whatever the size of the fleet.
 
     With `max_age` (seconds), the counts (cameras by state, open flags by kind) may come from the
     cache, that old at most: they cost the most and a few seconds' staleness is said on the page.
-    The deactivated holders and the latest events are always read now.
+    The deactivated holders and the latest events that need attention are always read now.
     """
     now = now or timezone.now()
     counted = cache.get(DASHBOARD_CACHE_KEY) if max_age else None
@@ -164,7 +181,15 @@ def dashboard(*, now: datetime | None = None, events: int = 20, max_age: int = 0
         counted = _dashboard_counts(now)
         if max_age:
             cache.set(DASHBOARD_CACHE_KEY, counted, max_age)
-    recent = list(AuditEvent.objects.select_related("camera", "officer").order_by("-occurred_at", "-id")[:events])
+    # What a quartermaster acts on (audit.attention), not the sweep's and the kiosk's routine events;
+    # read from the partial index that holds only these, newest first.
+    recent = list(
+        AuditEvent.objects.filter(attention.condition())
+        .select_related("camera", "officer")
+        .order_by("-occurred_at", "-id")[:events]
+    )
+    for event in recent:
+        event.headline, event.detail = attention_text(event)
     return Dashboard(
         counts=counted["counts"],
         lost=counted["lost"],
@@ -215,7 +240,8 @@ def camera_list() -> QuerySet[Camera]:
 
 
 def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
-    """Asset tag, serial number, or the current holder's name or badge number.
+    """Asset tag, serial number, or the current holder as the list shows one ("Ofc. Emily Murphy",
+    "#4411", "Murphy, Emily"; assignments.name_search reads the rank and the words).
 
     The matching cameras are found as a UNION of three index-friendly lookups (on PostgreSQL each
     has a trigram index: inventory and assignments' search_trigram_indexes migrations) and the list
@@ -224,15 +250,20 @@ def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
     text = " ".join(text.split())
     if not text:
         return queryset
-    holder = Q()
-    for word in text.split(" "):
-        holder &= Q(officer__first_name__icontains=word) | Q(officer__last_name__icontains=word)
-    by_holder = (
-        Checkout.objects.open().filter(holder | Q(officer__badge_number__iexact=text)).values("camera_id").order_by()
-    )
     by_tag = Camera.objects.filter(asset_tag__icontains=text).values("pk").order_by()
     by_serial = Camera.objects.filter(serial_number__icontains=text).values("pk").order_by()
-    return queryset.filter(pk__in=by_tag.union(by_serial, by_holder))
+    found = by_tag.union(by_serial)
+    name = name_search.parse(text)
+    if name.words or name.rank:
+        holder = Q(officer__rank=name.rank) if name.rank else Q()
+        for word in name.words:
+            holder &= (
+                Q(officer__first_name__icontains=word)
+                | Q(officer__last_name__icontains=word)
+                | Q(officer__badge_number__iexact=word)
+            )
+        found = found.union(Checkout.objects.open().filter(holder).values("camera_id").order_by())
+    return queryset.filter(pk__in=found)
 
 
 def with_open_flag(queryset: QuerySet[Camera], kind: str) -> QuerySet[Camera]:
@@ -288,21 +319,7 @@ class CameraPage:
     personal: PersonalIssue | None
     maintenance: MaintenanceRecord | None
     open_flags: list[Flag]
-    timeline: list[TimelineEntry]
-    timeline_truncated: bool
-
-
-@dataclass
-class TimelineEntry:
-    at: datetime
-    kind: str  # checkout, charge, maintenance, flag, audit: a CSS class and a filter
-    title: str
-    detail: str = ""
-    actor: str = ""
-    link: str = ""
-
-
-TIMELINE_LIMIT = 100
+    timeline: Timeline
 
 
 def camera_by_tag(asset_tag: str) -> Camera | None:
@@ -321,154 +338,17 @@ def open_maintenance_record(camera: Camera) -> MaintenanceRecord | None:
     return MaintenanceRecord.objects.open().filter(camera=camera).first()
 
 
-def camera_page(camera: Camera, *, limit: int = TIMELINE_LIMIT) -> CameraPage:
-    """Everything the camera page shows; the timeline reads each source once, bounded, and merges."""
-    checkouts = list(
-        Checkout.objects.filter(camera=camera)
-        .select_related("officer", "out_kiosk", "in_kiosk", "out_by", "in_by")
-        .order_by("-checked_out_at")[:limit]
-    )
-    current = next((c for c in checkouts if c.checked_in_at is None), None)
-    personal = PersonalIssue.objects.current().select_related("officer").filter(camera=camera).first()
-    maintenance = list(MaintenanceRecord.objects.filter(camera=camera).order_by("-opened_at")[:limit])
-    open_record = next((m for m in maintenance if m.closed_at is None), None)
-    flags = list(Flag.objects.filter(camera=camera).select_related("acknowledged_by").order_by("-raised_at")[:limit])
-    charges = list(ChargeEvent.objects.filter(camera=camera).select_related("dock").order_by("-recorded_at")[:limit])
-    events = list(AuditEvent.objects.filter(camera=camera).select_related("officer").order_by("-occurred_at")[:limit])
-    entries, truncated = _merge_timeline(checkouts, charges, maintenance, flags, events, limit=limit)
+def current_personal_issue(camera: Camera) -> PersonalIssue | None:
+    return PersonalIssue.objects.current().select_related("officer").filter(camera=camera).first()
+
+
+def camera_page(camera: Camera, *, kind: str = "", page: int = 1) -> CameraPage:
+    """Everything the camera page shows: its state now, and one page of its history (inventory.timeline)."""
     return CameraPage(
         camera=camera,
-        checkout=current,
-        personal=personal,
-        maintenance=open_record,
-        open_flags=[f for f in flags if f.resolved_at is None],
-        timeline=entries,
-        timeline_truncated=truncated,
+        checkout=Checkout.objects.open().select_related("officer__unit").filter(camera=camera).first(),
+        personal=current_personal_issue(camera),
+        maintenance=open_maintenance_record(camera),
+        open_flags=list(Flag.objects.open().filter(camera=camera).order_by("kind")),
+        timeline=camera_timeline(camera, kind=kind, page=page),
     )
-
-
-def _who(user, kiosk, officer: Officer) -> str:
-    if user is not None:
-        return user.get_full_name() or user.get_username()
-    if kiosk is not None:
-        return f"{officer.display_name} at kiosk {kiosk.name}"
-    return ""
-
-
-# Audit actions that restate a row another source already shows; their actor is shown on that row.
-_SHOWN_ELSEWHERE = {
-    ("assignments.Checkout", Action.CHECKOUT_CHECK_OUT): ("checkout", "out"),
-    ("assignments.Checkout", Action.CHECKOUT_CHECK_IN): ("checkout", "in"),
-    ("inventory.ChargeEvent", None): ("charge", ""),
-    ("inventory.MaintenanceRecord", Action.MAINTENANCE_OPEN): ("maintenance", "open"),
-    ("inventory.MaintenanceRecord", Action.MAINTENANCE_CLOSE): ("maintenance", "close"),
-}
-
-
-def _merge_timeline(checkouts, charges, maintenance, flags, events, *, limit: int):
-    actors: dict[tuple[str, str, str], str] = {}
-    entries: list[TimelineEntry] = []
-    for event in events:
-        key = _SHOWN_ELSEWHERE.get((event.object_type, event.action)) or _SHOWN_ELSEWHERE.get((event.object_type, None))
-        if key is not None:
-            actors[(key[0], event.object_id, key[1])] = event.actor_label
-            continue
-        entries.append(
-            TimelineEntry(
-                at=event.occurred_at,
-                kind="audit",
-                title=_audit_title(event),
-                detail=event.reason,
-                actor=event.actor_label,
-                link=event.officer.get_absolute_url() if event.officer_id else "",
-            )
-        )
-    # A damaged return opens its repair in the same transaction, under the check-in's audit event:
-    # the repair is "by" whoever took the camera back.
-    damaged_returns: dict[datetime, str] = {}
-    for c in checkouts:
-        officer = c.officer
-        if c.checked_in_at is not None and c.condition == Checkout.Condition.DAMAGED:
-            damaged_returns[c.checked_in_at] = (
-                actors.get(("checkout", str(c.pk), "in")) or _who(c.in_by, c.in_kiosk, officer) or officer.display_name
-            )
-        entries.append(
-            TimelineEntry(
-                at=c.checked_out_at,
-                kind="checkout",
-                title=f"Checked out to {officer.display_name} (badge {officer.badge_number})",
-                detail=f"Due back {when(c.due_back_at)}",
-                actor=actors.get(("checkout", str(c.pk), "out")) or _who(c.out_by, c.out_kiosk, officer),
-                link=officer.get_absolute_url(),
-            )
-        )
-        if c.checked_in_at is not None:
-            entries.append(
-                TimelineEntry(
-                    at=c.checked_in_at,
-                    kind="checkout",
-                    title=f"Checked in by {officer.display_name}: {c.get_condition_display().lower()}",
-                    detail=c.damage_description,
-                    actor=actors.get(("checkout", str(c.pk), "in")) or _who(c.in_by, c.in_kiosk, officer),
-                    link=officer.get_absolute_url(),
-                )
-            )
-    for e in charges:
-        where = f"{e.dock.name}" + (f", bay {e.bay}" if e.bay else "") if e.dock_id else ""
-        battery = f"battery {e.battery_percent} %" if e.battery_percent is not None else ""
-        entries.append(
-            TimelineEntry(
-                at=e.recorded_at,
-                kind="charge",
-                title=e.get_kind_display(),
-                detail=" · ".join(filter(None, [where, battery])),
-                actor=actors.get(("charge", str(e.pk), ""), ""),
-            )
-        )
-    for m in maintenance:
-        who = {"in_house": "in-house", "vendor": "vendor"}.get(m.performed_by, "awaiting triage")
-        how = f" ({who}" + (f", {m.rma_number})" if m.rma_number else ")")
-        entries.append(
-            TimelineEntry(
-                at=m.opened_at,
-                kind="maintenance",
-                title=f"{m.get_kind_display()} opened{how}",
-                detail=m.problem,
-                actor=actors.get(("maintenance", str(m.pk), "open")) or damaged_returns.get(m.opened_at, ""),
-            )
-        )
-        if m.closed_at is not None:
-            entries.append(
-                TimelineEntry(
-                    at=m.closed_at,
-                    kind="maintenance",
-                    title=f"{m.get_kind_display()} closed: {m.get_outcome_display().lower()}",
-                    detail=m.notes,
-                    actor=actors.get(("maintenance", str(m.pk), "close"), ""),
-                )
-            )
-    for f in flags:
-        entries.append(
-            TimelineEntry(at=f.raised_at, kind="flag", title=f"Flag raised: {f.get_kind_display()}", detail=f.detail)
-        )
-        if f.resolved_at is not None:
-            entries.append(
-                TimelineEntry(
-                    at=f.resolved_at, kind="flag", title=f"Flag resolved: {f.get_kind_display()}", detail=f.resolution
-                )
-            )
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries[:limit], len(entries) > limit
-
-
-def _audit_title(event: AuditEvent) -> str:
-    title = event.action_title
-    if event.action in (Action.PERSONAL_ISSUE_ISSUE, Action.PERSONAL_ISSUE_REVOKE) and event.officer_id:
-        title += f" ({event.officer.display_name}, badge {event.officer.badge_number})"
-    if event.action == Action.CAMERA_REPORT_LOST:
-        title += f" (incident {event.after.get('incident_number', '')})"
-    if event.action == Action.MAINTENANCE_ASSIGN:
-        who = {"in_house": "in-house", "vendor": "vendor"}.get(event.after.get("performed_by"), "")
-        rma = event.after.get("rma_number")
-        title += f": {who}" + (f", {rma}" if rma else "")
-    return title

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from hartford_bwc import timefmt
 from hartford_bwc.timefmt import when
 
 from .models import Camera
@@ -213,7 +214,7 @@ class CameraTable(tables.Table):
         return record.purchase_batch
 
     def cell_last_inspected_at(self, record: Camera) -> str:
-        return self.value_last_inspected_at(record)
+        return timefmt.day(record.last_inspected_at)
 
     def cell_flags(self, record: Camera):
         return format_html_join(

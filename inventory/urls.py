@@ -2,23 +2,26 @@
 
 from django.urls import path
 
-from . import label_views
 from .flags import views as flag_views
-from .views import actions, cameras
+from .views import actions, bulk, cameras, labels
 
 app_name = "inventory"
 
 # --- cameras: the list, bulk actions, the camera page and one URL per action --------------------
 urlpatterns = [
     path("cameras/", cameras.CameraListView.as_view(), name="camera_list"),
-    path("cameras/send-to-inspection/", cameras.send_to_inspection, name="camera_send_to_inspection"),
+    # Before cameras/<asset_tag>/...: "bulk" is not an asset tag.
+    *(
+        path(f"cameras/bulk/{slug}/", bulk.camera_bulk, {"action": slug}, name=bulk.url_name(slug))
+        for slug in bulk.FORMS
+    ),
     path("cameras/<str:asset_tag>/", cameras.camera_detail, name="camera_detail"),
     *(
         path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=actions.url_name(slug))
         for slug in actions.ACTIONS
     ),
-    # --- printable asset labels (inventory/label_views.py) ---
-    path("labels/", label_views.camera_labels, name="labels"),
+    # --- printable asset labels (inventory/views/labels.py) ---
+    path("labels/", labels.camera_labels, name="labels"),
     # --- flags raised by the sweep (inventory/flags/) ---
     path("flags/", flag_views.flag_list, name="flags"),
     path("flags/<int:pk>/acknowledge/", flag_views.flag_acknowledge, name="flag_acknowledge"),

@@ -61,7 +61,7 @@ def kiosk_for_request(request: HttpRequest) -> Kiosk | None:
     parts = _cookie_parts(request)
     if parts is not None:
         kiosk_id, secret = parts
-        candidate = Kiosk.objects.filter(pk=kiosk_id, revoked_at__isnull=True).first()
+        candidate = Kiosk.objects.unrevoked().filter(pk=kiosk_id).first()
         if (
             candidate is not None
             and candidate.secret_hash

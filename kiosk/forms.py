@@ -10,7 +10,7 @@ from assignments.models import Checkout
 class SignInForm(forms.Form):
     badge = forms.CharField(label="Badge number", max_length=40, required=False)
     pin = forms.CharField(label="PIN", max_length=64, required=False, strip=False)
-    # A camera label scanned into the badge field starts a return (kiosk.views.sign_in); kiosk.js says
+    # A camera label scanned into the badge field starts a return (kiosk.views.officer.sign_in); kiosk.js says
     # how it was entered, as for the return field.
     entry_method = forms.CharField(max_length=10, required=False)
 

@@ -8,6 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class KioskQuerySet(models.QuerySet):
+    def unrevoked(self) -> KioskQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
 class Kiosk(models.Model):
     """A registered kiosk. Its browser proves itself with a signed cookie holding a secret.
 
@@ -24,6 +29,8 @@ class Kiosk(models.Model):
     secret_hash = models.CharField(max_length=64, blank=True, editable=False)
     enrollment_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     enrollment_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = KioskQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

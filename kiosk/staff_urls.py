@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import staff_views
+from .views import staff as staff_views
 
 # Not "kiosks": one letter from the device's own namespace "kiosk" (kiosk/urls.py).
 app_name = "kiosk_console"

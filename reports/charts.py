@@ -9,12 +9,16 @@ from math import ceil
 import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
+from pygal.util import text_len
 
 # Red means short (too few cameras), and nothing else: the default palette has no red, and a chart
 # that shows a shortage passes SHORT for that series only.
 BLUE, GREEN, AMBER, SLATE, PURPLE, TEAL = "#1565c0", "#1b6e35", "#8a5a00", "#536171", "#6a1b9a", "#00838f"
 SHORT = "#a61b1b"
-PALETTE = (BLUE, GREEN, AMBER, SLATE, PURPLE, TEAL)
+INDIGO, BROWN, OLIVE = "#283593", "#6d4c41", "#827717"
+# Nine colours for the nine flag kinds: past the palette pygal darkens its colours to near-black
+# ("Repair overdue at vendor" and "Return overdue" looked the same).
+PALETTE = (BLUE, GREEN, AMBER, SLATE, PURPLE, TEAL, INDIGO, BROWN, OLIVE)
 
 STYLE_OPTIONS = dict(
     background="white",
@@ -56,6 +60,23 @@ def _config(*, colors: Sequence[str] | None = None, **overrides) -> dict:
     }
     config.update(overrides)
     return config
+
+
+# Room the y axis labels take on the left, roughly: the legend columns share what is left.
+_Y_LABELS_WIDTH = 60
+
+
+def _legend_columns(chart, names: Sequence[str]) -> None:
+    # Four columns fit short names; "Damaged, not in maintenance" in a quarter of a 560-wide chart ran
+    # over the next column's swatch. Fewer columns, so that the longest name fits in one.
+    config = chart.config
+    if not (config.legend_at_bottom and config.legend_at_bottom_columns and names):
+        return
+    size = config.style.legend_font_size
+    longest = max(text_len(len(str(name)), size) for name in names)
+    item = longest + config.legend_box_size + 5 + size  # swatch, its gap, and a gap before the next
+    usable = config.width - 2 * config.margin - _Y_LABELS_WIDTH
+    config.legend_at_bottom_columns = max(1, min(config.legend_at_bottom_columns, int(usable // item)))
 
 
 def _legend_rows_fix(chart, series_count: int) -> None:
@@ -120,6 +141,7 @@ def bar(
     chart.x_labels = [str(label) for label in labels]
     for name, values in series.items():
         chart.add(name, list(values))
+    _legend_columns(chart, list(series))
     _legend_rows_fix(chart, len(series))
     return _render(chart, title)
 
@@ -149,5 +171,6 @@ def line(
         chart.x_labels_major = [str(label) for label in labels[:: max(1, len(labels) // 12)]]
     for name, values in series.items():
         chart.add(name, list(values))
+    _legend_columns(chart, list(series))
     _legend_rows_fix(chart, len(series))
     return _render(chart, title)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assignments.models import Officer
 from audit import actions
+from hartford_bwc import timefmt
 from inventory.models import Camera
 from kiosk.models import Kiosk
 
@@ -59,7 +60,7 @@ class Period:
         return (self.end - self.start).days + 1
 
     def __str__(self) -> str:
-        return f"{self.start:%b %d, %Y} to {self.end:%b %d, %Y}".replace(" 0", " ")
+        return f"{timefmt.day(self.start)} to {timefmt.day(self.end)}"
 
     @classmethod
     def last_days(cls, days: int, *, today: date | None = None) -> Period:

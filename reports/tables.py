@@ -5,19 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_tables2.tables import TableOptions
 
 from assignments.models import Officer
+from hartford_bwc import timefmt
 from inventory.models import Camera
 
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 RANK = {value: Officer.RANK_ABBREVIATIONS.get(value, "") for value, _ in Officer.Rank.choices}
 
 
-def local(moment) -> str:
-    return timezone.localtime(moment).strftime(TIME_FORMAT) if moment else ""
+def local(at) -> str:
+    """An export cell: local time in ISO 8601, which a spreadsheet sorts."""
+    return timefmt.iso_minutes(at)
+
+
+def shown(at) -> str:
+    """A cell on the page: local time in the site's one format (hartford_bwc/formats/)."""
+    return timefmt.moment(at)
 
 
 def hours(value) -> float:
@@ -33,13 +40,36 @@ def officer_name(record: dict) -> str:
 
 
 class LocalTimeColumn(tables.Column):
-    """An aware time shown (and exported) in the department's local time."""
+    """An aware time shown (and exported, in ISO 8601) in the department's local time."""
 
     def render(self, value):
-        return local(value)
+        return shown(value)
 
     def value(self, value):
         return local(value)
+
+
+SHORT_HASH = 12
+
+
+class ShortHashColumn(tables.Column):
+    """An audit hash as its first 12 hex digits, the whole one on hover and on the event's page.
+
+    The full 64 digits made the audit log 1,575 px wide on a 1366 px screen; 12 still tell events
+    apart at a glance. Exports keep the whole hash.
+    """
+
+    def __init__(self, *args, event=lambda record: record, **kwargs):
+        self.event_of = event
+        kwargs.setdefault("attrs", {"td": {"class": "hash"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        url = reverse("reports:audit_event", args=[self.event_of(record).pk])
+        return format_html('<a href="{}" title="{}"><code>{}</code></a>', url, value, value[:SHORT_HASH])
+
+    def value(self, value):
+        return value
 
 
 class HoursColumn(tables.Column):
@@ -107,23 +137,23 @@ class ChargingForecastTable(ReportTable):
         return record.last_docked_at + timedelta(hours=float(record.model.charge_hours))
 
     def render_ready_at(self, record):
-        return local(self._ready_at(record))
+        return shown(self._ready_at(record))
 
     def value_ready_at(self, record):
         return local(self._ready_at(record))
 
-    def _makes(self, record) -> str:
+    def _makes(self, record, fmt) -> str:
         ready = self._ready_at(record)
         for start in self.starts:
             if ready <= start.start:
-                return f"{start.shift.name} {local(start.start)}"
+                return f"{start.shift.name} {fmt(start.start)}"
         return "None of the next starts"
 
     def render_makes(self, record):
-        return self._makes(record)
+        return self._makes(record, shown)
 
     def value_makes(self, record):
-        return self._makes(record)
+        return self._makes(record, local)
 
 
 # --- coverage --------------------------------------------------------------------------------------
@@ -209,7 +239,7 @@ class IdleCameraTable(ReportTable):
     last_checkout = LocalTimeColumn("Last check-out", default="Never")
 
     def render_last_checkout(self, value):
-        return local(value) if value else "Never"
+        return shown(value) if value else "Never"
 
     def value_last_checkout(self, value):
         return local(value) if value else "Never"
@@ -220,7 +250,7 @@ class PerDayTable(ReportTable):
     checkouts = NumberColumn("Check-outs")
 
     def render_day(self, value):
-        return value.isoformat()
+        return timefmt.day(value)
 
     def value_day(self, value):
         return value.isoformat()
@@ -384,7 +414,7 @@ class OfficerHistoryTable(ReportTable):
     damage_description = tables.Column("Damage reported")
 
     def render_checked_in_at(self, value):
-        return local(value) if value else "Still out"
+        return shown(value) if value else "Still out"
 
     def value_checked_in_at(self, value):
         return local(value) if value else "Still out"
@@ -433,7 +463,7 @@ class MaintenanceHistoryTable(ReportTable):
     notes = tables.Column("Notes")
 
     def render_closed_at(self, value):
-        return local(value) if value else "Open"
+        return shown(value) if value else "Open"
 
     def value_closed_at(self, value):
         return local(value) if value else "Open"
@@ -453,7 +483,7 @@ class VerifiedAuditTable(ReportTable):
     action = tables.Column("Action", accessor="event__action_title")
     object_repr = tables.Column("Record", accessor="event__object_repr")
     reason = tables.Column("Reason", accessor="event__reason")
-    hash = tables.Column("Audit hash (HMAC-SHA256)", accessor="event__hash", attrs={"td": {"class": "hash"}})
+    hash = ShortHashColumn("Audit hash (HMAC-SHA256)", accessor="event__hash", event=lambda record: record.event)
     verified = tables.Column("Verifies", empty_values=())
 
     @staticmethod
@@ -473,8 +503,11 @@ class VerifiedAuditTable(ReportTable):
 # --- audit log -------------------------------------------------------------------------------------
 
 
+NOWRAP = {"td": {"class": "nowrap"}}
+
+
 class AuditLogTable(ReportTable):
-    occurred_at = LocalTimeColumn("When")
+    occurred_at = LocalTimeColumn("When", attrs=NOWRAP)
     actor_label = tables.Column("Who")
     actor_kind = tables.Column("As", accessor="get_actor_kind_display")
     kiosk = tables.Column("Kiosk", accessor="kiosk__name", default="")
@@ -482,10 +515,10 @@ class AuditLogTable(ReportTable):
     # Exports only: the stable code (audit.actions) that a script or a later search can match on.
     action_code = tables.Column("Action code", accessor="action", visible=False)
     object_repr = tables.Column("Record")
-    camera = tables.Column("Camera", accessor="camera__asset_tag", default="")
+    camera = tables.Column("Camera", accessor="camera__asset_tag", default="", attrs=NOWRAP)
     officer = tables.Column("Officer", accessor="officer__badge_number", default="")
     reason = tables.Column("Reason")
-    hash = tables.Column("Audit hash (HMAC-SHA256)", attrs={"td": {"class": "hash"}})
+    hash = ShortHashColumn("Audit hash (HMAC-SHA256)")
 
     # The code itself: a column over a field with choices would otherwise show the title again.
     def render_action_code(self, record):

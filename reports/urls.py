@@ -13,4 +13,5 @@ urlpatterns = [
     path("officer-history/", views.OfficerHistoryView.as_view(), name="officer_history"),
     path("camera-custody/", views.CameraCustodyView.as_view(), name="camera_custody"),
     path("audit-log/", views.AuditLogView.as_view(), name="audit_log"),
+    path("audit-log/<int:pk>/", views.AuditEventView.as_view(), name="audit_event"),
 ]

@@ -60,13 +60,13 @@ def assert_consistent(now: datetime) -> None:
     )
     assert not current.exclude(camera__pool=Camera.Pool.PERSONAL).exists()
 
-    open_maintenance = MaintenanceRecord.objects.filter(closed_at__isnull=True)
+    open_maintenance = MaintenanceRecord.objects.open()
     assert set(open_maintenance.values_list("camera", flat=True)) == set(
         Camera.objects.filter(status=Status.IN_MAINTENANCE).values_list("pk", flat=True)
     ), "a camera is in maintenance exactly when it has an open maintenance record"
     assert not Camera.objects.filter(status__in=[Status.RETIRED, Status.LOST], pool=Camera.Pool.PERSONAL).exists()
 
-    returned = Checkout.objects.filter(checked_in_at__isnull=False)
+    returned = Checkout.objects.returned()
     assert not returned.filter(checked_in_at__gt=now).exists()
     assert not Camera.objects.filter(last_returned_at__gt=now).exists()
     assert not MaintenanceRecord.objects.filter(closed_at__gt=now).exists()
@@ -100,11 +100,11 @@ def assert_planted_problems_are_real(planted: dict[str, list[str]], now: datetim
         assert camera.last_returned_at < now - timedelta(minutes=settings.NOT_DOCKED_AFTER_RETURN_MINUTES), tag
         assert camera.last_docked_at is None or camera.last_docked_at < camera.last_returned_at, tag
     for tag in planted.get(Flag.Kind.DAMAGED_NOT_IN_MAINTENANCE, []):
-        record = MaintenanceRecord.objects.get(camera=cameras[tag], closed_at__isnull=True)
+        record = MaintenanceRecord.objects.open().get(camera=cameras[tag])
         assert record.performed_by == MaintenanceRecord.PerformedBy.AWAITING_TRIAGE, tag
         assert record.opened_at < now - timedelta(hours=settings.DAMAGED_NOT_IN_MAINTENANCE_HOURS), tag
     for tag in planted.get(Flag.Kind.REPAIR_OVERDUE, []):
-        record = MaintenanceRecord.objects.get(camera=cameras[tag], closed_at__isnull=True)
+        record = MaintenanceRecord.objects.open().get(camera=cameras[tag])
         assert record.performed_by == MaintenanceRecord.PerformedBy.VENDOR and record.rma_number, tag
         assert record.started_at < now - timedelta(days=settings.VENDOR_REPAIR_OVERDUE_DAYS), tag
     for tag in planted.get(Flag.Kind.INSPECTION_DUE, []):

@@ -162,10 +162,15 @@ def test_kiosk_console_forms_take_any_text_without_a_500_or_a_partial_write(flee
 
 
 @BOUNDED
-@given(tags=st.lists(st.one_of(st.sampled_from(["HPD-BWC-0001", "HPD-BWC-0002"]), JUNK), max_size=4))
-def test_bulk_inspection_takes_any_text_without_a_500_or_a_partial_write(fleet, quartermaster, tags):
+@given(
+    tags=st.lists(st.one_of(st.sampled_from(["HPD-BWC-0001", "HPD-BWC-0002"]), JUNK), max_size=4),
+    slug=st.sampled_from(["check-in", "move-to-dock", "send-to-inspection", "retire"]),
+    text=JUNK,
+)
+def test_bulk_actions_take_any_text_without_a_500_or_a_partial_write(fleet, quartermaster, tags, slug, text):
+    data = {"camera": tags, "step": "confirm", "reason": text, "problem": text, "dock": text}
     with NoPartialWrite():
-        response = quartermaster.post("/inventory/cameras/send-to-inspection/", {"camera": tags})
+        response = quartermaster.post(f"/inventory/cameras/bulk/{slug}/", data)
     assert response.status_code < 500
 
 

@@ -104,7 +104,10 @@ def _post_targets(fleet) -> list[tuple[str, list[str]]]:
             fields = [f"{slug}-{name}" for name in action.form_class.base_fields]
             targets.append((f"/inventory/cameras/{tag}/{slug}/", fields))
     targets += [
-        ("/inventory/cameras/send-to-inspection/", ["camera", "next"]),
+        *(
+            (f"/inventory/cameras/bulk/{slug}/", ["camera", "next", "step", "reason", "dock", "problem"])
+            for slug in ("check-in", "move-to-dock", "send-to-inspection", "retire")
+        ),
         (f"/assignments/officers/{badge}/reset-pin/", ["pin"]),
         (f"/assignments/officers/{badge}/active/", ["active", "reason"]),
         (f"/assignments/officers/{badge}/personal-camera/issue/", ["camera", "reason"]),

@@ -13,7 +13,7 @@ from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 
-NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
+NAV = re.compile(r'<nav [^>]*aria-label="Main"[^>]*>(.*?)</nav>', re.S)
 LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
 
 

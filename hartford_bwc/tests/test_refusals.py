@@ -58,7 +58,7 @@ def test_the_guard_sees_every_kind_of_view_module():
         "assignments/views.py",
         "inventory/views/actions.py",
         "inventory/flags/views.py",
-        "kiosk/staff_views.py",
+        "kiosk/views/staff.py",
         "inventory/admin.py",
         "api/views.py",
     } <= names

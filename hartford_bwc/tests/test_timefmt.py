@@ -34,4 +34,4 @@ def test_templates_get_the_when_filter_without_loading_it():
 def test_default_template_formats_are_24_hour():
     moment = datetime(2026, 11, 30, 19, 3, tzinfo=NY)
     out = Template('{{ at|time }}|{{ at }}|{{ at|date:"SHORT_DATETIME_FORMAT" }}').render(Context({"at": moment}))
-    assert out == "19:03|Nov 30, 2026 19:03|2026-11-30 19:03"
+    assert out == "19:03|Nov 30, 2026 19:03|Nov 30, 2026 19:03"

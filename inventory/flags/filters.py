@@ -43,7 +43,7 @@ class FlagFilter(django_filters.FilterSet):
 
     def filter_state(self, queryset, name, value):
         if value == "resolved":
-            return queryset.filter(resolved_at__isnull=False)
+            return queryset.resolved()
         if value == "all":
             return queryset
         return queryset.open()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.roles import QUARTERMASTER
 from assignments.models import Checkout, Officer, OfficerFlag, PersonalIssue, Shift
 from assignments.shifts import shift_window
+from hartford_bwc import timefmt
 from hartford_bwc.timefmt import when
 
 from ..models import Camera, Flag
@@ -191,13 +192,12 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        local = timezone.localtime(self.now)
         ready = self.readiness
         shift = ""
         if ready.shift and ready.shortfall:
             plural = "s" if ready.shortfall != 1 else ""
             shift = f"; {ready.shift.name} shift short by {ready.shortfall} charged camera{plural}"
-        return f"BWC shift digest {local:%b %d %H:%M}: {self.raised_total} new flags, {self.open_total} open{shift}"
+        return f"BWC shift digest {timefmt.day_time(self.now)}: {self.raised_total} new flags, {self.open_total} open{shift}"
 
     def body(self) -> str:
         labels = dict(Flag.Kind.choices)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from packaging.version import Version
 
 from assignments.models import Checkout
+from hartford_bwc import timefmt
 from hartford_bwc.months import add_months
 from hartford_bwc.timefmt import when
 
@@ -159,9 +160,9 @@ def _inspected() -> Coalesce:
 
 def _inspection_detail(camera: Camera, ctx: SweepContext) -> str:
     if camera.last_inspected_at is None:
-        return f"Never inspected; in the fleet since {timezone.localtime(camera.created_at):%b %d, %Y}."
+        return f"Never inspected; in the fleet since {timefmt.day(camera.created_at)}."
     days = (ctx.now - camera.last_inspected_at).days
-    return f"Last inspected {timezone.localtime(camera.last_inspected_at):%b %d, %Y} ({days} days ago)."
+    return f"Last inspected {timefmt.day(camera.last_inspected_at)} ({days} days ago)."
 
 
 class InspectionDue(Rule):
@@ -312,8 +313,7 @@ class RepairOverdue(Rule):
                 continue
             days = (ctx.now - record.started_at).days
             details.append(
-                f"At the vendor under {record.rma_number} since "
-                f"{timezone.localtime(record.started_at):%b %d} ({days} days)."
+                f"At the vendor under {record.rma_number} since {timefmt.month_day(record.started_at)} ({days} days)."
             )
         return details
 
@@ -351,7 +351,7 @@ class RefreshDue(Rule):
 
     def detail(self, camera, ctx):
         return (
-            f"Purchased {camera.purchased_on:%b %d, %Y}; the {settings.REFRESH_DUE_MONTHS}-month "
+            f"Purchased {timefmt.day(camera.purchased_on)}; the {settings.REFRESH_DUE_MONTHS}-month "
             "refresh cycle is complete."
         )
 

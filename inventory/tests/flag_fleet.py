@@ -27,11 +27,11 @@ def sweep_at(moment: datetime) -> SweepReport:
 
 
 def open_kinds(camera: Camera) -> set[str]:
-    return set(Flag.objects.filter(camera=camera, resolved_at__isnull=True).values_list("kind", flat=True))
+    return set(Flag.objects.open().filter(camera=camera).values_list("kind", flat=True))
 
 
 def open_flags() -> set[tuple[str, str]]:
-    return set(Flag.objects.filter(resolved_at__isnull=True).values_list("kind", "camera__asset_tag"))
+    return set(Flag.objects.open().values_list("kind", "camera__asset_tag"))
 
 
 def plant_every_kind(per_kind: int, now: datetime) -> dict[str, set[str]]:

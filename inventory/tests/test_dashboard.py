@@ -180,27 +180,10 @@ def test_no_warning_when_every_holder_is_active(qm):
     assert "Deactivated officers" not in qm.get("/").content.decode()
 
 
-def test_last_twenty_events_newest_first(qm):
-    cameras = CameraFactory.create_batch(25)
-    for camera in cameras:
-        services.record_charge(camera=camera, kind="full_charge", by=SYSTEM)
-    events = qm.get("/").context["data"].recent_events
-    assert len(events) == 20
-    assert events[0].camera == cameras[-1]
-    assert [e.id for e in events] == sorted((e.id for e in events), reverse=True)
-
-
-def test_latest_events_read_as_titles(qm):
-    services.record_charge(camera=CameraFactory(), kind="full_charge", by=SYSTEM)
-    html = qm.get("/").content.decode()
-    assert "<td>Full charge" in html
-    assert "camera.full_charge" not in html
-
-
 @pytest.mark.parametrize("copies", [1, 4])
 def test_dashboard_query_count_does_not_grow_with_the_fleet(qm, django_assert_num_queries, copies):
     build_fleet(timezone.now(), copies=copies)
-    # session, user, roles; cameras, open flags by kind, inactive holders, events, open kiosk alerts
+    # session, user, roles; cameras, open flags by kind, inactive holders, events needing attention, open kiosk alerts
     # (the supervisor's link to /kiosks/alerts/); the session's idle refresh, first request after
     # sign-in (savepoint, update, release).
     with django_assert_num_queries(11):

@@ -6,6 +6,7 @@ import pytest
 
 from accounts import roles
 from hartford_bwc.testing import sign_in
+from inventory.bulk import ACTIONS as BULK_ACTIONS
 from inventory.tests.factories import CameraFactory
 from inventory.views.actions import ACTIONS
 
@@ -23,7 +24,8 @@ READ_PAGES = [
 ]
 # POSTs, with no data: a role allowed to act gets the page back with the form's errors (422), or a
 # redirect back to the list for the bulk action; a role that may not act gets 403 before any parsing.
-ACTION_URLS = [f"/inventory/cameras/{TAG}/{slug}/" for slug in ACTIONS] + ["/inventory/cameras/send-to-inspection/"]
+BULK_URLS = [f"/inventory/cameras/bulk/{slug}/" for slug in BULK_ACTIONS]
+ACTION_URLS = [f"/inventory/cameras/{TAG}/{slug}/" for slug in ACTIONS] + BULK_URLS
 
 
 def expected_read(role):
@@ -35,8 +37,8 @@ def expected_action(role, url):
         return 302
     if role == SUP:
         return 403
-    if url.endswith("send-to-inspection/"):
-        return 302
+    if url in BULK_URLS:
+        return 302  # back to the list: "Tick at least one camera first."
     # An empty form: invalid (422) when it has a required field, else the service refuses (409).
     form_class = ACTIONS[url.rstrip("/").rsplit("/", 1)[1]].form_class
     return 422 if any(field.required for field in form_class.base_fields.values()) else 409
@@ -87,6 +89,9 @@ def test_signed_in_user_without_a_role_is_refused(client, camera):
 
 def test_supervisor_post_changes_nothing(client, camera):
     sign_in(client, SUP)
-    client.post(f"/inventory/cameras/{TAG}/retire/", {"retire-reason": "Supervisor tried"})
+    client.post(f"/inventory/cameras/{TAG}/retire/", {"retire-reason": "Supervisor tried", "confirm": "yes"})
+    for url in BULK_URLS:
+        data = {"camera": [TAG], "step": "confirm", "reason": "Supervisor tried"}
+        assert client.post(url, data).status_code == 403
     camera.refresh_from_db()
     assert camera.status == "available"

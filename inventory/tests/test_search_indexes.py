@@ -54,3 +54,15 @@ def test_officer_search_uses_the_trigram_indexes(fleet, index):
 def test_deactivated_officers_come_from_their_partial_index(fleet):
     inactive = Officer.objects.filter(is_active=False).values("pk")
     assert "officer_inactive" in plan(inactive)
+
+
+@pytest.mark.parametrize("text", ["Ofc. Emily Murphy", "Murphy, Emily", "#4411"])
+def test_camera_search_by_the_holder_as_displayed_reads_no_table_whole(fleet, text):
+    assert "Seq Scan" not in plan(selectors.search_cameras(Camera.objects.all(), text))
+
+
+@pytest.mark.parametrize("text", ["Ofc. Emily Murphy", "Murphy, Emily"])
+def test_officer_search_as_displayed_uses_the_name_indexes(fleet, text):
+    text = plan(search_officers(Officer.objects.all(), text))
+    assert "officer_first_name_trgm" in text
+    assert "officer_last_name_trgm" in text

@@ -24,7 +24,7 @@ K = Flag.Kind
 
 
 def resolved(camera: Camera, kind: str) -> Flag:
-    return Flag.objects.get(camera=camera, kind=kind, resolved_at__isnull=False)
+    return Flag.objects.resolved().get(camera=camera, kind=kind)
 
 
 def at_boundary(camera: Camera, kind: str, boundary, *, raised_at_boundary: bool = False) -> None:

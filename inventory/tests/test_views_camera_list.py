@@ -15,7 +15,7 @@ from assignments import services as assignment_services
 from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory, UnitFactory
 from audit.actor import Actor
-from hartford_bwc.testing import messages_of, sign_in
+from hartford_bwc.testing import sign_in
 from inventory.models import Camera, CameraModel, Flag, MaintenanceRecord
 from inventory.tests.factories import CameraFactory, CameraModelFactory
 
@@ -254,50 +254,19 @@ def test_list_query_count_is_constant_whatever_the_fleet_and_page_size(qm, djang
     assert len(page_tags(response)) == min(per_page, fleet)
 
 
-def test_send_to_inspection_opens_one_inspection_per_camera_and_reports_each_refusal(qm):
-    ok1 = CameraFactory(asset_tag="HPD-BWC-0001")
-    ok2 = CameraFactory(asset_tag="HPD-BWC-0002")
-    out = CameraFactory(asset_tag="HPD-BWC-0003")
-    check_out(out, OfficerFactory(first_name="Lee", last_name="Ames"))
-    retired = CameraFactory(asset_tag="HPD-BWC-0004", status=Camera.Status.RETIRED)
-
-    response = qm.post(
-        f"{URL}send-to-inspection/",
-        {"camera": [ok1.asset_tag, ok2.asset_tag, out.asset_tag, retired.asset_tag, "HPD-NOPE"], "next": f"{URL}?q=x"},
-        follow=True,
-    )
-
-    assert response.redirect_chain[-1][0] == f"{URL}?q=x"
-    texts = messages_of(response)
-    assert "Sent to inspection: HPD-BWC-0001, HPD-BWC-0002." in texts
-    assert any("HPD-BWC-0003 is checked out to Ofc. Lee Ames" in t for t in texts)
-    assert any("HPD-BWC-0004 is retired" in t for t in texts)
-    assert "No camera has asset tag HPD-NOPE." in texts
-    open_inspections = MaintenanceRecord.objects.filter(
-        kind="inspection", closed_at__isnull=True, performed_by="in_house"
-    )
-    assert sorted(open_inspections.values_list("camera__asset_tag", flat=True)) == ["HPD-BWC-0001", "HPD-BWC-0002"]
-    assert Camera.objects.get(pk=out.pk).status == Camera.Status.CHECKED_OUT
-    assert Checkout.objects.open().filter(camera=out).exists()
-
-
-def test_send_to_inspection_with_nothing_ticked_says_so(qm):
-    response = qm.post(f"{URL}send-to-inspection/", {}, follow=True)
-    assert "Tick at least one camera first." in messages_of(response)
-    assert not MaintenanceRecord.objects.exists()
-
-
 def test_send_to_inspection_with_a_nul_in_a_tag_says_which_tag_is_unknown_instead_of_crashing(qm):
     # The control-character middleware strips the NUL before the view (PostgreSQL would refuse it).
-    response = qm.post(f"{URL}send-to-inspection/", {"camera": ["HPD\x00BWC"]}, follow=True)
-    assert response.status_code == 200
-    assert "No camera has asset tag HPDBWC." in messages_of(response)
+    response = qm.post(f"{URL}bulk/send-to-inspection/", {"camera": ["HPD\x00BWC"], "step": "confirm"})
+    assert response.status_code == 409
+    assert response.context["refusals"] == [("HPDBWC", "No camera has asset tag HPDBWC.")]
     assert not MaintenanceRecord.objects.exists()
 
 
-def test_send_to_inspection_never_redirects_off_site(qm):
+def test_bulk_actions_never_redirect_off_site(qm):
     camera = CameraFactory()
-    response = qm.post(f"{URL}send-to-inspection/", {"camera": camera.asset_tag, "next": "https://evil.example/"})
+    response = qm.post(f"{URL}bulk/check-in/", {"camera": camera.asset_tag, "next": "https://evil.example/"})
+    assert response.context["next"] == URL
+    response = qm.post(f"{URL}bulk/check-in/", {"next": "https://evil.example/"})
     assert response.url == URL
 
 
@@ -308,11 +277,22 @@ def test_bulk_bar_posts_the_ticked_tags_to_the_label_sheet(qm):
     assert 'name="camera" value="HPD-BWC-0001" form="bulk-form"' in html
 
 
-def test_supervisor_sees_the_list_without_the_inspection_button(client):
+def test_bulk_bar_offers_select_all_and_each_bulk_action(qm):
+    CameraFactory(asset_tag="HPD-BWC-0001")
+    html = qm.get(URL).content.decode()
+    assert 'data-select-all="camera" aria-label="Select all cameras on this page" hidden' in html
+    for slug in ("check-in", "move-to-dock", "send-to-inspection", "retire"):
+        assert f'formaction="/inventory/cameras/bulk/{slug}/"' in html
+    assert "formtarget" not in html  # no empty tab: with nothing ticked the list says so
+    assert "js/bulk_select.js" in html
+
+
+def test_supervisor_sees_the_list_without_the_bulk_action_buttons(client):
     sign_in(client, roles.SUPERVISOR)
     CameraFactory()
     html = client.get(URL).content.decode()
     assert "Print labels" in html
+    assert "/inventory/cameras/bulk/" not in html
     assert "Send to inspection" not in html
 
 

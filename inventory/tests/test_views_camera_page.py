@@ -66,7 +66,7 @@ def test_timeline_merges_every_source_newest_first(qm, staff_actor):
     Flag.objects.create(camera=camera, kind=Flag.Kind.REFRESH_DUE)
     assignment_services.issue_personal(officer=officer, camera=camera, by=staff_actor)
 
-    timeline = qm.get(url(camera)).context["page"].timeline
+    timeline = qm.get(url(camera)).context["page"].timeline.entries
 
     kinds = [entry.kind for entry in timeline]
     assert set(kinds) == {"checkout", "charge", "maintenance", "flag", "audit"}
@@ -82,24 +82,89 @@ def test_timeline_merges_every_source_newest_first(qm, staff_actor):
     assert not any(entry.title.startswith("checkout") for entry in timeline)
 
 
-def test_timeline_reads_each_source_once_whatever_the_history(qm, django_assert_num_queries):
+def _history(camera, officers, n):
+    """n check-out/check-in/full-charge rounds: five timeline entries each (three rows, two audit-only)."""
+    for i in range(n):
+        assignment_services.check_out(camera=camera, officer=officers[i % len(officers)], by=SYSTEM)
+        assignment_services.check_in(camera=camera, by=SYSTEM)
+        services.record_charge(camera=camera, kind="full_charge", by=SYSTEM)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # session, user, roles; camera; open checkout, personal issue, open maintenance, open flags;
+        # the five sources; the actors of the page's rows; the docks of the charge form.
+        ("", 15),
+        # One source; its rows' actors.
+        ("?kind=checkout", 11),
+        ("?kind=charge", 11),
+        # The audit source names its own actors: no actor query.
+        ("?kind=audit", 10),
+    ],
+)
+def test_timeline_reads_each_source_once_whatever_the_history(qm, django_assert_num_queries, query, expected):
     camera = CameraFactory()
     officers = OfficerFactory.create_batch(3)
-
-    def history(n):
-        for i in range(n):
-            assignment_services.check_out(camera=camera, officer=officers[i % 3], by=SYSTEM)
-            assignment_services.check_in(camera=camera, by=SYSTEM)
-            services.record_charge(camera=camera, kind="full_charge", by=SYSTEM)
-
-    history(2)
+    _history(camera, officers, 2)
     qm.get(url(camera))  # the session's refresh after sign-in (3 queries) is not the page's cost
-    with django_assert_num_queries(11) as small:
-        qm.get(url(camera))
-    history(6)
-    with django_assert_num_queries(len(small.captured_queries)):
-        response = qm.get(url(camera))
-    assert len(response.context["page"].timeline) > 20
+    with django_assert_num_queries(expected):
+        qm.get(url(camera) + query)
+    _history(camera, officers, 30)
+    with django_assert_num_queries(expected):
+        response = qm.get(url(camera) + query)
+    assert response.status_code == 200
+
+
+def test_history_is_paged_newest_first_and_each_page_links_the_next(qm):
+    camera = CameraFactory()
+    _history(camera, OfficerFactory.create_batch(2), 30)  # 30 check-outs, returns and charges: 90 entries
+
+    first = qm.get(url(camera)).context["page"].timeline
+    second = qm.get(url(camera) + "?page=2").context["page"].timeline
+
+    assert len(first.entries) == 50 and first.has_next and not first.has_previous
+    assert len(second.entries) == 40 and not second.has_next and second.has_previous
+    seen = [(e.at, e.title) for e in first.entries + second.entries]
+    assert len(set(seen)) == 90
+    assert [at for at, _ in seen] == sorted((at for at, _ in seen), reverse=True)
+    html = qm.get(url(camera) + "?page=2").content.decode()
+    assert 'href="?page=1#history" rel="prev"' in html and 'rel="next"' not in html
+
+
+def test_history_filters_by_kind_and_keeps_the_kind_across_pages(qm):
+    camera = CameraFactory()
+    _history(camera, OfficerFactory.create_batch(2), 30)
+    Flag.objects.create(camera=camera, kind=Flag.Kind.REFRESH_DUE)
+
+    charges = qm.get(url(camera) + "?kind=charge").context["page"].timeline
+    flags = qm.get(url(camera) + "?kind=flag").context["page"].timeline
+
+    assert {e.kind for e in charges.entries} == {"charge"} and len(charges.entries) == 30
+    assert not charges.has_next
+    assert [e.title for e in flags.entries] == ["Flag raised: Refresh due"]
+    checkouts = qm.get(url(camera) + "?kind=checkout")
+    assert 'href="?kind=checkout&amp;page=2#history" rel="next"' in checkouts.content.decode()
+    assert checkouts.context["page"].timeline.entries[0].actor  # the actor comes from the audit event
+
+
+@pytest.mark.parametrize(
+    "query", ["?page=0", "?page=-3", "?page=zzz", "?page=99999999999999999999", "?kind=<script>", "?kind=&page="]
+)
+def test_bad_history_parameters_show_the_first_page_or_the_last_allowed(qm, query):
+    camera = CameraFactory()
+    _history(camera, OfficerFactory.create_batch(1), 1)
+    response = qm.get(url(camera) + query)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("History", 1)[1]
+
+
+def test_a_page_past_the_end_says_there_is_no_older_history(qm):
+    camera = CameraFactory()
+    _history(camera, OfficerFactory.create_batch(1), 1)
+    html = qm.get(url(camera) + "?page=5").content.decode()
+    assert "No older history." in html
+    assert 'href="?page=4#history" rel="prev"' in html
 
 
 def test_supervisor_reads_the_page_without_action_forms(client):
@@ -280,12 +345,39 @@ def test_retire_needs_a_reason_and_keeps_history(qm):
     assert missing.status_code == 422
     assert Camera.objects.get(pk=camera.pk).status == Camera.Status.AVAILABLE
 
-    qm.post(url(camera, "retire"), {"retire-reason": "Housing cracked"})
+    qm.post(url(camera, "retire"), {"retire-reason": "Housing cracked", "confirm": "yes"})
     assert Camera.objects.get(pk=camera.pk).status == Camera.Status.RETIRED
     assert AuditEvent.objects.filter(action="camera.retire", camera=camera, reason="Housing cracked").exists()
 
-    again = qm.post(url(camera, "retire"), {"retire-reason": "Again"})
+    again = qm.post(url(camera, "retire"), {"retire-reason": "Again", "confirm": "yes"})
     assert "already retired" in " ".join(messages_of(again))
+
+
+def test_retire_asks_for_confirmation_showing_what_will_change_and_keeps_the_reason(qm):
+    dock = DockFactory(name="Dock 07")
+    camera = CameraFactory(asset_tag="HPD-BWC-0001", dock=dock, dock_bay=2)
+
+    asked = qm.post(url(camera, "retire"), {"retire-reason": "Housing cracked"})
+
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Retire HPD-BWC-0001?" in html
+    assert "Retired; spare pool, no personal issue; leaves Dock 07, bay 2" in html
+    assert "Housing cracked</textarea>" in html
+    assert 'name="confirm" value="yes"' in html
+    camera.refresh_from_db()
+    assert (camera.status, camera.dock_bay) == (Camera.Status.AVAILABLE, 2)
+    assert not AuditEvent.objects.filter(action="camera.retire").exists()
+
+
+def test_retire_confirmation_of_a_checked_out_camera_shows_the_refusal_and_confirm_still_refuses(qm):
+    camera = CameraFactory(asset_tag="HPD-BWC-0001")
+    assignment_services.check_out(camera=camera, officer=OfficerFactory(first_name="Lee", last_name="Ames"), by=SYSTEM)
+    asked = qm.post(url(camera, "retire"), {"retire-reason": "Old"})
+    assert "check it in before it can be retired" in asked.content.decode()
+    refused = qm.post(url(camera, "retire"), {"retire-reason": "Old", "confirm": "yes"})
+    assert refused.status_code == 409
+    assert Camera.objects.get(pk=camera.pk).status == Camera.Status.CHECKED_OUT
 
 
 def test_report_lost_and_found(qm):
@@ -303,7 +395,7 @@ def test_report_lost_and_found(qm):
     qm.post(url(camera, "report-found"), {"report-found-notes": "Turned in at District 2"})
     camera.refresh_from_db()
     assert camera.status == Camera.Status.IN_MAINTENANCE
-    assert MaintenanceRecord.objects.get(camera=camera, closed_at__isnull=True).kind == "inspection"
+    assert MaintenanceRecord.objects.open().get(camera=camera).kind == "inspection"
 
     not_lost = qm.post(url(camera, "report-found"), {})
     assert "is not reported lost" in " ".join(messages_of(not_lost))
@@ -343,7 +435,7 @@ def test_repair_opened_by_a_damaged_kiosk_return_names_the_officer_and_kiosk(qm)
 
     response = qm.get(url(camera))
 
-    entry = _repair_opened(response.context["page"].timeline)
+    entry = _repair_opened(response.context["page"].timeline.entries)
     assert entry.actor == f"{officer.display_name} at kiosk Front desk"
     assert f"by {officer.display_name} at kiosk Front desk" in response.content.decode()
 
@@ -358,7 +450,7 @@ def test_repair_opened_from_the_console_names_the_staff_user(qm):
 
     response = qm.get(url(camera))
 
-    assert _repair_opened(response.context["page"].timeline).actor == "quartermaster-user"
+    assert _repair_opened(response.context["page"].timeline.entries).actor == "quartermaster-user"
     assert "by quartermaster-user" in response.content.decode()
 
 

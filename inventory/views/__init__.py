@@ -1,1 +1,1 @@
-"""The quartermaster console's inventory pages: dashboard, camera list, camera page and its actions."""
+"""The quartermaster console's inventory pages: dashboard, camera list, camera page and its actions, labels."""

@@ -22,7 +22,7 @@ from audit.actor import Actor
 from hartford_bwc.errors import DomainError
 from hartford_bwc.refusals import attempt
 
-from .. import forms, selectors, services
+from .. import bulk, forms, selectors, services, timeline
 from ..models import Camera, ChargeEvent, MaintenanceRecord
 from ..tables import STATUS_BADGE, charge_state
 
@@ -109,7 +109,7 @@ def issue_personal(camera, data, by) -> str:
 
 
 def revoke_personal(camera, data, by) -> str:
-    current = selectors.camera_page(camera).personal
+    current = selectors.current_personal_issue(camera)
     if current is None:
         raise DomainError(f"{camera.asset_tag} is not anyone's personal camera.", code="not_personal")
     assignment_services.revoke_personal(officer=current.officer, reason=data["reason"], by=by)
@@ -139,6 +139,8 @@ class Action:
     perform: Callable[[Camera, dict, Actor], str]
     shown_when: Callable[[selectors.CameraPage], bool]
     danger: bool = False
+    # Asks "are you sure" on a page of its own, listing what will change, before calling the service.
+    confirm: bool = False
 
 
 def _status(*statuses: str) -> Callable[[selectors.CameraPage], bool]:
@@ -192,7 +194,9 @@ ACTIONS: dict[str, Action] = {
         "Report lost or stolen", "Report lost", forms.ReportLostForm, report_lost, _status(AVAILABLE, OUT, MAINT), True
     ),
     "report-found": Action("Report found", "Found", forms.ReportFoundForm, report_found, _status(LOST)),
-    "retire": Action("Retire", "Retire", forms.RetireForm, retire, _status(AVAILABLE, MAINT, LOST), True),
+    "retire": Action(
+        "Retire", "Retire…", forms.RetireForm, retire, _status(AVAILABLE, MAINT, LOST), danger=True, confirm=True
+    ),
 }
 
 
@@ -237,7 +241,11 @@ def _initial_form(slug: str, action: Action, page: selectors.CameraPage) -> djan
 
 
 def render_camera_page(request, camera: Camera, *, bound: dict | None = None, status: int = 200):
-    page = selectors.camera_page(camera)
+    # The history's page and kind come from the address (bookmarkable); a re-rendered action shows page 1.
+    query = request.GET
+    page = selectors.camera_page(
+        camera, kind=timeline.parse_kind(query.get("kind")), page=timeline.parse_page(query.get("page"))
+    )
     can_act = roles.has_role(request.user, roles.CAN_ACT)
     charge = charge_state(camera)
     return render(
@@ -250,8 +258,19 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
             "status_badge": STATUS_BADGE.get(camera.status, ""),
             "charge_text": charge[0],
             "charge_badge": charge[1],
+            "timeline_kinds": timeline.KINDS,
         },
         status=status,
+    )
+
+
+def render_confirmation(request, camera: Camera, slug: str, spec: Action, form: django_forms.Form):
+    """The page that asks for confirmation: what the action will change, the form as typed, Confirm."""
+    [change] = bulk.forecast(bulk.ACTIONS[slug], [camera.asset_tag], form.cleaned_data).changes
+    return render(
+        request,
+        "inventory/action_confirm.html",
+        {"camera": camera, "slug": slug, "spec": spec, "form": form, "change": change, "url_name": url_name(slug)},
     )
 
 
@@ -266,6 +285,8 @@ def camera_action(request, asset_tag: str, action: str):
     if not form.is_valid():
         messages.error(request, f"{spec.title}: check the highlighted fields.")
         return render_camera_page(request, camera, bound={action: form}, status=422)
+    if spec.confirm and request.POST.get("confirm") != "yes":
+        return render_confirmation(request, camera, action, spec, form)
     outcome = attempt(lambda: spec.perform(camera, form.cleaned_data, Actor.from_request(request)))
     if outcome.refused:
         messages.error(request, outcome.refusal.message)

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import roles
 from accounts.roles import role_required
-from audit.actor import Actor
 from hartford_bwc import spreadsheet
-from hartford_bwc.refusals import attempt
 
-from .. import selectors, services
+from .. import selectors
 from ..filters import CameraFilter
-from ..forms import BulkSelectionForm
-from ..models import MaintenanceRecord
 from ..tables import CameraTable
 from .actions import render_camera_page
 
@@ -75,47 +66,6 @@ class CameraListView(spreadsheet.ExportMixin, SingleTableMixin, FilterView):
             full_path=self.request.get_full_path(),
         )
         return context
-
-
-def _back_to_list(request):
-    target = request.POST.get("next", "")
-    if target.startswith(reverse("inventory:camera_list")) and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        return redirect(target)
-    return redirect("inventory:camera_list")
-
-
-@role_required(roles.CAN_ACT)
-@require_POST
-def send_to_inspection(request):
-    """Open an in-house inspection for each ticked camera; each refusal is reported by itself."""
-    form = BulkSelectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()))
-        return _back_to_list(request)
-    by = Actor.from_request(request)
-    cameras, unknown = selectors.cameras_by_tags(form.asset_tags)
-    for tag in unknown:
-        messages.error(request, f"No camera has asset tag {tag}.")
-    sent = []
-    for camera in cameras:
-        outcome = attempt(
-            lambda camera=camera: services.open_maintenance(
-                camera=camera,
-                kind=MaintenanceRecord.Kind.INSPECTION,
-                performed_by=MaintenanceRecord.PerformedBy.IN_HOUSE,
-                problem="Inspection requested from the camera list.",
-                by=by,
-            )
-        )
-        if outcome.refused:
-            messages.error(request, outcome.refusal.message)
-        else:
-            sent.append(camera.asset_tag)
-    if sent:
-        messages.success(request, f"Sent to inspection: {', '.join(sent)}.")
-    return _back_to_list(request)
 
 
 @role_required(roles.CAN_READ)

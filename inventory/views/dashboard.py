@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts import roles
 from accounts.roles import role_required
@@ -38,6 +39,8 @@ def dashboard(request):
             # Kiosk alerts (sign-in paused, typed returns) wait for a supervisor on /kiosks/alerts/.
             "kiosk_alerts": open_alert_count(),
             "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
+            # The rest of today's trail (sweep, kiosk sign-ins, docking) is one click away.
+            "today": timezone.localdate().isoformat(),
             "tiles": [
                 {"label": label, "count": n, "query": query, "tone": tone if n else ""}
                 for label, n, query, tone in tiles

@@ -121,7 +121,7 @@ def test_return_a_camera_as_damaged(kiosk_page, officer, spare, system_actor, sc
     message = page.get_by_role("status").inner_text()
     assert "HPD-BWC-0100 is checked in as damaged" in message and "Hand it to the supervisor" in message
     shot(page, screenshot_dir, "returned-damaged", docs=True)
-    record = MaintenanceRecord.objects.get(camera=spare, closed_at__isnull=True)
+    record = MaintenanceRecord.objects.open().get(camera=spare)
     assert record.problem == "Clip snapped off"
 
 

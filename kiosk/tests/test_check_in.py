@@ -64,7 +64,7 @@ def test_a_damaged_return_opens_maintenance_and_sends_it_to_the_supervisor(kiosk
     message = status(response)
     assert "checked in as damaged" in message and "Hand it to the supervisor" in message
     assert Camera.objects.get(pk=out_camera.pk).status == Camera.Status.IN_MAINTENANCE
-    record = MaintenanceRecord.objects.get(camera=out_camera, closed_at__isnull=True)
+    record = MaintenanceRecord.objects.open().get(camera=out_camera)
     assert record.problem == "Cracked lens"
     assert Checkout.objects.get(camera=out_camera).condition == "damaged"
 

@@ -217,7 +217,7 @@ def test_a_failed_check_swaps_the_camera_in_one_tap(kiosk_browser, officer, pers
     faulty = Checkout.objects.get(camera=personal_camera)
     assert faulty.condition == "damaged" and "Records a test clip" in faulty.damage_description
     assert Camera.objects.get(pk=personal_camera.pk).status == Camera.Status.IN_MAINTENANCE
-    assert MaintenanceRecord.objects.get(camera=personal_camera, closed_at__isnull=True)
+    assert MaintenanceRecord.objects.open().get(camera=personal_camera)
     assert Checkout.objects.open().get(officer=officer).camera == spare
 
 

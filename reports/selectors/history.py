@@ -179,3 +179,32 @@ def audit_per_day(events: QuerySet) -> dict:
         .annotate(events=Count("pk"))
         .order_by()
     }
+
+
+@dataclass
+class AuditEventPage:
+    event: AuditEvent
+    # Its neighbours in the chain: the event whose hash this one chains onto, and the next one written.
+    previous_id: int | None
+    next_id: int | None
+    changes: list[tuple[str, object, object]]
+    hash_ok: bool
+
+
+def audit_event_page(pk: int) -> AuditEventPage:
+    """One audit event with everything its page shows, in three queries (event, previous, next)."""
+    event = AuditEvent.objects.select_related("kiosk", "camera", "officer", "actor_user", "actor_officer").get(pk=pk)
+    # `hash` is unique (indexed); the chain is written in id order under a lock, so the next event is
+    # the next id, found on the primary key.
+    previous_id = AuditEvent.objects.filter(hash=event.prev_hash).values_list("pk", flat=True).first()
+    next_id = AuditEvent.objects.filter(pk__gt=event.pk).order_by("pk").values_list("pk", flat=True).first()
+    before, after = event.before or {}, event.after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    changes = [(key, before.get(key, ""), after.get(key, "")) for key in keys]
+    return AuditEventPage(
+        event=event,
+        previous_id=previous_id if event.prev_hash else None,
+        next_id=next_id,
+        changes=changes,
+        hash_ok=event.compute_hash() == event.hash,
+    )

@@ -1,11 +1,13 @@
 """Report pages: each parses its form, calls selectors, builds tables and charts, or exports a table."""
 
 from .base import ReportIndexView
+from .compliance import ComplianceView
 from .fleet import CoverageView, ReadinessView, UtilizationView
-from .records import AuditLogView, CameraCustodyView, OfficerHistoryView
-from .service import ComplianceView, MaintenanceView
+from .maintenance import MaintenanceView
+from .records import AuditEventView, AuditLogView, CameraCustodyView, OfficerHistoryView
 
 __all__ = [
+    "AuditEventView",
     "AuditLogView",
     "CameraCustodyView",
     "ComplianceView",

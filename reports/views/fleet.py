@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django_tables2.data import TableListData
+
+from hartford_bwc import timefmt
 
 from .. import charts
 from .. import tables as t
@@ -15,8 +16,8 @@ from .base import ReportView, paginated, register
 
 
 def local_start(start) -> str:
-    # The same format as the template's summary figures: "Mon Nov 30, 07:00".
-    return date_format(timezone.localtime(start.start), "D M j, H:i")
+    # The same format as the template's summary figures: "Nov 30 07:00".
+    return timefmt.day_time(start.start)
 
 
 @register
@@ -139,7 +140,7 @@ class UtilizationView(ReportView):
         }
         day_chart = charts.line(
             "Check-outs per day",
-            [f"{row['day']:%b %d}" for row in days],
+            [timefmt.month_day(row["day"]) for row in days],
             {"Check-outs": [row["checkouts"] for row in days]},
             rotate=30,
             width=560,

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+
+from accounts import roles
+from audit.models import AuditEvent
+from hartford_bwc import timefmt
 
 from .. import charts
 from .. import tables as t
@@ -36,7 +44,7 @@ class OfficerHistoryView(ReportView):
         days = _day_labels(period)
         chart = charts.bar(
             "Hours with a camera, per day",
-            [f"{day:%b %d}" for day in days],
+            [timefmt.month_day(day) for day in days],
             {"Hours": [t.hours(per_day.get(day)) for day in days]},
             rotate=30,
         )
@@ -120,7 +128,7 @@ class AuditLogView(ReportView):
             days = _day_labels(period)
             chart = charts.bar(
                 "Audit events per day",
-                [f"{day:%b %d}" for day in days],
+                [timefmt.month_day(day) for day in days],
                 {"Events": [per_day.get(day, 0) for day in days]},
                 rotate=30,
             )
@@ -130,3 +138,15 @@ class AuditLogView(ReportView):
         # Exports are bounded: past the limit, narrow the search.
         bounded = t.AuditLogTable(table.data.data[: history.AUDIT_EXPORT_LIMIT])
         return super().export_table(bounded, name, export_format, context)
+
+
+@method_decorator(roles.role_required(roles.CAN_READ), name="dispatch")
+class AuditEventView(View):
+    """One audit event in full: who, where, what changed, and its place in the hash chain."""
+
+    def get(self, request, pk: int):
+        try:
+            page = history.audit_event_page(pk)
+        except AuditEvent.DoesNotExist:
+            raise Http404("No such audit event.") from None
+        return render(request, "reports/audit_event.html", {"page": page, "event": page.event})

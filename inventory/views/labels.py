@@ -7,11 +7,16 @@ from django.shortcuts import redirect, render
 
 from accounts import roles
 
-from . import labels, selectors
+from .. import labels, selectors
+from .bulk import back_to_list
 
 
 @roles.role_required(roles.CAN_READ)
 def camera_labels(request):
+    if "next" in request.GET and not any(tag.strip() for tag in request.GET.getlist("camera")):
+        # "Print labels" on the camera list with nothing ticked: back to the list, as the other bulk actions do.
+        messages.error(request, "Tick at least one camera first.")
+        return redirect(back_to_list(request.GET))
     if "csrfmiddlewaretoken" in request.GET or "next" in request.GET:
         # The camera list's bulk form sends its CSRF token and return URL along; keep them out of the address bar.
         query = request.GET.copy()

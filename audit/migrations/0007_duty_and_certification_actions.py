@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0005_action_choices"),
+        ("audit", "0006_attention_index"),
     ]
 
     operations = [

@@ -13,9 +13,9 @@ from accounts import roles
 from audit.actor import Actor
 from hartford_bwc.refusals import attempt, run_action
 
-from . import selectors, services
-from .forms import RegisterKioskForm, RevokeKioskForm
-from .models import Kiosk, KioskAlert
+from .. import selectors, services
+from ..forms import RegisterKioskForm, RevokeKioskForm
+from ..models import Kiosk, KioskAlert
 
 
 @roles.role_required(roles.CAN_ACT)

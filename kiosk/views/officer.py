@@ -16,10 +16,10 @@ from hartford_bwc.client_address import client_address
 from hartford_bwc.refusals import attempt
 from hartford_bwc.timefmt import when
 
-from . import selectors, services
-from . import session as kiosk_session
-from .device import kiosk_for_request, set_device_cookie
-from .forms import BarcodeForm, PreshiftForm, ReturnForm, SignInForm
+from .. import selectors, services
+from .. import session as kiosk_session
+from ..device import kiosk_for_request, set_device_cookie
+from ..forms import BarcodeForm, PreshiftForm, ReturnForm, SignInForm
 
 # Refusals after which the kiosk offers a charged spare with one button.
 SUGGEST_SPARE = {"not_charged", "in_maintenance", "retired", "lost", "someone_elses_personal", "already_out"}
