@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 
-from assignments.models import Officer
+from assignments.models import Certification, Officer
 from audit import services as audit
 from audit.actions import Action, grouped_choices, title
 from audit.actor import Actor
@@ -18,7 +18,7 @@ from audit.admin import AuditedModelAdmin
 from audit.models import AuditEvent
 from audit.signals import MEMBERSHIPS, WATCHED
 from imports.plans import CREATE, UPDATE
-from imports.services import IMPORT_ACTIONS
+from imports.services import IMPORT_ACTIONS, IMPORT_MODELS
 from inventory.models import Camera, ChargeEvent
 from inventory.services import CHARGE_ACTIONS
 from inventory.tests.factories import CameraFactory
@@ -124,8 +124,10 @@ def test_every_charge_event_kind_has_an_action():
 
 
 def test_every_imported_row_has_an_action():
-    # An import creates or updates cameras or officers (imports.services.apply_upload).
-    assert set(IMPORT_ACTIONS) == {(model, verb) for model in (Camera, Officer) for verb in (CREATE, UPDATE)}
+    # An import creates or updates cameras, officers or certifications (imports.services.apply_upload).
+    models = (Camera, Officer, Certification)
+    assert set(IMPORT_ACTIONS) == {(model, verb) for model in models for verb in (CREATE, UPDATE)}
+    assert set(IMPORT_MODELS.values()) == set(models)
 
 
 # --- no action written as a bare string --------------------------------------------------------------
