@@ -22,6 +22,8 @@ CAN_NOTE_FLAGS = ALL_ROLES
 CAN_ADMINISTER = (ADMINISTRATOR,)
 # The kiosk's lock-out tells the officer to see a supervisor or the quartermaster (kiosk.services).
 CAN_UNLOCK_BADGES = (QUARTERMASTER, SUPERVISOR, ADMINISTRATOR)
+# A camera exemption (undercover, light duty, leave) and a duty assignment are a supervisor's call.
+CAN_APPROVE_DUTY = (SUPERVISOR, ADMINISTRATOR)
 
 # Most senior first, by what each may do: the header names only the first one a user holds.
 BY_SENIORITY = (ADMINISTRATOR, QUARTERMASTER, SUPERVISOR)

@@ -11,7 +11,7 @@ from hartford_bwc import formfields
 from inventory.models import Camera
 
 from . import services
-from .models import Officer, Shift, Unit
+from .models import Certification, DutyAssignment, Officer, Shift, Unit
 
 
 class SetActiveForm(forms.Form):
@@ -139,3 +139,75 @@ class OfficerForm(formfields.RecordFormMixin, forms.ModelForm):
 
 
 formfields.apply_messages(OfficerForm.base_fields)
+
+
+class ExemptionForm(forms.Form):
+    """A camera exemption: undercover operation, light duty or leave (assignments.duty.grant_exemption)."""
+
+    kind = forms.ChoiceField(
+        label="Exemption", choices=[(kind.value, kind.label) for kind in DutyAssignment.EXEMPT_KINDS]
+    )
+    starts_on = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label="Last day", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Empty: no end set."
+    )
+    reason = forms.CharField(label="Reason", max_length=300)
+
+
+class EndExemptionForm(forms.Form):
+    ends_on = forms.DateField(
+        label="Last exempt day",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: today.",
+    )
+    reason = forms.CharField(label="Reason", max_length=300, required=False)
+
+
+class DutyForm(forms.Form):
+    kind = forms.ChoiceField(label="Duty", choices=[(kind.value, kind.label) for kind in DutyAssignment.DUTY_KINDS])
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Reason", max_length=300, required=False)
+
+
+# --- a BWC certification: each row of a training-records import -------------------------------------
+
+
+class CertificationForm(formfields.RecordFormMixin, forms.ModelForm):
+    """One certification as the training records give it: the officer (by badge number), the day the
+    training was passed and the last day it is good for. Lengths come from the model's fields."""
+
+    officer = formfields.RecordChoiceField(
+        Officer.objects.all(),
+        to_field_name="badge_number",
+        label="Badge number",
+        unknown="No officer has the badge number {value}; import the officer first.",
+    )
+    certified_on = formfields.PastDateField(label="Certified on")
+    expires_on = forms.DateField(label="Expiry date", input_formats=formfields.DATE_FORMATS)
+
+    class Meta:
+        model = Certification
+        fields = ("officer", "certified_on", "expires_on", "course")
+
+    def __init__(self, *args: Any, officers: dict[str, Officer] | None = None, **kwargs: Any) -> None:
+        # `officers`: those the file names, by badge number in lower case (an import reads them at once).
+        super().__init__(*args, **kwargs)
+        if officers is not None:
+            self.fields["officer"].known = officers
+
+    def clean_course(self) -> str:
+        return formfields.clean_text(self.cleaned_data["course"], label="course")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        certified, expires = cleaned.get("certified_on"), cleaned.get("expires_on")
+        if certified and expires and expires < certified:
+            self.add_error("expires_on", f"Expires on {expires} before it was passed on {certified}.")
+        return cleaned
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+formfields.apply_messages(CertificationForm.base_fields)

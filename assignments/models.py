@@ -230,3 +230,158 @@ class Checkout(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return self.is_open and (now or timezone.now()) > self.due_back_at
+
+
+# --- duty and training (issue 13) -------------------------------------------------------------
+
+
+# The duty kinds that exempt an officer from wearing a camera (the values of DutyAssignment.Kind).
+EXEMPT_DUTY_KINDS = ("undercover", "light_duty", "leave")
+
+
+def in_force_on(day, prefix: str = "") -> Q:
+    """A dated row (duty assignment) whose days include `day`: an open end runs on."""
+    return Q(**{f"{prefix}starts_on__lte": day}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": day})
+    )
+
+
+class DutyAssignmentQuerySet(models.QuerySet):
+    def exemptions(self) -> DutyAssignmentQuerySet:
+        return self.filter(kind__in=DutyAssignment.EXEMPT_KINDS)
+
+    def in_force(self, day) -> DutyAssignmentQuerySet:
+        return self.filter(in_force_on(day))
+
+    def overlapping(self, first, last) -> DutyAssignmentQuerySet:
+        """Rows with any day in [first, last] (`last` None: open-ended)."""
+        overlap = Q(ends_on__isnull=True) | Q(ends_on__gte=first)
+        if last is not None:
+            overlap &= Q(starts_on__lte=last)
+        return self.filter(overlap)
+
+
+class DutyAssignment(models.Model):
+    """What an officer is assigned to from one day to another, and so whether a camera is required.
+
+    Uniform patrol and detective work require a camera (the chief's rule: in uniform or investigating
+    an accident). An exemption (undercover operation, light duty, leave) is approved by a supervisor
+    with a reason; its days never count as a shift without a camera. Days are local dates, both ends
+    included; no end means until further notice. Exemptions of one officer never overlap (an exclusion
+    constraint on PostgreSQL, the service's check under the officer's row lock everywhere).
+    """
+
+    class Kind(models.TextChoices):
+        UNIFORM_PATROL = "uniform_patrol", "Uniform patrol"
+        DETECTIVE = "detective", "Detective"
+        UNDERCOVER = "undercover", "Undercover operation"
+        LIGHT_DUTY = "light_duty", "Light duty"
+        LEAVE = "leave", "Leave"
+
+    EXEMPT_KINDS = tuple(map(Kind, EXEMPT_DUTY_KINDS))
+    DUTY_KINDS = (Kind.UNIFORM_PATROL, Kind.DETECTIVE)
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="duty_assignments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DutyAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["officer", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="duty_ends_on_or_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=EXEMPT_DUTY_KINDS) | (Q(approved_by__isnull=False) & ~Q(reason="")),
+                name="duty_exemption_approved_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.starts_on}"
+
+    @property
+    def is_exemption(self) -> bool:
+        return self.kind in self.EXEMPT_KINDS
+
+
+def current_certification(day, prefix: str = "") -> Q:
+    """A certification valid on `day`: taken on or before it, expiring on or after it (the expiry
+    date is the last day it is good for)."""
+    return Q(**{f"{prefix}certified_on__lte": day, f"{prefix}expires_on__gte": day})
+
+
+class CertificationQuerySet(models.QuerySet):
+    def current(self, day) -> CertificationQuerySet:
+        return self.filter(current_certification(day))
+
+
+class Certification(models.Model):
+    """A body-worn-camera training certification, as the training records give it."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="certifications")
+    certified_on = models.DateField()
+    expires_on = models.DateField()
+    course = models.CharField(max_length=120, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-expires_on", "-pk"]
+        indexes = [models.Index(fields=["officer", "-expires_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "certified_on"], name="certification_one_per_officer_and_day"),
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=F("certified_on")), name="certification_expires_after_certified"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"BWC certification {self.certified_on} - {self.expires_on}"
+
+
+class OfficerFlagQuerySet(models.QuerySet):
+    def open(self) -> OfficerFlagQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class OfficerFlag(models.Model):
+    """A condition about an officer (not a camera) that needs a person; raised and resolved by the
+    flag sweep like a camera's flag, never duplicated, kept with its history."""
+
+    class Kind(models.TextChoices):
+        CERTIFICATION_EXPIRING = "certification_expiring", "Certification expiring"
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="flags")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=300, blank=True)
+
+    objects = OfficerFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "kind"], condition=Q(resolved_at__isnull=True), name="officer_flag_one_open_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("raised_at")),
+                name="officer_flag_resolved_after_raised",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: badge {self.officer_id and self.officer.badge_number}"

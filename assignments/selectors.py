@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from audit.models import AuditEvent
 
 from . import name_search
-from .models import Checkout, Officer, PersonalIssue
+from .models import Certification, Checkout, DutyAssignment, Officer, PersonalIssue
 
 
 def officer_list() -> QuerySet[Officer]:
@@ -86,3 +86,12 @@ def officers_by_badges(badges: list[str]) -> tuple[list[Officer], list[str]]:
         else:
             unknown.append(badge)
     return officers, unknown
+
+
+def duty_assignments(officer: Officer) -> list[DutyAssignment]:
+    """The officer's duty and exemption history, latest first, with who approved each (one query)."""
+    return list(DutyAssignment.objects.filter(officer=officer).select_related("approved_by"))
+
+
+def certifications(officer: Officer) -> list[Certification]:
+    return list(Certification.objects.filter(officer=officer))

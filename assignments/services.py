@@ -28,6 +28,7 @@ from inventory.models import Camera, MaintenanceRecord
 from inventory.services import check_transition, refusal_as_if
 from kiosk.models import BadgeLockout
 
+from .duty import certification_refusal
 from .models import Checkout, Officer, PersonalIssue
 from .shifts import expected_return
 
@@ -60,6 +61,8 @@ def check_out(
             "See the quartermaster.",
             code="officer_inactive",
         )
+    if (uncertified := certification_refusal(officer, timezone.localdate(now))) is not None:
+        raise uncertified
     held = Checkout.objects.open().select_related("camera").filter(officer=officer).first()
     if held is not None:
         if held.camera_id == camera.pk:

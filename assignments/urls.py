@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pin_letter_views, views
+from . import duty_views, pin_letter_views, views
 
 app_name = "assignments"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("officers/<str:badge>/active/", views.officer_set_active, name="officer_set_active"),
     path("officers/<str:badge>/personal-camera/issue/", views.officer_issue_personal, name="officer_issue_personal"),
     path("officers/<str:badge>/personal-camera/revoke/", views.officer_revoke_personal, name="officer_revoke_personal"),
+    path("officers/<str:badge>/duty/", duty_views.officer_duty, name="officer_duty"),
+    path("officers/<str:badge>/duty/exemptions/", duty_views.officer_grant_exemption, name="officer_grant_exemption"),
+    path(
+        "officers/<str:badge>/duty/exemptions/<int:pk>/end/",
+        duty_views.officer_end_exemption,
+        name="officer_end_exemption",
+    ),
+    path("officers/<str:badge>/duty/assign/", duty_views.officer_assign_duty, name="officer_assign_duty"),
 ]

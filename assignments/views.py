@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from kiosk import selectors as kiosk_selectors
 from kiosk import services as kiosk_services
 
 from . import selectors, services
+from .duty import duty_status
 from .filters import OfficerFilter
 from .forms import IssuePersonalForm, OfficerForm, RevokePersonalForm, SetActiveForm
 from .pins import generate_pin
@@ -76,6 +78,8 @@ def officer_detail(request, badge: str):
             "revoke_form": RevokePersonalForm(),
             "badge_lock": kiosk_selectors.badge_lock(officer.badge_number),
             "pin_letter": kiosk_selectors.pin_letter_outstanding(officer),
+            "status": duty_status(officer),
+            "certification_days": settings.CERTIFICATION_EXPIRING_DAYS,
             "can_unlock": roles.has_role(request.user, roles.CAN_UNLOCK_BADGES),
         },
     )

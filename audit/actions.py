@@ -48,6 +48,11 @@ class Action(models.TextChoices):
     OFFICER_PIN_LETTER_USED = "officer.pin_letter_used", "PIN chosen at the kiosk with a PIN letter's code"
     OFFICER_CREATE = "officer.create", "Officer added"
     OFFICER_EDIT = "officer.edit", "Officer details edited"
+    DUTY_ASSIGN = "duty.assign", "Duty assigned"
+    DUTY_EXEMPTION_GRANT = "duty.exemption_grant", "Camera exemption granted"
+    DUTY_EXEMPTION_END = "duty.exemption_end", "Camera exemption ended"
+    OFFICER_FLAG_RAISE = "officer_flag.raise", "Officer flag raised"
+    OFFICER_FLAG_RESOLVE = "officer_flag.resolve", "Officer flag resolved"
 
     # The kiosk
     KIOSK_REGISTER = "kiosk.register", "Kiosk registered"
@@ -80,6 +85,8 @@ class Action(models.TextChoices):
     CAMERA_IMPORT_UPDATE = "camera.import_update", "Updated by an import"
     OFFICER_IMPORT_CREATE = "officer.import_create", "Created by an import"
     OFFICER_IMPORT_UPDATE = "officer.import_update", "Updated by an import"
+    CERTIFICATION_IMPORT_CREATE = "certification.import_create", "BWC certification recorded by an import"
+    CERTIFICATION_IMPORT_UPDATE = "certification.import_update", "BWC certification updated by an import"
 
     # Staff accounts (accounts, and audit.signals for changes made anywhere)
     USER_CREATE = "user.create", "Staff user created"
@@ -172,6 +179,9 @@ _SUBJECTS = {
     "personal_issue": "Personal issue",
     "personalissue": "Personal issue",
     "kiosk_alert": "Kiosk alert",
+    "officer_flag": "Officer flag",
+    "duty": "Duty",
+    "certification": "BWC certification",
     "badgelockout": "Badge lock-out",
     "user": "Staff user",
     "group": "Role",

@@ -33,6 +33,8 @@ PAGES = [
     ("camera search, officer name", "/inventory/cameras/?q=lopez"),
     ("officer list", "/assignments/officers/"),
     ("officer search, badge", "/assignments/officers/?q=1044"),
+    ("officer page", "/assignments/officers/1044/"),
+    ("officer duty page", "/assignments/officers/1044/duty/"),
     ("flags", "/inventory/flags/"),
     ("report: readiness", "/reports/readiness/"),
     ("report: coverage", "/reports/coverage/"),

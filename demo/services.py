@@ -15,12 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
+from accounts import roles
+from accounts.services import create_staff_user
 from assignments.first_dock import fill_first_docked_at
-from assignments.models import Checkout, Officer, PersonalIssue, Shift, Unit
+from assignments.models import Certification, Checkout, DutyAssignment, Officer, OfficerFlag, PersonalIssue, Shift, Unit
 from assignments.services import set_officer_pin
 from assignments.shifts import shift_window
 from audit import services as audit
@@ -70,6 +75,9 @@ MAINTENANCE_ROW = (
 DEMO_MODELS = (
     AuditEvent,
     Flag,
+    OfficerFlag,
+    Certification,
+    DutyAssignment,
     ChargeEvent,
     MaintenanceRecord,
     Checkout,
@@ -94,6 +102,9 @@ class SeedResult:
     demo_badge: str = ""
     demo_pin: str = DEMO_PIN
     planted: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Badges of the officers whose BWC certification expires within 30 days, and of those exempt now.
+    certifications_expiring: list[str] = field(default_factory=list)
+    exemptions: list[str] = field(default_factory=list)
 
 
 def fleet_exists() -> bool:
@@ -578,6 +589,52 @@ class _Builder:
         self.result.charge_events = len(self.charges)
         self.result.maintenance_records = len(self.maintenance)
 
+    def training_records(self) -> None:
+        """A BWC certification for every officer (two years long, taken over the last two years), a
+        few of them expiring within 30 days: the sweep flags those, and the digest lists them."""
+        rng, today = self.rng, timezone.localdate(self.now)
+        expiring = set(rng.sample(range(len(self.officers)), min(len(self.officers), max(3, len(self.officers) // 60))))
+        rows = []
+        for index, officer in enumerate(self.officers):
+            if index in expiring:
+                expires = today + timedelta(days=rng.randint(0, 29))
+                self.result.certifications_expiring.append(officer.badge_number)
+            else:
+                expires = today + timedelta(days=rng.randint(45, 700))
+            rows.append((officer.pk, expires - timedelta(days=730), expires, "BWC operator", self.now))
+        insert_rows(Certification, ("officer", "certified_on", "expires_on", "course", "recorded_at"), rows)
+
+    def exemptions(self) -> None:
+        """A few approved camera exemptions in force now: undercover operations, light duty, leave.
+
+        Taken from the later half of the roster, officers on a shift (the kiosk's demo officer is
+        picked from the front).
+        """
+        candidates = [officer for officer in self.officers[len(self.officers) // 2 :] if officer.shift_id is not None]
+        count = min(len(candidates), max(3, len(self.officers) // 100))
+        if not count:
+            return
+        approver = _demo_approver()
+        today = timezone.localdate(self.now)
+        kinds = [
+            (DutyAssignment.Kind.UNDERCOVER, "Undercover operation, narcotics unit"),
+            (DutyAssignment.Kind.UNDERCOVER, "Undercover operation, vice"),
+            (DutyAssignment.Kind.LIGHT_DUTY, "Light duty after a knee injury"),
+            (DutyAssignment.Kind.LEAVE, "Parental leave"),
+        ]
+        rows = []
+        for n, officer in enumerate(self.rng.sample(candidates, count)):
+            kind, reason = kinds[n % len(kinds)]
+            starts = today - timedelta(days=self.rng.randint(3, 20))
+            ends = None if kind == DutyAssignment.Kind.LEAVE else today + timedelta(days=self.rng.randint(5, 40))
+            rows.append(
+                DutyAssignment(
+                    officer=officer, kind=kind, starts_on=starts, ends_on=ends, reason=reason, approved_by=approver
+                )
+            )
+            self.result.exemptions.append(officer.badge_number)
+        DutyAssignment.objects.bulk_create(rows)
+
     def demo_officer(self) -> Officer | None:
         """An officer who can walk up to the kiosk now: active, empty-handed, camera docked and charged."""
         holding = {officer_id for _, officer_id, _, _, returned, *_ in self.checkouts if returned is None}
@@ -607,6 +664,8 @@ def seed_fleet(*, cameras: int = 475, officers: int | None = None, days: int = 2
     builder.idle_spares_topped_up()
     builder.personal_cameras_never_used()
     builder.write()
+    builder.training_records()
+    builder.exemptions()
     result = builder.result
     officer = builder.demo_officer()
     if officer is not None:
@@ -620,6 +679,29 @@ def seed_fleet(*, cameras: int = 475, officers: int | None = None, days: int = 2
     )
     result.planted = dict(result.planted)
     return result
+
+
+def _demo_approver():
+    """The supervisor who approved the demo's exemptions: the demo's own (bootstrap_demo creates the
+    staff users first), else any supervisor or administrator, else a supervisor account made for it
+    (with a random password nobody knows)."""
+    users = get_user_model().objects.filter(is_active=True)
+    approver = (
+        users.filter(username="supervisor").first()
+        or users.filter(groups__name__in=roles.CAN_APPROVE_DUTY).order_by("pk").first()
+    )
+    if approver is not None:
+        return approver
+    # The roles' groups come with a migration; a test database flushed since has none.
+    Group.objects.get_or_create(name=roles.SUPERVISOR)
+    return create_staff_user(
+        username="duty.approver",
+        password=get_random_string(32),
+        role=roles.SUPERVISOR,
+        by=SEED_ACTOR,
+        first_name="Dana",
+        last_name="Whitfield",
+    )
 
 
 def demo_officer() -> Officer | None:

@@ -519,3 +519,10 @@ KIOSK_PRESHIFT_SECONDS = env.int("KIOSK_PRESHIFT_SECONDS", default=60)
 # A PIN letter's one-time enrollment code (badge + code at the kiosk, then the officer chooses a PIN)
 # works for this many days after it is printed.
 PIN_LETTER_CODE_DAYS = env.int("PIN_LETTER_CODE_DAYS", default=14)
+# --- Duty rules: BWC certification (issue 13) --------------------------------------------------------
+# No camera goes out (kiosk, console, API) to an officer without a current body-worn-camera
+# certification (assignments.duty.certification_refusal); false turns the rule off, e.g. until the
+# training records are first imported.
+REQUIRE_BWC_CERTIFICATION = env.bool("REQUIRE_BWC_CERTIFICATION", default=True)
+# The sweep flags an officer whose certification expires within this many days (or has expired).
+CERTIFICATION_EXPIRING_DAYS = env.int("CERTIFICATION_EXPIRING_DAYS", default=30)

@@ -41,5 +41,13 @@ OFFICER_COLUMNS = (
 )
 
 
+CERTIFICATION_COLUMNS = (
+    Column("badge_number", True, "The badge number of an officer on file.", noun="certification"),
+    Column("certified_on", True, "The day the BWC training was passed, as YYYY-MM-DD (or MM/DD/YYYY)."),
+    Column("expires_on", True, "The last day the certification is good for, as YYYY-MM-DD (or MM/DD/YYYY)."),
+    Column("course", False, "e.g. BWC operator 2026."),
+)
+
+
 def columns_for(kind: str) -> tuple[Column, ...]:
-    return CAMERA_COLUMNS if kind == "cameras" else OFFICER_COLUMNS
+    return {"cameras": CAMERA_COLUMNS, "training": CERTIFICATION_COLUMNS}.get(kind, OFFICER_COLUMNS)

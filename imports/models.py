@@ -20,6 +20,7 @@ class ImportUpload(models.Model):
     class Kind(models.TextChoices):
         CAMERAS = "cameras", "Cameras (vendor delivery)"
         OFFICERS = "officers", "Officers (HR roster)"
+        TRAINING = "training", "BWC certifications (training records)"
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed, not applied"

@@ -84,7 +84,14 @@ class Plan:
 
 
 def build_plan(kind: str, rows: list[dict], *, lock: bool = False) -> Plan:
-    planner = _CameraPlanner(rows, lock=lock) if kind == "cameras" else _OfficerPlanner(rows, lock=lock)
+    if kind == "training":
+        from .certifications import CertificationPlanner  # it builds on this module
+
+        planner = CertificationPlanner(rows, lock=lock)
+    elif kind == "cameras":
+        planner = _CameraPlanner(rows, lock=lock)
+    else:
+        planner = _OfficerPlanner(rows, lock=lock)
     plan = Plan(kind, [planner.plan_row(raw) for raw in rows])
     for raw, row in zip(rows, plan.rows, strict=True):
         _warn_formula_cells(row, raw["values"])

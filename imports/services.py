@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from assignments import duty
 from assignments import services as assignments
 from audit import services as audit
 from audit.actions import Action
@@ -49,6 +50,14 @@ WRITERS = {
             changes=rows, action=Action.OFFICER_IMPORT_UPDATE, locked=True, **kw
         ),
     ),
+    ImportUpload.Kind.TRAINING: (
+        lambda rows, **kw: duty.record_certifications(
+            certifications=rows, action=Action.CERTIFICATION_IMPORT_CREATE, **kw
+        ),
+        lambda rows, **kw: duty.update_certifications(
+            changes=rows, action=Action.CERTIFICATION_IMPORT_UPDATE, locked=True, **kw
+        ),
+    ),
 }
 
 
@@ -59,7 +68,7 @@ def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int
     The upload is audited too: who brought which file (by checksum) matters even if nobody applies it.
     """
     if kind not in ImportUpload.Kind.values:
-        raise InvalidInput("Choose whether the file holds cameras or officers.")
+        raise InvalidInput("Choose whether the file holds cameras, officers or BWC certifications.")
     filename = clean_filename(filename)
     parsed = parse_upload(kind=kind, filename=filename, data=data, size=size)
     upload = ImportUpload.objects.create(

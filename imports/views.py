@@ -14,7 +14,7 @@ from audit.actor import Actor
 from hartford_bwc.refusals import attempt
 
 from . import services
-from .columns import CAMERA_COLUMNS, OFFICER_COLUMNS
+from .columns import CAMERA_COLUMNS, CERTIFICATION_COLUMNS, OFFICER_COLUMNS
 from .forms import ConfirmForm, UploadForm
 from .models import ImportUpload
 from .templates_files import CONTENT_TYPES, template_file
@@ -27,6 +27,7 @@ def _index(request, *, error: str = "", kind: str = "", status: int = 200):
         {
             "camera_columns": CAMERA_COLUMNS,
             "officer_columns": OFFICER_COLUMNS,
+            "certification_columns": CERTIFICATION_COLUMNS,
             "recent": ImportUpload.objects.select_related("uploaded_by")[:10],
             "error": error,
             "error_kind": kind,

@@ -186,6 +186,26 @@ class MissedShiftsTable(ReportTable):
         return officer_name(record)
 
 
+class ExemptOfficerTable(ReportTable):
+    """Officers with a camera exemption in the range: listed apart, never as a violation."""
+
+    badge = tables.Column("Badge")
+    name = tables.Column("Officer", empty_values=())
+    unit = tables.Column("Unit", default="No unit")
+    exemption = tables.Column("Exemption")
+    starts_on = tables.DateColumn(verbose_name="First day", format="M j, Y")
+    ends_on = tables.DateColumn(verbose_name="Last day", format="M j, Y", default="no end set")
+    days_in_range = NumberColumn("Exempt days in range")
+    reason = tables.Column("Reason")
+    approved_by_name = tables.Column("Approved by", default="")
+
+    def render_name(self, record):
+        return officer_name(record)
+
+    def value_name(self, record):
+        return officer_name(record)
+
+
 # --- utilization -----------------------------------------------------------------------------------
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from assignments.models import Checkout
 from assignments.services import check_out
+from assignments.tests.concurrency_helpers import run_at_once
 from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
@@ -26,29 +27,6 @@ from inventory.tests.factories import CameraFactory
 pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db(transaction=True)]
 
 THREADS = 20
-
-
-def run_at_once(jobs):
-    """Run each job in its own thread, released together; return (result or exception) per job."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def worker(n, job):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[n] = job()
-        except Exception as error:  # every outcome is collected and asserted on below
-            outcomes[n] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n, job)) for n, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    return outcomes
 
 
 def check_out_job(camera, officer):

@@ -226,8 +226,9 @@ def test_detail_query_count_does_not_grow_with_history(qm_client, officer, djang
             condition="working",
         )
     # Session, user, role, officer, current checkout, personal camera, kiosk badge lock, outstanding
-    # PIN letter, checkout count and page, event count and page, session save (3).
-    with django_assert_num_queries(14):
+    # PIN letter, duty and exemption in force, latest certification, checkout count and page, event
+    # count and page, session save (3).
+    with django_assert_num_queries(16):
         qm_client.get("/assignments/officers/4001/")
 
 

@@ -13,13 +13,22 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, PersonalIssue, open_checkout
+from assignments.models import (
+    Certification,
+    Checkout,
+    DutyAssignment,
+    Officer,
+    OfficerFlag,
+    PersonalIssue,
+    open_checkout,
+)
 from assignments.services import check_out, pin_matches
 from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from demo import services
+from inventory.flags.sweep import run_sweep
 from inventory.models import Camera, Flag, MaintenanceRecord
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +231,20 @@ def test_a_tiny_fleet_still_seeds():
     result = services.seed_fleet(cameras=3, officers=2, days=2)
     assert result.cameras == 3
     assert_consistent(timezone.now())
+
+
+def test_the_demo_certifies_every_officer_a_few_expiring_and_exempts_a_few(db):
+    result = services.seed_fleet(cameras=120, days=3)
+    today = timezone.localdate()
+    assert Certification.objects.count() == Officer.objects.count()
+    assert not Certification.objects.filter(expires_on__lt=today).exists()  # nobody is refused a camera
+    soon = Certification.objects.filter(expires_on__lte=today + timedelta(days=30))
+    assert sorted(soon.values_list("officer__badge_number", flat=True)) == sorted(result.certifications_expiring)
+    assert len(result.certifications_expiring) >= 3
+    exempt = DutyAssignment.objects.exemptions().in_force(today)
+    assert sorted(exempt.values_list("officer__badge_number", flat=True)) == sorted(result.exemptions)
+    assert exempt.filter(kind="undercover").count() >= 2
+    assert all(row.approved_by.groups.filter(name="Supervisor").exists() for row in exempt)
+    run_sweep()
+    flagged = OfficerFlag.objects.open().values_list("officer__badge_number", flat=True)
+    assert sorted(flagged) == sorted(result.certifications_expiring)

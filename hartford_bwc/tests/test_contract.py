@@ -119,7 +119,8 @@ def test_sweep_flags_prints_one_line_per_kind_raised_resolved_open():
     out = io.StringIO()
     call_command("sweep_flags", stdout=out)
     lines = out.getvalue().splitlines()
-    kinds = apps.get_model("inventory.Flag").Kind.values
+    # Every camera flag kind, then every officer flag kind (certifications expiring), in the same form.
+    kinds = apps.get_model("inventory.Flag").Kind.values + apps.get_model("assignments.OfficerFlag").Kind.values
     assert len(lines) == len(kinds)
     for kind, line in zip(kinds, lines, strict=True):
         assert line.startswith(f"{kind}: raised ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, PersonalIssue, Shift
+from assignments.models import Checkout, Officer, OfficerFlag, PersonalIssue, Shift
 from assignments.shifts import shift_window
 from audit import services as audit
 from audit.actions import Action
@@ -266,6 +266,9 @@ class Digest:
     open_counts: dict[str, int]
     open_flags: list[Flag]
     readiness: ShiftReadiness
+    # Officers' BWC certifications expiring within CERTIFICATION_EXPIRING_DAYS (open officer flags).
+    certifications: list[OfficerFlag] = field(default_factory=list)
+    certifications_total: int = 0
 
     @property
     def open_total(self) -> int:
@@ -292,6 +295,8 @@ class Digest:
                 "open_more": self.open_total - len(self.open_flags),
                 "readiness": self.readiness,
                 "url": _site_url(reverse("inventory:flags")),
+                "certification_days": settings.CERTIFICATION_EXPIRING_DAYS,
+                "certifications_more": self.certifications_total - len(self.certifications),
             },
         )
 
@@ -308,6 +313,7 @@ def build_digest(
     if kinds is not None:
         raised, open_flags = raised.filter(kind__in=kinds), open_flags.filter(kind__in=kinds)
         counts = {kind: n for kind, n in counts.items() if kind in kinds}
+    expiring = OfficerFlag.objects.open().filter(kind=OfficerFlag.Kind.CERTIFICATION_EXPIRING)
     return Digest(
         now=now,
         since=since,
@@ -316,6 +322,10 @@ def build_digest(
         open_counts=counts,
         open_flags=list(open_flags.order_by("kind", "raised_at", "camera__asset_tag")[:DIGEST_LIST_LIMIT]),
         readiness=shift_readiness(now),
+        certifications=list(
+            expiring.select_related("officer").order_by("raised_at", "officer__badge_number")[:DIGEST_LIST_LIMIT]
+        ),
+        certifications_total=expiring.count(),
     )
 
 

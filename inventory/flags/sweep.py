@@ -9,6 +9,8 @@ queries is fixed whatever the fleet size. Two sweeps at once cannot duplicate or
 partial unique index allows one open flag per camera and kind, and on PostgreSQL a transaction
 advisory lock makes a second sweep skip (and say so) instead of racing the first. SQLite runs one
 writer at a time (the IMMEDIATE transaction), so there the second sweep waits and finds nothing to do.
+The officers' flags (BWC certifications expiring: flags/officers.py) are swept the same way in the
+same transaction, and their audit events go into the same INSERT.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Value
 from django.utils import timezone
 
+from assignments.models import OfficerFlag
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
@@ -30,6 +33,7 @@ from audit.checkpoints import write_checkpoint
 from hartford_bwc.enqueue import enqueue_after_commit
 
 from ..models import Camera, Flag
+from .officers import audit_events, sweep_officers
 from .rules import RULES, SweepContext
 
 log = logging.getLogger(__name__)
@@ -51,9 +55,13 @@ class SweepReport:
     at: datetime | None = None
     skipped: bool = False
     seconds: float = 0.0
-    counts: dict[str, KindCounts] = field(default_factory=lambda: {kind: KindCounts() for kind in Flag.Kind.values})
+    counts: dict[str, KindCounts] = field(
+        default_factory=lambda: {kind: KindCounts() for kind in (*Flag.Kind.values, *OfficerFlag.Kind.values)}
+    )
     raised: list[Flag] = field(default_factory=list)
     resolved: list[Flag] = field(default_factory=list)
+    officer_raised: list[OfficerFlag] = field(default_factory=list)
+    officer_resolved: list[OfficerFlag] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """One line per flag kind: raised, resolved, open."""
@@ -117,14 +125,30 @@ def run_sweep() -> SweepReport:
             Flag.objects.bulk_create(report.raised, batch_size=2000)
         if report.resolved:
             Flag.objects.bulk_update(report.resolved, ["resolved_at", "resolution"], batch_size=1000)
-        if report.raised or report.resolved:
-            audit.record_many(by=SWEEP_ACTOR, events=_audit_events(report, now))
+        _sweep_officers(report, ctx)
+        events = _audit_events(report, now) + audit_events(report.officer_raised, report.officer_resolved, now)
+        if events:
+            audit.record_many(by=SWEEP_ACTOR, events=events)
         if report.raised:
             _email_after_commit([flag.pk for flag in report.raised])
     _anchor_audit_trail()
     report.seconds = time.perf_counter() - started
-    log.info("Flag sweep: %d raised, %d resolved in %.3f s.", len(report.raised), len(report.resolved), report.seconds)
+    log.info(
+        "Flag sweep: %d raised, %d resolved in %.3f s.",
+        len(report.raised) + len(report.officer_raised),
+        len(report.resolved) + len(report.officer_resolved),
+        report.seconds,
+    )
     return report
+
+
+def _sweep_officers(report: SweepReport, ctx: SweepContext) -> None:
+    """The officers' flags (certifications expiring), in the same transaction and under the same lock."""
+    raised, resolved, was_open = sweep_officers(now=ctx.now, today=ctx.today)
+    report.officer_raised, report.officer_resolved = raised, resolved
+    counts = report.counts[OfficerFlag.Kind.CERTIFICATION_EXPIRING]
+    counts.raised, counts.resolved = len(raised), len(resolved)
+    counts.open = was_open + len(raised) - len(resolved)
 
 
 def _email_after_commit(flag_ids: list[int]) -> None:

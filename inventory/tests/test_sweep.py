@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from assignments.models import Checkout
+from assignments.models import Checkout, Officer, OfficerFlag
+from assignments.tests.factories import CertificationFactory
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from demo.services import seed_fleet
@@ -35,11 +36,13 @@ def test_a_sweep_raises_every_kind_and_a_second_sweep_changes_nothing():
         planted = plant_every_kind(2, NOW)
     first = sweep_at(NOW)
     assert open_flags() == {(kind, tag) for kind, tags in planted.items() for tag in tags}
-    assert {kind: c.raised for kind, c in first.counts.items()} == dict.fromkeys(Flag.Kind.values, 2)
+    assert {kind: c.raised for kind, c in first.counts.items()} == dict.fromkeys(Flag.Kind.values, 2) | {
+        "certification_expiring": 0
+    }
     rows, events = flag_rows(), AuditEvent.objects.count()
 
     second = sweep_at(NOW + timedelta(seconds=30))
-    assert all(c.raised == c.resolved == 0 and c.open == 2 for c in second.counts.values())
+    assert all(c.raised == c.resolved == 0 and c.open == 2 for kind, c in second.counts.items() if kind in Flag.Kind)
     assert flag_rows() == rows
     assert AuditEvent.objects.count() == events
 
@@ -65,17 +68,19 @@ def test_the_sweep_runs_a_fixed_number_of_queries_at_any_fleet_size(per_kind, dj
     # Sizes stay under SQLite's 999-variable limit, past which Django splits a bulk INSERT in batches.
     with time_machine.travel(NOW, tick=False):
         plant_every_kind(per_kind, NOW)
+        CertificationFactory.create_batch(per_kind, expires_on=NOW.date() + timedelta(days=3))
     postgres = connection.vendor == "postgresql"
     # Every sweep: the savepoint pair, the firmware versions, all conditions (one UNION ALL), the
-    # open flags; on PostgreSQL the sweep's advisory lock. After it, the audit checkpoint: the
-    # chain's count and last id, then its head hash.
-    base = 5 + postgres + 2
+    # open flags; the officers' certifications and their open flags; on PostgreSQL the sweep's
+    # advisory lock. After it, the audit checkpoint: the chain's count and last id, then its head hash.
+    base = 5 + 2 + postgres + 2
     # Audit: the chain's last hash and one INSERT; on PostgreSQL the chain's lock.
     audit = 2 + postgres
-    # Raising: the cameras, the overdue checkouts, the damage reports, the RMAs, one INSERT.
-    with django_assert_num_queries(base + 5 + audit):
+    # Raising: the cameras, the overdue checkouts, the damage reports, the RMAs, one INSERT; the
+    # officers, one INSERT.
+    with django_assert_num_queries(base + 5 + 2 + audit):
         report = sweep_at(NOW)
-    assert sum(c.raised for c in report.counts.values()) == 9 * per_kind
+    assert sum(c.raised for c in report.counts.values()) == 10 * per_kind
     with django_assert_num_queries(base):  # idempotent run: no writes at all
         sweep_at(NOW + timedelta(minutes=1))
     Checkout.objects.update(checked_in_at=NOW, condition="working")
@@ -83,10 +88,12 @@ def test_the_sweep_runs_a_fixed_number_of_queries_at_any_fleet_size(per_kind, dj
     # is available first.
     Camera.objects.filter(status=Camera.Status.CHECKED_OUT).update(status=Camera.Status.AVAILABLE)
     Camera.objects.update(status=Camera.Status.RETIRED)
-    # Resolving: the flags with their cameras, the open maintenance (damage triage), one UPDATE.
-    with django_assert_num_queries(base + 3 + audit):
+    Officer.objects.update(is_active=False)
+    # Resolving: the flags with their cameras, the open maintenance (damage triage), one UPDATE; the
+    # officer flags with their officers, one UPDATE.
+    with django_assert_num_queries(base + 3 + 2 + audit):
         report = sweep_at(NOW + timedelta(minutes=2))
-    assert sum(c.resolved for c in report.counts.values()) == 9 * per_kind
+    assert sum(c.resolved for c in report.counts.values()) == 10 * per_kind
 
 
 def test_sweep_flags_command_prints_one_line_per_kind():
@@ -95,7 +102,9 @@ def test_sweep_flags_command_prints_one_line_per_kind():
         out = io.StringIO()
         call_command("sweep_flags", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines == [f"{kind}: raised 1, resolved 0, open 1" for kind in Flag.Kind.values]
+    assert lines == [f"{kind}: raised 1, resolved 0, open 1" for kind in Flag.Kind.values] + [
+        "certification_expiring: raised 0, resolved 0, open 0"
+    ]
 
 
 def test_the_celery_task_runs_the_same_sweep():
@@ -150,7 +159,10 @@ def _seed_and_sweep_twice():
     report = run_sweep()
     planted = {(kind, tag) for kind, tags in seeded.planted.items() for tag in tags}
     assert open_flags() == planted
-    assert sum(c.raised for c in report.counts.values()) == len(planted)
+    assert sum(report.counts[kind].raised for kind in Flag.Kind.values) == len(planted)
+    # ...and on the officers, the certifications the seed made expire within 30 days.
+    expiring = report.counts[OfficerFlag.Kind.CERTIFICATION_EXPIRING].raised
+    assert expiring == len(seeded.certifications_expiring) > 0
     assert {kind for kind, _ in planted} == set(Flag.Kind.values)  # the seed plants every kind
     again = run_sweep()
     assert not any(c.raised or c.resolved for c in again.counts.values())

@@ -16,7 +16,7 @@ from inventory import services as inventory
 from inventory.models import Camera, MaintenanceRecord
 from inventory.tests.factories import CameraFactory
 
-from .conftest import alert, status
+from .conftest import PIN, alert, status
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,17 @@ def test_the_pre_shift_swap_only_touches_this_sessions_checkout(kiosk_browser, o
     assignments.check_out(camera=theirs, officer=other, by=system_actor)
     kiosk_browser.post("/kiosk/done/", {"outcome": "failed", "item": "0"})
     assert Checkout.objects.open().get(officer=other).camera == theirs
+
+
+def test_an_officer_without_a_current_certification_is_refused_with_what_to_do(kiosk_browser, spare, system_actor):
+    officer = OfficerFactory(certified=False, first_name="Lee", last_name="Park", badge_number="5150")
+    assignments.set_officer_pin(officer=officer, pin=PIN, by=system_actor)
+    kiosk_browser.sign_in(officer.badge_number)
+
+    response = kiosk_browser.check_out("HPD-BWC-0100")
+
+    assert alert(response) == (
+        "Ofc. Lee Park (badge 5150) has no body-worn camera certification on record, so no camera can be issued. "
+        "Complete BWC training and have the training record given to the quartermaster, then try again."
+    )
+    assert not Checkout.objects.exists()

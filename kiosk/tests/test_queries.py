@@ -92,9 +92,9 @@ def test_check_out(fleet, kiosk_browser, officer, django_assert_num_queries):
     kiosk_browser.sign_in(officer.badge_number)
     page = kiosk_browser.get().content.decode()
     assert "Take spare HPD-BWC-F" in page  # the spare rested longest, found in one query
-    # session, kiosk, officer, camera by barcode; check_out: camera and officer locked, held, shift,
-    # insert checkout, update camera (savepoints), audit; session save
-    with django_assert_num_queries(19 + AUDIT_LOCK):
+    # session, kiosk, officer, camera by barcode; check_out: camera and officer locked, certification,
+    # held, shift, insert checkout, update camera (savepoints), audit; session save
+    with django_assert_num_queries(20 + AUDIT_LOCK):
         response = kiosk_browser.check_out("HPD-BWC-F00000", follow=False)
     assert response.status_code == 302
     # kiosk, session, the checkout with camera and officer; session save in a savepoint

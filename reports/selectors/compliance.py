@@ -21,24 +21,25 @@ from assignments.models import Checkout, Officer, Unit, overdue_checkout
 from inventory.models import Flag
 
 from ..forms import Period
+from .exemptions import not_exempt
 from .sql import compiled, fetch_dicts
 
 REPEAT_OFFENDER_MIN = 2
 
 
-def _late_or_overdue(period: Period, now: datetime):
+def _late_or_overdue(period: Period, now: datetime, exempt: list[dict]):
     late = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until, checked_in_at__gt=F("due_back_at"))
     overdue = overdue_checkout(now)
-    return Checkout.objects.filter(late | overdue), late, overdue
+    return not_exempt(Checkout.objects.filter(late | overdue), exempt), late, overdue
 
 
-def _not_docked(period: Period, now: datetime):
+def _not_docked(period: Period, now: datetime, exempt: list[dict]):
     window = timedelta(minutes=settings.NOT_DOCKED_AFTER_RETURN_MINUTES)
     # The first dock after each return is kept on the check-out (Checkout.first_docked_at): no dock
     # records read here. Written as the delay, the expression the index checkout_dock_delay holds, so
     # PostgreSQL finds the few late or never-docked returns of the range without reading the rest.
     delay = ExpressionWrapper(F("first_docked_at") - F("checked_in_at"), output_field=DurationField())
-    return (
+    returns = (
         Checkout.objects.alias(dock_delay=delay)
         .filter(
             checked_out_at__gte=period.since,
@@ -48,6 +49,7 @@ def _not_docked(period: Period, now: datetime):
         )
         .filter(Q(dock_delay__isnull=True) | Q(dock_delay__gt=window))
     )
+    return not_exempt(returns, exempt)
 
 
 _OFFICER = {
@@ -59,13 +61,16 @@ _OFFICER = {
 }
 
 
-def not_docked_by_officer(period: Period, now: datetime | None = None) -> list[dict]:
+def not_docked_by_officer(period: Period, now: datetime | None = None, exempt: list[dict] | None = None) -> list[dict]:
     """Undocked returns per officer, each row with its unit's total (a window over the same rows).
 
     The dock check is the costly part (one anti-join over the range), so it runs once for both tables.
+    `exempt` is `exemptions(period)`: check-outs taken on an exempt day are left out.
     """
     now = now or timezone.now()
-    inner, params = compiled(_not_docked(period, now).values(**_OFFICER).annotate(not_docked=Count("pk")).order_by())
+    inner, params = compiled(
+        _not_docked(period, now, exempt or []).values(**_OFFICER).annotate(not_docked=Count("pk")).order_by()
+    )
     return fetch_dicts(
         f"""SELECT per_officer.*, SUM(per_officer.not_docked) OVER (PARTITION BY per_officer.unit) AS unit_not_docked
             FROM ({inner}) per_officer""",
@@ -73,10 +78,13 @@ def not_docked_by_officer(period: Period, now: datetime | None = None) -> list[d
     )
 
 
-def by_officer(period: Period, now: datetime | None = None, not_docked: list[dict] | None = None) -> list[dict]:
-    """Officers with any late, overdue or undocked return in the range, most first."""
+def by_officer(
+    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+) -> list[dict]:
+    """Officers with any late, overdue or undocked return in the range, most first (check-outs taken
+    on a day the officer was exempt left out)."""
     now = now or timezone.now()
-    returns, late, overdue = _late_or_overdue(period, now)
+    returns, late, overdue = _late_or_overdue(period, now, exempt or [])
     merged: dict[str, dict] = {}
     for row in (
         returns.values(**_OFFICER)
@@ -84,7 +92,7 @@ def by_officer(period: Period, now: datetime | None = None, not_docked: list[dic
         .order_by()
     ):
         merged[row["badge"]] = {**row, "not_docked": 0}
-    for row in not_docked if not_docked is not None else not_docked_by_officer(period, now):
+    for row in not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt):
         entry = merged.setdefault(row["badge"], {key: row[key] for key in _OFFICER} | {"late": 0, "overdue": 0})
         entry["not_docked"] = row["not_docked"]
     for row in merged.values():
@@ -94,8 +102,11 @@ def by_officer(period: Period, now: datetime | None = None, not_docked: list[dic
     return sorted(merged.values(), key=lambda row: (-row["total"], row["last_name"], row["first_name"]))
 
 
-def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] | None = None) -> list[dict]:
-    """Returns, late returns, overdue and undocked per unit: one pass over the range."""
+def by_unit(
+    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+) -> list[dict]:
+    """Returns, late returns, overdue and undocked per unit: one pass over the range (check-outs taken
+    on a day the officer was exempt left out)."""
     now = now or timezone.now()
     in_range = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
     late = in_range & Q(checked_in_at__gt=F("due_back_at"))
@@ -105,7 +116,7 @@ def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] 
     # return, where COUNT(DISTINCT) would sort every row of the range. Grouping the range's rows by
     # (officer, unit name) after a join sorted them on disk at 30,000 cameras.
     inner, params = compiled(
-        Checkout.objects.filter(in_range | overdue)
+        not_exempt(Checkout.objects.filter(in_range | overdue), exempt or [])
         .values("officer_id")
         .annotate(
             returns=Count("pk", filter=in_range & Q(checked_in_at__isnull=False)),
@@ -130,7 +141,7 @@ def by_unit(period: Period, now: datetime | None = None, not_docked: list[dict] 
     }
     undocked = {
         row["unit"]: row["unit_not_docked"]
-        for row in (not_docked if not_docked is not None else not_docked_by_officer(period, now))
+        for row in (not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt))
     }
     result = []
     for unit in sorted(set(rows) | set(undocked), key=lambda name: (name is None, name or "")):

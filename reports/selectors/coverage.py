@@ -38,6 +38,7 @@ from assignments.shifts import CHECKOUT_LEAD, shift_window
 from inventory.models import Camera
 
 from ..forms import Period
+from . import exemptions
 from .sql import compiled, fetch_dicts
 
 
@@ -62,6 +63,7 @@ def units(period: Period, missed: list[dict]) -> list[dict]:
             no_checkout=Count(
                 "pk",
                 filter=Q(shift__isnull=False)
+                & ~exemptions.exempt_throughout(period)
                 & ~Exists(
                     Checkout.objects.filter(
                         officer=OuterRef("pk"), checked_out_at__gte=period.since, checked_out_at__lt=period.until
@@ -187,7 +189,32 @@ def _completed_shift_days(period: Period, shifts: list[Shift], now: datetime) ->
     return result
 
 
-def _missed_per_officer_sql(period: Period, now: datetime) -> tuple[str, list] | None:
+def _exempt_masks(period: Period, shifts: list[Shift], exempt: list[dict], now: datetime) -> str | None:
+    """The exempt days of each exempt officer on a shift, as SQL rows of integer constants: per 62-day
+    chunk the days' bitmask (`ex<first>`), and per ISO weekday how many of them were completed shift
+    days (`exocc<weekday>`), which come off the calendar's count of that weekday's shifts."""
+    by_shift = {shift.pk: shift for shift in shifts}
+    shift_of = {row["officer_id"]: row["shift_id"] for row in exempt if row["shift_id"] in by_shift}
+    dates = _dates(period)
+    selects = []
+    for officer_id, days in sorted(exemptions.exempt_days(exempt, period).items()):
+        if officer_id not in shift_of:
+            continue
+        shift = by_shift[shift_of[officer_id]]
+        masks = [
+            f"{sum(1 << (n - first) for n in days if first <= n < first + DAYS_PER_MASK)} AS ex{first}"
+            for first in range(0, period.days, DAYS_PER_MASK)
+        ]
+        completed = [n for n in days if shift_window(shift, dates[n])[1] <= now]
+        occ = [
+            f"{sum(1 for n in completed if dates[n].isoweekday() == weekday)} AS exocc{weekday}"
+            for weekday in range(1, 8)
+        ]
+        selects.append(f"SELECT {int(officer_id)} AS officer_id, {', '.join(masks + occ)}")
+    return " UNION ALL ".join(selects) or None
+
+
+def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict] | None = None) -> tuple[str, list] | None:
     shifts = list(Shift.objects.all())
     if not shifts:
         return None
@@ -229,6 +256,9 @@ def _missed_per_officer_sql(period: Period, now: datetime) -> tuple[str, list] |
     ]
     grouped = f"SELECT officer_id, shift_id, {', '.join(masks)} FROM ({inner}) shift_days GROUP BY officer_id, shift_id"
     dates = _dates(period)
+    # Exempt days (assignments.DutyAssignment) needed no camera: their check-outs and their shifts
+    # both drop out of the officer's counts, through a join to constant rows (a few per exempt officer).
+    exempt_sql = _exempt_masks(period, shifts, exempt or [], now)
     worked = []
     for weekday in range(1, 8):
         counts = []
@@ -239,8 +269,14 @@ def _missed_per_officer_sql(period: Period, now: datetime) -> tuple[str, list] |
                 if dates[n].isoweekday() == weekday
             )
             if pattern:
-                counts.append(_bit_count(f"(days{first} & {pattern})"))
+                days = f"(days{first} & ~COALESCE(ex{first}, 0))" if exempt_sql else f"days{first}"
+                counts.append(_bit_count(f"({days} & {pattern})"))
         worked.append(f"{' + '.join(counts) or '0'} AS worked{weekday}")
+    if exempt_sql:
+        worked += [f"COALESCE(exocc{weekday}, 0) AS exocc{weekday}" for weekday in range(1, 8)]
+        source = f"({grouped}) day_masks LEFT JOIN ({exempt_sql}) exempt ON exempt.officer_id = day_masks.officer_id"
+    else:
+        source = f"({grouped}) day_masks"
     # occ(shift, weekday): counted above from the calendar, never from rows (integers, written inline).
     occurrences = _completed_shift_days(period, shifts, now)
     missed = []
@@ -251,23 +287,25 @@ def _missed_per_officer_sql(period: Period, now: datetime) -> tuple[str, list] |
             if counts[weekday]
         )
         if cases:
-            occ, worked_ = f"(CASE shift_id {cases} ELSE 0 END)", f"worked{weekday}"
+            less = f" - exocc{weekday}" if exempt_sql else ""
+            occ, worked_ = f"(CASE shift_id {cases} ELSE 0 END{less})", f"worked{weekday}"
             missed.append(f"CASE WHEN 2 * {worked_} >= {occ} AND {occ} > {worked_} THEN {occ} - {worked_} ELSE 0 END")
     if not missed:
         return None
     sql = f"""
         SELECT officer_id, {" + ".join(missed)} AS missed
-        FROM (SELECT officer_id, shift_id, {", ".join(worked)} FROM ({grouped}) day_masks) per_weekday
+        FROM (SELECT day_masks.officer_id, shift_id, {", ".join(worked)} FROM {source}) per_weekday
     """
     return sql, list(params)
 
 
-def missed_by_officer(period: Period, now: datetime | None = None) -> list[dict]:
+def missed_by_officer(period: Period, now: datetime | None = None, exempt: list[dict] | None = None) -> list[dict]:
     """Officers with shifts worked without a camera, most first, each with their unit's totals.
 
     The unit totals come from window functions over the same rows, so one query serves both tables.
+    `exempt` is `exemptions.exemptions(period)`: an exempt day is neither a shift missed nor one worked.
     """
-    built = _missed_per_officer_sql(period, now or timezone.now())
+    built = _missed_per_officer_sql(period, now or timezone.now(), exempt or [])
     if built is None:
         return []
     sql, params = built

@@ -9,7 +9,7 @@ from hartford_bwc import timefmt
 
 from .. import charts
 from .. import tables as t
-from ..selectors import compliance
+from ..selectors import compliance, exemptions
 from .base import ReportView, paginated, register
 
 
@@ -24,15 +24,17 @@ class ComplianceView(ReportView):
     def build(self, request, form) -> dict:
         period = form.period()
         now = timezone.now()
-        not_docked = compliance.not_docked_by_officer(period, now)
-        officers = compliance.by_officer(period, now, not_docked)
-        units = compliance.by_unit(period, now, not_docked)
+        exempt = exemptions.exemptions(period)
+        not_docked = compliance.not_docked_by_officer(period, now, exempt)
+        officers = compliance.by_officer(period, now, not_docked, exempt)
+        units = compliance.by_unit(period, now, not_docked, exempt)
         kinds = compliance.flags_by_kind(period, now)
         weeks, series = compliance.flags_per_week(period)
         tables = {
             "units": t.ComplianceUnitTable(units),
             "officers": paginated(t.OffenderTable(officers)),
             "overdue": paginated(t.OverdueNowTable(compliance.overdue_now(now))),
+            "exempt": paginated(t.ExemptOfficerTable(exempt)),
             "flags": t.FlagKindTable(kinds),
         }
         unit_chart = charts.bar(
@@ -67,5 +69,6 @@ class ComplianceView(ReportView):
             "unit_chart": unit_chart,
             "flag_chart": flag_chart,
             "repeat_min": compliance.REPEAT_OFFENDER_MIN,
+            "exempt_officers": len({row["officer_id"] for row in exempt}),
             "view_not_docked_minutes": settings.NOT_DOCKED_AFTER_RETURN_MINUTES,
         }

@@ -11,7 +11,7 @@ from hartford_bwc import timefmt
 from .. import charts
 from .. import tables as t
 from ..forms import IdleForm
-from ..selectors import coverage, readiness, utilization
+from ..selectors import coverage, exemptions, readiness, utilization
 from .base import ReportView, paginated, register
 
 
@@ -76,7 +76,8 @@ class CoverageView(ReportView):
     def build(self, request, form) -> dict:
         period = form.period()
         now = timezone.now()
-        missed = coverage.missed_by_officer(period, now)
+        exempt = exemptions.exemptions(period)
+        missed = coverage.missed_by_officer(period, now, exempt)
         units = coverage.units(period, missed)
         total = coverage.totals(units)
         pool = coverage.spares()
@@ -87,6 +88,7 @@ class CoverageView(ReportView):
         tables = {
             "units": t.CoverageUnitTable([*units, total]),
             "officers": paginated(t.MissedShiftsTable(missed)),
+            "exempt": paginated(t.ExemptOfficerTable(exempt)),
         }
         chart = charts.bar(
             "Active officers by unit",
@@ -99,7 +101,14 @@ class CoverageView(ReportView):
             stacked=True,
             rotate=20,
         )
-        return {"period": period, "tables": tables, "total": total, "pool": pool, "chart": chart}
+        return {
+            "period": period,
+            "tables": tables,
+            "total": total,
+            "pool": pool,
+            "chart": chart,
+            "exempt_officers": len({row["officer_id"] for row in exempt}),
+        }
 
 
 @register

@@ -27,15 +27,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, base_url, **options):
         base_url = base_url.rstrip("/")
-        if not services.fleet_exists():
-            call_command("seed_demo", stdout=self.stdout)
         User = get_user_model()
         by = Actor.system_process("bootstrap_demo")
+        # The users first: the demo's camera exemptions are approved by its supervisor.
         for username, password, role, first, last in DEMO_USERS:
             if not User.objects.filter(username=username).exists():
                 create_staff_user(
                     username=username, password=password, role=role, by=by, first_name=first, last_name=last
                 )
+        if not services.fleet_exists():
+            call_command("seed_demo", stdout=self.stdout)
         self.stdout.write(f"\nHartford BWC inventory: {base_url}/")
         users = {user.username: user for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS])}
         for username, password, role, *_ in DEMO_USERS:
