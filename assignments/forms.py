@@ -184,7 +184,7 @@ class CertificationForm(formfields.RecordFormMixin, forms.ModelForm):
         unknown="No officer has the badge number {value}; import the officer first.",
     )
     certified_on = formfields.PastDateField(label="Certified on")
-    expires_on = forms.DateField(label="Expiry date", input_formats=formfields.DATE_FORMATS)
+    expires_on = formfields.DayField(label="Expiry date")
 
     class Meta:
         model = Certification
@@ -211,3 +211,6 @@ class CertificationForm(formfields.RecordFormMixin, forms.ModelForm):
 
 
 formfields.apply_messages(CertificationForm.base_fields)
+# The training office's own words for its two dates.
+CertificationForm.base_fields["certified_on"].error_messages["required"] = "Missing the day the training was passed."
+CertificationForm.base_fields["expires_on"].error_messages["required"] = "Missing the expiry date."

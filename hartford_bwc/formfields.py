@@ -58,8 +58,8 @@ def clean_identifier(value: str, *, label: str) -> str:
     return value
 
 
-class PastDateField(forms.DateField):
-    """A date on or before today, written as YYYY-MM-DD or MM/DD/YYYY (a spreadsheet's datetime too)."""
+class DayField(forms.DateField):
+    """A date written as YYYY-MM-DD or MM/DD/YYYY (a spreadsheet's datetime too)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", DATE_FORMATS)
@@ -90,6 +90,10 @@ class PastDateField(forms.DateField):
             f"{control_characters.strip(text)[:40]!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-14.",
             code="invalid",
         )
+
+
+class PastDateField(DayField):
+    """A date on or before today (a purchase, a training passed)."""
 
     def validate(self, value: date | None) -> None:
         super().validate(value)
