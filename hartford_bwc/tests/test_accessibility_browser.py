@@ -89,6 +89,13 @@ def test_console_page_has_no_serious_accessibility_violation(staff_page, live_se
     staff_page.wait_for_load_state("networkidle")
     assert staff_page.locator("h1").count() == 1, "one top-level heading"
     assert accessibility_violations(staff_page) == []
+    # A chart is an image with a name, and its figures are in a table on the same page (the text equivalent).
+    charts = staff_page.locator("figure.chart svg")
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        assert chart.get_attribute("role") == "img" and chart.get_attribute("aria-label")
+    if charts.count():
+        assert staff_page.locator("table").count() >= 1
 
 
 def test_the_sign_in_page_has_no_serious_accessibility_violation(page, live_server):
@@ -276,3 +283,22 @@ def test_the_checker_itself_finds_what_it_must(page):
     )
     found = " ".join(accessibility_violations(page))
     assert "label (critical)" in found and "color-contrast (serious)" in found
+
+
+def test_a_refused_camera_action_with_its_errors_has_no_serious_accessibility_violation(staff_page, live_server):
+    camera = Camera.objects.filter(status=Camera.Status.AVAILABLE).order_by("asset_tag").first()
+    staff_page.goto(live_server.url + reverse("inventory:camera_detail", args=[camera.asset_tag]))
+    with staff_page.expect_navigation():
+        staff_page.locator("section.action button[type=submit]").first.click()
+    assert staff_page.locator(".field-error").count() >= 1
+    assert accessibility_violations(staff_page) == []
+
+
+def test_a_refused_sign_in_has_no_serious_accessibility_violation(page, live_server, db):
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").count() >= 1
+    assert accessibility_violations(page) == []
