@@ -182,6 +182,22 @@ def _return(kiosk: KioskSetup) -> None:
     kiosk.page.get_by_role("button", name="Working").wait_for()
 
 
+def _return_refused(kiosk: KioskSetup) -> None:
+    _return(kiosk)
+    kiosk.page.get_by_role("button", name="Damaged").click()  # without saying what is wrong
+    kiosk.page.get_by_role("alert").wait_for()
+
+
+def _swapped(kiosk: KioskSetup) -> None:
+    # Take my own camera, fail the first pre-shift item: a spare is checked out instead.
+    _return(kiosk)
+    kiosk.page.get_by_role("button", name="Working").click()
+    kiosk.sign_in()
+    kiosk.page.get_by_role("button", name="Take my camera HPD-BWC-0412").click()
+    kiosk.page.locator(".kiosk-checklist button").first.click()
+    kiosk.page.get_by_text("is checked in as damaged").wait_for()
+
+
 def _not_enrolled(kiosk: KioskSetup) -> None:
     kiosk.page.context.clear_cookies()
     kiosk.page.goto(kiosk.live_server.url + reverse("kiosk:home"))
@@ -194,6 +210,8 @@ KIOSK_SCREENS = {
     "my equipment": _my_equipment,
     "confirmation and pre-shift check": _confirmation,
     "return": _return,
+    "return refused": _return_refused,
+    "pre-shift swap": _swapped,
     "not enrolled": _not_enrolled,
 }
 
@@ -302,3 +320,29 @@ def test_a_refused_sign_in_has_no_serious_accessibility_violation(page, live_ser
         page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").count() >= 1
     assert accessibility_violations(page) == []
+
+
+def test_a_new_kiosk_link_with_its_qr_code_has_no_serious_accessibility_violation(staff_page, live_server):
+    staff_page.goto(live_server.url + reverse("kiosk_console:register"))
+    assert accessibility_violations(staff_page) == []
+    staff_page.get_by_label("Name").fill("District 2 lobby")
+    with staff_page.expect_navigation():
+        staff_page.locator("main form button[type=submit]").first.click()
+    assert staff_page.locator("svg").count() >= 1  # the QR code
+    assert accessibility_violations(staff_page) == []
+
+
+def test_an_import_preview_with_refused_rows_has_no_serious_accessibility_violation(staff_page, live_server, tmp_path):
+    upload = tmp_path / "officers.csv"
+    upload.write_text(
+        "badge_number,first_name,last_name,rank,unit,shift,email,active\r\n"
+        "7001,Ana,Lopez,Officer,Patrol District 1,,,yes\r\n"
+        ",,Nobody,,,,not-an-email,maybe\r\n"
+    )
+    staff_page.goto(live_server.url + reverse("imports:index"))
+    staff_page.get_by_label("Officer file (.csv or .xlsx)").set_input_files(str(upload))
+    with staff_page.expect_navigation():
+        staff_page.get_by_role("button", name="Preview officer import").click()
+    staff_page.wait_for_load_state("networkidle")
+    assert staff_page.locator("table").count() >= 1
+    assert accessibility_violations(staff_page) == []
