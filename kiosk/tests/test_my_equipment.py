@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory
 from inventory.models import Flag
 from inventory.tests.factories import CameraFactory
+from kiosk.selectors import my_equipment
 
 from .conftest import PIN
 from .test_queries import build_fleet
@@ -71,6 +73,25 @@ def test_it_shows_the_last_30_days_of_check_outs_and_returns_and_no_older(kiosk_
     assert "HPD-BWC-0201" in page and "(working)" in page
     assert "HPD-BWC-0202" not in page
     assert "You hold no camera." in page and "No open flag." in page
+
+
+def test_the_30_days_end_exactly_30_days_back_from_now(officer, dock):
+
+    now = timezone.now().replace(microsecond=0)
+    edge = now - timedelta(days=30)
+
+    def checkout(tag, out, back):
+        return Checkout.objects.create(
+            camera=CameraFactory(asset_tag=tag), officer=officer, checked_out_at=out,
+            due_back_at=out + timedelta(hours=10), checked_in_at=back, condition=Checkout.Condition.WORKING,
+        )  # fmt: skip
+
+    checkout("HPD-BWC-0501", edge, edge + timedelta(hours=8))  # out at the very edge: shown
+    checkout("HPD-BWC-0502", edge - timedelta(hours=9), edge + timedelta(minutes=1))  # back inside: shown
+    checkout("HPD-BWC-0503", edge - timedelta(hours=9), edge - timedelta(seconds=1))  # back just before: gone
+    with time_machine.travel(now, tick=False):
+        shown = [row.camera.asset_tag for row in my_equipment(officer, now=timezone.now()).history]
+    assert shown == ["HPD-BWC-0501", "HPD-BWC-0502"]
 
 
 def test_it_never_shows_another_officers_cameras_history_or_flags(kiosk_browser, officer, system_actor, dock):
