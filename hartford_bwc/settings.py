@@ -514,3 +514,8 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 # (docs/domain.md: 60 s): time to power the camera on and record a test clip, which the 10 s of
 # KIOSK_RESULT_SECONDS are not. Any touch restarts the count; the screen shows it.
 KIOSK_PRESHIFT_SECONDS = env.int("KIOSK_PRESHIFT_SECONDS", default=60)
+
+# --- Kiosk: PIN letters (issue 14) ---------------------------------------------------------------------
+# A PIN letter's one-time enrollment code (badge + code at the kiosk, then the officer chooses a PIN)
+# works for this many days after it is printed.
+PIN_LETTER_CODE_DAYS = env.int("PIN_LETTER_CODE_DAYS", default=14)

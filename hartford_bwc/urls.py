@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.passwords import GuardedPasswordChangeView
+from inventory.flags.notification_views import notification_settings
 from inventory.views.dashboard import dashboard
 
 from .health import healthz
@@ -25,6 +26,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    # Each staff user's choice of flag emails (issue 14), linked from the user menu.
+    path("accounts/notifications/", notification_settings, name="notification_settings"),
     path("healthz", healthz, name="healthz"),
     path("inventory/", include("inventory.urls")),
     path("assignments/", include("assignments.urls")),
