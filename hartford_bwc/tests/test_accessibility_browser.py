@@ -23,6 +23,7 @@ from hartford_bwc.testing import accessibility_violations
 from inventory.flags.sweep import run_sweep
 from inventory.models import Camera, Flag
 from inventory.tests.factories import CameraFactory, DockFactory
+from kiosk import pin_letters
 from kiosk import services as kiosk_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,10 +46,16 @@ CONSOLE_PAGES = {
     "dashboard": lambda: reverse("dashboard"),
     "camera list": lambda: reverse("inventory:camera_list"),
     "camera page": lambda: reverse("inventory:camera_detail", args=[_camera().asset_tag]),
+    "camera add": lambda: reverse("inventory:camera_add"),
+    "camera edit": lambda: reverse("inventory:camera_edit", args=[_camera().asset_tag]),
     "flags": lambda: reverse("inventory:flags"),
+    "flag page": lambda: reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]),
     "labels": lambda: _query("inventory:labels", camera=_camera().asset_tag),
     "officer list": lambda: reverse("assignments:officer_list"),
     "officer page": lambda: reverse("assignments:officer_detail", args=[_officer().badge_number]),
+    "officer add": lambda: reverse("assignments:officer_add"),
+    "officer edit": lambda: reverse("assignments:officer_edit", args=[_officer().badge_number]),
+    "PIN letters": lambda: reverse("assignments:pin_letters"),
     "badge cards": lambda: _query("assignments:badge_cards", badge=_officer().badge_number),
     "imports": lambda: reverse("imports:index"),
     "kiosks": lambda: reverse("kiosk_console:list"),
@@ -64,6 +71,7 @@ CONSOLE_PAGES = {
     "audit log": lambda: reverse("reports:audit_log"),
     "audit event": lambda: reverse("reports:audit_event", args=[AuditEvent.objects.order_by("pk").first().pk]),
     "change password": lambda: reverse("password_change"),
+    "notification settings": lambda: reverse("notification_settings"),
 }
 
 
@@ -198,6 +206,21 @@ def _swapped(kiosk: KioskSetup) -> None:
     kiosk.page.get_by_text("is checked in as damaged").wait_for()
 
 
+def _pin_letter(kiosk: KioskSetup) -> None:
+    kiosk.page.get_by_role("link", name="No PIN yet? Use the code from your PIN letter").click()
+    kiosk.page.get_by_label("Code from your PIN letter").wait_for()
+
+
+def _choose_pin(kiosk: KioskSetup) -> None:
+    newcomer = OfficerFactory(first_name="Sam", last_name="Okafor")
+    (letter,) = pin_letters.issue_pin_letters(officers=[newcomer], by=Actor.system_process("tests"))
+    _pin_letter(kiosk)
+    kiosk.page.get_by_label("Badge number").fill(newcomer.badge_number)
+    kiosk.page.get_by_label("Code from your PIN letter").fill(letter.code)
+    kiosk.page.get_by_role("button", name="Continue").click()
+    kiosk.page.get_by_label("New PIN again").wait_for()
+
+
 def _not_enrolled(kiosk: KioskSetup) -> None:
     kiosk.page.context.clear_cookies()
     kiosk.page.goto(kiosk.live_server.url + reverse("kiosk:home"))
@@ -212,6 +235,8 @@ KIOSK_SCREENS = {
     "return": _return,
     "return refused": _return_refused,
     "pre-shift swap": _swapped,
+    "PIN letter": _pin_letter,
+    "choose a PIN": _choose_pin,
     "not enrolled": _not_enrolled,
 }
 
