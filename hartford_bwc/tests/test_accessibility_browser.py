@@ -37,6 +37,10 @@ def _officer() -> Officer:
     return Officer.objects.filter(checkouts__isnull=False).order_by("badge_number").first()
 
 
+def _kiosk():
+    return kiosk_services.register_kiosk(name="District 2 lobby", location="", by=Actor.system_process("t"))[0]
+
+
 def _query(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
@@ -60,6 +64,7 @@ CONSOLE_PAGES = {
     "imports": lambda: reverse("imports:index"),
     "kiosks": lambda: reverse("kiosk_console:list"),
     "kiosk alerts": lambda: reverse("kiosk_console:alerts"),
+    "kiosk revoke": lambda: reverse("kiosk_console:revoke", args=[_kiosk().pk]),
     "reports": lambda: reverse("reports:index"),
     "readiness report": lambda: reverse("reports:readiness"),
     "coverage report": lambda: reverse("reports:coverage"),
@@ -72,6 +77,7 @@ CONSOLE_PAGES = {
     "audit event": lambda: reverse("reports:audit_event", args=[AuditEvent.objects.order_by("pk").first().pk]),
     "change password": lambda: reverse("password_change"),
     "notification settings": lambda: reverse("notification_settings"),
+    "password changed": lambda: reverse("password_change_done"),
 }
 
 
