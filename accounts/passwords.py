@@ -68,6 +68,8 @@ class GuardedPasswordChangeView(PasswordChangeView):
     """Django's password change page with the guarded form (which needs the request)."""
 
     form_class = GuardedPasswordChangeForm
+    # The console's own layout (Section 508 checked), not the admin's: the admin's page keeps its own.
+    template_name = "accounts/password_change_form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}

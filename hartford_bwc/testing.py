@@ -77,3 +77,27 @@ def publish_screenshot(source: Path, name: str) -> None:
         return
     DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, DOC_SCREENSHOTS / name)
+
+
+# --- accessibility (Section 508 / WCAG 2.1 AA) -----------------------------------------------
+
+# What the city's Section 508 rule holds us to; axe-core's own "best-practice" rules run too.
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as loaded, one line per element.
+
+    axe-core ships inside the axe-playwright-python wheel and is injected into the page by Playwright
+    (not subject to the page's CSP): nothing is fetched from the network.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in BLOCKING_IMPACTS:
+            continue
+        for node in violation["nodes"]:
+            found.append(f"{violation['id']} ({violation['impact']}): {' '.join(node['target'])}: {violation['help']}")
+    return found

@@ -21,7 +21,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The current password is checked under the sign-in lock-out (accounts.passwords).
     path("accounts/password_change/", GuardedPasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
     # Each staff user's choice of flag emails (issue 14), linked from the user menu.
     path("accounts/notifications/", notification_settings, name="notification_settings"),
     path("healthz", healthz, name="healthz"),

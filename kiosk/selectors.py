@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
 from inventory.lifecycle import CAMERA
-from inventory.models import Camera, Dock
+from inventory.models import Camera, Dock, Flag
 
 from .models import BadgeLockout, Kiosk, KioskAlert, OfficerEnrollmentCode
 
@@ -72,6 +73,42 @@ def officer_at_kiosk(officer: Officer) -> OfficerAtKiosk:
     if holding is None and not personal_ready:
         spare = next(iter(ready_spares()), None)
     return OfficerAtKiosk(officer, holding, personal, personal_ready, spare)
+
+
+# "My equipment": how far back the officer's own history goes, and at most how many rows it shows.
+MY_HISTORY_DAYS = 30
+MY_HISTORY_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class MyEquipment:
+    holding: list[Checkout]
+    personal: Camera | None
+    history: list[Checkout]
+    flags: list[Flag]
+    since: datetime
+
+
+def my_equipment(officer: Officer, *, now: datetime) -> MyEquipment:
+    """What the signed-in officer holds, their own check-outs and returns of the last 30 days, and the
+    open flags on the cameras they hold; four queries whatever the fleet.
+
+    Only this officer's rows are read. A flag is shown by its kind and date, never its detail: the
+    detail of a flag raised while someone else held the camera names that officer.
+    """
+    since = now - timedelta(days=MY_HISTORY_DAYS)
+    holding = list(Checkout.objects.open().select_related("camera").filter(officer=officer).order_by("checked_out_at"))
+    issue = PersonalIssue.objects.current().select_related("camera").filter(officer=officer).first()
+    personal = issue.camera if issue is not None else None
+    history = list(
+        Checkout.objects.filter(officer=officer)
+        .filter(Q(checked_out_at__gte=since) | Q(checked_in_at__gte=since))
+        .select_related("camera", "out_kiosk", "in_kiosk")
+        .order_by("-checked_out_at")[:MY_HISTORY_LIMIT]
+    )
+    held_ids = {checkout.camera_id for checkout in holding} | ({personal.pk} if personal is not None else set())
+    flags = list(Flag.objects.open().filter(camera_id__in=held_ids).select_related("camera")) if held_ids else []
+    return MyEquipment(holding, personal, history, flags, since)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("check-out/", views.check_out, name="check_out"),
     path("done/", views.done, name="done"),
+    path("my-equipment/", views.my_equipment, name="my_equipment"),
     path("return/", views.return_camera, name="return"),
     path("enroll/<str:token>/", views.enroll, name="enroll"),
 ]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from assignments.models import Checkout, Officer
@@ -135,6 +136,27 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     for notice in services.tell_officer_of_alerts(kiosk=request.kiosk, officer=officer, ip=client_address(request)):
         messages.warning(request, notice)
     return redirect("kiosk:home")
+
+
+@kiosk_view
+def my_equipment(request: HttpRequest) -> HttpResponse:
+    """ "My equipment": the signed-in officer's cameras, their last 30 days and open flags; theirs only."""
+    officer, state = _signed_in_officer(request)
+    if officer is None:
+        if state.idle_officer_id is None:
+            messages.error(request, "Sign in with your badge number and PIN first.")
+        return redirect("kiosk:home")
+    return render(
+        request,
+        "kiosk/my_equipment.html",
+        {
+            "kiosk": request.kiosk,
+            "officer": officer,
+            "mine": selectors.my_equipment(officer, now=timezone.now()),
+            "history_days": selectors.MY_HISTORY_DAYS,
+            "idle_seconds": settings.KIOSK_IDLE_SECONDS,
+        },
+    )
 
 
 @kiosk_view
