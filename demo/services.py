@@ -326,7 +326,7 @@ class _Builder:
         rng, now = self.rng, self.now
         today = timezone.localtime(now).date()
         not_docked_left = self.plants
-        windows: dict[tuple[int, date], tuple[datetime, datetime]] = {}  # a few shifts, many officers
+        windows: dict[tuple[int | None, date], tuple[datetime, datetime]] = {}  # a few shifts, many officers
         for officer_index, officer in enumerate(self.officers):
             if officer.shift is None:
                 continue
@@ -341,7 +341,7 @@ class _Builder:
                 if out >= now:
                     break
                 index = officer_index if officer_index < self.n_personal else None
-                if index is None or self.state[index].busy_until and self.state[index].busy_until > out:
+                if index is None or (busy := self.state[index].busy_until) and busy > out:
                     index = self._free_spare(out)
                     if index is None:
                         continue

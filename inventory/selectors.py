@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -281,7 +282,7 @@ def _filter_choices(key: str, read: Callable[[], list[str]]) -> list[str]:
     seconds = settings.FILTER_CHOICES_CACHE_SECONDS
     if not seconds:
         return read()
-    return cache.get_or_set(f"inventory:filter-choices:{key}", read, seconds)
+    return cast("list[str]", cache.get_or_set(f"inventory:filter-choices:{key}", read, seconds))
 
 
 def firmware_versions() -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,10 +27,10 @@ from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 
 from .firmware import validate_firmware_version
-from .lifecycle import CAMERA, Transition
+from .lifecycle import CAMERA, Refusal, Transition
 from .models import Camera, ChargeEvent, Dock, Flag, MaintenanceRecord
 
-CHARGE_ACTIONS = {
+CHARGE_ACTIONS: dict[str, Action] = {
     ChargeEvent.Kind.DOCKED: Action.CAMERA_DOCKED,
     ChargeEvent.Kind.UNDOCKED: Action.CAMERA_UNDOCKED,
     ChargeEvent.Kind.FULL_CHARGE: Action.CAMERA_FULL_CHARGE,
@@ -71,10 +71,10 @@ def _refusal_facts(camera: Camera) -> dict[str, object]:
     return {
         "tag": camera.asset_tag,
         "incident": camera.lost_incident_number,
-        "holder": lambda: checkout().officer,
+        "holder": lambda: cast(Checkout, checkout()).officer,
         "out_to": out_to,
-        "open_record": lambda: record().get_kind_display().lower(),
-        "since": lambda: when(record().opened_at),
+        "open_record": lambda: cast(MaintenanceRecord, record()).get_kind_display().lower(),
+        "since": lambda: when(cast(MaintenanceRecord, record()).opened_at),
     }
 
 
@@ -86,7 +86,9 @@ def check_transition(name: str, camera: Camera, *, by: Actor) -> Transition:
 
 def refusal_as_if(name: str, camera: Camera, *, status: str) -> DomainError:
     """The refusal of `name` had the camera been in `status` (a race the database caught for the service)."""
-    return CAMERA[name].refusal(status).error(status=CAMERA.label(status).lower(), **_refusal_facts(camera))
+    return cast(Refusal, CAMERA[name].refusal(status)).error(
+        status=CAMERA.label(status).lower(), **_refusal_facts(camera)
+    )
 
 
 def _refuse_bad_charge_input(*, kind: str, dock: Dock | None, bay: int | None, battery_percent: int | None) -> None:
@@ -146,7 +148,7 @@ def record_charge(
     except IntegrityError:
         occupant = Camera.objects.filter(dock=dock, dock_bay=bay).exclude(pk=camera.pk).first()
         raise DomainError(
-            f"Bay {bay} of {dock.name} already holds {occupant or 'another camera'}; choose a free bay.",
+            f"Bay {bay} of {cast(Dock, dock).name} already holds {occupant or 'another camera'}; choose a free bay.",
             code="bay_taken",
         ) from None
     audit.record(
@@ -190,12 +192,12 @@ def open_maintenance(
         started_at=now if performed_by else None,
     )
     before = audit.field_values(camera, ("status", "dock", "dock_bay"))
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "dock", "dock_bay"])
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=record,
         camera=camera,
         before=before,
@@ -225,7 +227,7 @@ def assign_maintenance(
 ) -> MaintenanceRecord:
     """Triage: send the work in-house or to the vendor under an RMA. `record`, or `camera`'s open record."""
     if record is None:
-        record = _open_record("assign_maintenance", camera, by=by)
+        record = _open_record("assign_maintenance", cast(Camera, camera), by=by)
     record = MaintenanceRecord.objects.select_for_update().select_related("camera").get(pk=record.pk)
     if not record.is_open:
         raise DomainError("This maintenance record is closed.")
@@ -241,7 +243,7 @@ def assign_maintenance(
     record.save(update_fields=["performed_by", "rma_number", "started_at"])
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=record,
         camera=record.camera,
         before=before,
@@ -251,7 +253,7 @@ def assign_maintenance(
 
 
 # How a maintenance record's outcome moves the camera (inventory/lifecycle.py).
-CLOSE_TRANSITIONS = {
+CLOSE_TRANSITIONS: dict[str, str] = {
     MaintenanceRecord.Outcome.RETURNED_TO_SERVICE: "return_to_service",
     MaintenanceRecord.Outcome.RETIRED: "retire_from_maintenance",
 }
@@ -270,7 +272,7 @@ def close_maintenance(
     """Finish maintenance: the camera returns to service (inspected, updated) or is retired.
     `record`, or `camera`'s open record."""
     # Camera first, then its records: the order retire and report_lost use, so they cannot deadlock.
-    camera = _lock(record.camera if record is not None else camera)
+    camera = _lock(record.camera if record is not None else cast(Camera, camera))
     if record is None:
         record = _open_record(CLOSE_TRANSITIONS.get(outcome, "return_to_service"), camera, by=by)
     record = MaintenanceRecord.objects.select_for_update().get(pk=record.pk)
@@ -296,7 +298,7 @@ def close_maintenance(
     if outcome == MaintenanceRecord.Outcome.RETIRED:
         _retire_in_place(camera, now=now, transition=transition)
     else:
-        camera.status = transition.target
+        camera.status = cast(str, transition.target)
         # Any maintenance that ends with the camera back in service includes a full function check.
         camera.last_inspected_at = now
         if firmware_version.strip():
@@ -304,7 +306,7 @@ def close_maintenance(
         camera.save(update_fields=fields)
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=record,
         camera=camera,
         before=before,
@@ -316,7 +318,7 @@ def close_maintenance(
 
 def _retire_in_place(camera: Camera, *, now: datetime, transition: Transition) -> None:
     PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Retired")
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     camera.pool = Camera.Pool.SPARE
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "pool", "dock", "dock_bay"])
@@ -337,7 +339,7 @@ def retire(*, camera: Camera, by: Actor, reason: str) -> Camera:
     _retire_in_place(camera, now=now, transition=transition)
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=camera,
         camera=camera,
         before=before,
@@ -366,14 +368,14 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED, notes="Camera reported lost."
     )
     PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Lost")
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     camera.pool = Camera.Pool.SPARE
     camera.lost_incident_number = incident_number
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "pool", "lost_incident_number", "dock", "dock_bay"])
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=camera,
         camera=camera,
         officer=holder.officer if holder else None,
@@ -391,7 +393,7 @@ def report_found(*, camera: Camera, by: Actor, notes: str = "") -> MaintenanceRe
     transition = check_transition("report_found", camera, by=by)
     now = timezone.now()
     before = {"status": camera.status}
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     camera.save(update_fields=["status"])
     record = MaintenanceRecord.objects.create(
         camera=camera,
@@ -403,7 +405,7 @@ def report_found(*, camera: Camera, by: Actor, notes: str = "") -> MaintenanceRe
     )
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=camera,
         camera=camera,
         before=before,
