@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kiosk",
     "reports",
     "imports",
+    "stocktake",
     "api",
     "demo",
 ]
@@ -514,3 +515,10 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 # (docs/domain.md: 60 s): time to power the camera on and record a test clip, which the 10 s of
 # KIOSK_RESULT_SECONDS are not. Any touch restarts the count; the screen shows it.
 KIOSK_PRESHIFT_SECONDS = env.int("KIOSK_PRESHIFT_SECONDS", default=60)
+
+# --- Stocktake ---------------------------------------------------------------------------------------
+# A camera in service that nobody has scanned, docked or checked in for this many days is flagged
+# "not seen" by the sweep (docs/domain.md: 90 days).
+NOT_SEEN_FLAG_DAYS = env.int("NOT_SEEN_FLAG_DAYS", default=90)
+# The longest code a stocktake accepts from a scanner (asset tags and serials are shorter).
+STOCKTAKE_MAX_CODE_LENGTH = 60

@@ -127,6 +127,9 @@ class Camera(models.Model):
     )
     last_inspected_at = models.DateTimeField(null=True, blank=True)
     last_returned_at = models.DateTimeField(null=True, blank=True)
+    # Last time someone or something had the camera physically in hand: a stocktake scan, a check-in,
+    # a dock reporting it (inventory.services.record_charge). The "not seen" flag reads it.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     lost_incident_number = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -311,6 +314,7 @@ class Flag(models.Model):
         REPAIR_OVERDUE = "repair_overdue", "Repair overdue at vendor"
         FIRMWARE_BELOW_MINIMUM = "firmware_below_minimum", "Firmware below minimum"
         REFRESH_DUE = "refresh_due", "Refresh due"
+        NOT_SEEN = "not_seen", "Not seen in a stocktake"
 
     camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="flags")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -65,6 +65,7 @@ def record_charge(  # noqa: C901, PLR0912 (split me)
     if dock is not None and kind != ChargeEvent.Kind.UNDOCKED:
         # A dock that reports a charge or a battery level has the camera in it.
         camera.dock, camera.dock_bay, camera.last_docked_at = dock, bay, at
+        camera.last_seen_at = max(camera.last_seen_at or at, at)
     if kind == ChargeEvent.Kind.UNDOCKED:
         camera.dock, camera.dock_bay = None, None
     elif kind == ChargeEvent.Kind.FULL_CHARGE:
@@ -84,7 +85,8 @@ def record_charge(  # noqa: C901, PLR0912 (split me)
             event = ChargeEvent.objects.create(
                 camera=camera, kind=kind, dock=dock, bay=bay, battery_percent=battery_percent, recorded_at=at
             )
-            camera.save(update_fields=fields)
+            # last_seen_at is bookkeeping for the "not seen" flag, not part of the event's audited change.
+            camera.save(update_fields=[*fields, "last_seen_at"])
     except IntegrityError:
         occupant = Camera.objects.filter(dock=dock, dock_bay=bay).exclude(pk=camera.pk).first()
         raise DomainError(
