@@ -34,6 +34,7 @@ PAGES = [
     ("officer list", "/assignments/officers/"),
     ("officer search, badge", "/assignments/officers/?q=1044"),
     ("flags", "/inventory/flags/"),
+    ("stocktake list", "/inventory/stocktake/"),
     ("report: readiness", "/reports/readiness/"),
     ("report: coverage", "/reports/coverage/"),
     ("report: utilization", "/reports/utilization/"),
