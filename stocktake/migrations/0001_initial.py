@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("inventory", "0005_camera_last_seen_and_not_seen_flag"),
+        ("inventory", "0006_camera_last_seen_and_not_seen_flag"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -48,7 +48,12 @@ def test_a_quartermaster_counts_a_dock_with_a_scanner_and_fixes_a_missing_camera
 
     page.get_by_role("button", name="Finish the count").click()
     page.wait_for_load_state()
-    for heading in ("Seen, but recorded elsewhere: 1", "Expected, not seen: 1", "Unknown codes: 1", "Seen and expected: 1"):
+    for heading in (
+        "Seen, but recorded elsewhere: 1",
+        "Expected, not seen: 1",
+        "Unknown codes: 1",
+        "Seen and expected: 1",
+    ):
         assert page.get_by_role("heading", name=heading).is_visible()
     page.screenshot(path=str(screenshot_dir / "stocktake-result.png"), full_page=True)
 

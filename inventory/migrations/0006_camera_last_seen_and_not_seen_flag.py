@@ -18,7 +18,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0004_search_trigram_indexes"),
+        ("inventory", "0005_flag_work_and_notification_preferences"),
     ]
 
     operations = [
