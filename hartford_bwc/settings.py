@@ -527,3 +527,6 @@ PIN_LETTER_CODE_DAYS = env.int("PIN_LETTER_CODE_DAYS", default=14)
 NOT_SEEN_FLAG_DAYS = env.int("NOT_SEEN_FLAG_DAYS", default=90)
 # The longest code a stocktake accepts from a scanner (asset tags and serials are shorter).
 STOCKTAKE_MAX_CODE_LENGTH = 60
+# Vendor reconciliation: a camera in service here that the vendor's export last saw docked (or uploading)
+# longer ago than this is listed as a disagreement.
+VENDOR_NOT_DOCKED_DAYS = env.int("VENDOR_NOT_DOCKED_DAYS", default=14)

@@ -41,5 +41,16 @@ OFFICER_COLUMNS = (
 )
 
 
+# The camera vendor's device export, read by the stocktake's vendor reconciliation (stocktake.vendor).
+VENDOR_COLUMNS = (
+    Column("serial", True, "The camera's serial number.", noun="device"),
+    Column("assigned_to", False, "The badge number (or user name) the vendor has the camera assigned to."),
+    Column("firmware", False, "The firmware the vendor last saw, e.g. 4.1.0."),
+    Column("last_docked", False, "When the vendor last saw it docked or uploading: YYYY-MM-DD (a time may follow)."),
+)
+
+
 def columns_for(kind: str) -> tuple[Column, ...]:
+    if kind == "vendor":
+        return VENDOR_COLUMNS
     return CAMERA_COLUMNS if kind == "cameras" else OFFICER_COLUMNS

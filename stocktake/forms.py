@@ -38,3 +38,7 @@ class FixForm(forms.Form):
     incident_number = forms.CharField(
         label="Incident report number", required=False, max_length=40, validators=[_no_controls]
     )
+
+
+class VendorExportForm(forms.Form):
+    file = forms.FileField(label="Vendor device export (.csv or .xlsx)", allow_empty_file=True)

@@ -17,8 +17,8 @@ from accounts.roles import role_required
 from audit.actor import Actor
 from hartford_bwc.refusals import attempt, run_action
 
-from . import selectors, services
-from .forms import FixForm, ScanForm, StartForm
+from . import selectors, services, vendor
+from .forms import FixForm, ScanForm, StartForm, VendorExportForm
 from .models import Stocktake, StocktakeLine
 
 RESULT_SECTIONS = (
@@ -120,3 +120,21 @@ def stocktake_fix(request, pk: int, fix: str):
         success_message=lambda done: f"{done.code}: {done.resolution}.",
         redirect_to=line.stocktake,
     )
+
+
+@role_required(roles.CAN_READ)
+def vendor_reconciliation(request):
+    """Upload the vendor's device export and see where it disagrees with the records (nothing is stored)."""
+    form = VendorExportForm(request.POST or None, request.FILES or None)
+    groups = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        outcome = attempt(lambda: vendor.reconcile(vendor.read_export(filename=upload.name, data=upload.read())))
+        if outcome.refused:
+            form.add_error("file", outcome.refusal.message)
+        else:
+            groups = [
+                (kind, title, [d for d in outcome.result if d.kind == kind]) for kind, title in vendor.KINDS.items()
+            ]
+    status = 422 if form.errors else 200
+    return render(request, "stocktake/vendor.html", {"form": form, "groups": groups}, status=status)
