@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue
+from hartford_bwc import timefmt
 from hartford_bwc.errors import InvalidInput
 from imports.parsing import parse_upload
 from inventory.models import Camera
@@ -99,7 +100,7 @@ def _compare_row(row: VendorRow, camera: Camera, holder: str, stale_before: date
         found.append(Disagreement("firmware", row.serial, camera.firmware_version or "unknown", row.firmware, camera))
     in_service = camera.status not in (Camera.Status.LOST, Camera.Status.RETIRED)
     if in_service and (row.last_docked is None or row.last_docked < stale_before):
-        there = f"last docked {row.last_docked:%b %-d, %Y}" if row.last_docked else "never docked"
+        there = f"last docked {timefmt.day(row.last_docked)}" if row.last_docked else "never docked"
         found.append(
             Disagreement(
                 "not_docked_there", row.serial, camera.get_status_display().lower(), there, camera, ["report-lost"]

@@ -15,6 +15,7 @@ from accounts import roles
 from assignments import services as assignments
 from assignments.tests.factories import OfficerFactory
 from demo.vendor import PER_KIND, vendor_export_csv
+from hartford_bwc import timefmt
 from hartford_bwc.errors import DomainError
 from hartford_bwc.spreadsheet import csv_bytes
 from hartford_bwc.testing import sign_in
@@ -60,7 +61,7 @@ def test_a_crafted_export_shows_every_kind_of_disagreement():
             "not_docked_there",
             "STALE1",
             "available",
-            f"last docked {(timezone.localdate() - timedelta(days=15)):%b %-d, %Y}",
+            f"last docked {timefmt.day(timezone.localdate() - timedelta(days=15))}",
         ),
     ]
 
