@@ -114,3 +114,16 @@ def test_the_page_compares_an_upload_for_every_role_and_refuses_a_bad_file(clien
     assert "In service here, unknown to the vendor: 1" in page
     bad = client.post(url, {"file": SimpleUploadedFile("vendor.txt", b"hello")})
     assert bad.status_code == 422 and "is not a CSV or XLSX file" in bad.content.decode()
+
+
+# Session and user (2), the user's roles (1), then the reconciliation's 4 (see above).
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_vendor_page_runs_a_fixed_number_of_queries(size, client, django_assert_num_queries):
+    CameraFactory.create_batch(size)
+    data = csv_bytes(HEADERS, [[c.serial_number, "", "", ""] for c in Camera.objects.all()])
+    sign_in(client)
+    url = reverse("stocktake:vendor")
+    client.get(url)  # the session's refresh after sign-in is not the page's cost
+    with django_assert_num_queries(7):
+        response = client.post(url, {"file": SimpleUploadedFile("vendor.csv", data)})
+    assert f"In service here, not docked there: {size}" in response.content.decode()
