@@ -153,6 +153,7 @@ def check_in(
     checkout.save(update_fields=["checked_in_at", "condition", "damage_description", "in_kiosk", "in_by"])
 
     camera.last_returned_at = checkout.checked_in_at
+    camera.last_seen_at = checkout.checked_in_at  # in hand at the return (the "not seen" flag)
     # Unknown until a dock reports it: the camera was in use.
     camera.battery_percent = None
     camera.status = cast(str, transition.target)
@@ -160,7 +161,7 @@ def check_in(
         MaintenanceRecord.objects.create(
             camera=camera, kind=MaintenanceRecord.Kind.REPAIR, problem=damage_description, opened_at=now
         )
-    camera.save(update_fields=["status", "last_returned_at", "battery_percent"])
+    camera.save(update_fields=["status", "last_returned_at", "last_seen_at", "battery_percent"])
     audit.record(
         by=by,
         action=cast(Action, transition.action),

@@ -152,6 +152,12 @@ class Action(models.TextChoices):
     BADGELOCKOUT_ADMIN_CREATE = "badgelockout.admin_create", "Badge lock-out added in the admin"
     BADGELOCKOUT_ADMIN_EDIT = "badgelockout.admin_edit", "Badge lock-out edited in the admin"
 
+    # Stocktake
+    STOCKTAKE_START = "stocktake.start", "Stocktake started"
+    STOCKTAKE_SCAN = "stocktake.scan", "Scanned in a stocktake"
+    STOCKTAKE_FINISH = "stocktake.finish", "Stocktake finished"
+    STOCKTAKE_FIX = "stocktake.fix", "Stocktake difference resolved"
+
     # Demo data
     DEMO_SEED = "demo.seed", "Demo fleet seeded"
 

@@ -457,6 +457,8 @@ class _Builder:
             )
             self.state[index].status = Camera.Status.IN_MAINTENANCE
 
+        self._plant_not_seen()
+
         if (index := self._reserve_spare()) is not None:
             self.state[index].status = Camera.Status.LOST
             self.cameras[index].lost_incident_number = f"HPD-{now:%y}-0{rng.randint(10000, 99999)}"
@@ -476,6 +478,26 @@ class _Builder:
                         outcome="retired",
                     )
                 )
+
+    def _plant_not_seen(self) -> None:
+        """A camera waiting for parts on a back shelf, untouched for four months: the "not seen" flag."""
+        if (index := self._reserve_spare()) is None:
+            return
+        opened = self.now - timedelta(days=settings.NOT_SEEN_FLAG_DAYS + 30)
+        self.cameras[index].created_at = opened - timedelta(days=30)
+        self.state[index].last_docked_at = self.state[index].last_returned_at = None
+        self.maintenance.append(
+            MaintenanceRecord(
+                camera=self.cameras[index],
+                kind="repair",
+                performed_by="in_house",
+                problem="Waiting for a replacement mount from the vendor.",
+                opened_at=opened,
+                started_at=opened,
+            )
+        )
+        self.state[index].status = Camera.Status.IN_MAINTENANCE
+        self.result.planted[Flag.Kind.NOT_SEEN].append(self.cameras[index].asset_tag)
 
     def inspections_firmware_refresh(self) -> None:
         rng, now, k, planted = self.rng, self.now, self.plants, self.result.planted
@@ -545,6 +567,8 @@ class _Builder:
             camera.status = state.status
             camera.last_returned_at = state.last_returned_at
             camera.last_docked_at = state.last_docked_at
+            # Last in someone's hands: docked or checked in, whichever came later (as the migration backfills).
+            camera.last_seen_at = max(filter(None, (state.last_docked_at, state.last_returned_at)), default=None)
             camera.last_full_charge_at = state.last_full_charge_at
             on_shelf = state.status == Camera.Status.AVAILABLE and state.docked
             if not on_shelf:

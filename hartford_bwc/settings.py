@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kiosk",
     "reports",
     "imports",
+    "stocktake",
     "api",
     "demo",
 ]
@@ -526,3 +527,13 @@ PIN_LETTER_CODE_DAYS = env.int("PIN_LETTER_CODE_DAYS", default=14)
 REQUIRE_BWC_CERTIFICATION = env.bool("REQUIRE_BWC_CERTIFICATION", default=True)
 # The sweep flags an officer whose certification expires within this many days (or has expired).
 CERTIFICATION_EXPIRING_DAYS = env.int("CERTIFICATION_EXPIRING_DAYS", default=30)
+
+# --- Stocktake ---------------------------------------------------------------------------------------
+# A camera in service that nobody has scanned, docked or checked in for this many days is flagged
+# "not seen" by the sweep (docs/domain.md: 90 days).
+NOT_SEEN_FLAG_DAYS = env.int("NOT_SEEN_FLAG_DAYS", default=90)
+# The longest code a stocktake accepts from a scanner (asset tags and serials are shorter).
+STOCKTAKE_MAX_CODE_LENGTH = 60
+# Vendor reconciliation: a camera in service here that the vendor's export last saw docked (or uploading)
+# longer ago than this is listed as a disagreement.
+VENDOR_NOT_DOCKED_DAYS = env.int("VENDOR_NOT_DOCKED_DAYS", default=14)

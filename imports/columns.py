@@ -49,5 +49,15 @@ CERTIFICATION_COLUMNS = (
 )
 
 
+# The camera vendor's device export, read by the stocktake's vendor reconciliation (stocktake.vendor).
+VENDOR_COLUMNS = (
+    Column("serial", True, "The camera's serial number.", noun="device"),
+    Column("assigned_to", False, "The badge number (or user name) the vendor has the camera assigned to."),
+    Column("firmware", False, "The firmware the vendor last saw, e.g. 4.1.0."),
+    Column("last_docked", False, "When the vendor last saw it docked or uploading: YYYY-MM-DD (a time may follow)."),
+)
+
+
 def columns_for(kind: str) -> tuple[Column, ...]:
-    return {"cameras": CAMERA_COLUMNS, "training": CERTIFICATION_COLUMNS}.get(kind, OFFICER_COLUMNS)
+    known = {"cameras": CAMERA_COLUMNS, "training": CERTIFICATION_COLUMNS, "vendor": VENDOR_COLUMNS}
+    return known.get(kind, OFFICER_COLUMNS)

@@ -124,6 +124,9 @@ class Camera(models.Model):
     )
     last_inspected_at = models.DateTimeField(null=True, blank=True)
     last_returned_at = models.DateTimeField(null=True, blank=True)
+    # Last time someone or something had the camera physically in hand: a stocktake scan, a check-in,
+    # a dock reporting it (inventory.services.record_charge). The "not seen" flag reads it.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     lost_incident_number = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -308,6 +311,7 @@ class Flag(models.Model):
         REPAIR_OVERDUE = "repair_overdue", "Repair overdue at vendor"
         FIRMWARE_BELOW_MINIMUM = "firmware_below_minimum", "Firmware below minimum"
         REFRESH_DUE = "refresh_due", "Refresh due"
+        NOT_SEEN = "not_seen", "Not seen in a stocktake"
 
     camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="flags")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -376,6 +380,8 @@ FLAG_SEVERITY: dict[str, int] = {
     Flag.Kind.NOT_DOCKED: FlagSeverity.MEDIUM,
     Flag.Kind.INSPECTION_OVERDUE: FlagSeverity.MEDIUM,
     Flag.Kind.REPAIR_OVERDUE: FlagSeverity.MEDIUM,
+    # Unaccounted for 90 days: perhaps lost, so a stocktake this week (not yet an incident).
+    Flag.Kind.NOT_SEEN: FlagSeverity.MEDIUM,
     Flag.Kind.CHARGING_OVERDUE: FlagSeverity.LOW,
     Flag.Kind.INSPECTION_DUE: FlagSeverity.LOW,
     Flag.Kind.REFRESH_DUE: FlagSeverity.LOW,

@@ -123,6 +123,7 @@ def record_charge(
     if dock is not None and kind != ChargeEvent.Kind.UNDOCKED:
         # A dock that reports a charge or a battery level has the camera in it.
         camera.dock, camera.dock_bay, camera.last_docked_at = dock, bay, at
+        camera.last_seen_at = max(camera.last_seen_at or at, at)
     if kind == ChargeEvent.Kind.UNDOCKED:
         camera.dock, camera.dock_bay = None, None
     elif kind == ChargeEvent.Kind.FULL_CHARGE:
@@ -142,7 +143,8 @@ def record_charge(
             event = ChargeEvent.objects.create(
                 camera=camera, kind=kind, dock=dock, bay=bay, battery_percent=battery_percent, recorded_at=at
             )
-            camera.save(update_fields=fields)
+            # last_seen_at is bookkeeping for the "not seen" flag, not part of the event's audited change.
+            camera.save(update_fields=[*fields, "last_seen_at"])
             if kind == ChargeEvent.Kind.DOCKED:
                 _mark_returns_docked(camera, at)
     except IntegrityError:

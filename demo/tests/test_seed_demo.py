@@ -161,6 +161,7 @@ def test_every_flag_kind_is_planted_and_real():
         Flag.Kind.REPAIR_OVERDUE,
         Flag.Kind.FIRMWARE_BELOW_MINIMUM,
         Flag.Kind.REFRESH_DUE,
+        Flag.Kind.NOT_SEEN,
     }
     assert_planted_problems_are_real(result.planted, timezone.now())
 
