@@ -98,6 +98,9 @@ class CloseMaintenanceForm(forms.Form):
     firmware_version = forms.CharField(
         label="Firmware version now", required=False, max_length=20, validators=[validate_firmware_version]
     )
+    repair_cost = forms.DecimalField(
+        label="Repair cost ($)", required=False, min_value=0, max_digits=10, decimal_places=2
+    )
     notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

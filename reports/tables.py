@@ -351,6 +351,38 @@ class ModelBatchTable(ReportTable):
     per_100 = NumberColumn("Failures per 100 cameras")
 
 
+class MoneyColumn(NumberColumn):
+    """Dollars and cents with thousands separators on the page; the plain number in exports."""
+
+    def render(self, value):
+        return f"${value:,.2f}"
+
+    def value(self, value):
+        return value
+
+
+class RepairCostTable(ReportTable):
+    model = tables.Column("Model")
+    batch = tables.Column("Purchase batch")
+    closed = NumberColumn("Repairs closed in range")
+    costed = NumberColumn("With a cost entered")
+    cost = MoneyColumn("Cost to the department")
+    warranty_repairs = NumberColumn("Under warranty")
+    warranty_cost = MoneyColumn("Billed under warranty")
+    total = MoneyColumn("Total cost")
+
+
+class WarrantyRepairTable(ReportTable):
+    camera = tables.Column("Camera", accessor="camera__asset_tag")
+    model = tables.Column("Model", accessor="camera__model__name")
+    kind = tables.Column("Kind", accessor="get_kind_display")
+    route = tables.Column("Route", accessor="get_performed_by_display")
+    rma_number = tables.Column("RMA")
+    closed_at = LocalTimeColumn("Closed")
+    warranty_ends_on = tables.Column("Warranty ends", accessor="camera__warranty_ends_on")
+    repair_cost = MoneyColumn("Billed")
+
+
 class RefreshTable(ReportTable):
     quarter = tables.Column("Refresh due (quarter)")
     cameras = NumberColumn("Cameras in service")

@@ -13,6 +13,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
@@ -96,6 +97,7 @@ def close_maintenance(camera, data, by) -> str:
         outcome=data["outcome"],
         notes=data["notes"],
         firmware_version=data["firmware_version"],
+        repair_cost=data["repair_cost"],
         by=by,
     )
     if record.outcome == MaintenanceRecord.Outcome.RETIRED:
@@ -259,6 +261,7 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
             "charge_text": charge[0],
             "charge_badge": charge[1],
             "timeline_kinds": timeline.KINDS,
+            "today": timezone.localdate(),
         },
         status=status,
     )
