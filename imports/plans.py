@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,8 @@ YES = {"yes", "y", "true", "1", "active"}
 NO = {"no", "n", "false", "0", "inactive"}
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+CENT = Decimal("0.01")
+PRICE_LIMIT = Decimal("99999999.99")  # what Camera.purchase_price (10 digits, 2 decimals) holds
 
 
 @dataclass
@@ -143,6 +146,18 @@ def _parse_date(row: RowPlan, column: str, text: str, today: date) -> date | Non
     return None
 
 
+def _parse_price(row: RowPlan, text: str) -> Decimal | None:
+    """Dollars and cents, zero or more: 749, 749.00, $1,049.50."""
+    try:
+        price = Decimal(text.replace("$", "").replace(",", "").strip())
+    except InvalidOperation:
+        price = Decimal("NaN")
+    if price.is_finite() and 0 <= price <= PRICE_LIMIT and price == price.quantize(CENT):
+        return price.quantize(CENT)
+    row.refuse("purchase_price", f"{text!r} is not a price; write dollars and cents, e.g. 749.00.")
+    return None
+
+
 def _check_key(row: RowPlan, column: str, value: str, *, label: str, limit: int, seen: dict[str, int]) -> bool:
     """A column that identifies the row (serial, asset tag, badge): present, once in the file, not too long.
 
@@ -216,7 +231,7 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:  # noqa: C901, PLR09
             )
         else:
             new["model"] = model
-        for column, limit in (("firmware_version", 20), ("purchase_batch", 40)):
+        for column, limit in (("firmware_version", 20), ("purchase_batch", 40), ("supplier", 80)):
             if text := values.get(column, "").strip():
                 _check_length(row, column, text, limit)
                 new[column] = text
@@ -225,6 +240,10 @@ def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:  # noqa: C901, PLR09
             row.refuse("firmware_version", f"{text!r} is not a firmware version; write it like 4.1.0.")
         if text := values.get("purchased_on", "").strip():
             new["purchased_on"] = _parse_date(row, "purchased_on", text, today)
+        if text := values.get("warranty_ends_on", "").strip():
+            new["warranty_ends_on"] = _parse_date(row, "warranty_ends_on", text, date.max)  # usually ahead
+        if text := values.get("purchase_price", "").strip():
+            new["purchase_price"] = _parse_price(row, text)
         if text := values.get("pool", "").strip():
             pool = pools.get(text.lower())
             if pool is None:
