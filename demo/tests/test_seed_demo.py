@@ -222,3 +222,15 @@ def test_a_tiny_fleet_still_seeds():
     result = services.seed_fleet(cameras=3, officers=2, days=2)
     assert result.cameras == 3
     assert_consistent(timezone.now())
+
+
+def test_the_demo_has_prices_suppliers_warranties_and_repair_costs():
+    services.seed_fleet(cameras=120, days=60)
+    assert not Camera.objects.filter(purchase_price__isnull=True).exists()
+    assert not Camera.objects.filter(supplier="").exists()
+    assert not Camera.objects.filter(warranty_ends_on__isnull=True).exists()
+    assert Camera.objects.filter(warranty_ends_on__lt=timezone.localdate()).exists(), "some warranties have run out"
+    assert Camera.objects.filter(warranty_ends_on__gte=timezone.localdate()).exists(), "some still run"
+    closed = MaintenanceRecord.objects.closed().exclude(kind=MaintenanceRecord.Kind.INSPECTION)
+    assert closed.exists() and not closed.filter(repair_cost__isnull=True).exists()
+    assert not MaintenanceRecord.objects.open().filter(repair_cost__isnull=False).exists()

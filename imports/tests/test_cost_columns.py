@@ -7,10 +7,25 @@ from decimal import Decimal
 
 import pytest
 
+from accounts import roles
+from accounts.tests.factories import UserFactory
 from imports.models import ImportUpload
 from inventory.models import Camera
+from inventory.tests.factories import CameraModelFactory
 
-from .test_views_imports import _confirm, _text, _upload, qm_client, reference  # noqa: F401 (fixtures)
+from .test_views_imports import _confirm, _text, _upload
+
+
+@pytest.fixture
+def qm_client(client, db):
+    client.force_login(UserFactory(role=roles.QUARTERMASTER))
+    return client
+
+
+@pytest.fixture
+def reference(db):
+    CameraModelFactory(maker="Axon", name="Body 4")
+
 
 HEADER = "asset_tag,serial_number,maker,model,supplier,purchase_price,warranty_ends_on"
 
