@@ -6,6 +6,7 @@ from django import forms
 
 from assignments.models import Checkout, Officer
 from hartford_bwc import control_characters
+from hartford_bwc.errors import InvalidInput
 
 from .firmware import validate_firmware_version
 from .models import MAX_DOCK_BAYS, ChargeEvent, Dock, MaintenanceRecord
@@ -174,3 +175,20 @@ class BulkInspectionForm(forms.Form):
     problem = forms.CharField(
         label="What to inspect (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AttachmentForm(forms.Form):
+    """One photo or document for a maintenance record; inventory.attachments decides what is accepted."""
+
+    file = forms.FileField(
+        label="Photo or document",
+        allow_empty_file=True,  # refused by the service, in the words every other refusal uses
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"}
+        ),
+    )
+
+    def upload(self):
+        if not self.is_valid():
+            raise InvalidInput("Choose a photo or document to attach.", code="no_file")
+        return self.cleaned_data["file"]

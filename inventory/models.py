@@ -381,3 +381,43 @@ class Flag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class Attachment(models.Model):
+    """A photo or document carried by a maintenance record: a damage report's photos, a vendor RMA's papers.
+
+    The bytes live in Django's default storage (file system, or S3-compatible storage by setting) under
+    a random name; the type was read from the file's first bytes, never from its name or the browser's
+    word, and is the only type it is ever served as (inventory.attachments).
+    """
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Photo"
+        DOCUMENT = "document", "Document"
+
+    record = models.ForeignKey(MaintenanceRecord, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, help_text="Of the bytes as stored: proof the file is unchanged.")
+    original_name = models.CharField(max_length=120, blank=True, help_text="As uploaded, for people only.")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+            models.CheckConstraint(
+                condition=Q(
+                    content_type__in=["image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"]
+                ),
+                name="attachment_known_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or f"{self.get_kind_display()} {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:attachment_file", args=[self.pk])

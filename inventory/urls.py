@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .flags import views as flag_views
-from .views import actions, bulk, cameras, labels
+from .views import actions, attachments, bulk, cameras, labels
 
 app_name = "inventory"
 
@@ -16,6 +16,8 @@ urlpatterns = [
         for slug in bulk.FORMS
     ),
     path("cameras/<str:asset_tag>/", cameras.camera_detail, name="camera_detail"),
+    path("cameras/<str:asset_tag>/attach/", attachments.camera_attach, name="camera_attach"),
+    path("attachments/<int:pk>/", attachments.attachment_file, name="attachment_file"),
     *(
         path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=actions.url_name(slug))
         for slug in actions.ACTIONS

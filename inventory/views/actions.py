@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -262,6 +263,7 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
             "charge_badge": charge[1],
             "timeline_kinds": timeline.KINDS,
             "today": timezone.localdate(),
+            "attachment_max_mb": f"{settings.ATTACHMENT_MAX_BYTES / 1_000_000:g}",
         },
         status=status,
     )
