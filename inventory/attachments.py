@@ -81,7 +81,9 @@ def _too_large() -> str:
 
 
 def _stored_name(extension: str) -> str:
-    return f"attachments/{timezone.now():%Y/%m/%d}/{secrets.token_hex(16)}{extension}"
+    # A folder per UTC day keeps any one directory small; the name itself is random, never the uploader's.
+    day = timezone.now().date()
+    return f"attachments/{day.year:04d}/{day.month:02d}/{day.day:02d}/{secrets.token_hex(16)}{extension}"
 
 
 @transaction.atomic
