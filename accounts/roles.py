@@ -16,6 +16,9 @@ ALL_ROLES = (QUARTERMASTER, SUPERVISOR, ADMINISTRATOR)
 CAN_READ = ALL_ROLES
 CAN_ACT = (QUARTERMASTER, ADMINISTRATOR)
 CAN_ACKNOWLEDGE_FLAGS = ALL_ROLES
+# A quartermaster hands a flag to a person; anyone who reads flags may add a note to one.
+CAN_ASSIGN_FLAGS = CAN_ACT
+CAN_NOTE_FLAGS = ALL_ROLES
 CAN_ADMINISTER = (ADMINISTRATOR,)
 # The kiosk's lock-out tells the officer to see a supervisor or the quartermaster (kiosk.services).
 CAN_UNLOCK_BADGES = (QUARTERMASTER, SUPERVISOR, ADMINISTRATOR)

@@ -26,6 +26,7 @@ from assignments.models import Checkout, Officer
 from audit.actor import Actor
 from inventory import bulk
 from inventory import services as inventory_services
+from inventory.lifecycle import CAMERA
 from inventory.models import Camera, Dock, Flag
 
 from . import serializers
@@ -87,6 +88,8 @@ class CameraViewSet(ApiViewSet):
 
     serializer_class = serializers.CameraSerializer
     lookup_field = "asset_tag"
+    # The lifecycle transition each write makes (who may make it: StaffRolePermission).
+    transitions = {"check_in": "check_in", "charge_events": "record_charge"}
 
     def get_queryset(self):
         queryset = Camera.objects.select_related("model", "dock").prefetch_related(
@@ -95,8 +98,8 @@ class CameraViewSet(ApiViewSet):
         if self.action != "list":
             return queryset
         if status_filter := _one(self.request, "status"):
-            if status_filter not in Camera.Status.values:
-                raise ValidationError({"status": f"Unknown status; choose one of {', '.join(Camera.Status.values)}."})
+            if status_filter not in CAMERA.statuses.values:
+                raise ValidationError({"status": f"Unknown status; choose one of {', '.join(CAMERA.statuses.values)}."})
             queryset = queryset.filter(status=status_filter)
         if q := _one(self.request, "q").strip():
             if not re.match(serializers.SEARCH_PATTERN, q):
@@ -106,7 +109,7 @@ class CameraViewSet(ApiViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, enum=Camera.Status.values),
+            OpenApiParameter("status", str, enum=CAMERA.statuses.values),
             OpenApiParameter(
                 "q", str, description="Search asset tag and serial number.", pattern=serializers.SEARCH_PATTERN
             ),
@@ -157,6 +160,7 @@ class CheckoutViewSet(ApiViewSet):
     """Checkouts, newest first; `?open=true` lists cameras out now. POST checks a camera out."""
 
     serializer_class = serializers.CheckoutSerializer
+    transitions = {"create": "check_out"}
 
     def get_queryset(self):
         queryset = Checkout.objects.select_related("camera", "officer").order_by("-checked_out_at", "-id")

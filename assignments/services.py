@@ -2,51 +2,34 @@
 
 Each service runs in one transaction, locks the rows it decides on, checks the current state,
 writes the change with its audit event, and raises DomainError with a message a person can act on.
+The camera's side of a check-out, check-in or personal issue is the camera's lifecycle
+(inventory/lifecycle.py, asked through inventory.services.check_transition).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from hartford_bwc import records
 from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 from inventory.models import Camera, MaintenanceRecord
+from inventory.services import check_transition, refusal_as_if
+from kiosk.models import BadgeLockout
 
 from .models import Checkout, Officer, PersonalIssue
 from .shifts import expected_return
-
-
-def _refuse_unavailable_camera(camera: Camera) -> None:
-    """Raise the refusal that matches why `camera` (not checked out) cannot go out."""
-    tag = camera.asset_tag
-    if camera.status == Camera.Status.IN_MAINTENANCE:
-        raise DomainError(f"{tag} is in maintenance and cannot be checked out. Take a spare.", code="in_maintenance")
-    if camera.status == Camera.Status.RETIRED:
-        raise DomainError(f"{tag} is retired and cannot be checked out. Take a spare.", code="retired")
-    if camera.status == Camera.Status.LOST:
-        raise DomainError(
-            f"{tag} is reported lost (incident {camera.lost_incident_number}). Hand it to the quartermaster.",
-            code="lost",
-        )
-
-
-def _already_out_error(camera: Camera) -> DomainError:
-    holder = Checkout.objects.open().select_related("officer").filter(camera=camera).first()
-    if holder is None:
-        return DomainError(f"{camera.asset_tag} is already checked out.", code="already_out")
-    return DomainError(
-        f"{camera.asset_tag} is already checked out to {holder.officer.display_name} "
-        f"(badge {holder.officer.badge_number}) since {when(holder.checked_out_at)}.",
-        code="already_out",
-    )
 
 
 def _officer_holds_error(officer: Officer, held: Checkout) -> DomainError:
@@ -84,9 +67,7 @@ def check_out(
                 f"You already hold {camera.asset_tag} since {when(held.checked_out_at)}.", code="holds_it"
             )
         raise _officer_holds_error(officer, held)
-    if camera.status == Camera.Status.CHECKED_OUT:
-        raise _already_out_error(camera)
-    _refuse_unavailable_camera(camera)
+    transition = check_transition("check_out", camera, by=by)
     if camera.pool == Camera.Pool.PERSONAL and not allow_others_personal:
         owner = PersonalIssue.objects.current().select_related("officer").filter(camera=camera).first()
         if owner is not None and owner.officer_id != officer.pk:
@@ -112,7 +93,7 @@ def check_out(
                 out_kiosk=kiosk,
                 out_by=user,
             )
-            camera.status = Camera.Status.CHECKED_OUT
+            camera.status = transition.target
             camera.dock, camera.dock_bay = None, None
             camera.save(update_fields=["status", "dock", "dock_bay"])
     except IntegrityError:
@@ -120,7 +101,7 @@ def check_out(
         raise _race_error(camera, officer) from None
     audit.record(
         by=by,
-        action=Action.CHECKOUT_CHECK_OUT,
+        action=transition.action,
         obj=checkout,
         camera=camera,
         officer=officer,
@@ -134,7 +115,7 @@ def _race_error(camera: Camera, officer: Officer) -> DomainError:
     held = Checkout.objects.open().select_related("camera").filter(officer=officer).first()
     if held is not None and held.camera_id != camera.pk:
         return _officer_holds_error(officer, held)
-    return _already_out_error(camera)
+    return refusal_as_if("check_out", camera, status=Camera.Status.CHECKED_OUT)
 
 
 @transaction.atomic
@@ -148,20 +129,20 @@ def check_in(
     """Take `camera` back. A damaged camera goes straight out of service, into a repair record."""
     camera = Camera.objects.select_for_update().get(pk=camera.pk)
     checkout = Checkout.objects.select_for_update().select_related("officer").filter(camera=camera).open().first()
+    transition = check_transition("check_in", camera, by=by)
     if checkout is None:
-        raise DomainError(
-            f"{camera.asset_tag} is not checked out, so there is nothing to return. "
-            "If it was just returned, put it in a dock.",
-            code="not_checked_out",
-        )
+        raise transition.otherwise.error(tag=camera.asset_tag)
     if condition not in (Checkout.Condition.WORKING, Checkout.Condition.DAMAGED):
         raise InvalidInput("Say whether the camera is working or damaged.", code="bad_condition")
+    if condition == Checkout.Condition.DAMAGED:
+        transition = check_transition("return_damaged", camera, by=by)
     damage_description = damage_description.strip()
     if condition == Checkout.Condition.DAMAGED and not damage_description:
         raise InvalidInput("Say what is wrong with the camera.", code="damage_not_described")
 
     now = timezone.now()
     kiosk, user = by.kiosk, by.staff_user
+    before = {"status": camera.status}
     checkout.checked_in_at = max(now, checkout.checked_out_at)
     checkout.condition = condition
     checkout.damage_description = damage_description
@@ -171,21 +152,19 @@ def check_in(
     camera.last_returned_at = checkout.checked_in_at
     # Unknown until a dock reports it: the camera was in use.
     camera.battery_percent = None
+    camera.status = transition.target
     if condition == Checkout.Condition.DAMAGED:
-        camera.status = Camera.Status.IN_MAINTENANCE
         MaintenanceRecord.objects.create(
             camera=camera, kind=MaintenanceRecord.Kind.REPAIR, problem=damage_description, opened_at=now
         )
-    else:
-        camera.status = Camera.Status.AVAILABLE
     camera.save(update_fields=["status", "last_returned_at", "battery_percent"])
     audit.record(
         by=by,
-        action=Action.CHECKOUT_CHECK_IN,
+        action=transition.action,
         obj=checkout,
         camera=camera,
         officer=checkout.officer,
-        before={"status": Camera.Status.CHECKED_OUT},
+        before=before,
         after={"status": camera.status, "condition": condition, "damage": damage_description},
     )
     return checkout
@@ -198,8 +177,7 @@ def issue_personal(*, officer: Officer, camera: Camera, by: Actor, reason: str =
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     if not officer.is_active:
         raise DomainError(f"{officer.display_name} is inactive; activate the officer first.", code="officer_inactive")
-    if camera.status in (Camera.Status.RETIRED, Camera.Status.LOST):
-        raise DomainError(f"{camera.asset_tag} is {camera.get_status_display().lower()}; choose another camera.")
+    transition = check_transition("issue_personal", camera, by=by)
     current = PersonalIssue.objects.current().select_related("officer", "camera").filter(officer=officer)
     if (mine := current.first()) is not None:
         if mine.camera_id == camera.pk:
@@ -223,7 +201,7 @@ def issue_personal(*, officer: Officer, camera: Camera, by: Actor, reason: str =
     camera.save(update_fields=["pool"])
     audit.record(
         by=by,
-        action=Action.PERSONAL_ISSUE_ISSUE,
+        action=transition.action,
         obj=issue,
         camera=camera,
         officer=officer,
@@ -235,8 +213,12 @@ def issue_personal(*, officer: Officer, camera: Camera, by: Actor, reason: str =
 
 
 @transaction.atomic
-def revoke_personal(*, officer: Officer, by: Actor, reason: str = "") -> PersonalIssue:
-    """End the officer's personal issue; the camera joins the spare pool."""
+def revoke_personal(
+    *, by: Actor, officer: Officer | None = None, camera: Camera | None = None, reason: str = ""
+) -> PersonalIssue:
+    """End the officer's personal issue (or the issue of `camera`); the camera joins the spare pool."""
+    if officer is None:
+        officer = _personal_owner(camera)
     missing = DomainError(f"{officer.display_name} has no personal camera to revoke.")
     found = PersonalIssue.objects.current().filter(officer=officer).values_list("camera_id").first()
     if found is None:
@@ -266,6 +248,18 @@ def revoke_personal(*, officer: Officer, by: Actor, reason: str = "") -> Persona
     return issue
 
 
+def _personal_owner(camera: Camera) -> Officer:
+    issue = PersonalIssue.objects.current().select_related("officer").filter(camera=camera).first()
+    if issue is None:
+        raise DomainError(f"{camera.asset_tag} is not anyone's personal camera.", code="not_personal")
+    return issue.officer
+
+
+# --- the kiosk PIN and its lock-out ----------------------------------------------------------------
+# The PIN is the officer's kiosk credential; a badge's lock-out (kiosk.models.BadgeLockout) counts its
+# wrong tries. Both change here, so that setting a PIN can lift the lock without importing the kiosk's
+# services (which build on this module).
+
 _SEQUENCE_DIGITS = "01234567890"
 
 
@@ -294,10 +288,41 @@ def set_officer_pin(*, officer: Officer, pin: str, by: Actor) -> None:
         by=by, action=Action.OFFICER_SET_PIN, obj=officer, officer=officer, after={"pin_set_at": officer.pin_set_at}
     )
     # A new PIN is the usual answer to a locked badge: the lock and the old PIN's wrong tries go.
-    # (Imported here: the kiosk's services build on this module.)
-    from kiosk.services import clear_badge_lock
-
     clear_badge_lock(badge=officer.badge_number, by=by, reason="kiosk PIN reset")
+
+
+def normalise_badge(badge: str) -> str:
+    return (badge or "").strip().upper()[:40]
+
+
+def clear_badge_lock(*, badge: str, by: Actor, reason: str) -> bool:
+    """Forget a badge's wrong PINs and lift its lock, if any (a new PIN starts afresh). True when it was locked.
+
+    Runs inside the caller's transaction (set_officer_pin).
+    """
+    lock = BadgeLockout.objects.select_for_update().filter(badge=normalise_badge(badge)).first()
+    if lock is None:
+        return False
+    locked = lock.is_locked()
+    if locked:
+        delete_badge_lock(lock, by=by, reason=reason)
+    else:
+        lock.delete()
+    return locked
+
+
+def delete_badge_lock(lock: BadgeLockout, *, by: Actor, reason: str) -> None:
+    """Lift a badge's lock-out, audited (kiosk.services.unlock_badge and set_officer_pin)."""
+    officer = Officer.objects.filter(badge_number=lock.badge).first()
+    audit.record(
+        by=by,
+        action=Action.KIOSK_BADGE_UNLOCKED,
+        obj=lock,
+        officer=officer,
+        before={"badge": lock.badge, "locked_until": lock.locked_until},
+        reason=reason.strip()[:300],
+    )
+    lock.delete()
 
 
 def pin_matches(officer: Officer | None, pin: str) -> bool:
@@ -330,3 +355,138 @@ def set_officer_active(*, officer: Officer, active: bool, by: Actor, reason: str
         reason=reason,
     )
     return officer
+
+
+# --- an officer's record: adding officers and editing what describes them ------------------------
+
+#: What describes an officer, as a person types it (the console's form, a roster import's row).
+#: Whether the officer is active is state: `update_officers` hands it to `set_officers_active`.
+OFFICER_DESCRIPTION = ("badge_number", "first_name", "last_name", "rank", "unit", "shift", "email")
+
+
+def _check_officer_fields(values: Mapping[str, Any]) -> None:
+    if extra := sorted(set(values) - {*OFFICER_DESCRIPTION, "is_active"}):
+        raise InvalidInput(f"{', '.join(extra)} cannot be set here.", code="not_description")
+
+
+def _refuse_taken_badges(badges: dict[str, int | None]) -> None:
+    """Refuse a badge number another officer holds in any case: a kiosk reads B-12 and b-12 as one badge."""
+    upper = {badge.upper(): pk for badge, pk in badges.items()}
+    for start in range(0, len(upper), records.BATCH_SIZE):
+        chunk = list(upper)[start : start + records.BATCH_SIZE]
+        holders = Officer.objects.annotate(badge_upper=Upper("badge_number")).filter(badge_upper__in=chunk)
+        for holder in holders.only("pk", "badge_number", "first_name", "last_name", "rank"):
+            if holder.pk != upper[holder.badge_number.upper()]:
+                raise InvalidInput(
+                    f"Badge number {holder.badge_number} already belongs to {holder.display_name}.",
+                    code="badge_taken",
+                )
+
+
+@transaction.atomic
+def register_officers(
+    *,
+    officers: Sequence[Mapping[str, Any]],
+    by: Actor,
+    action: Action = Action.OFFICER_CREATE,
+    reason: str = "",
+    on_progress: records.Progress | None = None,
+) -> list[Officer]:
+    """Add officers (each a mapping of OFFICER_DESCRIPTION fields and, optionally, is_active), audited one by one."""
+    for values in officers:
+        _check_officer_fields(values)
+    _refuse_taken_badges({values["badge_number"]: None for values in officers})
+    return records.create_many(
+        Officer,
+        officers,
+        by=by,
+        action=action,
+        shown=(*OFFICER_DESCRIPTION, "is_active"),
+        reason=reason,
+        links=lambda officer: {"officer": officer},
+        on_progress=on_progress,
+        conflict="Another officer with one of these badge numbers was added a moment ago; nothing was added.",
+    )
+
+
+def register_officer(*, by: Actor, reason: str = "", **values: Any) -> Officer:
+    """Add one officer (the console's "Add officer")."""
+    [officer] = register_officers(officers=[values], by=by, reason=reason)
+    return officer
+
+
+@transaction.atomic
+def update_officers(
+    *,
+    changes: Sequence[tuple[Officer, Mapping[str, Any]]],
+    by: Actor,
+    action: Action = Action.OFFICER_EDIT,
+    reason: str = "",
+    on_progress: records.Progress | None = None,
+    locked: bool = False,
+) -> list[records.Edit]:
+    """Edit what describes each officer, one audit event per officer that changed; an `is_active` among
+    the values activates or deactivates the officer through `set_officers_active` (its own events).
+
+    Deactivating an officer who holds a camera is allowed, as the officer page's button allows it:
+    the camera still has to come back, and the officer page and the camera page say so. `locked`: the
+    caller read these officers with select_for_update in this transaction (an import's plan).
+    """
+    for _, values in changes:
+        _check_officer_fields(values)
+    _refuse_taken_badges({values["badge_number"]: o.pk for o, values in changes if "badge_number" in values})
+    described = [(o, {k: v for k, v in values.items() if k != "is_active"}) for o, values in changes]
+    edits = records.edit_many(
+        Officer,
+        [(officer, values) for officer, values in described if values],
+        by=by,
+        action=action,
+        reason=reason,
+        links=lambda officer: {"officer": officer},
+        on_progress=on_progress,
+        related=("unit", "shift"),
+        locked=locked,
+        conflict="Another officer took one of these badge numbers a moment ago; nothing was saved.",
+    )
+    for active in (True, False):
+        if officers := [o for o, values in changes if values.get("is_active", not active) is active]:
+            set_officers_active(officers=officers, active=active, by=by, reason=reason)
+    return edits
+
+
+def update_officer(*, officer: Officer, by: Actor, reason: str = "", **values: Any) -> Officer:
+    """Edit one officer's record (the console's "Edit"); an edit that changes nothing writes nothing."""
+    update_officers(changes=[(officer, values)], by=by, reason=reason)
+    return Officer.objects.select_related("unit", "shift").get(pk=officer.pk)
+
+
+@transaction.atomic
+def set_officers_active(*, officers: Sequence[Officer], active: bool, by: Actor, reason: str = "") -> list[Officer]:
+    """Activate or deactivate officers, each an audit event; those already so are left alone."""
+    if not officers:
+        return []
+    changed = []
+    pks = [officer.pk for officer in officers]
+    for start in range(0, len(pks), records.BATCH_SIZE):
+        locked = Officer.objects.select_for_update().filter(pk__in=pks[start : start + records.BATCH_SIZE])
+        changed += [officer for officer in locked.order_by("pk") if officer.is_active != active]
+    if not changed:
+        return []
+    for officer in changed:
+        officer.is_active = active
+    Officer.objects.bulk_update(changed, ["is_active"], batch_size=records.BATCH_SIZE)
+    audit.record_many(
+        by=by,
+        events=[
+            audit.PendingEvent(
+                action=Action.OFFICER_ACTIVATE if active else Action.OFFICER_DEACTIVATE,
+                obj=officer,
+                officer=officer,
+                before={"is_active": not active},
+                after={"is_active": active},
+                reason=reason,
+            )
+            for officer in changed
+        ],
+    )
+    return changed

@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import pin_letter_views, views
 
 app_name = "assignments"
 urlpatterns = [
     path("officers/", views.officer_list, name="officer_list"),
-    # Before <badge>/ so that the word is never read as a badge number.
+    # Before <badge>/ so that these words are never read as badge numbers (nor can be one: OfficerForm).
     path("officers/badge-cards/", views.badge_cards, name="badge_cards"),
+    path("officers/pin-letters/", pin_letter_views.pin_letters_view, name="pin_letters"),
+    path("officers/new/", views.officer_add, name="officer_add"),
     path("officers/<str:badge>/", views.officer_detail, name="officer_detail"),
+    path("officers/<str:badge>/edit/", views.officer_edit, name="officer_edit"),
     path("officers/<str:badge>/reset-pin/", views.officer_reset_pin, name="officer_reset_pin"),
     path("officers/<str:badge>/unlock-kiosk/", views.officer_unlock_badge, name="officer_unlock_badge"),
     path("officers/<str:badge>/active/", views.officer_set_active, name="officer_set_active"),

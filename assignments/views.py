@@ -19,7 +19,7 @@ from kiosk import services as kiosk_services
 
 from . import selectors, services
 from .filters import OfficerFilter
-from .forms import IssuePersonalForm, RevokePersonalForm, SetActiveForm
+from .forms import IssuePersonalForm, OfficerForm, RevokePersonalForm, SetActiveForm
 from .pins import generate_pin
 from .tables import PAGE_SIZES, CheckoutHistoryTable, OfficerTable, PageSizePaginator
 
@@ -75,6 +75,7 @@ def officer_detail(request, badge: str):
             "issue_form": IssuePersonalForm(),
             "revoke_form": RevokePersonalForm(),
             "badge_lock": kiosk_selectors.badge_lock(officer.badge_number),
+            "pin_letter": kiosk_selectors.pin_letter_outstanding(officer),
             "can_unlock": roles.has_role(request.user, roles.CAN_UNLOCK_BADGES),
         },
     )
@@ -200,3 +201,54 @@ def badge_cards(request):
         for officer in officers
     ]
     return render(request, "assignments/badge_cards.html", sheet.context(items))
+
+
+# --- the officer's record: "Add officer" and "Edit" (the same form checks each row of a roster import) ---
+
+
+def _officer_form_page(request, form: OfficerForm, *, officer=None, status: int = 200):
+    return render(request, "assignments/officer_form.html", {"form": form, "officer": officer}, status=status)
+
+
+def _warn_if_holding(request, officer) -> None:
+    """Deactivated while holding a camera: allowed (as the officer page's button and an import allow it)."""
+    if officer.is_active:
+        return
+    if (held := selectors.current_checkout(officer)) is not None:
+        messages.warning(
+            request, f"{officer.display_name} still holds {held.camera.asset_tag}: get it back and check it in."
+        )
+
+
+@roles.role_required(roles.CAN_ACT)
+def officer_add(request):
+    form = OfficerForm(request.POST if request.method == "POST" else None)
+    if not form.is_bound:
+        return _officer_form_page(request, form)
+    if not form.is_valid():
+        return _officer_form_page(request, form, status=422)
+    outcome = attempt(lambda: services.register_officer(by=Actor.from_request(request), **form.values()))
+    if outcome.refused:
+        form.add_error(None, outcome.refusal.message)
+        return _officer_form_page(request, form, status=409)
+    officer = outcome.result
+    messages.success(request, f"{officer.display_name} (badge {officer.badge_number}) added. Set a kiosk PIN below.")
+    return redirect(officer.get_absolute_url())
+
+
+@roles.role_required(roles.CAN_ACT)
+def officer_edit(request, badge: str):
+    officer = selectors.officer_by_badge(badge)
+    form = OfficerForm(request.POST if request.method == "POST" else None, instance=officer)
+    if not form.is_bound:
+        return _officer_form_page(request, form, officer=officer)
+    if not form.is_valid():
+        return _officer_form_page(request, form, officer=officer, status=422)
+    outcome = attempt(lambda: services.update_officer(officer=officer, by=Actor.from_request(request), **form.values()))
+    if outcome.refused:
+        form.add_error(None, outcome.refusal.message)
+        return _officer_form_page(request, form, officer=officer, status=409)
+    edited = outcome.result
+    messages.success(request, f"{edited.display_name} (badge {edited.badge_number}) saved.")
+    _warn_if_holding(request, edited)
+    return redirect(edited.get_absolute_url())

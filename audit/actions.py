@@ -26,6 +26,8 @@ class Action(models.TextChoices):
     CAMERA_RETIRE = "camera.retire", "Retired"
     CAMERA_REPORT_LOST = "camera.report_lost", "Reported lost"
     CAMERA_REPORT_FOUND = "camera.report_found", "Found; sent to inspection"
+    CAMERA_CREATE = "camera.create", "Camera added"
+    CAMERA_EDIT = "camera.edit", "Camera details edited"
     MAINTENANCE_OPEN = "maintenance.open", "Maintenance opened"
     MAINTENANCE_ASSIGN = "maintenance.assign", "Maintenance triaged"
     MAINTENANCE_CLOSE = "maintenance.close", "Maintenance closed"
@@ -33,6 +35,9 @@ class Action(models.TextChoices):
     FLAG_RAISE = "flag.raise", "Flag raised"
     FLAG_RESOLVE = "flag.resolve", "Flag resolved"
     FLAG_ACKNOWLEDGE = "flag.acknowledge", "Flag acknowledged"
+    FLAG_ASSIGN = "flag.assign", "Flag assigned"
+    FLAG_NOTE = "flag.note", "Note added to a flag"
+    FLAG_NOTIFY = "flag.notify", "Flag emailed"
 
     # Officers (assignments)
     PERSONAL_ISSUE_ISSUE = "personal_issue.issue", "Issued as a personal camera"
@@ -40,6 +45,10 @@ class Action(models.TextChoices):
     OFFICER_SET_PIN = "officer.set_pin", "Kiosk PIN set"
     OFFICER_ACTIVATE = "officer.activate", "Officer activated"
     OFFICER_DEACTIVATE = "officer.deactivate", "Officer deactivated"
+    OFFICER_PIN_LETTER = "officer.pin_letter", "PIN letter printed (one-time enrollment code)"
+    OFFICER_PIN_LETTER_USED = "officer.pin_letter_used", "PIN chosen at the kiosk with a PIN letter's code"
+    OFFICER_CREATE = "officer.create", "Officer added"
+    OFFICER_EDIT = "officer.edit", "Officer details edited"
 
     # The kiosk
     KIOSK_REGISTER = "kiosk.register", "Kiosk registered"
@@ -49,6 +58,10 @@ class Action(models.TextChoices):
     KIOSK_SIGN_IN = "kiosk.sign_in", "Signed in at the kiosk"
     KIOSK_SIGN_IN_FAILED = "kiosk.sign_in_failed", "Kiosk sign-in failed: badge and PIN did not match"
     KIOSK_SIGN_IN_REFUSED = "kiosk.sign_in_refused", "Kiosk sign-in refused"
+    KIOSK_ENROLLMENT_CODE_FAILED = (
+        "kiosk.enrollment_code_failed",
+        "Kiosk sign-in failed: badge and PIN letter code did not match",
+    )
     KIOSK_BADGE_LOCKED = "kiosk.badge_locked", "Badge locked at the kiosk"
     KIOSK_BADGE_UNLOCKED = "kiosk.badge_unlocked", "Badge unlocked for the kiosk by staff"
     KIOSK_SIGN_IN_LOCKED = "kiosk.sign_in_locked", "Kiosk sign-in paused after repeated wrong PINs"
@@ -77,6 +90,7 @@ class Action(models.TextChoices):
     USER_PERMISSIONS_CHANGE = "user.permissions_change", "Staff user's permissions changed"
     USER_TOKEN_CREATE = "user.token_create", "API token created"
     USER_TOKEN_DELETE = "user.token_delete", "API token deleted"
+    USER_NOTIFICATIONS_CHANGE = "user.notifications_change", "Staff user's email notification choices changed"
     GROUP_CREATE = "group.create", "Role created"
     GROUP_CHANGE = "group.change", "Role changed"
     GROUP_DELETE = "group.delete", "Role deleted"

@@ -131,6 +131,7 @@ def main() -> int:
     run("seed_demo: 475 cameras, 28 days", ["bench/seed.py", "--cameras", "475", "--days", "28"], seed_db)
     sweep_db = database("bwc_bench_sweep")
     run("sweep: 475 cameras", ["bench/sweep.py", "--cameras", "475", "--days", "28"], sweep_db)
+    run("imports: 5,000 rows", ["bench/imports.py", "--rows", "5000"], database("bwc_bench_imports"))
     kiosk_cycle(database("bwc_bench_kiosk"))
     pages(args.quick)
     if not args.quick:

@@ -515,6 +515,11 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 # KIOSK_RESULT_SECONDS are not. Any touch restarts the count; the screen shows it.
 KIOSK_PRESHIFT_SECONDS = env.int("KIOSK_PRESHIFT_SECONDS", default=60)
 
+# --- Kiosk: PIN letters (issue 14) ---------------------------------------------------------------------
+# A PIN letter's one-time enrollment code (badge + code at the kiosk, then the officer chooses a PIN)
+# works for this many days after it is printed.
+PIN_LETTER_CODE_DAYS = env.int("PIN_LETTER_CODE_DAYS", default=14)
+
 # --- Photos and documents on maintenance records (inventory.attachments) ---------------------------
 # Accepted by their first bytes only (JPEG, PNG, WebP, HEIC photos; PDF documents), at most
 # ATTACHMENT_MAX_BYTES each and ATTACHMENT_MAX_PER_RECORD per record, and served only as that type.

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.passwords import GuardedPasswordChangeView
+from inventory.flags.notification_views import notification_settings
 from inventory.views.dashboard import dashboard
 
 from .health import healthz
@@ -21,6 +22,8 @@ urlpatterns = [
     # The current password is checked under the sign-in lock-out (accounts.passwords).
     path("accounts/password_change/", GuardedPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Each staff user's choice of flag emails (issue 14), linked from the user menu.
+    path("accounts/notifications/", notification_settings, name="notification_settings"),
     path("healthz", healthz, name="healthz"),
     path("inventory/", include("inventory.urls")),
     path("assignments/", include("assignments.urls")),

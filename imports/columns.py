@@ -21,7 +21,12 @@ CAMERA_COLUMNS = (
     Column("firmware_version", False, "e.g. 4.1.0."),
     Column("purchase_batch", False, "e.g. 2026 expansion."),
     Column("purchased_on", False, "Date as YYYY-MM-DD (or MM/DD/YYYY)."),
-    Column("pool", False, "personal or spare; blank: spare for a new camera, unchanged otherwise."),
+    Column(
+        "pool",
+        False,
+        "personal or spare, checked and never changed: a new camera joins the spare pool, and a camera becomes "
+        "personal when it is issued to an officer on the officer's page.",
+    ),
     Column("supplier", False, "Who sold the camera, e.g. Axon Enterprise."),
     Column("purchase_price", False, "In dollars, e.g. 749.00."),
     Column("warranty_ends_on", False, "The warranty's last day, as YYYY-MM-DD (or MM/DD/YYYY)."),

@@ -1,38 +1,44 @@
 """What an import would do, row by row: create, update, leave unchanged, or refuse (with line, column, message).
 
+Each row is checked by the form the console's add and edit pages use for the same record
+(inventory.forms.CameraForm, assignments.forms.OfficerForm), so an import and a person typing refuse
+the same things with the same words, and field lengths come from the models. What belongs to the file
+alone is checked here: a key repeated in the file, the camera model as maker and model, yes or no, a
+rank's abbreviation, and the pool column (checked against who holds the camera, never written: a camera
+becomes personal only when it is issued). A cell left blank keeps what is on file.
+
 A plan reads the database in a fixed handful of queries whatever the file's size. The preview shows
 a plan; the confirmation builds it again inside its transaction, with the rows locked, and applies it
-only when nothing is refused and it is still the plan that was shown (its digest).
+through the services only when nothing is refused and it is still the plan that was shown (its digest).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django import forms
 from django.db.models import Model
-from django.utils import timezone
+from django.db.models.functions import Upper
 
+from assignments.forms import KnownOfficers, OfficerForm
 from assignments.models import Checkout, Officer, PersonalIssue, Shift, Unit
-from hartford_bwc import spreadsheet
-from inventory.firmware import parse_firmware_version
+from hartford_bwc import records, spreadsheet
+from inventory.forms import CameraForm, KnownCameras
 from inventory.models import Camera, CameraModel
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 
 YES = {"yes", "y", "true", "1", "active"}
 NO = {"no", "n", "false", "0", "inactive"}
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-CENT = Decimal("0.01")
-PRICE_LIMIT = Decimal("99999999.99")  # what Camera.purchase_price (10 digits, 2 decimals) holds
+POOLS = {value: value for value in Camera.Pool.values} | {label.lower(): value for value, label in Camera.Pool.choices}
+RANKS = {label.lower(): value for value, label in Officer.Rank.choices} | {
+    abbreviation.lower().rstrip("."): rank for rank, abbreviation in Officer.RANK_ABBREVIATIONS.items()
+}
 
 
 @dataclass
@@ -78,7 +84,8 @@ class Plan:
 
 
 def build_plan(kind: str, rows: list[dict], *, lock: bool = False) -> Plan:
-    plan = _plan_cameras(rows, lock=lock) if kind == "cameras" else _plan_officers(rows, lock=lock)
+    planner = _CameraPlanner(rows, lock=lock) if kind == "cameras" else _OfficerPlanner(rows, lock=lock)
+    plan = Plan(kind, [planner.plan_row(raw) for raw in rows])
     for raw, row in zip(rows, plan.rows, strict=True):
         _warn_formula_cells(row, raw["values"])
     return plan
@@ -99,263 +106,168 @@ def _warn_formula_cells(row: RowPlan, values: dict[str, Any]) -> None:
             )
 
 
+# --- what every row goes through --------------------------------------------------------------------
+
+
+def _cell(values: dict[str, Any], column: str) -> str:
+    return values.get(column, "").strip()
+
+
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return "" if value is None else str(value)
 
 
-def _finish(row: RowPlan, target: Model | None, new: dict[str, Any], labels: dict[str, str] | None = None) -> None:
-    """Decide the row's action and its changes from the values it would write."""
-    labels = labels or {}
+class _SeenKeys:
+    """The keys (serial number, asset tag, badge) met so far in the file: each may be on one line only,
+    whatever its case, as on file."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple[str, str], int] = {}
+
+    def check(self, row: RowPlan, column: str, value: str, *, label: str) -> None:
+        if not value:
+            return  # the form says it is missing
+        key = (column, value.upper())
+        if (first := self.lines.get(key)) is not None:
+            row.refuse(column, f"{label.capitalize()} {value} is also on line {first}.")
+        else:
+            self.lines[key] = row.line
+
+
+def _form_data(values: dict, kept: dict, *, required: Iterable[str], optional: Iterable[str]) -> dict:
+    """The form's data for a row: each required cell as written, each optional one unless it is blank
+    (then what is on file, or the default for a new record, is kept)."""
+    data = dict(kept)
+    for name in required:
+        data[name] = _cell(values, name)
+    for name in optional:
+        if text := _cell(values, name):
+            data[name] = text
+    return data
+
+
+def _take_errors(row: RowPlan, form: forms.BaseForm, *, columns: dict[str, str] | None = None) -> None:
+    """The form's refusals as the row's, each under its column; a column already refused keeps its first."""
+    refused = {column for column, _ in row.errors}
+    for name, errors in form.errors.as_data().items():
+        column = (columns or {}).get(name, name)
+        if column not in refused:
+            for error in errors:
+                row.refuse(column, " ".join(error.messages))
+
+
+def _finish(row: RowPlan, model: type[Model], target: Model | None, form: forms.ModelForm) -> None:
+    """Decide the row's action and its changes (as text, as the preview and the audit trail show them)."""
     row.target = target
     if row.errors:
         row.action = REFUSED
         return
-    row.values = new
-    for name, value in new.items():
-        shown = labels.get(name, _text(value))
+    row.values = form.values()
+    for name, value in row.values.items():
+        model_field = model._meta.get_field(name)
+        shown = _text(records.shown(model_field, value))
         if target is None:
             if shown:
                 row.changes[name] = (None, shown)
             continue
-        old = getattr(target, name)
-        if old != value:
-            row.changes[name] = (labels.get(f"old_{name}", _text(old)), shown)
+        stored = getattr(target, model_field.attname)
+        if stored != (value.pk if isinstance(value, Model) else value):
+            row.changes[name] = (_text(records.shown_value(target, name)), shown)
     row.action = CREATE if target is None else UPDATE if row.changes else UNCHANGED
-
-
-def _parse_date(row: RowPlan, column: str, text: str, today: date) -> date | None:
-    for fmt in DATE_FORMATS:
-        try:
-            day = text[:10] if "T" in text else text
-            # fromisoformat is 30 times faster than strptime: it matters at 50,000 rows.
-            parsed = date.fromisoformat(day) if fmt == "%Y-%m-%d" and ISO_DATE.match(day) else None
-            parsed = parsed or datetime.strptime(day, fmt).date()
-        except ValueError:
-            continue
-        if parsed > today:
-            row.refuse(column, f"{text} is in the future.")
-            return None
-        return parsed
-    row.refuse(column, f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-14.")
-    return None
-
-
-def _parse_price(row: RowPlan, text: str) -> Decimal | None:
-    """Dollars and cents, zero or more: 749, 749.00, $1,049.50."""
-    try:
-        price = Decimal(text.replace("$", "").replace(",", "").strip())
-    except InvalidOperation:
-        price = Decimal("NaN")
-    if price.is_finite() and 0 <= price <= PRICE_LIMIT and price == price.quantize(CENT):
-        return price.quantize(CENT)
-    row.refuse("purchase_price", f"{text!r} is not a price; write dollars and cents, e.g. 749.00.")
-    return None
-
-
-def _check_key(row: RowPlan, column: str, value: str, *, label: str, limit: int, seen: dict[str, int]) -> bool:
-    """A column that identifies the row (serial, asset tag, badge): present, once in the file, not too long.
-
-    Returns True when the value is new in the file; `seen` remembers the line that first used it.
-    """
-    if not value:
-        row.refuse(column, f"Missing {label}.")
-        return False
-    if value in seen:
-        row.refuse(column, f"{label.capitalize()} {value} is also on line {seen[value]}.")
-        return False
-    _check_length(row, column, value, limit)
-    seen[value] = row.line
-    return True
-
-
-def _check_length(row: RowPlan, column: str, text: str, limit: int) -> None:
-    if len(text) > limit:
-        row.refuse(column, f"Too long: {len(text)} characters, at most {limit}.")
 
 
 # --- cameras ---------------------------------------------------------------------------------------
 
 
-def _plan_cameras(rows: list[dict], *, lock: bool) -> Plan:  # noqa: C901, PLR0912, PLR0915 (split me)
-    serials = {r["values"].get("serial_number", "").strip() for r in rows}
-    tags = {r["values"].get("asset_tag", "").strip().upper() for r in rows}
-    cameras = Camera.objects.select_related("model")
-    if lock:
-        cameras = cameras.select_for_update(of=("self",))
-    by_serial = {c.serial_number: c for c in cameras.filter(serial_number__in=serials - {""})}
-    by_tag = {c.asset_tag: c for c in cameras.filter(asset_tag__in=tags - {""})}
-    models = {(m.maker.lower(), m.name.lower()): m for m in CameraModel.objects.all()}
-    owners = {
-        issue.camera_id: issue.officer
-        for issue in PersonalIssue.objects.current()
-        .select_related("officer")
-        .filter(camera__in=list(by_serial.values()))
-    }
-    pools = {value: value for value in Camera.Pool.values} | {
-        label.lower(): value for value, label in Camera.Pool.choices
-    }
-    today = timezone.localdate()
-    seen_serials: dict[str, int] = {}
-    seen_tags: dict[str, int] = {}
-    plans = []
-    for raw in rows:
-        values, line = raw["values"], raw["line"]
-        serial = values.get("serial_number", "").strip()
-        tag = values.get("asset_tag", "").strip().upper()
-        row = RowPlan(line=line, key=serial)
-        existing = by_serial.get(serial)
+class _CameraPlanner:
+    """What every row of a camera file is checked against, read in a fixed handful of queries."""
 
-        _check_key(row, "serial_number", serial, label="serial number", limit=60, seen=seen_serials)
-        if _check_key(row, "asset_tag", tag, label="asset tag", limit=30, seen=seen_tags):
-            holder = by_tag.get(tag)
-            if holder is not None and holder != existing:
-                row.refuse(
-                    "asset_tag",
-                    f"Asset tag {tag} already belongs to the camera with serial number {holder.serial_number}.",
-                )
+    def __init__(self, rows: list[dict], *, lock: bool) -> None:
+        serials = {_cell(raw["values"], "serial_number").upper() for raw in rows} - {""}
+        tags = {_cell(raw["values"], "asset_tag").upper() for raw in rows} - {""}
+        cameras = Camera.objects.select_related("model")
+        if lock:
+            cameras = cameras.select_for_update(of=("self",))
+        found = {c.pk: c for c in cameras.annotate(key=Upper("serial_number")).filter(key__in=serials)}
+        found |= {c.pk: c for c in cameras.annotate(key=Upper("asset_tag")).filter(key__in=tags)}
+        self.by_serial = {camera.serial_number: camera for camera in found.values()}
+        camera_models = list(CameraModel.objects.all())
+        self.models = {(m.maker.lower(), m.name.lower()): m for m in camera_models}
+        self.models_by_pk = {str(m.pk): m for m in camera_models}
+        self.owners = {
+            issue.camera_id: issue.officer
+            for issue in PersonalIssue.objects.current().select_related("officer").filter(camera__in=list(found))
+        }
+        self.new = CameraForm.data_of(Camera())
+        self.form = CameraForm(known=KnownCameras(found.values()), camera_models=self.models_by_pk)
+        self.seen = _SeenKeys()
 
-        new: dict[str, Any] = {"asset_tag": tag, "serial_number": serial}
-        maker, model_name = values.get("maker", "").strip(), values.get("model", "").strip()
-        if not maker or not model_name:
+    def plan_row(self, raw: dict) -> RowPlan:
+        values = raw["values"]
+        serial = _cell(values, "serial_number")
+        row = RowPlan(line=raw["line"], key=serial)
+        self.seen.check(row, "serial_number", serial, label="serial number")
+        self.seen.check(row, "asset_tag", _cell(values, "asset_tag"), label="asset tag")
+        existing = self.by_serial.get(serial)
+        data = _form_data(
+            values,
+            CameraForm.data_of(existing) if existing else self.new,
+            required=("asset_tag", "serial_number"),
+            optional=(
+                "firmware_version",
+                "purchase_batch",
+                "purchased_on",
+                "supplier",
+                "purchase_price",
+                "warranty_ends_on",
+            ),
+        )
+        data["model"] = self._model(row, values)
+        form = self.form.rebound(data, instance=existing)
+        # A missing or unknown model is refused above, under the maker or model column.
+        _take_errors(row, form, columns={"model": "model" if _cell(values, "maker") else "maker"})
+        self._check_pool(row, _cell(values, "pool"), existing)
+        _finish(row, Camera, existing, form)
+        return row
+
+    def _model(self, row: RowPlan, values: dict) -> str:
+        """The camera model's key for the form, from the maker and model cells ("" when they name none)."""
+        maker, name = _cell(values, "maker"), _cell(values, "model")
+        if not maker or not name:
             row.refuse("model" if maker else "maker", "Missing maker or model.")
-        elif (model := _find_model(models, maker, model_name)) is None:
-            known = ", ".join(str(m) for m in models.values()) or "none yet"
+            return ""
+        found = _find_model(self.models, maker, name)
+        if found is None:
+            known = ", ".join(str(m) for m in self.models.values()) or "none yet"
+            row.refuse("model", f"Unknown camera model {maker} {name}. Known models: {known} (add one in the admin).")
+            return ""
+        return str(found.pk)
+
+    def _check_pool(self, row: RowPlan, text: str, existing: Camera | None) -> None:
+        """The pool column is checked against who holds the camera and never written: a camera joins or
+        leaves an officer only through personal issue and its revocation (the services)."""
+        if not text:
+            return
+        pool = POOLS.get(text.lower())
+        owner = self.owners.get(existing.pk) if existing else None
+        if pool is None:
+            row.refuse("pool", f"Unknown pool {text!r}; write personal or spare.")
+        elif pool == Camera.Pool.SPARE and owner is not None:
             row.refuse(
-                "model", f"Unknown camera model {maker} {model_name}. Known models: {known} (add one in the admin)."
+                "pool",
+                f"{existing.asset_tag} is the personal camera of {owner.display_name} "
+                f"(badge {owner.badge_number}); revoke it on the officer's page first.",
             )
-        else:
-            new["model"] = model
-        for column, limit in (("firmware_version", 20), ("purchase_batch", 40), ("supplier", 80)):
-            if text := values.get(column, "").strip():
-                _check_length(row, column, text, limit)
-                new[column] = text
-        if (text := values.get("firmware_version", "").strip()) and parse_firmware_version(text) is None:
-            # The console's rule (inventory.firmware): "banana" would silently escape the firmware flag.
-            row.refuse("firmware_version", f"{text!r} is not a firmware version; write it like 4.1.0.")
-        if text := values.get("purchased_on", "").strip():
-            new["purchased_on"] = _parse_date(row, "purchased_on", text, today)
-        if text := values.get("warranty_ends_on", "").strip():
-            new["warranty_ends_on"] = _parse_date(row, "warranty_ends_on", text, date.max)  # usually ahead
-        if text := values.get("purchase_price", "").strip():
-            new["purchase_price"] = _parse_price(row, text)
-        if text := values.get("pool", "").strip():
-            pool = pools.get(text.lower())
-            if pool is None:
-                row.refuse("pool", f"Unknown pool {text!r}; write personal or spare.")
-            else:
-                new["pool"] = pool
-                owner = owners.get(existing.pk) if existing else None
-                if pool == Camera.Pool.SPARE and owner is not None:
-                    row.refuse(
-                        "pool",
-                        f"{existing.asset_tag} is the personal camera of {owner.display_name} "
-                        f"(badge {owner.badge_number}); revoke it on the officer's page first.",
-                    )
-        elif existing is None:
-            new["pool"] = Camera.Pool.SPARE
-        labels = {}
-        if existing is not None and "model" in new:
-            labels["old_model"] = str(existing.model)
-        _finish(row, existing, new, labels)
-        plans.append(row)
-    return Plan("cameras", plans)
-
-
-# --- officers --------------------------------------------------------------------------------------
-
-
-def _plan_officers(rows: list[dict], *, lock: bool) -> Plan:  # noqa: C901, PLR0912, PLR0915 (split me)
-    badges = {r["values"].get("badge_number", "").strip() for r in rows}
-    officers = Officer.objects.select_related("unit", "shift")
-    if lock:
-        officers = officers.select_for_update(of=("self",))
-    by_badge = {o.badge_number: o for o in officers.filter(badge_number__in=badges - {""})}
-    units = {u.name.lower(): u for u in Unit.objects.all()}
-    shifts = {s.name.lower(): s for s in Shift.objects.all()}
-    holding = {
-        c.officer_id: c.camera.asset_tag
-        for c in Checkout.objects.open().select_related("camera").filter(officer__in=list(by_badge.values()))
-    }
-    ranks = {value: value for value in Officer.Rank.values} | {label.lower(): v for v, label in Officer.Rank.choices}
-    ranks |= {abbr.lower().rstrip("."): rank for rank, abbr in Officer.RANK_ABBREVIATIONS.items()}
-    seen: dict[str, int] = {}
-    plans = []
-    for raw in rows:
-        values, line = raw["values"], raw["line"]
-        badge = values.get("badge_number", "").strip()
-        row = RowPlan(line=line, key=badge)
-        existing = by_badge.get(badge)
-        _check_key(row, "badge_number", badge, label="badge number", limit=20, seen=seen)
-
-        new: dict[str, Any] = {"badge_number": badge}
-        for column, label in (("first_name", "first name"), ("last_name", "last name")):
-            text = values.get(column, "").strip()
-            if not text:
-                row.refuse(column, f"Missing {label}.")
-            else:
-                _check_length(row, column, text, 60)
-                new[column] = text
-        if text := values.get("rank", "").strip():
-            rank = ranks.get(text.lower().rstrip("."))
-            if rank is None:
-                row.refuse("rank", f"Unknown rank {text!r}; ranks are {', '.join(Officer.Rank.labels)}.")
-            else:
-                new["rank"] = rank
-        elif existing is None:
-            new["rank"] = Officer.Rank.OFFICER
-        if text := values.get("unit", "").strip():
-            unit = units.get(text.lower())
-            if unit is None:
-                known = ", ".join(u.name for u in units.values()) or "none yet"
-                row.refuse("unit", f"Unknown unit {text!r}. Units: {known}.")
-            else:
-                new["unit"] = unit
-        if text := values.get("shift", "").strip():
-            shift = shifts.get(text.lower())
-            if shift is None:
-                known = ", ".join(s.name for s in shifts.values()) or "none yet"
-                row.refuse("shift", f"Unknown shift {text!r}. Shifts: {known}.")
-            else:
-                new["shift"] = shift
-        if text := values.get("email", "").strip():
-            try:
-                validate_email(text)
-            except ValidationError:
-                row.refuse("email", f"{text!r} is not an email address.")
-            else:
-                new["email"] = text
-        if text := values.get("active", "").strip():
-            if text.lower() in YES:
-                new["is_active"] = True
-            elif text.lower() in NO:
-                new["is_active"] = False
-                if existing is not None and existing.is_active and existing.pk in holding:
-                    row.warnings.append(
-                        f"Deactivated while holding {holding[existing.pk]}: get the camera back and check it in."
-                    )
-            else:
-                row.refuse("active", f"{text!r} is not yes or no.")
-        elif existing is None:
-            new["is_active"] = True
-        labels = {}
-        if "unit" in new:
-            labels["unit"] = new["unit"].name
-            labels["old_unit"] = existing.unit.name if existing and existing.unit_id else ""
-        if "shift" in new:
-            labels["shift"] = new["shift"].name
-            labels["old_shift"] = existing.shift.name if existing and existing.shift_id else ""
-        if "rank" in new:
-            labels["rank"] = Officer.Rank(new["rank"]).label
-            labels["old_rank"] = existing.get_rank_display() if existing else ""
-        _finish(row, existing, new, labels)
-        plans.append(row)
-    return Plan("officers", plans)
+        elif pool == Camera.Pool.PERSONAL and owner is None:
+            row.refuse(
+                "pool",
+                "A camera becomes personal only when it is issued to an officer: write spare (or leave the "
+                "pool blank), then issue it on the officer's page.",
+            )
 
 
 def _find_model(models: dict, maker: str, model_name: str):
@@ -364,3 +276,61 @@ def _find_model(models: dict, maker: str, model_name: str):
     if key[1].startswith(key[0] + " "):
         return models.get(key) or models.get((key[0], key[1][len(key[0]) + 1 :].strip()))
     return models.get(key)
+
+
+# --- officers --------------------------------------------------------------------------------------
+
+
+class _OfficerPlanner:
+    """What every row of a roster is checked against, read in a fixed handful of queries."""
+
+    def __init__(self, rows: list[dict], *, lock: bool) -> None:
+        badges = {_cell(raw["values"], "badge_number").upper() for raw in rows} - {""}
+        officers = Officer.objects.select_related("unit", "shift")
+        if lock:
+            officers = officers.select_for_update(of=("self",))
+        found = list(officers.annotate(key=Upper("badge_number")).filter(key__in=badges))
+        self.by_badge = {officer.badge_number: officer for officer in found}
+        self.units = {unit.name.lower(): unit for unit in Unit.objects.all()}
+        self.shifts = {shift.name.lower(): shift for shift in Shift.objects.all()}
+        self.holding = {
+            checkout.officer_id: checkout.camera.asset_tag
+            for checkout in Checkout.objects.open().select_related("camera").filter(officer__in=found)
+        }
+        self.new = OfficerForm.data_of(Officer())
+        self.form = OfficerForm(known=KnownOfficers(found), units=self.units, shifts=self.shifts)
+        self.seen = _SeenKeys()
+
+    def plan_row(self, raw: dict) -> RowPlan:
+        values = raw["values"]
+        badge = _cell(values, "badge_number")
+        row = RowPlan(line=raw["line"], key=badge)
+        self.seen.check(row, "badge_number", badge, label="badge number")
+        existing = self.by_badge.get(badge)
+        data = _form_data(
+            values,
+            OfficerForm.data_of(existing) if existing else self.new,
+            required=("badge_number", "first_name", "last_name"),
+            optional=("unit", "shift", "email"),
+        )
+        if text := _cell(values, "rank"):
+            data["rank"] = RANKS.get(text.lower().rstrip("."), text)
+        if text := _cell(values, "active"):
+            data["is_active"] = self._active(row, text, existing)
+        form = self.form.rebound(data, instance=existing)
+        _take_errors(row, form, columns={"is_active": "active"})
+        _finish(row, Officer, existing, form)
+        return row
+
+    def _active(self, row: RowPlan, text: str, existing: Officer | None) -> bool:
+        if text.lower() in YES:
+            return True
+        if text.lower() in NO:
+            if existing is not None and existing.is_active and existing.pk in self.holding:
+                # As the officer page's button: allowed, and the camera still has to come back.
+                row.warnings.append(
+                    f"Deactivated while holding {self.holding[existing.pk]}: get the camera back and check it in."
+                )
+            return False
+        row.refuse("active", f"{text!r} is not yes or no.")
+        return existing.is_active if existing else True

@@ -14,18 +14,17 @@ from functools import partial
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from assignments.models import Officer
+from assignments import services as assignments
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
-from audit.services import PendingEvent
 from hartford_bwc import timefmt
 from hartford_bwc.enqueue import enqueue_after_commit
 from hartford_bwc.errors import DomainError, InvalidInput
-from inventory.models import Camera
+from inventory import services as inventory
 
 from . import progress
 from .models import ImportUpload, rows_digest
@@ -34,14 +33,22 @@ from .plans import CREATE, UPDATE, Plan, build_plan
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
-
-# (model, what the plan does to a row) -> the audit action of that row
-IMPORT_ACTIONS = {
-    (Camera, CREATE): Action.CAMERA_IMPORT_CREATE,
-    (Camera, UPDATE): Action.CAMERA_IMPORT_UPDATE,
-    (Officer, CREATE): Action.OFFICER_IMPORT_CREATE,
-    (Officer, UPDATE): Action.OFFICER_IMPORT_UPDATE,
+# Each kind's rows are written by its services, in bulk (one transaction, one append to the audit trail),
+# with the import's own audit actions: (create the new rows, update the changed ones). The rows to update
+# are the plan's, read with their rows locked in apply_upload's transaction.
+WRITERS = {
+    ImportUpload.Kind.CAMERAS: (
+        lambda rows, **kw: inventory.register_cameras(cameras=rows, action=Action.CAMERA_IMPORT_CREATE, **kw),
+        lambda rows, **kw: inventory.update_cameras(
+            changes=rows, action=Action.CAMERA_IMPORT_UPDATE, locked=True, **kw
+        ),
+    ),
+    ImportUpload.Kind.OFFICERS: (
+        lambda rows, **kw: assignments.register_officers(officers=rows, action=Action.OFFICER_IMPORT_CREATE, **kw),
+        lambda rows, **kw: assignments.update_officers(
+            changes=rows, action=Action.OFFICER_IMPORT_UPDATE, locked=True, **kw
+        ),
+    ),
 }
 
 
@@ -253,48 +260,16 @@ def apply_upload(
     if not plan.can_apply:
         raise DomainError("Nothing to import: every row is already on file as it is.")
 
-    model = Camera if upload.kind == ImportUpload.Kind.CAMERAS else Officer
-    creates = [row for row in plan.rows if row.action == CREATE]
-    updates = [row for row in plan.rows if row.action == UPDATE]
-    total, done = len(creates) + len(updates), 0
-    try:
-        with transaction.atomic():
-            created = []
-            for start in range(0, len(creates), BATCH_SIZE):
-                batch = creates[start : start + BATCH_SIZE]
-                created += model.objects.bulk_create([model(**row.values) for row in batch])
-                done += len(batch)
-                report("writing", done, total)
-            changed_fields = sorted({name for row in updates for name in row.changes})
-            for row in updates:
-                for name in row.changes:
-                    setattr(row.target, name, row.values[name])
-            for start in range(0, len(updates), BATCH_SIZE):
-                batch = updates[start : start + BATCH_SIZE]
-                model.objects.bulk_update([row.target for row in batch], changed_fields)
-                done += len(batch)
-                report("writing", done, total)
-    except IntegrityError:
-        # Another import or a person created one of these serials, tags or badges a moment ago.
-        raise DomainError(
-            "Another change to these records happened at the same moment; nothing was imported. Preview again."
-        ) from None
-
     reason = f"Import #{upload.pk} ({upload.filename})"
-    events = []
-    for row, obj in [*zip(creates, created, strict=True), *((row, row.target) for row in updates)]:
-        events.append(
-            PendingEvent(
-                action=IMPORT_ACTIONS[(model, row.action)],
-                obj=obj,
-                camera=obj if model is Camera else None,
-                officer=obj if model is Officer else None,
-                before={name: old for name, (old, _) in row.changes.items() if old is not None},
-                after={name: new for name, (_, new) in row.changes.items()},
-                reason=reason,
-            )
-        )
-    report("auditing", done, total)
+    creates = [row.values for row in plan.rows if row.action == CREATE]
+    updates = [
+        (row.target, {name: row.values[name] for name in row.changes}) for row in plan.rows if row.action == UPDATE
+    ]
+    total = len(creates) + len(updates)
+    register, update = WRITERS[upload.kind]
+    register(creates, by=by, reason=reason, on_progress=lambda done: report("writing", done, total))
+    update(updates, by=by, reason=reason, on_progress=lambda done: report("writing", len(creates) + done, total))
+    report("auditing", total, total)
     upload.status = ImportUpload.Status.APPLIED
     upload.applied_at = timezone.now()
     upload.applied_by = by.user
@@ -312,21 +287,19 @@ def apply_upload(
             "unchanged_count",
         ]
     )
-    events.append(
-        PendingEvent(
-            action=Action.IMPORT_APPLY,
-            obj=upload,
-            after={
-                "kind": upload.kind,
-                "file": upload.filename,
-                "sha256": upload.checksum,
-                "created": upload.created_count,
-                "updated": upload.updated_count,
-                "unchanged": upload.unchanged_count,
-            },
-            reason=reason,
-        )
+    audit.record(
+        by=by,
+        action=Action.IMPORT_APPLY,
+        obj=upload,
+        after={
+            "kind": upload.kind,
+            "file": upload.filename,
+            "sha256": upload.checksum,
+            "created": upload.created_count,
+            "updated": upload.updated_count,
+            "unchanged": upload.unchanged_count,
+        },
+        reason=reason,
     )
-    audit.record_many(by=by, events=events)
     report("done", total, total)
     return plan

@@ -25,7 +25,7 @@ from audit.actor import Actor
 from hartford_bwc import control_characters
 from hartford_bwc.errors import DomainError, InvalidInput
 
-from .models import Attachment, MaintenanceRecord
+from .models import Attachment, Camera, MaintenanceRecord
 
 # content type -> (kind, extension of the stored name)
 TYPES = {
@@ -87,9 +87,16 @@ def _stored_name(extension: str) -> str:
 
 
 @transaction.atomic
-def attach(*, record: MaintenanceRecord, upload, by: Actor) -> Attachment:
-    """Check an uploaded file and keep it on the maintenance record, with its audit event."""
-    record = MaintenanceRecord.objects.select_for_update().select_related("camera").get(pk=record.pk)
+def attach(*, upload, by: Actor, record: MaintenanceRecord | None = None, camera: Camera | None = None) -> Attachment:
+    """Check an uploaded file and keep it on the maintenance record (`record`, or `camera`'s open one),
+    with its audit event."""
+    records = MaintenanceRecord.objects.select_for_update().select_related("camera")
+    if record is None:
+        record = records.filter(camera=camera, closed_at__isnull=True).first()
+        if record is None:
+            raise DomainError(f"{camera.asset_tag} has no open maintenance record.", code="no_open_maintenance")
+    else:
+        record = records.get(pk=record.pk)
     if record.attachments.count() >= settings.ATTACHMENT_MAX_PER_RECORD:
         raise DomainError(
             f"This record already holds {settings.ATTACHMENT_MAX_PER_RECORD} files; that is the limit.",

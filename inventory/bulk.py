@@ -23,6 +23,7 @@ from audit.actor import Actor
 from hartford_bwc.errors import DomainError
 
 from . import services
+from .lifecycle import CAMERA
 from .models import Camera, Dock, MaintenanceRecord
 
 # The list shows at most 100 rows a page; twice that is a deliberate selection, more is a mistake or
@@ -30,13 +31,7 @@ from .models import Camera, Dock, MaintenanceRecord
 MAX_SELECTION = 200
 INSPECTION_PROBLEM = "Inspection requested from the camera list."
 
-AVAILABLE, OUT, MAINT, LOST, RETIRED = (
-    Camera.Status.AVAILABLE,
-    Camera.Status.CHECKED_OUT,
-    Camera.Status.IN_MAINTENANCE,
-    Camera.Status.LOST,
-    Camera.Status.RETIRED,
-)
+# Which statuses each action fits is the camera's lifecycle (inventory/lifecycle.py), as in the services.
 
 
 class BulkRefused(DomainError):
@@ -118,7 +113,7 @@ def _not_while(camera: Camera, state: _State, what: str) -> str:
 def _forecast_check_in(camera: Camera, state: _State, data: dict) -> Change:
     change = Change(camera, _now(camera, state))
     holder = state.holders.get(camera.pk)
-    if camera.status != OUT or holder is None:
+    if not CAMERA.allows("check_in", camera.status) or holder is None:
         change.refusal = "It is not checked out, so there is nothing to check in."
     else:
         change.change = f"Checked in from {holder.officer.display_name} as working; available"
@@ -127,9 +122,9 @@ def _forecast_check_in(camera: Camera, state: _State, data: dict) -> Change:
 
 def _forecast_retire(camera: Camera, state: _State, data: dict) -> Change:
     change = Change(camera, _now(camera, state))
-    if camera.status == RETIRED:
+    if camera.status == CAMERA["retire"].target:
         change.refusal = "It is already retired."
-    elif camera.status not in (AVAILABLE, MAINT, LOST):
+    elif not CAMERA.allows("retire", camera.status):
         change.refusal = _not_while(camera, state, "retired")
     else:
         parts = ["Retired; spare pool, no personal issue"]
@@ -146,7 +141,7 @@ def _forecast_inspection(camera: Camera, state: _State, data: dict) -> Change:
     record = state.maintenance.get(camera.pk)
     if record is not None:
         change.refusal = f"It already has an open {record.get_kind_display().lower()}; close it first."
-    elif camera.status != AVAILABLE:
+    elif not CAMERA.allows("open_maintenance", camera.status):
         change.refusal = _not_while(camera, state, "sent to inspection")
     else:
         leaves = f", leaves {camera.location_label}" if camera.location_label else ""
@@ -157,7 +152,7 @@ def _forecast_inspection(camera: Camera, state: _State, data: dict) -> Change:
 def _forecast_dock(camera: Camera, state: _State, data: dict) -> Change:
     change = Change(camera, _now(camera, state))
     dock = state.dock
-    if camera.status not in (AVAILABLE, MAINT):
+    if not CAMERA.allows("record_charge", camera.status):
         change.refusal = _not_while(camera, state, "docked")
     elif dock is None:
         change.change = "Docked (choose the dock)"
@@ -260,7 +255,12 @@ def run(*, action: BulkAction, tags: list[str], data: dict, by: Actor) -> list[C
         change = action.forecast(camera, state, data)
         if change.unchanged:
             continue
-        if change.refusal and action.own_refusals and change.bay is None and camera.status in (AVAILABLE, MAINT):
+        if (
+            change.refusal
+            and action.own_refusals
+            and change.bay is None
+            and CAMERA.allows("record_charge", camera.status)
+        ):
             refusals.append((camera.asset_tag, change.refusal))
             continue
         try:

@@ -1,15 +1,19 @@
-"""The small forms of the camera page's actions; each one feeds one service."""
+"""The camera's forms: its record (added, edited, or a row of an import) and the camera page's actions; each feeds one service."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 
 from assignments.models import Checkout, Officer
-from hartford_bwc import control_characters
+from hartford_bwc import control_characters, formfields
 from hartford_bwc.errors import InvalidInput
 
+from . import services
 from .firmware import validate_firmware_version
-from .models import MAX_DOCK_BAYS, ChargeEvent, Dock, MaintenanceRecord
+from .models import MAX_DOCK_BAYS, Camera, CameraModel, ChargeEvent, Dock, MaintenanceRecord
 
 
 class BadgeField(forms.CharField):
@@ -175,6 +179,116 @@ class BulkInspectionForm(forms.Form):
     problem = forms.CharField(
         label="What to inspect (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- a camera's record: the console's add and edit pages, and each row of a camera import -----------
+
+NOTES_MAX_LENGTH = 2000
+
+
+class KnownCameras:
+    """The cameras an asset tag or serial number is checked against, whatever its case.
+
+    Without cameras it asks the database (the console's one form); an import hands over the cameras
+    it read for all of its rows at once, so no row costs a query.
+    """
+
+    def __init__(self, cameras: Iterable[Camera] | None = None) -> None:
+        self.preloaded = cameras is not None
+        cameras = list(cameras or ())
+        self.by_tag = {camera.asset_tag.upper(): camera for camera in cameras}
+        self.by_serial = {camera.serial_number.upper(): camera for camera in cameras}
+
+    def with_tag(self, tag: str) -> Camera | None:
+        if self.preloaded:
+            return self.by_tag.get(tag.upper())
+        return Camera.objects.filter(asset_tag__iexact=tag).first()
+
+    def with_serial(self, serial: str) -> Camera | None:
+        if self.preloaded:
+            return self.by_serial.get(serial.upper())
+        return Camera.objects.select_related(None).filter(serial_number__iexact=serial).first()
+
+
+class CameraForm(formfields.RecordFormMixin, forms.ModelForm):
+    """What describes a camera (services.CAMERA_DESCRIPTION), never its state.
+
+    One form for the console's "Add camera" and "Edit" pages and for every row of a camera import,
+    so both refuse the same things with the same words. Lengths come from the model's fields.
+    """
+
+    model = formfields.RecordChoiceField(
+        CameraModel.objects.all(),
+        label="Model",
+        empty_label="(choose)",
+        unknown="Unknown camera model {value!r}. Known models: {known} (add one in the admin).",
+    )
+    purchased_on = formfields.PastDateField(label="Purchased on", required=False)
+    purchase_price = formfields.MoneyField(label="Purchase price ($)", required=False)
+    warranty_ends_on = formfields.PastDateField(label="Warranty ends on", required=False, allow_future=True)
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    class Meta:
+        model = Camera
+        fields = services.CAMERA_DESCRIPTION
+        labels = {"asset_tag": "Asset tag", "serial_number": "Serial number", "firmware_version": "Firmware version"}
+        help_texts = {"asset_tag": "The label on the camera, e.g. HPD-BWC-0412.", "firmware_version": "e.g. 4.1.0."}
+
+    def __init__(
+        self,
+        *args: Any,
+        known: KnownCameras | None = None,
+        camera_models: dict[str, CameraModel] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = known or KnownCameras()
+        if camera_models is not None:
+            self.fields["model"].known = camera_models
+        self.fields["asset_tag"].widget.attrs.update(autocomplete="off", autocapitalize="characters")
+
+    @staticmethod
+    def data_of(camera: Camera) -> dict[str, Any]:
+        """The camera as this form's data: what an import row keeps where its cell is blank."""
+        return {
+            name: camera.model_id if name == "model" else getattr(camera, name) for name in services.CAMERA_DESCRIPTION
+        }
+
+    def clean_asset_tag(self) -> str:
+        tag = formfields.clean_identifier(self.cleaned_data["asset_tag"], label="asset tag").upper()
+        holder = self.known.with_tag(tag)
+        if holder is not None and holder.pk != self.instance.pk:
+            raise forms.ValidationError(
+                f"Asset tag {tag} already belongs to the camera with serial number {holder.serial_number}."
+            )
+        return tag
+
+    def clean_serial_number(self) -> str:
+        serial = formfields.clean_text(self.cleaned_data["serial_number"], label="serial number")
+        holder = self.known.with_serial(serial)
+        if holder is not None and holder.pk != self.instance.pk:
+            if holder.serial_number != serial:
+                raise forms.ValidationError(
+                    f"Serial number {serial} is on file as {holder.serial_number} ({holder.asset_tag}); "
+                    "write it as it is on file."
+                )
+            raise forms.ValidationError(f"Serial number {serial} is already on file: {holder.asset_tag}.")
+        return serial
+
+    def clean_purchase_batch(self) -> str:
+        return formfields.clean_text(self.cleaned_data["purchase_batch"], label="purchase batch")
+
+    def clean_notes(self) -> str:
+        return formfields.clean_text(self.cleaned_data["notes"], label="notes")
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned description, as the services take it."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+formfields.apply_messages(CameraForm.base_fields)
 
 
 class AttachmentForm(forms.Form):

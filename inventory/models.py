@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .firmware import validate_firmware_version
+from .lifecycle import CAMERA, DOCKABLE, CameraStatus
 
 # The largest dock the inventory accepts. Vendors' docks hold 8 to 12 cameras (stacked racks a few
 # dozen); the bound keeps a typo (or a hostile 40000) out of a smallint column, and every form,
@@ -88,8 +89,8 @@ def charged_condition() -> Q:
 
 
 def ready_condition() -> Q:
-    """Charged and on the shelf: a camera an officer may take now."""
-    return charged_condition() & Q(status=Camera.Status.AVAILABLE)
+    """Charged and in a status an officer may take it from (the lifecycle's check-out)."""
+    return charged_condition() & CAMERA.status_condition(CAMERA.sources("check_out"))
 
 
 class CameraQuerySet(models.QuerySet):
@@ -101,16 +102,12 @@ class CameraQuerySet(models.QuerySet):
         return self.filter(ready_condition())
 
     def in_service(self) -> CameraQuerySet:
-        return self.exclude(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
+        return self.exclude(status__in=CAMERA.out_of_service)
 
 
 class Camera(models.Model):
-    class Status(models.TextChoices):
-        AVAILABLE = "available", "Available"
-        CHECKED_OUT = "checked_out", "Checked out"
-        IN_MAINTENANCE = "in_maintenance", "In maintenance"
-        RETIRED = "retired", "Retired"
-        LOST = "lost", "Lost"
+    # The statuses and the rules between them are the camera's lifecycle (inventory/lifecycle.py).
+    Status = CameraStatus
 
     class Pool(models.TextChoices):
         PERSONAL = "personal", "Personal issue"
@@ -154,7 +151,7 @@ class Camera(models.Model):
                 name="camera_battery_percent_range",
             ),
             models.CheckConstraint(
-                condition=~Q(status="lost") | ~Q(lost_incident_number=""),
+                condition=~Q(status=CameraStatus.LOST) | ~Q(lost_incident_number=""),
                 name="camera_lost_has_incident_number",
             ),
             models.CheckConstraint(condition=not_negative("purchase_price"), name="camera_purchase_price_not_negative"),
@@ -162,7 +159,7 @@ class Camera(models.Model):
                 condition=Q(dock_bay__isnull=True) | Q(dock__isnull=False), name="camera_bay_needs_dock"
             ),
             models.CheckConstraint(
-                condition=Q(dock__isnull=True) | Q(status="available") | Q(status="in_maintenance"),
+                condition=Q(dock__isnull=True) | CAMERA.status_condition(DOCKABLE),
                 name="camera_docked_only_when_on_shelf",
             ),
             models.UniqueConstraint(
@@ -359,6 +356,13 @@ class Flag(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The staff user who is to deal with it (a quartermaster assigns it; inventory.flags.services).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_flags"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    # When the new flag's emails were claimed (inventory.flags.notify): each flag is emailed once.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = FlagQuerySet.as_manager()
 
@@ -381,6 +385,92 @@ class Flag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def severity(self) -> int:
+        return FLAG_SEVERITY[self.kind]
+
+    def get_severity_display(self) -> str:
+        return FlagSeverity(self.severity).label
+
+
+class FlagSeverity(models.IntegerChoices):
+    """How urgent a kind of flag is; the flags page sorts by it, most severe first."""
+
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+
+
+# Each kind's severity, defined here only: the flags page's sort (`severity_expression`), its badges
+# and the emails read it. A camera out past its return or damaged and still in use is evidence and
+# safety at risk; firmware below the minimum can lose evidence; overdue inspections and repairs and
+# an undocked camera (its evidence not uploaded) need action this week; the rest is housekeeping.
+FLAG_SEVERITY: dict[str, int] = {
+    Flag.Kind.RETURN_OVERDUE: FlagSeverity.HIGH,
+    Flag.Kind.DAMAGED_NOT_IN_MAINTENANCE: FlagSeverity.HIGH,
+    Flag.Kind.FIRMWARE_BELOW_MINIMUM: FlagSeverity.HIGH,
+    Flag.Kind.NOT_DOCKED: FlagSeverity.MEDIUM,
+    Flag.Kind.INSPECTION_OVERDUE: FlagSeverity.MEDIUM,
+    Flag.Kind.REPAIR_OVERDUE: FlagSeverity.MEDIUM,
+    Flag.Kind.CHARGING_OVERDUE: FlagSeverity.LOW,
+    Flag.Kind.INSPECTION_DUE: FlagSeverity.LOW,
+    Flag.Kind.REFRESH_DUE: FlagSeverity.LOW,
+}
+if set(FLAG_SEVERITY) != set(Flag.Kind.values):  # a new kind must say how severe it is
+    raise ImportError(f"inventory.models.FLAG_SEVERITY misses {set(Flag.Kind.values) - set(FLAG_SEVERITY)}")
+
+
+def severity_expression() -> models.Case:
+    """FLAG_SEVERITY as SQL, to sort and filter flags by severity in the database."""
+    return models.Case(
+        *[models.When(kind=kind, then=models.Value(int(level))) for kind, level in FLAG_SEVERITY.items()],
+        output_field=models.IntegerField(),
+    )
+
+
+class FlagNote(models.Model):
+    """A staff user's note on a flag ("called the officer, back at 18:00"); notes are never edited."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="flag_note_has_text")]
+
+    def __str__(self) -> str:
+        return f"Note on flag {self.flag_id} by {self.author_id}"
+
+
+class NotificationPreference(models.Model):
+    """How one staff user is emailed about one kind of flag; no row means the default for their role
+    (inventory.flags.preferences.default_delivery)."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATELY = "immediately", "Immediately"
+        DIGEST = "digest", "In the shift digest"
+        NEVER = "never", "Never"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flag_notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Flag.Kind.choices)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_one_per_user_kind"),
+            models.CheckConstraint(
+                condition=Q(delivery__in=["immediately", "digest", "never"]), name="notification_preference_delivery"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.delivery}"
 
 
 class Attachment(models.Model):

@@ -36,10 +36,11 @@ from audit.models import AuditEvent
 
 from .flags.rules import RULES_BY_KIND, SweepContext
 from .flags.selectors import open_flag_counts
+from .lifecycle import CAMERA, HELD
 from .models import Attachment, Camera, Flag, MaintenanceRecord, charged_condition, ready_condition
 from .timeline import Timeline, camera_timeline
 
-IN_SERVICE = ~Q(status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
+IN_SERVICE = ~Q(status__in=CAMERA.out_of_service)
 
 
 def _open_checkouts() -> QuerySet[Checkout]:
@@ -55,7 +56,7 @@ def _ready(now: datetime) -> Q:
 
 
 def _checked_out(now: datetime) -> Q:
-    return Q(status=Camera.Status.CHECKED_OUT)
+    return Q(status=HELD)
 
 
 def _flag_condition(kind: str) -> Callable[[datetime], Q]:

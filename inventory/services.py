@@ -1,25 +1,33 @@
 """Every state change of a camera's physical life: charging, maintenance, retirement, loss.
 
 Same shape as assignments.services: one transaction, rows locked, state checked, audit written.
+Which status changes are allowed, the refusals and the audit actions are the camera's lifecycle
+(inventory/lifecycle.py); `check_transition` asks it, for these services and assignments' alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from hartford_bwc import records
 from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 
 from .firmware import validate_firmware_version
+from .lifecycle import CAMERA, Transition
 from .models import Camera, ChargeEvent, Dock, Flag, MaintenanceRecord
 
 CHARGE_ACTIONS = {
@@ -34,8 +42,55 @@ def _lock(camera: Camera) -> Camera:
     return Camera.objects.select_for_update().select_related("model").get(pk=camera.pk)
 
 
+def _refusal_facts(camera: Camera) -> dict[str, object]:
+    """What a camera's refusal may say; the facts that need a query are read only when one is used."""
+    checkout: Callable[[], Checkout | None] = cache(
+        lambda: Checkout.objects.open().select_related("officer").filter(camera=camera).first()
+    )
+    record: Callable[[], MaintenanceRecord | None] = cache(
+        lambda: MaintenanceRecord.objects.open().filter(camera=camera).first()
+    )
+
+    def out_to() -> str:
+        held = checkout()
+        if held is None:
+            return ""
+        return f" to {held.officer.display_name} (badge {held.officer.badge_number}) since {when(held.checked_out_at)}"
+
+    return {
+        "tag": camera.asset_tag,
+        "incident": camera.lost_incident_number,
+        "holder": lambda: checkout().officer,
+        "out_to": out_to,
+        "open_record": lambda: record().get_kind_display().lower(),
+        "since": lambda: when(record().opened_at),
+    }
+
+
+def check_transition(name: str, camera: Camera, *, by: Actor) -> Transition:
+    """The camera lifecycle's transition `name` when `by` may make it from the camera's status now;
+    else its refusal, which says why and what to do. Call it with the camera locked."""
+    return CAMERA.check(name, camera.status, by=by, **_refusal_facts(camera))
+
+
+def refusal_as_if(name: str, camera: Camera, *, status: str) -> DomainError:
+    """The refusal of `name` had the camera been in `status` (a race the database caught for the service)."""
+    return CAMERA[name].refusal(status).error(status=CAMERA.label(status).lower(), **_refusal_facts(camera))
+
+
+def _refuse_bad_charge_input(*, kind: str, dock: Dock | None, bay: int | None, battery_percent: int | None) -> None:
+    if battery_percent is not None and not 0 <= battery_percent <= 100:
+        raise InvalidInput("Battery level is a percentage from 0 to 100.", code="bad_battery")
+    if bay is not None and dock is None:
+        raise InvalidInput("A bay number needs the dock it belongs to; name the dock too.", code="bay_needs_dock")
+    if dock is not None and bay is not None and not 1 <= bay <= dock.bays:
+        raise InvalidInput(f"{dock.name} has bays 1 to {dock.bays}.", code="bad_bay")
+    if kind == ChargeEvent.Kind.DOCKED and dock is None:
+        raise InvalidInput("Choose the dock the camera was put in.", code="dock_required")
+
+
 @transaction.atomic
-def record_charge(  # noqa: C901, PLR0912 (split me)
+def record_charge(
     *,
     camera: Camera,
     kind: str,
@@ -48,21 +103,10 @@ def record_charge(  # noqa: C901, PLR0912 (split me)
     """Record that a camera was docked, undocked, fully charged, or read a battery level."""
     camera = _lock(camera)
     at = at or timezone.now()
-    if camera.status not in (Camera.Status.AVAILABLE, Camera.Status.IN_MAINTENANCE):
-        if camera.status == Camera.Status.CHECKED_OUT:
-            raise DomainError(f"{camera.asset_tag} is checked out; check it in before docking it.", code="checked_out")
-        raise DomainError(f"{camera.asset_tag} is {camera.get_status_display().lower()}; it cannot be docked.")
-    if battery_percent is not None and not 0 <= battery_percent <= 100:
-        raise InvalidInput("Battery level is a percentage from 0 to 100.", code="bad_battery")
+    check_transition("record_charge", camera, by=by)
+    _refuse_bad_charge_input(kind=kind, dock=dock, bay=bay, battery_percent=battery_percent)
     fields = ["last_docked_at", "dock", "dock_bay", "last_full_charge_at", "battery_percent"]
     before = audit.field_values(camera, fields)
-
-    if bay is not None and dock is None:
-        raise InvalidInput("A bay number needs the dock it belongs to; name the dock too.", code="bay_needs_dock")
-    if dock is not None and bay is not None and not 1 <= bay <= dock.bays:
-        raise InvalidInput(f"{dock.name} has bays 1 to {dock.bays}.", code="bad_bay")
-    if kind == ChargeEvent.Kind.DOCKED and dock is None:
-        raise InvalidInput("Choose the dock the camera was put in.", code="dock_required")
     if dock is not None and kind != ChargeEvent.Kind.UNDOCKED:
         # A dock that reports a charge or a battery level has the camera in it.
         camera.dock, camera.dock_bay, camera.last_docked_at = dock, bay, at
@@ -115,21 +159,10 @@ def open_maintenance(
 ) -> MaintenanceRecord:
     """Take a camera out of service for inspection, repair, firmware or battery work."""
     camera = _lock(camera)
-    if camera.status == Camera.Status.CHECKED_OUT:
-        holder = Checkout.objects.open().select_related("officer").get(camera=camera)
-        raise DomainError(
-            f"{camera.asset_tag} is checked out to {holder.officer.display_name}; check it in first.",
-            code="checked_out",
-        )
-    if camera.status in (Camera.Status.RETIRED, Camera.Status.LOST):
-        raise DomainError(f"{camera.asset_tag} is {camera.get_status_display().lower()}; it cannot go to maintenance.")
-    current = MaintenanceRecord.objects.open().filter(camera=camera).first()
-    if current is not None:
-        raise DomainError(
-            f"{camera.asset_tag} already has an open {current.get_kind_display().lower()} "
-            f"(since {when(current.opened_at)}); close it first.",
-            code="maintenance_open",
-        )
+    transition = check_transition("open_maintenance", camera, by=by)
+    if MaintenanceRecord.objects.open().filter(camera=camera).exists():
+        # A record left open on a camera back on the shelf: the same refusal as in maintenance.
+        raise refusal_as_if("open_maintenance", camera, status=Camera.Status.IN_MAINTENANCE)
     rma_number = rma_number.strip()
     if performed_by == MaintenanceRecord.PerformedBy.VENDOR and not rma_number:
         raise InvalidInput("A vendor repair needs the RMA number.", code="rma_required")
@@ -144,12 +177,12 @@ def open_maintenance(
         started_at=now if performed_by else None,
     )
     before = audit.field_values(camera, ("status", "dock", "dock_bay"))
-    camera.status = Camera.Status.IN_MAINTENANCE
+    camera.status = transition.target
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "dock", "dock_bay"])
     audit.record(
         by=by,
-        action=Action.MAINTENANCE_OPEN,
+        action=transition.action,
         obj=record,
         camera=camera,
         before=before,
@@ -159,14 +192,31 @@ def open_maintenance(
     return record
 
 
+def _open_record(name: str, camera: Camera, *, by: Actor) -> MaintenanceRecord:
+    """The camera's open maintenance record, locked, for the maintenance step `name`; refused when none is open."""
+    transition = check_transition(name, camera, by=by)
+    record = MaintenanceRecord.objects.select_for_update().select_related("camera").filter(camera=camera).open()
+    if (found := record.first()) is None:
+        raise transition.otherwise.error(tag=camera.asset_tag)
+    return found
+
+
 @transaction.atomic
 def assign_maintenance(
-    *, record: MaintenanceRecord, performed_by: str, by: Actor, rma_number: str = ""
+    *,
+    performed_by: str,
+    by: Actor,
+    record: MaintenanceRecord | None = None,
+    camera: Camera | None = None,
+    rma_number: str = "",
 ) -> MaintenanceRecord:
-    """Triage: send the work in-house or to the vendor under an RMA."""
+    """Triage: send the work in-house or to the vendor under an RMA. `record`, or `camera`'s open record."""
+    if record is None:
+        record = _open_record("assign_maintenance", camera, by=by)
     record = MaintenanceRecord.objects.select_for_update().select_related("camera").get(pk=record.pk)
     if not record.is_open:
         raise DomainError("This maintenance record is closed.")
+    transition = check_transition("assign_maintenance", record.camera, by=by)
     rma_number = rma_number.strip()
     if performed_by not in (MaintenanceRecord.PerformedBy.IN_HOUSE, MaintenanceRecord.PerformedBy.VENDOR):
         raise InvalidInput("Choose in-house or vendor.")
@@ -178,7 +228,7 @@ def assign_maintenance(
     record.save(update_fields=["performed_by", "rma_number", "started_at"])
     audit.record(
         by=by,
-        action=Action.MAINTENANCE_ASSIGN,
+        action=transition.action,
         obj=record,
         camera=record.camera,
         before=before,
@@ -187,27 +237,38 @@ def assign_maintenance(
     return record
 
 
+# How a maintenance record's outcome moves the camera (inventory/lifecycle.py).
+CLOSE_TRANSITIONS = {
+    MaintenanceRecord.Outcome.RETURNED_TO_SERVICE: "return_to_service",
+    MaintenanceRecord.Outcome.RETIRED: "retire_from_maintenance",
+}
+
+
 @transaction.atomic
 def close_maintenance(
     *,
-    record: MaintenanceRecord,
     outcome: str,
     by: Actor,
+    record: MaintenanceRecord | None = None,
+    camera: Camera | None = None,
     notes: str = "",
     firmware_version: str = "",
     repair_cost: Decimal | None = None,
 ) -> MaintenanceRecord:
     """Finish maintenance: the camera returns to service (inspected, updated) or is retired.
-
-    `repair_cost` is what the work cost the department (None: not known, or nothing billed yet).
+    `record`, or `camera`'s open record. `repair_cost` is what the work cost the department (None: not
+    known, or nothing billed yet).
     """
     # Camera first, then its records: the order retire and report_lost use, so they cannot deadlock.
-    camera = _lock(record.camera)
+    camera = _lock(record.camera if record is not None else camera)
+    if record is None:
+        record = _open_record(CLOSE_TRANSITIONS.get(outcome, "return_to_service"), camera, by=by)
     record = MaintenanceRecord.objects.select_for_update().get(pk=record.pk)
     if not record.is_open:
         raise DomainError(f"This {record.get_kind_display().lower()} of {camera.asset_tag} is already closed.")
-    if outcome not in (MaintenanceRecord.Outcome.RETURNED_TO_SERVICE, MaintenanceRecord.Outcome.RETIRED):
+    if outcome not in CLOSE_TRANSITIONS:
         raise InvalidInput("Choose whether the camera returns to service or is retired.")
+    transition = check_transition(CLOSE_TRANSITIONS[outcome], camera, by=by)
     updating_firmware = record.kind == MaintenanceRecord.Kind.FIRMWARE_UPDATE and outcome == "returned_to_service"
     if updating_firmware and not firmware_version.strip():
         raise InvalidInput("Enter the firmware version the camera now runs.", code="firmware_required")
@@ -224,9 +285,9 @@ def close_maintenance(
     fields = ["status", "last_inspected_at", "firmware_version"]
     before = audit.field_values(camera, fields)
     if outcome == MaintenanceRecord.Outcome.RETIRED:
-        _retire_in_place(camera, now=now)
+        _retire_in_place(camera, now=now, transition=transition)
     else:
-        camera.status = Camera.Status.AVAILABLE
+        camera.status = transition.target
         # Any maintenance that ends with the camera back in service includes a full function check.
         camera.last_inspected_at = now
         if firmware_version.strip():
@@ -234,7 +295,7 @@ def close_maintenance(
         camera.save(update_fields=fields)
     audit.record(
         by=by,
-        action=Action.MAINTENANCE_CLOSE,
+        action=transition.action,
         obj=record,
         camera=camera,
         before=before,
@@ -264,9 +325,9 @@ def _money(value: Decimal | None, *, what: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def _retire_in_place(camera: Camera, *, now: datetime) -> None:
+def _retire_in_place(camera: Camera, *, now: datetime, transition: Transition) -> None:
     PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Retired")
-    camera.status = Camera.Status.RETIRED
+    camera.status = transition.target
     camera.pool = Camera.Pool.SPARE
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "pool", "dock", "dock_bay"])
@@ -278,24 +339,16 @@ def retire(*, camera: Camera, by: Actor, reason: str) -> Camera:
     camera = _lock(camera)
     if not reason.strip():
         raise InvalidInput("Give a reason for retiring the camera.", code="reason_required")
-    if camera.status == Camera.Status.CHECKED_OUT:
-        holder = Checkout.objects.open().select_related("officer").get(camera=camera)
-        raise DomainError(
-            f"{camera.asset_tag} is checked out to {holder.officer.display_name} "
-            f"(badge {holder.officer.badge_number}); check it in before retiring it.",
-            code="checked_out",
-        )
-    if camera.status == Camera.Status.RETIRED:
-        raise DomainError(f"{camera.asset_tag} is already retired.")
+    transition = check_transition("retire", camera, by=by)
     now = timezone.now()
     before = audit.field_values(camera, ("status", "pool"))
     MaintenanceRecord.objects.open().filter(camera=camera).update(
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED
     )
-    _retire_in_place(camera, now=now)
+    _retire_in_place(camera, now=now, transition=transition)
     audit.record(
         by=by,
-        action=Action.CAMERA_RETIRE,
+        action=transition.action,
         obj=camera,
         camera=camera,
         before=before,
@@ -312,8 +365,7 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
     incident_number = incident_number.strip()
     if not incident_number:
         raise InvalidInput("Enter the incident report number.", code="incident_required")
-    if camera.status in (Camera.Status.LOST, Camera.Status.RETIRED):
-        raise DomainError(f"{camera.asset_tag} is already {camera.get_status_display().lower()}.")
+    transition = check_transition("report_lost", camera, by=by)
     now = timezone.now()
     before = audit.field_values(camera, ("status", "pool"))
     holder = Checkout.objects.select_for_update().filter(camera=camera).open().first()
@@ -325,14 +377,14 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED, notes="Camera reported lost."
     )
     PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Lost")
-    camera.status = Camera.Status.LOST
+    camera.status = transition.target
     camera.pool = Camera.Pool.SPARE
     camera.lost_incident_number = incident_number
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "pool", "lost_incident_number", "dock", "dock_bay"])
     audit.record(
         by=by,
-        action=Action.CAMERA_REPORT_LOST,
+        action=transition.action,
         obj=camera,
         camera=camera,
         officer=holder.officer if holder else None,
@@ -347,10 +399,10 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
 def report_found(*, camera: Camera, by: Actor, notes: str = "") -> MaintenanceRecord:
     """A lost camera is back: it is inspected before it returns to service."""
     camera = _lock(camera)
-    if camera.status != Camera.Status.LOST:
-        raise DomainError(f"{camera.asset_tag} is not reported lost.")
+    transition = check_transition("report_found", camera, by=by)
     now = timezone.now()
-    camera.status = Camera.Status.IN_MAINTENANCE
+    before = {"status": camera.status}
+    camera.status = transition.target
     camera.save(update_fields=["status"])
     record = MaintenanceRecord.objects.create(
         camera=camera,
@@ -362,10 +414,10 @@ def report_found(*, camera: Camera, by: Actor, notes: str = "") -> MaintenanceRe
     )
     audit.record(
         by=by,
-        action=Action.CAMERA_REPORT_FOUND,
+        action=transition.action,
         obj=camera,
         camera=camera,
-        before={"status": Camera.Status.LOST},
+        before=before,
         after={"status": camera.status, "inspection": record.pk},
         reason=notes,
     )
@@ -383,3 +435,122 @@ def acknowledge_flag(*, flag: Flag, by: Actor) -> Flag:
     flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
     audit.record(by=by, action=Action.FLAG_ACKNOWLEDGE, obj=flag, camera=flag.camera, after={"acknowledged": True})
     return flag
+
+
+# --- a camera's record: adding cameras and editing what describes them ---------------------------
+
+#: What describes a camera, as a person types it (the console's form, an import's row). Its state
+#: (status, pool, dock, charge, inspection, loss) is not here: only the lifecycle's actions change it.
+CAMERA_DESCRIPTION = (
+    "asset_tag",
+    "serial_number",
+    "model",
+    "firmware_version",
+    "purchase_batch",
+    "purchased_on",
+    "supplier",
+    "purchase_price",
+    "warranty_ends_on",
+    "notes",
+)
+
+
+def _description_only(values: Mapping[str, Any]) -> None:
+    if extra := sorted(set(values) - set(CAMERA_DESCRIPTION)):
+        raise InvalidInput(
+            f"{', '.join(extra)} cannot be set here: a camera's state changes only through its actions.",
+            code="not_description",
+        )
+
+
+def _refuse_taken_tags(tags: dict[str, int | None]) -> None:
+    """Refuse an asset tag another camera holds in any case (HPD-BWC-0412 and hpd-bwc-0412 are one label).
+
+    `tags` maps each tag to the camera that may keep it (None for a new camera).
+    """
+    upper = {tag.upper(): pk for tag, pk in tags.items()}
+    for start in range(0, len(upper), records.BATCH_SIZE):
+        chunk = list(upper)[start : start + records.BATCH_SIZE]
+        holders = Camera.objects.annotate(tag_upper=Upper("asset_tag")).filter(tag_upper__in=chunk)
+        for holder in holders.only("pk", "asset_tag", "serial_number"):
+            if holder.pk != upper[holder.asset_tag.upper()]:
+                raise InvalidInput(
+                    f"Asset tag {holder.asset_tag} already belongs to the camera with serial number "
+                    f"{holder.serial_number}.",
+                    code="asset_tag_taken",
+                )
+
+
+@transaction.atomic
+def register_cameras(
+    *,
+    cameras: Sequence[Mapping[str, Any]],
+    by: Actor,
+    action: Action = Action.CAMERA_CREATE,
+    reason: str = "",
+    on_progress: records.Progress | None = None,
+) -> list[Camera]:
+    """Add cameras to the fleet (each a mapping of CAMERA_DESCRIPTION fields), audited one by one.
+
+    A new camera is available in the spare pool: the one state a camera starts in. It becomes someone's
+    personal camera only when it is issued (assignments.services.issue_personal).
+    """
+    for values in cameras:
+        _description_only(values)
+    _refuse_taken_tags({values["asset_tag"]: None for values in cameras})
+    rows = [{**values, "status": Camera.Status.AVAILABLE, "pool": Camera.Pool.SPARE} for values in cameras]
+    return records.create_many(
+        Camera,
+        rows,
+        by=by,
+        action=action,
+        shown=(*CAMERA_DESCRIPTION, "status", "pool"),
+        reason=reason,
+        links=lambda camera: {"camera": camera},
+        on_progress=on_progress,
+        conflict="Another camera with one of these asset tags or serial numbers was added a moment ago; "
+        "nothing was added. Check the list and try again.",
+    )
+
+
+def register_camera(*, by: Actor, reason: str = "", **values: Any) -> Camera:
+    """Add one camera (the console's "Add camera")."""
+    [camera] = register_cameras(cameras=[values], by=by, reason=reason)
+    return camera
+
+
+@transaction.atomic
+def update_cameras(
+    *,
+    changes: Sequence[tuple[Camera, Mapping[str, Any]]],
+    by: Actor,
+    action: Action = Action.CAMERA_EDIT,
+    reason: str = "",
+    on_progress: records.Progress | None = None,
+    locked: bool = False,
+) -> list[records.Edit]:
+    """Edit what describes each camera (never its state); each camera that changed is one audit event.
+
+    `locked`: the caller read these cameras with select_for_update in this transaction (an import's plan).
+    """
+    for _, values in changes:
+        _description_only(values)
+    _refuse_taken_tags({values["asset_tag"]: camera.pk for camera, values in changes if "asset_tag" in values})
+    return records.edit_many(
+        Camera,
+        changes,
+        by=by,
+        action=action,
+        reason=reason,
+        links=lambda camera: {"camera": camera},
+        on_progress=on_progress,
+        related=("model",),
+        locked=locked,
+        conflict="Another camera took one of these asset tags or serial numbers a moment ago; nothing was saved.",
+    )
+
+
+def update_camera(*, camera: Camera, by: Actor, reason: str = "", **values: Any) -> Camera:
+    """Edit one camera's record (the console's "Edit"); an edit that changes nothing writes nothing."""
+    update_cameras(changes=[(camera, values)], by=by, reason=reason)
+    return Camera.objects.select_related("model", "dock").get(pk=camera.pk)

@@ -1,5 +1,5 @@
-"""Celery tasks for the camera's physical life: the flag sweep, the shift digest and the supervisors'
-overdue emails.
+"""Celery tasks for the camera's physical life: the flag sweep, the shift digest and the new flags' emails
+(the overdue officer and their supervisor; staff who chose to hear at once).
 
 The sweep and the digest take no arguments: each reads the fleet as it is when it runs, so a message
 that waited in the broker cannot carry a stale view. Both are safe to run twice (the sweep is
@@ -13,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from .flags.notify import notify_supervisors_of_overdue_returns, send_shift_digest
+from .flags.notify import notify_new_flags, send_shift_digest
 from .flags.sweep import run_sweep
 
 # A database restart or failover: try again shortly, backing off, rather than wait for beat.
@@ -53,14 +53,20 @@ def shift_digest() -> int:
     return send_shift_digest()
 
 
+@shared_task(name="inventory.email_new_flags", soft_time_limit=120, time_limit=150, ignore_result=True, **RETRY)
+def email_new_flags(flag_ids: list[int]) -> int:
+    """Email the people who should hear of the flags the sweep just raised, once per flag.
+
+    Queued by the sweep after it commits, with the flags' ids. Not `acks_late`: a worker lost
+    mid-send costs an email rather than a second copy. A database error retries, which is safe: the
+    flags are claimed in the same transaction that reads them, and the emails go only after it commits.
+    """
+    return notify_new_flags(flag_ids)
+
+
 @shared_task(
     name="inventory.email_overdue_supervisors", soft_time_limit=120, time_limit=150, ignore_result=True, **RETRY
 )
 def email_overdue_supervisors(flag_ids: list[int]) -> int:
-    """Email each unit supervisor about the return-overdue flags the sweep just raised.
-
-    Queued by the sweep after it commits, with the flags' ids. Not `acks_late`: a worker lost
-    mid-send costs an email rather than sending the supervisor a second copy. A database error
-    retries, which is safe because it can only come from the reads that precede any sending.
-    """
-    return notify_supervisors_of_overdue_returns(flag_ids)
+    """The task's name before email_new_flags: a message queued under it before the upgrade still runs."""
+    return notify_new_flags(flag_ids)

@@ -21,6 +21,7 @@ from audit.actions import Action
 from audit.models import AuditEvent
 from hartford_bwc.timefmt import when
 
+from .lifecycle import CAMERA
 from .models import Camera, ChargeEvent, Flag, MaintenanceRecord
 
 PER_PAGE = 50
@@ -122,7 +123,7 @@ def _checkouts(camera: Camera, depth: int) -> list[TimelineEntry]:
             TimelineEntry(
                 at=c.checked_out_at,
                 kind="checkout",
-                title=f"Checked out to {officer.display_name} (badge {officer.badge_number})",
+                title=f"{CAMERA['check_out'].title} to {officer.display_name} (badge {officer.badge_number})",
                 detail=f"Due back {when(c.due_back_at)}",
                 actor=_who(c.out_by, c.out_kiosk, officer),
                 link=officer.get_absolute_url(),
@@ -135,7 +136,7 @@ def _checkouts(camera: Camera, depth: int) -> list[TimelineEntry]:
                 TimelineEntry(
                     at=c.checked_in_at,
                     kind="checkout",
-                    title=f"Checked in by {officer.display_name}: {c.get_condition_display().lower()}",
+                    title=f"{CAMERA['check_in'].title} by {officer.display_name}: {c.get_condition_display().lower()}",
                     detail=c.damage_description,
                     actor=_who(c.in_by, c.in_kiosk, officer),
                     link=officer.get_absolute_url(),

@@ -15,6 +15,16 @@ class SignInForm(forms.Form):
     entry_method = forms.CharField(max_length=10, required=False)
 
 
+class EnrollmentCodeForm(forms.Form):
+    badge = forms.CharField(label="Badge number", max_length=40, required=False)
+    code = forms.CharField(label="Code from your PIN letter", max_length=40, required=False, strip=False)
+
+
+class ChoosePinForm(forms.Form):
+    pin = forms.CharField(label="New PIN", max_length=64, required=False, strip=False)
+    pin_again = forms.CharField(label="New PIN again", max_length=64, required=False, strip=False)
+
+
 class BarcodeForm(forms.Form):
     barcode = forms.CharField(label="Camera barcode", max_length=60, required=False)
 

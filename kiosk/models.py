@@ -181,3 +181,49 @@ class PreshiftSwap(models.Model):
 
     def __str__(self) -> str:
         return f"swap {self.returned_id} -> {self.replacement_id}"
+
+
+def enrollment_code_live() -> Q:
+    """A PIN letter's code not yet used and not replaced by a newer letter (it may still have expired)."""
+    return Q(used_at__isnull=True, revoked_at__isnull=True)
+
+
+class EnrollmentCodeQuerySet(models.QuerySet):
+    def live(self) -> EnrollmentCodeQuerySet:
+        return self.filter(enrollment_code_live())
+
+
+class OfficerEnrollmentCode(models.Model):
+    """The one-time code printed on an officer's PIN letter: badge + code at the kiosk, then a PIN of their own.
+
+    Only an HMAC of the code (keyed with SECRET_KEY) is stored, so a copy of the database alone cannot
+    be searched for codes. Single use; expires; a newer letter for the same officer replaces it.
+    """
+
+    officer = models.ForeignKey("assignments.Officer", on_delete=models.PROTECT, related_name="enrollment_codes")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_kiosk = models.ForeignKey(Kiosk, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrollmentCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer"], condition=enrollment_code_live(), name="enrollment_code_one_live_per_officer"
+            ),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("issued_at")), name="enrollment_code_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PIN letter code for officer {self.officer_id} issued {self.issued_at:%Y-%m-%d}"
+
+    def is_usable(self, now=None) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > (now or timezone.now())

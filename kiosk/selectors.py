@@ -6,18 +6,25 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
+from inventory.lifecycle import CAMERA
 from inventory.models import Camera, Dock
 
-from .models import BadgeLockout, Kiosk, KioskAlert
+from .models import BadgeLockout, Kiosk, KioskAlert, OfficerEnrollmentCode
 
 
 def badge_lock(badge: str) -> BadgeLockout | None:
     """The badge's kiosk lock-out while it lasts (shown on the officer page), else None."""
     lock = BadgeLockout.objects.filter(badge=(badge or "").strip().upper()).first()
     return lock if lock is not None and lock.is_locked() else None
+
+
+def pin_letter_outstanding(officer) -> OfficerEnrollmentCode | None:
+    """The officer's PIN letter code not yet used and not expired (shown on the officer page), else None."""
+    return OfficerEnrollmentCode.objects.live().filter(officer=officer, expires_at__gt=timezone.now()).first()
 
 
 def ready_spares(*, limit: int = 1, exclude: Camera | None = None) -> list[Camera]:
@@ -44,6 +51,11 @@ class OfficerAtKiosk:
     personal_ready: bool
     spare: Camera | None
 
+    @property
+    def personal_may_go_out(self) -> bool:
+        """The personal camera is in a status check-out starts from (inventory/lifecycle.py)."""
+        return self.personal is not None and CAMERA.allows("check_out", self.personal.status)
+
 
 def officer_at_kiosk(officer: Officer) -> OfficerAtKiosk:
     """What the signed-in officer holds, and the camera to offer: their own if docked and charged, else a spare."""
@@ -52,7 +64,7 @@ def officer_at_kiosk(officer: Officer) -> OfficerAtKiosk:
     personal = issue.camera if issue is not None else None
     personal_ready = (
         personal is not None
-        and personal.status == Camera.Status.AVAILABLE
+        and CAMERA.allows("check_out", personal.status)
         and personal.dock_id is not None
         and personal.is_charged
     )

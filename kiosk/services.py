@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout, Officer
+from assignments.services import delete_badge_lock, normalise_badge
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
@@ -147,25 +148,27 @@ def revoke_kiosk(*, kiosk: Kiosk, by: Actor, reason: str = "") -> Kiosk:
 # limits (KIOSK_LOCKOUT_FAILURES / KIOSK_LOCKOUT_MINUTES). A counter row per badge does exactly that.
 
 
-def normalise_badge(badge: str) -> str:
-    return (badge or "").strip().upper()[:40]
-
-
-def _locked_message(until: datetime) -> str:
+def locked_message(until: datetime) -> str:
     return (
         f"Too many wrong PINs for this badge number. It is locked until {when(until)}; "
         "try again then, or ask a supervisor or the quartermaster to unlock it."
     )
 
 
-def _kiosk_locked_message(until: datetime) -> str:
+def kiosk_locked_message(until: datetime) -> str:
+    # Who can help, named as everywhere else at the kiosk: the pause raised an alert for the
+    # supervisors, and a quartermaster can issue a camera from the console meanwhile.
     return (
-        f"Sign-in at this kiosk is paused until {when(until)} after too many wrong PINs. "
-        "Returns still work here; to take a camera, use another kiosk or see the desk sergeant."
+        f"Sign-in at this kiosk is paused until {when(until)} after too many wrong PINs; a supervisor has "
+        "been alerted. Returns still work here; to take a camera, use another kiosk or see the quartermaster."
     )
 
 
-def _count_badge_failure(lock: BadgeLockout, now: datetime) -> bool:
+def _no_pin_message(badge: str) -> str:
+    return f"No PIN is set for badge {badge}: see the quartermaster for your PIN letter."
+
+
+def count_badge_failure(lock: BadgeLockout, now: datetime) -> bool:
     """Count one wrong PIN on the locked row; True when it locks the badge."""
     window = timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
     # Consecutive failures: a lock that expired, or a last failure older than the lock-out
@@ -183,7 +186,7 @@ def _count_badge_failure(lock: BadgeLockout, now: datetime) -> bool:
     return locked
 
 
-def _count_kiosk_failure(lock: KioskLockout, now: datetime) -> bool:
+def count_kiosk_failure(lock: KioskLockout, now: datetime) -> bool:
     """Count one wrong PIN at this kiosk (any badge) on the locked row; True when it pauses sign-in."""
     return count_failure_in_window(
         lock,
@@ -194,7 +197,7 @@ def _count_kiosk_failure(lock: KioskLockout, now: datetime) -> bool:
     )
 
 
-def _locked_rows(kiosk: Kiosk, badge: str) -> tuple[KioskLockout, BadgeLockout]:
+def locked_rows(kiosk: Kiosk, badge: str) -> tuple[KioskLockout, BadgeLockout]:
     """Both counter rows, locked in one order (kiosk, then badge) so two sign-ins never deadlock.
 
     Holding them until the PIN is checked and the outcome counted is what makes the limits exact:
@@ -219,37 +222,21 @@ def sign_in(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None = None) -> Off
     return officer
 
 
-def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tuple[DomainError | None, Officer]:  # noqa: PLR0911 (split me)
+def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tuple[DomainError | None, Officer]:
     now = timezone.now()
-    kiosk_lock, badge_lock = _locked_rows(kiosk, badge)
+    kiosk_lock, badge_lock = locked_rows(kiosk, badge)
     officer = Officer.objects.filter(badge_number=badge).first()
     by = Actor.at_kiosk(kiosk, ip=ip)
     if kiosk_lock.is_locked(now):
-        return DomainError(_kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked"), officer
+        return DomainError(kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked"), officer
     if badge_lock.is_locked(now):
-        return DomainError(_locked_message(badge_lock.locked_until), code="locked"), officer
+        return DomainError(locked_message(badge_lock.locked_until), code="locked"), officer
+    if officer is not None and not officer.has_pin:
+        return _refuse_no_pin(kiosk=kiosk, kiosk_lock=kiosk_lock, officer=officer, pin=pin, by=by, now=now), officer
     # pin_matches hashes once even for an unknown badge, so timing tells nothing either.
     if not assignments.pin_matches(officer, pin[:64]):
-        badge_locked = _count_badge_failure(badge_lock, now)
-        kiosk_locked = _count_kiosk_failure(kiosk_lock, now)
-        audit.record(
-            by=by,
-            action=Action.KIOSK_BADGE_LOCKED if badge_locked else Action.KIOSK_SIGN_IN_FAILED,
-            obj=badge_lock,
-            officer=officer,
-            after={"badge": badge, "failures": badge_lock.failures, "locked_until": badge_lock.locked_until},
-        )
-        if kiosk_locked:
-            _raise_kiosk_locked_alert(kiosk=kiosk, lock=kiosk_lock, by=by, now=now)
-            return DomainError(_kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked"), officer
-        if badge_locked:
-            return DomainError(_locked_message(badge_lock.locked_until), code="locked"), officer
-        left = settings.KIOSK_LOCKOUT_FAILURES - badge_lock.failures
-        return DomainError(
-            f"That badge number and PIN do not match. Check both and try again "
-            f"({left} {'try' if left == 1 else 'tries'} left before this badge is locked for "
-            f"{settings.KIOSK_LOCKOUT_MINUTES} minutes).",
-            code="bad_credentials",
+        return _refuse_wrong_pin(
+            kiosk=kiosk, kiosk_lock=kiosk_lock, badge_lock=badge_lock, officer=officer, by=by, now=now
         ), officer
     by = Actor.at_kiosk(kiosk, officer=officer, ip=ip)
     # The badge was seen unlocked under its row lock above, so clearing its count here can never
@@ -263,6 +250,58 @@ def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tu
     return None, officer
 
 
+def _refuse_wrong_pin(
+    *, kiosk: Kiosk, kiosk_lock: KioskLockout, badge_lock: BadgeLockout, officer: Officer | None, by: Actor, now
+) -> DomainError:
+    """Count a wrong PIN against the badge and the kiosk, and say what happens next."""
+    badge_locked = count_badge_failure(badge_lock, now)
+    kiosk_locked = count_kiosk_failure(kiosk_lock, now)
+    audit.record(
+        by=by,
+        action=Action.KIOSK_BADGE_LOCKED if badge_locked else Action.KIOSK_SIGN_IN_FAILED,
+        obj=badge_lock,
+        officer=officer,
+        after={"badge": badge_lock.badge, "failures": badge_lock.failures, "locked_until": badge_lock.locked_until},
+    )
+    if kiosk_locked:
+        raise_kiosk_locked_alert(kiosk=kiosk, lock=kiosk_lock, by=by, now=now)
+        return DomainError(kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked")
+    if badge_locked:
+        return DomainError(locked_message(badge_lock.locked_until), code="locked")
+    left = settings.KIOSK_LOCKOUT_FAILURES - badge_lock.failures
+    return DomainError(
+        f"That badge number and PIN do not match. Check both and try again "
+        f"({left} {'try' if left == 1 else 'tries'} left before this badge is locked for "
+        f"{settings.KIOSK_LOCKOUT_MINUTES} minutes).",
+        code="bad_credentials",
+    )
+
+
+def _refuse_no_pin(
+    *, kiosk: Kiosk, kiosk_lock: KioskLockout, officer: Officer, pin: str, by: Actor, now
+) -> DomainError:
+    """A known badge with no PIN yet: tell the officer where to get one, instead of "do not match".
+
+    The trade-off, written down: this answer says that badge N exists and has no PIN, which the
+    generic refusal never said. It is worth saying: a new roster's officers would otherwise retype a
+    PIN they never had until their badge locks, and badge numbers are no secret (they are on the
+    badge). What it gives away is little and bounded: a badge with no PIN cannot be signed into at
+    all (there is nothing to guess), only an enrolled kiosk browser can ask, the hasher still runs
+    once (same timing as a wrong PIN) and the attempt counts against this kiosk's sign-in limit
+    (KIOSK_SIGN_IN_FAILURES_PER_KIOSK per window), exactly as the wrong PIN it used to be, so
+    enumerating badges from a kiosk is no faster than guessing PINs was. It does not count against
+    the badge itself: a wrong PIN it is not, and locking the badge would only delay the officer's
+    enrolment with the code from their letter. Unknown badges still get the generic refusal.
+    """
+    assignments.pin_matches(None, pin[:64])
+    kiosk_locked = count_kiosk_failure(kiosk_lock, now)
+    audit.record(by=by, action=Action.KIOSK_SIGN_IN_REFUSED, obj=officer, officer=officer, reason="no PIN set")
+    if kiosk_locked:
+        raise_kiosk_locked_alert(kiosk=kiosk, lock=kiosk_lock, by=by, now=now)
+        return DomainError(kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked")
+    return DomainError(_no_pin_message(officer.badge_number), code="no_pin")
+
+
 @transaction.atomic
 def unlock_badge(*, badge: str, by: Actor, reason: str = "") -> BadgeLockout:
     """Lift a badge's kiosk lock-out before it expires (a supervisor or the quartermaster, on the officer page)."""
@@ -272,40 +311,11 @@ def unlock_badge(*, badge: str, by: Actor, reason: str = "") -> BadgeLockout:
     lock = BadgeLockout.objects.select_for_update().filter(badge=badge).first()
     if lock is None or not lock.is_locked():
         raise DomainError(f"Badge {badge} is not locked at the kiosk; nothing was changed.", code="not_locked")
-    _delete_lock(lock, by=by, reason=reason)
+    delete_badge_lock(lock, by=by, reason=reason)
     return lock
 
 
-def clear_badge_lock(*, badge: str, by: Actor, reason: str) -> bool:
-    """Forget a badge's wrong PINs and lift its lock, if any (a new PIN starts afresh). True when it was locked.
-
-    Runs inside the caller's transaction (assignments.services.set_officer_pin).
-    """
-    lock = BadgeLockout.objects.select_for_update().filter(badge=normalise_badge(badge)).first()
-    if lock is None:
-        return False
-    locked = lock.is_locked()
-    if locked:
-        _delete_lock(lock, by=by, reason=reason)
-    else:
-        lock.delete()
-    return locked
-
-
-def _delete_lock(lock: BadgeLockout, *, by: Actor, reason: str) -> None:
-    officer = Officer.objects.filter(badge_number=lock.badge).first()
-    audit.record(
-        by=by,
-        action=Action.KIOSK_BADGE_UNLOCKED,
-        obj=lock,
-        officer=officer,
-        before={"badge": lock.badge, "locked_until": lock.locked_until},
-        reason=reason.strip()[:300],
-    )
-    lock.delete()
-
-
-def _raise_kiosk_locked_alert(*, kiosk: Kiosk, lock: KioskLockout, by: Actor, now: datetime) -> KioskAlert:
+def raise_kiosk_locked_alert(*, kiosk: Kiosk, lock: KioskLockout, by: Actor, now: datetime) -> KioskAlert:
     alert = KioskAlert.objects.create(
         kind=KioskAlert.Kind.SIGN_IN_LOCKED,
         kiosk=kiosk,
@@ -523,8 +533,9 @@ class Swap:
 
 
 SECOND_FAILURE = (
-    "{tag} is your second camera to fail the pre-shift check. Keep it and take it to the desk sergeant, "
-    "who will check it and give you a camera: the kiosk swaps only once per check-out."
+    "{tag} is your second camera to fail the pre-shift check. Keep it and take it to the quartermaster, "
+    "who will check it and issue you a camera (or to your supervisor when the quartermaster is not in): "
+    "the kiosk swaps only once per check-out."
 )
 
 

@@ -16,6 +16,9 @@ from django.utils import timezone
 from .models import Kiosk
 
 OFFICER, KIOSK, SEEN, PRESHIFT = "kiosk_officer", "kiosk_id", "kiosk_seen", "kiosk_preshift"
+CHOOSING_PIN = "kiosk_choosing_pin"
+# Badge and PIN letter code were right: this long to choose a PIN and type it twice, gloves on.
+CHOOSE_PIN_SECONDS = 120
 
 
 def _now() -> float:
@@ -70,6 +73,23 @@ def start_preshift(request: HttpRequest, *, checkout_id: int, officer_id: int, t
     request.session[SEEN] = _now()
 
 
+def start_choosing_pin(request: HttpRequest, kiosk: Kiosk, *, code_id: int, officer_id: int) -> None:
+    """Badge and PIN letter code checked out: the next step, and only it, may spend that code."""
+    end(request)
+    request.session[CHOOSING_PIN] = {"kiosk": kiosk.pk, "code": code_id, "officer": officer_id, "at": _now()}
+
+
+def choosing_pin(request: HttpRequest, kiosk: Kiosk) -> dict | None:
+    """The code being spent at this kiosk, if the officer is still within CHOOSE_PIN_SECONDS of checking it."""
+    grant = request.session.get(CHOOSING_PIN)
+    if not isinstance(grant, dict) or grant.get("kiosk") != kiosk.pk:
+        return None
+    if _now() - grant.get("at", 0) > CHOOSE_PIN_SECONDS:
+        request.session.pop(CHOOSING_PIN, None)
+        return None
+    return grant
+
+
 def end(request: HttpRequest) -> None:
-    for key in (OFFICER, KIOSK, SEEN, PRESHIFT):
+    for key in (OFFICER, KIOSK, SEEN, PRESHIFT, CHOOSING_PIN):
         request.session.pop(key, None)

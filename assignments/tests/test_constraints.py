@@ -101,7 +101,7 @@ def test_damage_is_described(camera, officer):
         open_checkout(camera, officer, checked_out_at=now, checked_in_at=now, condition="damaged")
 
 
-# --- triggers (assignments/migrations/0002_camera_state_triggers.py) ---------------------------
+# --- triggers (assignments/migrations/0004_camera_rules_from_lifecycle.py) ------------------------
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_damage_is_described(camera, officer):
 )
 def test_camera_out_of_service_cannot_get_an_open_checkout(camera, officer, status, extra):
     Camera.objects.filter(pk=camera.pk).update(status=status, **extra)
-    with violates("is retired, lost or in maintenance", sqlite="camera is retired, lost or in maintenance"):
+    with violates("may not be checked out from its status"):
         open_checkout(camera, officer)
     assert not Checkout.objects.exists()
 
@@ -169,7 +169,12 @@ def test_the_triggers_exist_in_the_schema():
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         names = {row[0] for row in cursor.fetchall()}
-    assert {"checkout_needs_available_camera", "camera_out_while_checkout_open", "audit_append_only"} <= names
+    assert {
+        "checkout_needs_available_camera",
+        "camera_out_while_checkout_open",
+        "camera_status_follows_lifecycle",
+        "audit_append_only",
+    } <= names
 
 
 # --- personal issue -------------------------------------------------------------------------

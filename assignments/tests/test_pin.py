@@ -133,3 +133,17 @@ def test_command_refuses_an_unknown_badge(stdin):
     stdin(f"{GOOD_PIN}\n")
     with pytest.raises(CommandError, match="No officer has badge number 9999."):
         call_command("set_officer_pin", "9999")
+
+
+def test_setting_a_pin_needs_nothing_from_the_kiosks_services():
+    """The kiosk's services build on assignments.services; nothing here imports them back, not even
+    inside a function (set_officer_pin clears the badge lock-out itself)."""
+    import ast
+    from pathlib import Path
+
+    import assignments.services
+
+    tree = ast.parse(Path(assignments.services.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert "kiosk.services" not in imported

@@ -225,9 +225,9 @@ def test_detail_query_count_does_not_grow_with_history(qm_client, officer, djang
             checked_in_at=out + timedelta(hours=8),
             condition="working",
         )
-    # Session, user, role, officer, current checkout, personal camera, kiosk badge lock, checkout
-    # count and page, event count and page, session save (3).
-    with django_assert_num_queries(13):
+    # Session, user, role, officer, current checkout, personal camera, kiosk badge lock, outstanding
+    # PIN letter, checkout count and page, event count and page, session save (3).
+    with django_assert_num_queries(14):
         qm_client.get("/assignments/officers/4001/")
 
 

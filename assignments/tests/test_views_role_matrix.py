@@ -29,6 +29,8 @@ READ = [
 ]
 ACT = [
     ("post", "/assignments/officers/6001/reset-pin/", {}, 200),
+    ("get", "/assignments/officers/pin-letters/?badge=6001", None, 200),
+    ("post", "/assignments/officers/pin-letters/", {"badge": "6001"}, 200),
     ("post", "/assignments/officers/6001/active/", {"active": "0"}, 302),
     ("post", "/assignments/officers/6001/personal-camera/issue/", {"asset_tag": "HPD-BWC-0701"}, 302),
     ("post", "/assignments/officers/6002/personal-camera/revoke/", {}, 302),

@@ -85,6 +85,31 @@ def test_no_view_module_catches_a_refusal_by_hand():
     assert not caught, "use hartford_bwc.refusals (console) or let api.exception_handlers answer (API)"
 
 
+def raises_refusals(source: str) -> list[int]:
+    """Line numbers of `raise` statements that make a refusal: deciding one is a service's job."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            func = node.exc.func
+            named = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if named in REFUSAL_TYPES:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_the_guard_finds_a_refusal_raised_in_a_view():
+    assert raises_refusals("raise DomainError('HPD-BWC-0412 has no open maintenance record.', code='x')\n")
+
+
+def test_no_view_module_raises_a_refusal_itself():
+    raised = {
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in view_modules()
+        for line in raises_refusals(path.read_text(encoding="utf-8"))
+    }
+    assert not raised, "a refusal is a service's decision: move the check into the service the view calls"
+
+
 def _request():
     request = RequestFactory().post("/")
     request.session = {}

@@ -14,6 +14,7 @@ from accounts import roles
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from audit.services import verify_chain
+from hartford_bwc import records
 from imports import progress, services
 from imports.models import ImportUpload
 from imports.tasks import apply_import
@@ -115,7 +116,7 @@ def test_the_task_reports_progress_batch_by_batch(qm_client, monkeypatch):
     upload = _upload(qm_client)
     data = _confirm_data(qm_client, upload)
     qm_client.post(f"/imports/{upload.pk}/confirm/", data)
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(records, "BATCH_SIZE", 2)
     seen = []
     monkeypatch.setattr(progress, "report", lambda pk, **state: seen.append(state))
     user = ImportUpload.objects.get(pk=upload.pk).apply_requested_by

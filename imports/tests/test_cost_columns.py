@@ -54,12 +54,13 @@ def test_cost_columns_are_imported(qm_client, reference):
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        (",-5,", "line 2, column purchase_price : '-5' is not a price"),
-        (",12.345,", "line 2, column purchase_price : '12.345' is not a price"),
-        (",NaN,", "line 2, column purchase_price : 'NaN' is not a price"),
-        (",100000000,", "line 2, column purchase_price : '100000000' is not a price"),
+        (",-5,", "line 2, column purchase_price : '-5' is not an amount in dollars"),
+        (",12.345,", "line 2, column purchase_price : '12.345' is not an amount in dollars"),
+        (",NaN,", "line 2, column purchase_price : 'NaN' is not an amount in dollars"),
+        (",100000000,", "line 2, column purchase_price : '100000000' is not an amount in dollars"),
         (",,30/06/2029", "line 2, column warranty_ends_on : '30/06/2029' is not a date"),
         ("x" * 81 + ",,", "line 2, column supplier"),
+        (",1e3,", "line 2, column purchase_price : '1e3' is not an amount in dollars"),
     ],
 )
 def test_bad_cost_cells_are_refused_by_line_and_column(qm_client, reference, cells, message):

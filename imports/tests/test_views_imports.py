@@ -354,6 +354,60 @@ def test_changing_a_personal_camera_to_spare_is_refused(qm_client, reference, st
     assert "HPD-BWC-0020 is the personal camera of Ofc. Ida Cole" in text
 
 
+@pytest.mark.parametrize("on_file", [False, True], ids=["new camera", "camera on file"])
+def test_an_import_cannot_make_a_camera_personal_that_nobody_holds(qm_client, reference, on_file):
+    # A camera is personal only while it is issued to an officer (assignments.services.issue_personal);
+    # the import used to write pool=personal as it came, a state no service creates.
+    if on_file:
+        CameraFactory(asset_tag="HPD-BWC-0040", serial_number="SER-40")
+    content = CAMERA_HEADER + "\nHPD-BWC-0040,SER-40,Axon,Body 4,,,,personal\n"
+    upload = ImportUpload.objects.get(pk=_upload(qm_client, "cameras", content)["Location"].split("/")[2])
+    text = _text(qm_client.get(upload.get_absolute_url()))
+    assert "line 2, column pool : A camera becomes personal only when it is issued to an officer" in text
+    assert "1 refused" in text and "Confirm import" not in text
+    response = qm_client.post(
+        f"/imports/{upload.pk}/confirm/", {"checksum": upload.checksum, "plan_digest": "0" * 64}, follow=True
+    )
+    assert "1 row is refused" in _text(response)
+    assert not Camera.objects.filter(pool=Camera.Pool.PERSONAL).exists()
+
+
+def test_personal_in_the_pool_column_of_a_camera_issued_to_an_officer_changes_nothing(
+    qm_client, reference, staff_actor
+):
+    from assignments import services
+
+    camera = CameraFactory(asset_tag="HPD-BWC-0021", serial_number="SER-21")
+    services.issue_personal(officer=OfficerFactory(), camera=camera, by=staff_actor)
+    content = CAMERA_HEADER + "\nHPD-BWC-0021,SER-21,Axon,Body 4,,,,personal\n"
+    text = _text(qm_client.get(_upload(qm_client, "cameras", content)["Location"]))
+    assert "1 unchanged" in text and "refused" not in text.replace("0 refused", "")
+
+
+def test_an_import_deactivating_an_officer_writes_the_officer_deactivated_event(qm_client, reference):
+    officer = OfficerFactory(badge_number="5300", first_name="Ann", last_name="Lee")
+    content = OFFICER_HEADER + "\n5300,Ann,Lee,,,,,no\n"
+    _confirm(qm_client, ImportUpload.objects.get(pk=_upload(qm_client, "officers", content)["Location"].split("/")[2]))
+    event = AuditEvent.objects.get(action="officer.deactivate", officer=officer)
+    assert (event.before, event.after) == ({"is_active": True}, {"is_active": False})
+    assert event.reason.startswith("Import #")
+    assert not AuditEvent.objects.filter(action="officer.import_update").exists()
+
+
+def test_the_import_refuses_what_the_console_form_refuses(qm_client, reference):
+    # One form (CameraForm / OfficerForm) checks a typed record and each row: the same rules, same words.
+    CameraFactory(asset_tag="HPD-BWC-0412", serial_number="SER-412")
+    cameras = CAMERA_HEADER + "\nhpd-bwc-0412,SER-9,Axon,Body 4,,,,\nHPD/BWC/1,SER-10,Axon,Body 4,,,2999-01-01,\n"
+    text = _text(qm_client.get(_upload(qm_client, "cameras", cameras)["Location"])).replace("&#x27;", "'")
+    assert "line 2, column asset_tag : Asset tag HPD-BWC-0412 already belongs to the camera with serial number" in text
+    assert "line 3, column asset_tag : Asset tag 'HPD/BWC/1' is not one: use letters and digits" in text
+    assert "line 3, column purchased_on : 2999-01-01 is in the future." in text
+    officers = OFFICER_HEADER + "\nnew,Ann,Lee,,,,,\n5400,Bob," + "R" * 61 + ",,,,,\n"
+    text = _text(qm_client.get(_upload(qm_client, "officers", officers)["Location"]))
+    assert "line 2, column badge_number : new is the name of a console page, not a badge number." in text
+    assert "line 3, column last_name : Too long: 61 characters, at most 60." in text
+
+
 def test_deactivating_an_officer_holding_a_camera_is_a_warning_in_the_preview(qm_client, reference, staff_actor):
     from assignments import services
 
@@ -484,7 +538,8 @@ def test_a_firmware_cell_that_is_not_a_version_is_refused_and_nothing_written(qm
     content = CAMERA_HEADER + "\nHPD-BWC-0900,NEW-1,Axon,Body 4,4.1.0,,,\nHPD-BWC-0901,NEW-2,Axon,Body 4,banana,,,\n"
     upload = ImportUpload.objects.get(pk=_upload(qm_client, "cameras", content)["Location"].split("/")[2])
     text = _text(qm_client.get(upload.get_absolute_url())).replace("&#x27;", "'")
-    assert "line 3, column firmware_version : 'banana' is not a firmware version; write it like 4.1.0." in text
+    # The words of the one firmware check (inventory.firmware), as the console's form shows them.
+    assert "line 3, column firmware_version : “banana” is not a firmware version. Enter its numbers" in text
     assert "1 refused" in text and "Confirm import" not in text
     response = qm_client.post(
         f"/imports/{upload.pk}/confirm/", {"checksum": upload.checksum, "plan_digest": "0" * 64}, follow=True

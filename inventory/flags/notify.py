@@ -8,85 +8,169 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import QUARTERMASTER
 from assignments.models import Checkout, Officer, PersonalIssue, Shift
 from assignments.shifts import shift_window
+from audit import services as audit
+from audit.actions import Action
+from audit.actor import Actor
 from hartford_bwc import timefmt
 from hartford_bwc.timefmt import when
 
 from ..models import Camera, Flag
+from . import preferences
 from .selectors import open_flag_counts
 
 log = logging.getLogger(__name__)
 
 # The digest lists at most this many flags per section; the page has the rest.
 DIGEST_LIST_LIMIT = 100
+NOTIFY_ACTOR = Actor.system_process("flag emails")
 
 
 def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def notify_supervisors_of_overdue_returns(flag_ids: Iterable[int]) -> int:
-    """One email per return-overdue flag to the officer's unit supervisor, where known; returns the
-    messages sent.
+def notify_new_flags(flag_ids: Iterable[int]) -> int:
+    """Email the people who should hear of these newly raised flags, once per flag; returns the messages sent.
 
-    Reads everything it needs from the database by the flags' ids (the flags, the cameras' open
-    checkouts, their officers and units: two queries), so it depends on what the sweep committed,
-    not on anything a rule left on the objects it built. A flag already resolved, or a camera already
-    back, is not emailed: the supervisor has nothing left to chase. The sweep raises a flag once and
-    hands its id over once, so each flag is emailed once. A mail server that is down costs the
-    email, never the sweep.
+    - A return-overdue flag: the officer who holds the camera and their unit's supervisor, one email each.
+    - Every staff user who chose "immediately" for a flag's kind (inventory.flags.preferences): one email
+      listing their new flags.
+
+    Once: the flags are claimed (Flag.notified_at) under a row lock in the transaction that also reads
+    everything the emails need (by the flags' ids: it depends on what the sweep committed, not on
+    objects a rule built) and audits who was told; the emails go after it commits. A second sweep
+    never hands an open flag over again, and a retried or duplicated task finds the flags claimed. A
+    flag already resolved, or a camera already back, is not emailed: nobody has anything to chase. A
+    mail server that is down costs the emails, never the sweep, and never sends a second copy.
     """
-    flags = list(
-        Flag.objects.open()
-        .filter(pk__in=list(flag_ids), kind=Flag.Kind.RETURN_OVERDUE)
-        .select_related("camera")
-        .order_by("camera__asset_tag")
-    )
-    if not flags:
-        return 0
-    checkouts = {
-        checkout.camera_id: checkout
-        for checkout in Checkout.objects.open()
-        .filter(camera__in=[flag.camera_id for flag in flags])
-        .select_related("officer__unit")
-    }
-    messages = []
-    for flag in flags:
-        checkout = checkouts.get(flag.camera_id)
-        unit = checkout.officer.unit if checkout is not None else None
-        if unit is None or not unit.supervisor_email:
-            continue
-        officer = checkout.officer
-        body = render_to_string(
-            "inventory/flags_supervisor_email.txt",
-            {
-                "flag": flag,
-                "officer": officer,
-                "unit": unit,
-                "checkout": checkout,
-                "due": when(checkout.due_back_at, now=flag.raised_at),
-                "out_since": when(checkout.checked_out_at, now=flag.raised_at),
-                "url": _site_url(f"{reverse('inventory:flags')}?kind={Flag.Kind.RETURN_OVERDUE}"),
-            },
-        )
-        subject = f"Camera overdue: {flag.camera.asset_tag} with {officer.display_name} (badge {officer.badge_number})"
-        messages.append(EmailMessage(subject, body, to=[unit.supervisor_email]))
+    with transaction.atomic():
+        messages, told = _claim_and_compose(list(flag_ids))
+        if told:
+            audit.record_many(
+                by=NOTIFY_ACTOR,
+                events=[
+                    audit.PendingEvent(Action.FLAG_NOTIFY, flag, flag.camera, officer, after={"to": to})
+                    for flag, officer, to in told
+                ],
+            )
     if not messages:
         return 0
     try:
         return get_connection(fail_silently=False).send_messages(messages) or 0
     except Exception:
-        log.exception("Could not email supervisors about %d overdue cameras.", len(messages))
+        log.exception("Could not send %d emails about new flags.", len(messages))
         return 0
+
+
+# The task's old name, for a message queued before the upgrade.
+notify_supervisors_of_overdue_returns = notify_new_flags
+
+
+def _claim_and_compose(flag_ids: list[int]) -> tuple[list[EmailMessage], list[tuple[Flag, Officer | None, list]]]:
+    flags = list(
+        Flag.objects.open()
+        .select_for_update(of=("self",))
+        .filter(pk__in=flag_ids, notified_at__isnull=True)
+        .select_related("camera")
+        .order_by("camera__asset_tag", "pk")
+    )
+    if not flags:
+        return [], []
+    Flag.objects.filter(pk__in=[flag.pk for flag in flags]).update(notified_at=timezone.now())
+    overdue = [flag for flag in flags if flag.kind == Flag.Kind.RETURN_OVERDUE]
+    checkouts = {
+        checkout.camera_id: checkout
+        for checkout in Checkout.objects.open()
+        .filter(camera__in=[flag.camera_id for flag in overdue])
+        .select_related("officer__unit")
+    }
+    messages: list[EmailMessage] = []
+    told: dict[int, list[str]] = {}
+    for flag in overdue:
+        checkout = checkouts.get(flag.camera_id)
+        if checkout is None:
+            continue  # back already: nothing to chase
+        for message in _overdue_messages(flag, checkout):
+            messages.append(message)
+            told.setdefault(flag.pk, []).extend(message.to)
+    for choice in preferences.staff_choices():
+        mine = [
+            flag
+            for flag in flags
+            if flag.kind in choice.kinds(preferences.Delivery.IMMEDIATELY)
+            and choice.user.email not in told.get(flag.pk, [])
+        ]
+        if mine:
+            messages.append(_staff_message(choice.user, mine))
+            for flag in mine:
+                told.setdefault(flag.pk, []).append(choice.user.email)
+    by_pk = {flag.pk: flag for flag in flags}
+    return messages, [
+        (by_pk[pk], checkouts[by_pk[pk].camera_id].officer if by_pk[pk].camera_id in checkouts else None, to)
+        for pk, to in told.items()
+    ]
+
+
+def _overdue_messages(flag: Flag, checkout: Checkout) -> list[EmailMessage]:
+    """The officer's email and their unit supervisor's, for whichever of them has an address."""
+    officer = checkout.officer
+    unit = officer.unit
+    context = {
+        "flag": flag,
+        "officer": officer,
+        "unit": unit,
+        "checkout": checkout,
+        "due": when(checkout.due_back_at, now=flag.raised_at),
+        "out_since": when(checkout.checked_out_at, now=flag.raised_at),
+        "url": _site_url(f"{reverse('inventory:flags')}?kind={Flag.Kind.RETURN_OVERDUE}"),
+    }
+    messages = []
+    if officer.email:
+        messages.append(
+            EmailMessage(
+                f"Return camera {flag.camera.asset_tag}: it was due back {context['due']}",
+                render_to_string("inventory/flags_officer_email.txt", context),
+                to=[officer.email],
+            )
+        )
+    if unit is not None and unit.supervisor_email and unit.supervisor_email != officer.email:
+        messages.append(
+            EmailMessage(
+                f"Camera overdue: {flag.camera.asset_tag} with {officer.display_name} (badge {officer.badge_number})",
+                render_to_string("inventory/flags_supervisor_email.txt", context),
+                to=[unit.supervisor_email],
+            )
+        )
+    return messages
+
+
+def _staff_message(user, flags: list[Flag]) -> EmailMessage:
+    flags = sorted(flags, key=lambda flag: (-flag.severity, flag.raised_at, flag.camera.asset_tag))
+    noun = "flag" if len(flags) == 1 else "flags"
+    body = render_to_string(
+        "inventory/flags_new_email.txt",
+        {
+            "user": user,
+            "flags": [
+                (flag, _site_url(reverse("inventory:flag_detail", args=[flag.pk])))
+                for flag in flags[:DIGEST_LIST_LIMIT]
+            ],
+            "more": max(0, len(flags) - DIGEST_LIST_LIMIT),
+            "settings_url": _site_url(reverse("notification_settings")),
+        },
+    )
+    first = flags[0]
+    subject = f"BWC: {len(flags)} new {noun}, first {first.get_kind_display().lower()} on {first.camera.asset_tag}"
+    return EmailMessage(subject, body, to=[user.email])
 
 
 # --- the shift digest ------------------------------------------------------------------------
@@ -212,35 +296,50 @@ class Digest:
         )
 
 
-def build_digest(*, now: datetime | None = None, since: datetime | None = None) -> Digest:
+def build_digest(
+    *, now: datetime | None = None, since: datetime | None = None, kinds: frozenset[str] | None = None
+) -> Digest:
+    """The digest of every kind of flag, or only of `kinds` (what its readers chose to get in it)."""
     now = now or timezone.now()
     since = since or previous_digest_at(now)
     raised = Flag.objects.filter(raised_at__gt=since, raised_at__lte=now).select_related("camera")
     open_flags = Flag.objects.open().select_related("camera")
+    counts = open_flag_counts()
+    if kinds is not None:
+        raised, open_flags = raised.filter(kind__in=kinds), open_flags.filter(kind__in=kinds)
+        counts = {kind: n for kind, n in counts.items() if kind in kinds}
     return Digest(
         now=now,
         since=since,
         raised=list(raised.order_by("kind", "camera__asset_tag")[:DIGEST_LIST_LIMIT]),
         raised_total=raised.count(),
-        open_counts=open_flag_counts(),
+        open_counts=counts,
         open_flags=list(open_flags.order_by("kind", "raised_at", "camera__asset_tag")[:DIGEST_LIST_LIMIT]),
         readiness=shift_readiness(now),
     )
 
 
-def quartermaster_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, groups__name=QUARTERMASTER).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+def digest_readers() -> dict[frozenset[str], list[str]]:
+    """The addresses of the staff who get the digest, grouped by the kinds they chose to get in it."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for choice in preferences.staff_choices():
+        kinds = choice.kinds(preferences.Delivery.DIGEST)
+        if kinds:
+            groups.setdefault(kinds, []).append(choice.user.email)
+    return groups
 
 
 def send_shift_digest(*, now: datetime | None = None) -> int:
-    """Email one digest to every quartermaster with an address; returns the messages sent (0 or 1)."""
-    recipients = quartermaster_emails()
-    if not recipients:
-        log.warning("Shift digest not sent: no active quartermaster has an email address.")
+    """Email the digest to every staff user who gets it (by default the quartermasters): one message per
+    set of kinds chosen, the whole digest when every kind is. Returns the messages sent."""
+    groups = digest_readers()
+    if not groups:
+        log.warning("Shift digest not sent: no active staff user with an email address gets it.")
         return 0
-    digest = build_digest(now=now)
-    message = EmailMessage(digest.subject, digest.body(), to=recipients)
-    sent = message.send(fail_silently=False)
-    log.info("Shift digest sent to %d quartermasters: %s", len(recipients), digest.subject)
+    every_kind = frozenset(Flag.Kind.values)
+    sent = 0
+    for kinds, recipients in sorted(groups.items(), key=lambda item: sorted(item[1])):
+        digest = build_digest(now=now, kinds=None if kinds == every_kind else kinds)
+        sent += EmailMessage(digest.subject, digest.body(), to=sorted(recipients)).send(fail_silently=False)
+        log.info("Shift digest sent to %d staff: %s", len(recipients), digest.subject)
     return sent

@@ -119,25 +119,23 @@ def run_sweep() -> SweepReport:
             Flag.objects.bulk_update(report.resolved, ["resolved_at", "resolution"], batch_size=1000)
         if report.raised or report.resolved:
             audit.record_many(by=SWEEP_ACTOR, events=_audit_events(report, now))
-        overdue = [flag.pk for flag in report.raised if flag.kind == Flag.Kind.RETURN_OVERDUE]
-        if overdue:
-            _email_supervisors_after_commit(overdue)
+        if report.raised:
+            _email_after_commit([flag.pk for flag in report.raised])
     _anchor_audit_trail()
     report.seconds = time.perf_counter() - started
     log.info("Flag sweep: %d raised, %d resolved in %.3f s.", len(report.raised), len(report.resolved), report.seconds)
     return report
 
 
-def _email_supervisors_after_commit(flag_ids: list[int]) -> None:
-    """Queue the supervisors' emails for these new flags once the sweep commits: ids only, the task
-    reads the flags, checkouts, officers and units itself. With the broker down the sweep, which is
-    not request code and already runs off the kiosk's path, sends them itself rather than lose them.
+def _email_after_commit(flag_ids: list[int]) -> None:
+    """Queue the emails about these new flags once the sweep commits (inventory.flags.notify: the overdue
+    officer and supervisor, the staff who chose "immediately"): ids only, the task reads the rows
+    itself and emails each flag once. With the broker down the sweep, which is not request code and
+    already runs off the kiosk's path, sends them itself rather than lose them.
     """
-    from ..tasks import email_overdue_supervisors  # tasks imports this module
+    from ..tasks import email_new_flags  # tasks imports this module
 
-    enqueue_after_commit(
-        email_overdue_supervisors, flag_ids, on_failure=partial(email_overdue_supervisors.apply, args=[flag_ids])
-    )
+    enqueue_after_commit(email_new_flags, flag_ids, on_failure=partial(email_new_flags.apply, args=[flag_ids]))
 
 
 def _anchor_audit_trail() -> None:

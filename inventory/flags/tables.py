@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from ..models import Flag
+from ..models import Flag, FlagSeverity
+
+SEVERITY_BADGE = {FlagSeverity.HIGH: "bad", FlagSeverity.MEDIUM: "warn", FlagSeverity.LOW: "info"}
 
 
 def _local(value) -> str:
@@ -22,12 +25,21 @@ class FlagTable(tables.Table):
         order_by="camera__asset_tag",
         attrs={"td": {"class": "nowrap"}},
     )
+    severity = tables.Column(
+        accessor="severity_rank", verbose_name="Severity", order_by=("severity_rank", "-raised_at", "pk")
+    )
     kind = tables.Column(verbose_name="Flag")
     detail = tables.Column(verbose_name="Detail", orderable=False)
     officer = tables.Column(
         accessor="officer_badge", verbose_name="Officer / unit", order_by=("unit_name", "officer_last_name")
     )
-    raised_at = tables.Column(verbose_name="Raised", attrs={"td": {"class": "nowrap"}})
+    # Sorting by "Raised" is sorting by age (ascending: the oldest first).
+    raised_at = tables.Column(verbose_name="Raised", attrs={"td": {"class": "nowrap"}}, order_by=("raised_at", "pk"))
+    assigned = tables.Column(
+        accessor="assigned_to",
+        verbose_name="Assigned to",
+        order_by=("assigned_to__first_name", "assigned_to__username"),
+    )
     resolved_at = tables.Column(verbose_name="Resolved")
     acknowledged = tables.TemplateColumn(
         template_name="inventory/flags_ack_cell.html", verbose_name="Acknowledged", order_by="acknowledged_at"
@@ -35,8 +47,19 @@ class FlagTable(tables.Table):
 
     class Meta:
         model = Flag
-        fields = ("camera", "kind", "detail", "officer", "raised_at", "resolved_at", "acknowledged")
-        order_by = "-raised_at"
+        fields = (
+            "severity",
+            "camera",
+            "kind",
+            "detail",
+            "officer",
+            "raised_at",
+            "assigned",
+            "resolved_at",
+            "acknowledged",
+        )
+        # Most severe first, and within a severity the oldest first: what has waited longest.
+        order_by = ("-severity", "raised_at")
         attrs = {"class": "flags-table"}
         empty_text = "No flags match."
 
@@ -48,8 +71,20 @@ class FlagTable(tables.Table):
     def render_camera(self, value, record):
         return format_html('<a href="{}">{}</a>', record.camera.get_absolute_url(), value)
 
+    def render_severity(self, value, record):
+        return format_html('<span class="badge {}">{}</span>', SEVERITY_BADGE[value], FlagSeverity(value).label)
+
     def render_kind(self, value, record):
-        return record.get_kind_display()
+        notes = f" · {record.note_count} note{'s' if record.note_count != 1 else ''}" if record.note_count else ""
+        return format_html(
+            '<a href="{}">{}</a><span class="muted">{}</span>',
+            reverse("inventory:flag_detail", args=[record.pk]),
+            record.get_kind_display(),
+            notes,
+        )
+
+    def render_assigned(self, value, record):
+        return value.get_full_name() or value.username
 
     def render_officer(self, value, record):
         if not value:

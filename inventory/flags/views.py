@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -10,12 +12,14 @@ from django_tables2 import RequestConfig
 from accounts import roles
 from audit.actor import Actor
 from hartford_bwc.paging import paginate
-from hartford_bwc.refusals import run_action
+from hartford_bwc.refusals import attempt, run_action
 
 from ..models import Flag
 from ..services import acknowledge_flag
+from . import services
 from .filters import FlagFilter
-from .selectors import flags_for_page, open_flag_counts
+from .forms import AssignFlagForm, FlagNoteForm
+from .selectors import flag_for_page, flags_for_page, notes_of, open_flag_counts
 from .tables import FlagTable
 
 PER_PAGE = 50
@@ -56,3 +60,64 @@ def flag_acknowledge(request, pk: int):
         success_message=f"Acknowledged: {flag.get_kind_display()} on {flag.camera.asset_tag}.",
         redirect_to=back,
     )
+
+
+def _render_detail(request, flag: Flag, *, assign_form=None, note_form=None, status: int = 200):
+    return render(
+        request,
+        "inventory/flag_detail.html",
+        {
+            "flag": flag,
+            "notes": notes_of(flag),
+            "assign_form": assign_form or AssignFlagForm(initial={"assignee": flag.assigned_to_id}),
+            "note_form": note_form or FlagNoteForm(),
+            "can_assign": roles.has_role(request.user, roles.CAN_ASSIGN_FLAGS),
+            "can_note": roles.has_role(request.user, roles.CAN_NOTE_FLAGS),
+            "can_acknowledge": roles.has_role(request.user, roles.CAN_ACKNOWLEDGE_FLAGS),
+        },
+        status=status,
+    )
+
+
+@roles.role_required(roles.CAN_READ)
+def flag_detail(request, pk: int):
+    """One flag: what, since when, who has it, and its notes."""
+    return _render_detail(request, flag_for_page(pk))
+
+
+@require_POST
+@roles.role_required(roles.CAN_ASSIGN_FLAGS)
+def flag_assign(request, pk: int):
+    flag = get_object_or_404(Flag, pk=pk)
+    form = AssignFlagForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, flag_for_page(pk), assign_form=form, status=422)
+    assignee = form.cleaned_data["assignee"]
+    who = (assignee.get_full_name() or assignee.username) if assignee is not None else "nobody"
+    return run_action(
+        request,
+        lambda: services.assign_flag(flag=flag, assignee=assignee, by=Actor.from_request(request)),
+        success_message=f"Flag assigned to {who}.",
+        redirect_to=reverse_detail(flag),
+    )
+
+
+@require_POST
+@roles.role_required(roles.CAN_NOTE_FLAGS)
+def flag_note(request, pk: int):
+    flag = get_object_or_404(Flag, pk=pk)
+    form = FlagNoteForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, flag_for_page(pk), note_form=form, status=422)
+    outcome = attempt(
+        lambda: services.add_flag_note(flag=flag, text=form.cleaned_data["text"], by=Actor.from_request(request))
+    )
+    if outcome.refused:
+        form.add_error("text", outcome.refusal.message)
+        return _render_detail(request, flag_for_page(pk), note_form=form, status=422)
+    messages.success(request, "Note added.")
+    return redirect(reverse_detail(flag))
+
+
+def reverse_detail(flag: Flag) -> str:
+    return reverse("inventory:flag_detail", args=[flag.pk])

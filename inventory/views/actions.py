@@ -1,5 +1,7 @@
 """The camera page's actions: each a small form posted to its own URL, each calling one service.
 
+Which actions a camera's page offers, and to whom, is the camera's lifecycle (inventory/lifecycle.py):
+an action shows when its transition is allowed from the camera's status and the user's role may make it.
 A refusal (DomainError) or an invalid form re-renders the camera page with the form as typed and
 the message; the service's transaction means nothing is half-done. Success redirects to the page.
 """
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,19 +24,12 @@ from accounts import roles
 from accounts.roles import role_required
 from assignments import services as assignment_services
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
 from hartford_bwc.refusals import attempt
 
 from .. import bulk, forms, selectors, services, timeline
+from ..lifecycle import CAMERA, CameraStatus
 from ..models import Camera, ChargeEvent, MaintenanceRecord
 from ..tables import STATUS_BADGE, charge_state
-
-
-def _open_record(camera: Camera) -> MaintenanceRecord:
-    record = selectors.open_maintenance_record(camera)
-    if record is None:
-        raise DomainError(f"{camera.asset_tag} has no open maintenance record.", code="no_open_maintenance")
-    return record
 
 
 def check_out(camera, data, by) -> str:
@@ -82,7 +78,7 @@ def open_maintenance(camera, data, by) -> str:
 
 def assign_maintenance(camera, data, by) -> str:
     record = services.assign_maintenance(
-        record=_open_record(camera), performed_by=data["performed_by"], rma_number=data["rma_number"], by=by
+        camera=camera, performed_by=data["performed_by"], rma_number=data["rma_number"], by=by
     )
     who = (
         "to the vendor" + (f" ({record.rma_number})" if record.rma_number else "")
@@ -94,7 +90,7 @@ def assign_maintenance(camera, data, by) -> str:
 
 def close_maintenance(camera, data, by) -> str:
     record = services.close_maintenance(
-        record=_open_record(camera),
+        camera=camera,
         outcome=data["outcome"],
         notes=data["notes"],
         firmware_version=data["firmware_version"],
@@ -112,11 +108,8 @@ def issue_personal(camera, data, by) -> str:
 
 
 def revoke_personal(camera, data, by) -> str:
-    current = selectors.current_personal_issue(camera)
-    if current is None:
-        raise DomainError(f"{camera.asset_tag} is not anyone's personal camera.", code="not_personal")
-    assignment_services.revoke_personal(officer=current.officer, reason=data["reason"], by=by)
-    return f"{camera.asset_tag} is no longer {current.officer.display_name}'s; it joined the spare pool."
+    issue = assignment_services.revoke_personal(camera=camera, reason=data["reason"], by=by)
+    return f"{camera.asset_tag} is no longer {issue.officer.display_name}'s; it joined the spare pool."
 
 
 def retire(camera, data, by) -> str:
@@ -134,72 +127,84 @@ def report_found(camera, data, by) -> str:
     return f"{camera.asset_tag} found; it is in maintenance for an inspection before it goes out again."
 
 
+def _always(page: selectors.CameraPage) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Action:
+    """A form on the camera page for the lifecycle transition `transition` (None: no status rule, as
+    revoking a personal issue), shown when the transition is allowed and `also_when` holds."""
+
     title: str
     button: str
     form_class: type[django_forms.Form]
     perform: Callable[[Camera, dict, Actor], str]
-    shown_when: Callable[[selectors.CameraPage], bool]
+    transition: str | None
+    also_when: Callable[[selectors.CameraPage], bool] = _always
     danger: bool = False
     # Asks "are you sure" on a page of its own, listing what will change, before calling the service.
     confirm: bool = False
 
+    def shown_when(self, page: selectors.CameraPage) -> bool:
+        allowed = self.transition is None or CAMERA.allows(self.transition, page.camera.status)
+        return allowed and self.also_when(page)
 
-def _status(*statuses: str) -> Callable[[selectors.CameraPage], bool]:
-    return lambda page: page.camera.status in statuses
+    def allows_user(self, user) -> bool:
+        if self.transition is None:
+            return roles.has_role(user, roles.CAN_ACT)
+        return CAMERA[self.transition].by.allows_user(user)
 
 
-AVAILABLE, OUT, MAINT, LOST = (
-    Camera.Status.AVAILABLE,
-    Camera.Status.CHECKED_OUT,
-    Camera.Status.IN_MAINTENANCE,
-    Camera.Status.LOST,
-)
+def _maintenance_open(page: selectors.CameraPage) -> bool:
+    return page.maintenance is not None
 
-# Slug (the action's URL) -> action. The order is the order on the page.
+
+def _not_personal(page: selectors.CameraPage) -> bool:
+    return page.personal is None
+
+
+def _personal(page: selectors.CameraPage) -> bool:
+    return page.personal is not None
+
+
+# Slug (the action's URL) -> action. The order is the order on the page. Check-in and closing
+# maintenance each stand for two transitions (working or damaged; back to service or retired) with the
+# same sources: the form's answer picks one.
 ACTIONS: dict[str, Action] = {
-    "check-out": Action("Check out to an officer", "Check out", forms.CheckOutForm, check_out, _status(AVAILABLE)),
-    "check-in": Action("Check in", "Check in", forms.CheckInForm, check_in, _status(OUT)),
-    "charge": Action("Record a charge or dock", "Record", forms.ChargeForm, record_charge, _status(AVAILABLE, MAINT)),
+    "check-out": Action("Check out to an officer", "Check out", forms.CheckOutForm, check_out, "check_out"),
+    "check-in": Action("Check in", "Check in", forms.CheckInForm, check_in, "check_in"),
+    "charge": Action("Record a charge or dock", "Record", forms.ChargeForm, record_charge, "record_charge"),
     "maintenance-open": Action(
-        "Open maintenance", "Open maintenance", forms.OpenMaintenanceForm, open_maintenance, _status(AVAILABLE)
+        "Open maintenance", "Open maintenance", forms.OpenMaintenanceForm, open_maintenance, "open_maintenance"
     ),
     "maintenance-assign": Action(
         "Triage maintenance",
         "Assign",
         forms.AssignMaintenanceForm,
         assign_maintenance,
-        lambda page: page.maintenance is not None,
+        "assign_maintenance",
+        _maintenance_open,
     ),
     "maintenance-close": Action(
         "Close maintenance",
         "Close maintenance",
         forms.CloseMaintenanceForm,
         close_maintenance,
-        lambda page: page.maintenance is not None,
+        "return_to_service",
+        _maintenance_open,
     ),
     "issue-personal": Action(
-        "Issue as a personal camera",
-        "Issue",
-        forms.IssuePersonalForm,
-        issue_personal,
-        lambda page: page.personal is None and page.camera.status in (AVAILABLE, OUT, MAINT),
+        "Issue as a personal camera", "Issue", forms.IssuePersonalForm, issue_personal, "issue_personal", _not_personal
     ),
     "revoke-personal": Action(
-        "Revoke personal issue",
-        "Revoke",
-        forms.RevokePersonalForm,
-        revoke_personal,
-        lambda page: page.personal is not None,
+        "Revoke personal issue", "Revoke", forms.RevokePersonalForm, revoke_personal, None, _personal
     ),
     "report-lost": Action(
-        "Report lost or stolen", "Report lost", forms.ReportLostForm, report_lost, _status(AVAILABLE, OUT, MAINT), True
+        "Report lost or stolen", "Report lost", forms.ReportLostForm, report_lost, "report_lost", danger=True
     ),
-    "report-found": Action("Report found", "Found", forms.ReportFoundForm, report_found, _status(LOST)),
-    "retire": Action(
-        "Retire", "Retire…", forms.RetireForm, retire, _status(AVAILABLE, MAINT, LOST), danger=True, confirm=True
-    ),
+    "report-found": Action("Report found", "Found", forms.ReportFoundForm, report_found, "report_found"),
+    "retire": Action("Retire", "Retire…", forms.RetireForm, retire, "retire", danger=True, confirm=True),
 }
 
 
@@ -219,14 +224,15 @@ class ShownAction:
         return f"inventory:{url_name(self.slug)}"
 
 
-def forms_for(page: selectors.CameraPage, *, bound: dict | None = None) -> list[ShownAction]:
-    """The actions that fit the camera's state; `bound` = {slug: form} keeps a refused form as typed."""
+def forms_for(page: selectors.CameraPage, *, user, bound: dict | None = None) -> list[ShownAction]:
+    """The actions that fit the camera's state and that `user` may take; `bound` = {slug: form} keeps a
+    refused form as typed."""
     bound = bound or {}
     shown = []
     for slug, action in ACTIONS.items():
         if slug in bound:
             shown.append(ShownAction(slug, action, bound[slug]))
-        elif action.shown_when(page):
+        elif action.allows_user(user) and action.shown_when(page):
             shown.append(ShownAction(slug, action, _initial_form(slug, action, page)))
     return shown
 
@@ -249,7 +255,6 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
     page = selectors.camera_page(
         camera, kind=timeline.parse_kind(query.get("kind")), page=timeline.parse_page(query.get("page"))
     )
-    can_act = roles.has_role(request.user, roles.CAN_ACT)
     charge = charge_state(camera)
     return render(
         request,
@@ -257,8 +262,9 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
         {
             "page": page,
             "camera": camera,
-            "actions": forms_for(page, bound=bound) if can_act else [],
+            "actions": forms_for(page, user=request.user, bound=bound),
             "status_badge": STATUS_BADGE.get(camera.status, ""),
+            "is_lost": camera.status == CameraStatus.LOST,
             "charge_text": charge[0],
             "charge_badge": charge[1],
             "timeline_kinds": timeline.KINDS,
@@ -286,6 +292,8 @@ def camera_action(request, asset_tag: str, action: str):
     camera = selectors.camera_by_tag(asset_tag)
     if spec is None or camera is None:
         raise Http404("No such camera or action.")
+    if not spec.allows_user(request.user):
+        raise PermissionDenied("Your role does not allow this.")
     form = spec.form_class(request.POST, prefix=action)
     if not form.is_valid():
         messages.error(request, f"{spec.title}: check the highlighted fields.")

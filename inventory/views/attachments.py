@@ -15,7 +15,6 @@ from hartford_bwc.refusals import run_action
 from .. import attachments, selectors
 from ..forms import AttachmentForm
 from ..models import Attachment
-from .actions import _open_record
 
 # A stored file is never a page of this site: the browser takes the type given (nosniff), and even a
 # PDF opened in a tab runs in a sandbox with no scripts, no forms and no access to the console's origin.
@@ -31,8 +30,7 @@ def camera_attach(request, asset_tag: str):
     form = AttachmentForm(request.POST, request.FILES)
 
     def attach():
-        record = _open_record(camera)
-        return attachments.attach(record=record, upload=form.upload(), by=Actor.from_request(request))
+        return attachments.attach(camera=camera, upload=form.upload(), by=Actor.from_request(request))
 
     return run_action(
         request,

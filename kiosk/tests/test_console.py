@@ -39,7 +39,7 @@ def test_registering_shows_a_one_time_link_that_enrolls_a_browser(quartermaster)
     response = quartermaster.post("/kiosks/register/", {"name": "HQ front desk", "location": "HQ lobby"})
     page = response.content.decode()
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    url = re.search(r'value="(http://testserver/kiosk/enroll/[^"]+)"', page).group(1)
+    url = re.search(r'id="enroll-url"[^>]*>(http://testserver/kiosk/enroll/[^<]+)<', page).group(1)
     assert "<svg" in page  # the QR code of the link
     kiosk = Kiosk.objects.get(name="HQ front desk")
     assert kiosk.location == "HQ lobby" and kiosk.state == "Awaiting enrollment"
@@ -70,7 +70,7 @@ def test_revoking_from_the_console(quartermaster, kiosk_browser):
 
 def test_a_new_link_from_the_console(quartermaster, kiosk_browser):
     response = quartermaster.post(f"/kiosks/{kiosk_browser.kiosk.pk}/link/")
-    url = re.search(r'value="http://testserver(/kiosk/enroll/[^"]+)"', response.content.decode()).group(1)
+    url = re.search(r'id="enroll-url"[^>]*>http://testserver(/kiosk/enroll/[^<]+)<', response.content.decode()).group(1)
     new_pc = Client()
     new_pc.get(url)
     assert new_pc.get("/kiosk/").status_code == 200

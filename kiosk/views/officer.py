@@ -16,10 +16,10 @@ from hartford_bwc.client_address import client_address
 from hartford_bwc.refusals import attempt
 from hartford_bwc.timefmt import when
 
-from .. import selectors, services
+from .. import pin_letters, selectors, services
 from .. import session as kiosk_session
 from ..device import kiosk_for_request, set_device_cookie
-from ..forms import BarcodeForm, PreshiftForm, ReturnForm, SignInForm
+from ..forms import BarcodeForm, ChoosePinForm, EnrollmentCodeForm, PreshiftForm, ReturnForm, SignInForm
 
 # Refusals after which the kiosk offers a charged spare with one button.
 SUGGEST_SPARE = {"not_charged", "in_maintenance", "retired", "lost", "someone_elses_personal", "already_out"}
@@ -347,6 +347,97 @@ def _render_condition(
             "idle_seconds": settings.KIOSK_IDLE_SECONDS,
         },
     )
+
+
+# --- first PIN, with the code from a PIN letter ------------------------------------------------------
+
+
+def _render_pin_letter(request: HttpRequest, form: EnrollmentCodeForm, *, refusal: str = "", status=200):
+    return render(
+        request,
+        "kiosk/pin_letter.html",
+        {
+            "kiosk": request.kiosk,
+            "form": form,
+            "refusal": refusal,
+            "idle_seconds": kiosk_session.CHOOSE_PIN_SECONDS,
+            "focus": "code" if form.data.get("badge") else "badge",
+        },
+        status=status,
+    )
+
+
+def _render_choose_pin(request: HttpRequest, officer: Officer, *, refusal: str = "", status=200):
+    return render(
+        request,
+        "kiosk/choose_pin.html",
+        {
+            "kiosk": request.kiosk,
+            "officer": officer,
+            "form": ChoosePinForm(),
+            "refusal": refusal,
+            "idle_seconds": kiosk_session.CHOOSE_PIN_SECONDS,
+            "pin_digits": settings.KIOSK_PIN_MIN_DIGITS,
+        },
+        status=status,
+    )
+
+
+@kiosk_view
+def pin_letter(request: HttpRequest) -> HttpResponse:
+    """Badge number and the code from the officer's PIN letter; right, and the officer chooses a PIN."""
+    _state(request)
+    if request.method != "POST":
+        return _render_pin_letter(request, EnrollmentCodeForm())
+    form = EnrollmentCodeForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    outcome = attempt(
+        lambda: pin_letters.check_code(
+            kiosk=request.kiosk, badge=data.get("badge", ""), code=data.get("code", ""), ip=client_address(request)
+        )
+    )
+    if outcome.refused:
+        # Keep the badge, never the code.
+        return _render_pin_letter(
+            request, EnrollmentCodeForm({"badge": data.get("badge", "")}), refusal=outcome.refusal.message
+        )
+    found = outcome.result
+    kiosk_session.start_choosing_pin(request, request.kiosk, code_id=found.pk, officer_id=found.officer_id)
+    return _render_choose_pin(request, found.officer)
+
+
+@kiosk_view
+def choose_pin(request: HttpRequest) -> HttpResponse:
+    grant = kiosk_session.choosing_pin(request, request.kiosk)
+    if request.method != "POST" or grant is None:
+        if request.method == "POST":
+            messages.error(request, "That took too long: enter your badge number and the code again.")
+        return redirect("kiosk:pin_letter")
+    form = ChoosePinForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    outcome = attempt(
+        lambda: pin_letters.choose_pin(
+            kiosk=request.kiosk,
+            code_id=grant["code"],
+            officer_id=grant["officer"],
+            pin=data.get("pin", ""),
+            pin_again=data.get("pin_again", ""),
+            ip=client_address(request),
+        )
+    )
+    if outcome.refused:
+        if outcome.refusal.code == "code_spent":
+            kiosk_session.end(request)
+            messages.error(request, outcome.refusal.message)
+            return redirect("kiosk:home")
+        officer = Officer.objects.get(pk=grant["officer"])
+        return _render_choose_pin(request, officer, refusal=outcome.refusal.message)
+    officer = outcome.result
+    kiosk_session.start(request, request.kiosk, officer.pk)
+    messages.success(request, "Your PIN is set: sign in with it from now on. Your PIN letter no longer works.")
+    return redirect("kiosk:home")
 
 
 @never_cache

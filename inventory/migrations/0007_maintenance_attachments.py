@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0005_camera_cost_and_warranty"),
+        ("inventory", "0006_camera_cost_and_warranty"),
     ]
 
     operations = [

@@ -33,8 +33,8 @@ def put_triggers_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0004_search_trigram_indexes"),
-        ("assignments", "0002_camera_state_triggers"),
+        ("inventory", "0005_flag_work_and_notification_preferences"),
+        ("assignments", "0004_camera_rules_from_lifecycle"),
     ]
 
     operations = [
