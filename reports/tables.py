@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -351,6 +352,9 @@ class ModelBatchTable(ReportTable):
     per_100 = NumberColumn("Failures per 100 cameras")
 
 
+CENT = Decimal("0.01")
+
+
 class MoneyColumn(NumberColumn):
     """Dollars and cents with thousands separators on the page; the plain number in exports."""
 
@@ -358,7 +362,8 @@ class MoneyColumn(NumberColumn):
         return f"${value:,.2f}"
 
     def value(self, value):
-        return value
+        # SQLite sums to Decimal("310"), PostgreSQL to Decimal("310.00"): exports read the same on both.
+        return Decimal(value).quantize(CENT)
 
 
 class RepairCostTable(ReportTable):

@@ -102,4 +102,4 @@ def test_the_report_page_shows_the_totals_and_the_warranty_repairs(client, fleet
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
     lines = export.content.decode().splitlines()
     assert lines[0].endswith("Under warranty,Billed under warranty,Total cost")
-    assert "Body 3,2023,3,3,310,2,40,350" in lines  # numbers, for a spreadsheet to sum
+    assert "Body 3,2023,3,3,310.00,2,40.00,350.00" in lines
