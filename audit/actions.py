@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     MAINTENANCE_OPEN = "maintenance.open", "Maintenance opened"
     MAINTENANCE_ASSIGN = "maintenance.assign", "Maintenance triaged"
     MAINTENANCE_CLOSE = "maintenance.close", "Maintenance closed"
+    MAINTENANCE_ATTACH = "maintenance.attach", "Photo or document attached"
     FLAG_RAISE = "flag.raise", "Flag raised"
     FLAG_RESOLVE = "flag.resolve", "Flag resolved"
     FLAG_ACKNOWLEDGE = "flag.acknowledge", "Flag acknowledged"

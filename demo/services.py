@@ -13,6 +13,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -69,7 +70,31 @@ MAINTENANCE_ROW = (
     "closed_at",
     "outcome",
     "notes",
+    "repair_cost",
 )
+
+# What each batch cost and from whom, and how long its warranty runs (the 2019 rollout's two years have
+# run out for most of it; the expansion's three have not): the maintenance report's warranty split.
+OLD_PURCHASE = {"supplier": "Axon Enterprise", "purchase_price": Decimal("599.00")}
+NEW_PURCHASE = {"supplier": "Axon Enterprise (state contract)", "purchase_price": Decimal("749.00")}
+WARRANTY = {True: timedelta(days=2 * 365), False: timedelta(days=3 * 365)}
+
+
+def repair_cost(record: MaintenanceRecord, rng: random.Random) -> Decimal | None:
+    """A plausible bill for a closed record: batteries at list price, vendor repairs dearer than in-house
+    ones, nothing for a warranty repair at the vendor, and no figure for a routine inspection."""
+    if record.closed_at is None or record.kind == MaintenanceRecord.Kind.INSPECTION:
+        return None
+    if record.kind == MaintenanceRecord.Kind.BATTERY_REPLACEMENT:
+        return Decimal("89.00")
+    if record.kind == MaintenanceRecord.Kind.FIRMWARE_UPDATE:
+        return Decimal("0.00")
+    if record.performed_by == MaintenanceRecord.PerformedBy.VENDOR:
+        if record.under_warranty:
+            return Decimal("0.00")
+        return Decimal(rng.randrange(180, 460))
+    return Decimal(rng.randrange(20, 140)) + Decimal("0.50") * rng.randrange(2)
+
 
 # Tables the demo owns, children first, for --reset.
 DEMO_MODELS = (
@@ -214,6 +239,8 @@ class _Builder:
                     firmware_version="3.4.1" if old else "4.1.0",
                     purchase_batch=OLD_BATCH if old else NEW_BATCH,
                     purchased_on=old_purchase if old else new_purchase,
+                    **(OLD_PURCHASE if old else NEW_PURCHASE),
+                    warranty_ends_on=(old_purchase if old else new_purchase) + WARRANTY[old],
                     pool=Camera.Pool.PERSONAL if i < self.n_personal else Camera.Pool.SPARE,
                     dock=dock,
                     dock_bay=i % BAYS_PER_DOCK + 1,
@@ -536,6 +563,7 @@ class _Builder:
         refresh_due = (now - timedelta(days=31 * 30)).date()
         for index in rng.sample(old, min(len(old), k)):
             self.cameras[index].purchased_on = refresh_due
+            self.cameras[index].warranty_ends_on = refresh_due + WARRANTY[True]
             planted[Flag.Kind.REFRESH_DUE].append(self.cameras[index].asset_tag)
 
     def idle_spares_topped_up(self) -> None:
@@ -590,6 +618,7 @@ class _Builder:
         )
         insert_rows(ChargeEvent, CHARGE_ROW, ((camera_ids[row[0]], *row[1:]) for row in self.charges))
         fill_first_docked_at()  # what record_charge keeps for each dock, for the history written in bulk
+        costs = random.Random(len(self.maintenance))  # its own generator: the history drawn above stays as it was
         insert_rows(
             MaintenanceRecord,
             MAINTENANCE_ROW,
@@ -605,6 +634,7 @@ class _Builder:
                     m.closed_at,
                     m.outcome,
                     m.notes,
+                    repair_cost(m, costs),
                 )
                 for m in self.maintenance
             ),

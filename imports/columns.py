@@ -27,6 +27,9 @@ CAMERA_COLUMNS = (
         "personal or spare, checked and never changed: a new camera joins the spare pool, and a camera becomes "
         "personal when it is issued to an officer on the officer's page.",
     ),
+    Column("supplier", False, "Who sold the camera, e.g. Axon Enterprise."),
+    Column("purchase_price", False, "In dollars, e.g. 749.00."),
+    Column("warranty_ends_on", False, "The warranty's last day, as YYYY-MM-DD (or MM/DD/YYYY)."),
 )
 
 OFFICER_COLUMNS = (

@@ -38,7 +38,7 @@ from audit.models import AuditEvent
 from .flags.rules import RULES_BY_KIND, SweepContext
 from .flags.selectors import open_flag_counts
 from .lifecycle import CAMERA, HELD
-from .models import Camera, Flag, MaintenanceRecord, charged_condition, ready_condition
+from .models import Attachment, Camera, Flag, MaintenanceRecord, charged_condition, ready_condition
 from .timeline import Timeline, camera_timeline
 
 IN_SERVICE = ~Q(status__in=CAMERA.out_of_service)
@@ -322,6 +322,7 @@ class CameraPage:
     maintenance: MaintenanceRecord | None
     open_flags: list[Flag]
     timeline: Timeline
+    attachments: list[Attachment]
 
 
 def camera_by_tag(asset_tag: str) -> Camera | None:
@@ -353,4 +354,17 @@ def camera_page(camera: Camera, *, kind: str = "", page: int = 1) -> CameraPage:
         maintenance=open_maintenance_record(camera),
         open_flags=list(Flag.objects.open().filter(camera=camera).order_by("kind")),
         timeline=camera_timeline(camera, kind=kind, page=page),
+        attachments=camera_attachments(camera),
+    )
+
+
+CAMERA_PAGE_ATTACHMENTS = 24
+
+
+def camera_attachments(camera: Camera) -> list[Attachment]:
+    """The latest photos and documents of the camera's maintenance records, each with its record."""
+    return list(
+        Attachment.objects.filter(record__camera=camera)
+        .select_related("record")
+        .order_by("-uploaded_at", "-pk")[:CAMERA_PAGE_ATTACHMENTS]
     )

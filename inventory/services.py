@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
@@ -270,9 +271,12 @@ def close_maintenance(
     camera: Camera | None = None,
     notes: str = "",
     firmware_version: str = "",
+    repair_cost: Decimal | None = None,
 ) -> MaintenanceRecord:
     """Finish maintenance: the camera returns to service (inspected, updated) or is retired.
-    `record`, or `camera`'s open record."""
+    `record`, or `camera`'s open record. `repair_cost` is what the work cost the department (None: not
+    known, or nothing billed yet).
+    """
     # Camera first, then its records: the order retire and report_lost use, so they cannot deadlock.
     camera = _lock(record.camera if record is not None else cast(Camera, camera))
     if record is None:
@@ -290,10 +294,11 @@ def close_maintenance(
         validate_firmware_version(firmware_version)
     except ValidationError as error:
         raise InvalidInput(error.messages[0], code="invalid_firmware_version") from error
+    repair_cost = _money(repair_cost, what="The repair cost")
     now = timezone.now()
-    record.closed_at, record.outcome = now, outcome
+    record.closed_at, record.outcome, record.repair_cost = now, outcome, repair_cost
     record.notes = "\n".join(filter(None, [record.notes, notes.strip()]))
-    record.save(update_fields=["closed_at", "outcome", "notes"])
+    record.save(update_fields=["closed_at", "outcome", "notes", "repair_cost"])
 
     fields = ["status", "last_inspected_at", "firmware_version"]
     before = audit.field_values(camera, fields)
@@ -312,10 +317,30 @@ def close_maintenance(
         obj=record,
         camera=camera,
         before=before,
-        after={**audit.field_values(camera, fields), "outcome": outcome},
+        after={
+            **audit.field_values(camera, fields),
+            "outcome": outcome,
+            "repair_cost": None if repair_cost is None else str(repair_cost),
+        },
         reason=notes,
     )
     return record
+
+
+MAX_MONEY = Decimal("99999999.99")  # what a DecimalField(max_digits=10, decimal_places=2) holds
+
+
+def _money(value: Decimal | None, *, what: str) -> Decimal | None:
+    """An amount in dollars and cents, zero or more, or None; anything else is refused as a person reads it."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise InvalidInput(f"{what} is an amount in dollars, such as 149.50.", code="bad_amount")
+    if value < 0:
+        raise InvalidInput(f"{what} cannot be negative.", code="negative_amount")
+    if value > MAX_MONEY:
+        raise InvalidInput(f"{what} is more than {MAX_MONEY:,}; check the amount.", code="amount_too_large")
+    return value.quantize(Decimal("0.01"))
 
 
 def _retire_in_place(camera: Camera, *, now: datetime, transition: Transition) -> None:
@@ -441,6 +466,9 @@ CAMERA_DESCRIPTION = (
     "firmware_version",
     "purchase_batch",
     "purchased_on",
+    "supplier",
+    "purchase_price",
+    "warranty_ends_on",
     "notes",
 )
 

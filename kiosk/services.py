@@ -27,7 +27,8 @@ from audit.context import recorded_by_caller
 from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.lockouts import count_failure_in_window
 from hartford_bwc.timefmt import when
-from inventory.models import Camera
+from inventory import attachments
+from inventory.models import Camera, MaintenanceRecord
 
 from . import selectors
 from .device import digest, new_secret
@@ -412,8 +413,10 @@ def check_in_at_kiosk(
     entry_method: str = KioskReturn.EntryMethod.TYPED,
     signed_in_officer: Officer | None = None,
     ip: str | None = None,
+    photo=None,
 ) -> Checkout:
-    """Check the camera in, and keep how its code was entered.
+    """Check the camera in, and keep how its code was entered; a damaged return may carry a `photo`
+    (an uploaded file), kept on the repair record it opens, or the whole return is refused.
 
     A code that was not scanned does not show the camera was at the kiosk: unless its holder is the
     officer signed in, the supervisor gets an alert and the holder is told at their next sign-in.
@@ -427,6 +430,8 @@ def check_in_at_kiosk(
         checkout = assignments.check_in(
             camera=camera, by=by, condition=condition, damage_description=damage_description
         )
+        if photo is not None and checkout.condition == Checkout.Condition.DAMAGED:
+            attachments.attach(record=MaintenanceRecord.objects.open().get(camera=camera), upload=photo, by=by)
         holder_signed_in = signed_in_officer is not None and signed_in_officer.pk == checkout.officer_id
         record = KioskReturn.objects.create(
             checkout=checkout,
