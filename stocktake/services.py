@@ -87,7 +87,7 @@ class ScanResult:
     @property
     def message(self) -> str:
         line = self.line
-        what = line.camera.asset_tag if line.camera_id else f"{line.code} (unknown here)"
+        what = line.camera.asset_tag if line.camera is not None else f"{line.code} (unknown here)"
         return f"{what}: already counted." if self.repeated else f"{what}: counted."
 
 
@@ -182,9 +182,16 @@ def _elsewhere(line: StocktakeLine, *statuses: str) -> bool:
     return line.outcome == StocktakeLine.Outcome.SEEN_ELSEWHERE and line.recorded_status in statuses
 
 
+def _camera(line: StocktakeLine) -> Camera:
+    """The camera a fix acts on: every fix applies only to a line with one (its `applies` says so)."""
+    if line.camera is None:
+        raise DomainError(f"{line.code} is not a camera on file; nothing to fix.", code="unknown_code")
+    return line.camera
+
+
 def _report_lost(line: StocktakeLine, by: Actor, incident_number: str) -> str:
     inventory.report_lost(
-        camera=line.camera,
+        camera=_camera(line),
         incident_number=incident_number,
         by=by,
         reason=f"Not seen in stocktake {line.stocktake_id}.",
@@ -193,23 +200,25 @@ def _report_lost(line: StocktakeLine, by: Actor, incident_number: str) -> str:
 
 
 def _report_found(line: StocktakeLine, by: Actor, incident_number: str) -> str:
-    inventory.report_found(camera=line.camera, by=by, notes=f"Seen in stocktake {line.stocktake_id}.")
+    inventory.report_found(camera=_camera(line), by=by, notes=f"Seen in stocktake {line.stocktake_id}.")
     return "reported found; sent to inspection"
 
 
 def _check_in(line: StocktakeLine, by: Actor, incident_number: str) -> str:
-    checkout = assignments.check_in(camera=line.camera, by=by)
+    checkout = assignments.check_in(camera=_camera(line), by=by)
     return f"checked in from {checkout.officer.display_name} (badge {checkout.officer.badge_number})"
 
 
 def _move_here(line: StocktakeLine, by: Actor, incident_number: str) -> str:
     dock = line.stocktake.dock
-    inventory.record_charge(camera=line.camera, kind=ChargeEvent.Kind.DOCKED, dock=dock, by=by)
+    if dock is None:
+        raise DomainError("This count is not of a dock; move the camera from its own page.", code="not_a_dock")
+    inventory.record_charge(camera=_camera(line), kind=ChargeEvent.Kind.DOCKED, dock=dock, by=by)
     return f"moved to dock {dock.name}"
 
 
 def _undock(line: StocktakeLine, by: Actor, incident_number: str) -> str:
-    inventory.record_charge(camera=line.camera, kind=ChargeEvent.Kind.UNDOCKED, by=by)
+    inventory.record_charge(camera=_camera(line), kind=ChargeEvent.Kind.UNDOCKED, by=by)
     return "taken out of its dock in the records"
 
 
