@@ -16,8 +16,10 @@ from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from hartford_bwc.testing import sign_in
-from inventory import selectors, services
+from inventory import services
 from inventory.models import Camera, Flag
+from inventory.selectors import dashboard as selectors
+from inventory.selectors.states import STATES
 from inventory.tests.factories import CameraFactory
 
 from .console import page_tags
@@ -35,7 +37,7 @@ def qm(client):
 
 def build_fleet(now, *, copies: int = 1) -> dict[str, list[str]]:
     """One camera (or `copies`) in each state the dashboard counts; returns the expected tags per state."""
-    expected: dict[str, list[str]] = {name: [] for name in selectors.STATES}
+    expected: dict[str, list[str]] = {name: [] for name in STATES}
     expected["lost"] = []
     hours = timedelta(hours=1)
     for n in range(copies):
