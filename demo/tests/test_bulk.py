@@ -9,7 +9,7 @@ import pytest
 from assignments.models import Checkout
 from assignments.tests.factories import OfficerFactory
 from demo.bulk import insert_rows
-from demo.services import CHARGE_ROW, CHECKOUT_ROW
+from demo.history import CHARGE_ROW, CHECKOUT_ROW
 from hartford_bwc.testing import violates
 from inventory.models import Camera, ChargeEvent
 from inventory.tests.factories import CameraFactory, DockFactory
