@@ -1,6 +1,6 @@
 """Test helpers shared across the apps' test suites: signed-in console clients, the database's own
 refusals, a snapshot of the fleet, and the browser tests' screenshots. App-specific helpers stay in
-their app's `tests/` package; factories stay in each app's `tests/factories.py`."""
+their app's `tests/` package; every app's factories are in `hartford_bwc/factories.py`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ ROLES = (roles.QUARTERMASTER, roles.SUPERVISOR, roles.ADMINISTRATOR)
 
 def sign_in(client, role: str = roles.QUARTERMASTER):
     """Sign the test client in as a staff user of `role`; returns the user."""
-    from accounts.tests.factories import UserFactory
+    from hartford_bwc.factories import UserFactory
 
     user = UserFactory(username=f"{role.lower()}-user", role=role)
     client.force_login(user)

@@ -13,15 +13,14 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.actions import Action
 from audit.actor import Actor
 from audit.models import AppendOnlyError, AuditEvent
 from audit.services import verify_chain
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from inventory import services as inventory
 from inventory.models import Camera, ChargeEvent, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
 from kiosk.models import Kiosk
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from demo import services as demo
+from hartford_bwc.factories import UserFactory
 
 JUNK_VALUES = ["abc", "-1", "0", "99999999999999999999", "x" * 5000, "\x00", "1e9", "%", "2024-13-45", "' OR 1=1 --"]
 

@@ -17,13 +17,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignment_services
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, UserFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 

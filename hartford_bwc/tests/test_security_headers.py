@@ -11,8 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory, UserFactory
 from kiosk.tests.conftest import enroll
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from assignments.tests.test_concurrency import run_at_once
 from audit.actor import Actor
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory
 from inventory import services
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory
 
 pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db(transaction=True)]
 

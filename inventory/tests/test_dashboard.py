@@ -13,14 +13,13 @@ from django.utils import timezone
 from accounts import roles
 from assignments import services as assignment_services
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from hartford_bwc.testing import sign_in
 from inventory import services
 from inventory.models import Camera, Flag
 from inventory.selectors import dashboard as selectors
 from inventory.selectors.states import STATES
-from inventory.tests.factories import CameraFactory
 
 from .console import page_tags
 

@@ -12,11 +12,10 @@ from django.db import connection
 
 from assignments.models import Officer
 from assignments.selectors import search_officers
-from assignments.tests.factories import OfficerFactory
 from conftest import requires_postgres
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from inventory.models import Camera
 from inventory.selectors.cameras import search_cameras
-from inventory.tests.factories import CameraFactory
 
 pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db]
 

@@ -11,9 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory, ShiftFactory
 from audit.actor import Actor
-from inventory.tests.factories import CameraFactory, DockFactory
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, ShiftFactory
 from kiosk import services
 
 PIN = "246810"
