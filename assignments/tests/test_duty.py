@@ -12,13 +12,12 @@ from django.utils import timezone
 from accounts import roles
 from assignments.duty import assign_duty, duty_status, end_exemption, grant_exemption
 from assignments.models import DutyAssignment, Officer
-from assignments.tests.concurrency_helpers import run_at_once
 from audit.actor import Actor
 from audit.models import AuditEvent
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.factories import OfficerFactory, UserFactory
-from hartford_bwc.testing import violates
+from hartford_bwc.testing import run_at_once, violates
 
 Kind = DutyAssignment.Kind
 DAY = date(2026, 3, 2)

@@ -13,8 +13,8 @@ from accounts import roles
 from assignments import services
 from audit.models import AuditEvent
 from hartford_bwc.factories import OfficerFactory, UserFactory
+from hartford_bwc.testing import PIN
 from kiosk.models import BadgeLockout
-from kiosk.tests.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 

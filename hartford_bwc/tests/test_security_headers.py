@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts import roles
 from hartford_bwc.factories import CameraFactory, UserFactory
-from kiosk.tests.conftest import enroll
+from hartford_bwc.testing import enroll
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from assignments import services as assignments
 from assignments.models import Checkout
 from hartford_bwc.celery import app as celery_app
 from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
-from kiosk.tests.conftest import PIN, enroll
+from hartford_bwc.testing import PIN, enroll
 
 pytestmark = pytest.mark.django_db
 ANSWER_WITHIN_SECONDS = 2.0

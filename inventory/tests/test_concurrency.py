@@ -12,11 +12,11 @@ import time
 import pytest
 from django.db import connection
 
-from assignments.tests.test_concurrency import run_at_once
 from audit.actor import Actor
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
 from hartford_bwc.factories import CameraFactory
+from hartford_bwc.testing import run_at_once
 from inventory import services
 from inventory.models import Camera, MaintenanceRecord
 

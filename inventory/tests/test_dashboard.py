@@ -15,13 +15,11 @@ from assignments import services as assignment_services
 from assignments.models import Checkout
 from audit.actor import Actor
 from hartford_bwc.factories import CameraFactory, OfficerFactory
-from hartford_bwc.testing import sign_in
+from hartford_bwc.testing import page_tags, sign_in
 from inventory import services
 from inventory.models import Camera, Flag
 from inventory.selectors import dashboard as selectors
 from inventory.selectors.states import STATES
-
-from .console import page_tags
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system_process("tests")

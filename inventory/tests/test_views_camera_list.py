@@ -15,10 +15,8 @@ from assignments import services as assignment_services
 from assignments.models import Checkout
 from audit.actor import Actor
 from hartford_bwc.factories import CameraFactory, CameraModelFactory, OfficerFactory, UnitFactory
-from hartford_bwc.testing import sign_in
+from hartford_bwc.testing import page_tags, sign_in
 from inventory.models import Camera, CameraModel, Flag, MaintenanceRecord
-
-from .console import page_tags
 
 URL = "/inventory/cameras/"
 pytestmark = pytest.mark.django_db

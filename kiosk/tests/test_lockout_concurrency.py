@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 
 from assignments import services as assignments
-from assignments.tests.test_concurrency import run_at_once
 from audit.actor import Actor
 from audit.models import AuditEvent
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
 from hartford_bwc.factories import OfficerFactory
+from hartford_bwc.testing import run_at_once
 from kiosk import services
 from kiosk.models import BadgeLockout, Kiosk, KioskAlert
 
