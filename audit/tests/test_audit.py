@@ -25,7 +25,6 @@ from kiosk.models import Kiosk
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def world():
     """A camera, an officer, a dock: enough for every transition."""
