@@ -44,7 +44,10 @@ def test_a_console_reason_with_a_nul_byte_is_stored_without_it(encoding):
     client = Client()
     client.force_login(UserFactory(role=roles.QUARTERMASTER))
     camera = CameraFactory()
-    url, data = f"/inventory/cameras/{camera.asset_tag}/retire/", {"retire-reason": "Crack\x00ed hou\x1bsing", "confirm": "yes"}
+    url, data = (
+        f"/inventory/cameras/{camera.asset_tag}/retire/",
+        {"retire-reason": "Crack\x00ed hou\x1bsing", "confirm": "yes"},
+    )
 
     if encoding == "urlencoded":  # what a browser sends
         response = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
