@@ -23,7 +23,7 @@ from accounts import roles
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
-from hartford_bwc import records
+from hartford_bwc import records, timefmt
 from hartford_bwc.errors import DomainError, InvalidInput
 
 from .models import Certification, DutyAssignment, Officer
@@ -32,7 +32,7 @@ Kind = DutyAssignment.Kind
 
 
 def day_text(day: date) -> str:
-    return f"{day:%b} {day.day}, {day.year}"
+    return timefmt.day(day)
 
 
 def span_text(row: DutyAssignment) -> str:

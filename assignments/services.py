@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -96,7 +96,7 @@ def check_out(
                 out_kiosk=kiosk,
                 out_by=user,
             )
-            camera.status = transition.target
+            camera.status = cast(str, transition.target)
             camera.dock, camera.dock_bay = None, None
             camera.save(update_fields=["status", "dock", "dock_bay"])
     except IntegrityError:
@@ -104,7 +104,7 @@ def check_out(
         raise _race_error(camera, officer) from None
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=checkout,
         camera=camera,
         officer=officer,
@@ -153,17 +153,18 @@ def check_in(
     checkout.save(update_fields=["checked_in_at", "condition", "damage_description", "in_kiosk", "in_by"])
 
     camera.last_returned_at = checkout.checked_in_at
+    camera.last_seen_at = checkout.checked_in_at  # in hand at the return (the "not seen" flag)
     # Unknown until a dock reports it: the camera was in use.
     camera.battery_percent = None
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     if condition == Checkout.Condition.DAMAGED:
         MaintenanceRecord.objects.create(
             camera=camera, kind=MaintenanceRecord.Kind.REPAIR, problem=damage_description, opened_at=now
         )
-    camera.save(update_fields=["status", "last_returned_at", "battery_percent"])
+    camera.save(update_fields=["status", "last_returned_at", "last_seen_at", "battery_percent"])
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=checkout,
         camera=camera,
         officer=checkout.officer,
@@ -204,7 +205,7 @@ def issue_personal(*, officer: Officer, camera: Camera, by: Actor, reason: str =
     camera.save(update_fields=["pool"])
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=issue,
         camera=camera,
         officer=officer,
@@ -221,7 +222,7 @@ def revoke_personal(
 ) -> PersonalIssue:
     """End the officer's personal issue (or the issue of `camera`); the camera joins the spare pool."""
     if officer is None:
-        officer = _personal_owner(camera)
+        officer = _personal_owner(cast(Camera, camera))
     missing = DomainError(f"{officer.display_name} has no personal camera to revoke.")
     found = PersonalIssue.objects.current().filter(officer=officer).values_list("camera_id").first()
     if found is None:
@@ -229,8 +230,7 @@ def revoke_personal(
     # Camera first, then the issue: the order check_out, retire and report_lost lock in, so that a
     # revoke racing one of them waits instead of deadlocking. The issue is re-read under the lock.
     camera = Camera.objects.select_for_update().get(pk=found[0])
-    issue = PersonalIssue.objects.current().select_for_update().filter(officer=officer, camera=camera)
-    issue = issue.first()
+    issue = PersonalIssue.objects.current().select_for_update().filter(officer=officer, camera=camera).first()
     if issue is None:
         raise missing
     issue.revoked_at = timezone.now()

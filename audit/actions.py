@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     MAINTENANCE_OPEN = "maintenance.open", "Maintenance opened"
     MAINTENANCE_ASSIGN = "maintenance.assign", "Maintenance triaged"
     MAINTENANCE_CLOSE = "maintenance.close", "Maintenance closed"
+    MAINTENANCE_ATTACH = "maintenance.attach", "Photo or document attached"
     FLAG_RAISE = "flag.raise", "Flag raised"
     FLAG_RESOLVE = "flag.resolve", "Flag resolved"
     FLAG_ACKNOWLEDGE = "flag.acknowledge", "Flag acknowledged"
@@ -151,6 +152,12 @@ class Action(models.TextChoices):
     KIOSK_ADMIN_EDIT = "kiosk.admin_edit", "Kiosk edited in the admin"
     BADGELOCKOUT_ADMIN_CREATE = "badgelockout.admin_create", "Badge lock-out added in the admin"
     BADGELOCKOUT_ADMIN_EDIT = "badgelockout.admin_edit", "Badge lock-out edited in the admin"
+
+    # Stocktake
+    STOCKTAKE_START = "stocktake.start", "Stocktake started"
+    STOCKTAKE_SCAN = "stocktake.scan", "Scanned in a stocktake"
+    STOCKTAKE_FINISH = "stocktake.finish", "Stocktake finished"
+    STOCKTAKE_FIX = "stocktake.fix", "Stocktake difference resolved"
 
     # Demo data
     DEMO_SEED = "demo.seed", "Demo fleet seeded"

@@ -6,11 +6,11 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from .actions import Action
@@ -223,7 +223,7 @@ def verify_chain(*, chunk_size: int = 5000) -> AuditEvent | None:
 
 def field_values(obj: Model, names: Iterable[str]) -> dict:
     """The named fields as the trail stores them in before/after: foreign keys by their id (JSON)."""
-    return {name: getattr(obj, obj._meta.get_field(name).attname) for name in names}
+    return {name: getattr(obj, cast(Field, obj._meta.get_field(name)).attname) for name in names}
 
 
 @transaction.atomic

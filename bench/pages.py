@@ -36,6 +36,7 @@ PAGES = [
     ("officer page", "/assignments/officers/1044/"),
     ("officer duty page", "/assignments/officers/1044/duty/"),
     ("flags", "/inventory/flags/"),
+    ("stocktake list", "/inventory/stocktake/"),
     ("report: readiness", "/reports/readiness/"),
     ("report: coverage", "/reports/coverage/"),
     ("report: utilization", "/reports/utilization/"),

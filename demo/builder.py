@@ -13,7 +13,7 @@ from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 from .base import SeedResult
 from .bulk import insert_rows
 from .fleet import Fleet
-from .history import CHARGE_ROW, CHECKOUT_ROW, MAINTENANCE_ROW, History
+from .history import CHARGE_ROW, CHECKOUT_ROW, MAINTENANCE_ROW, History, repair_cost
 from .people import People
 from .problems import Problems
 
@@ -36,6 +36,8 @@ class Builder(Fleet, People, History, Problems):
             camera.status = state.status
             camera.last_returned_at = state.last_returned_at
             camera.last_docked_at = state.last_docked_at
+            # Last in someone's hands: docked or checked in, whichever came later (as the migration backfills).
+            camera.last_seen_at = max(filter(None, (state.last_docked_at, state.last_returned_at)), default=None)
             camera.last_full_charge_at = state.last_full_charge_at
             on_shelf = state.status == Camera.Status.AVAILABLE and state.docked
             if not on_shelf:
@@ -57,6 +59,7 @@ class Builder(Fleet, People, History, Problems):
         )
         insert_rows(ChargeEvent, CHARGE_ROW, ((camera_ids[row[0]], *row[1:]) for row in self.charges))
         fill_first_docked_at()  # what record_charge keeps for each dock, for the history written in bulk
+        costs = random.Random(len(self.maintenance))  # its own generator: the history drawn above stays as it was
         insert_rows(
             MaintenanceRecord,
             MAINTENANCE_ROW,
@@ -72,6 +75,7 @@ class Builder(Fleet, People, History, Problems):
                     m.closed_at,
                     m.outcome,
                     m.notes,
+                    repair_cost(m, costs),
                 )
                 for m in self.maintenance
             ),

@@ -4,6 +4,7 @@ state of the idle ones at the end of the history."""
 from __future__ import annotations
 
 from datetime import time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -16,6 +17,12 @@ from .names import UNITS
 BAYS_PER_DOCK = 8
 OLD_BATCH, NEW_BATCH = "2019 rollout", "2026 expansion"
 OLD_SHARE = 325 / 475
+
+# What each batch cost and from whom, and how long its warranty runs (the 2019 rollout's two years have
+# run out for most of it; the expansion's three have not): the maintenance report's warranty split.
+OLD_PURCHASE = {"supplier": "Axon Enterprise", "purchase_price": Decimal("599.00")}
+NEW_PURCHASE = {"supplier": "Axon Enterprise (state contract)", "purchase_price": Decimal("749.00")}
+WARRANTY = {True: timedelta(days=2 * 365), False: timedelta(days=3 * 365)}
 
 
 class Fleet:
@@ -60,6 +67,8 @@ class Fleet:
                     firmware_version="3.4.1" if old else "4.1.0",
                     purchase_batch=OLD_BATCH if old else NEW_BATCH,
                     purchased_on=old_purchase if old else new_purchase,
+                    **(OLD_PURCHASE if old else NEW_PURCHASE),
+                    warranty_ends_on=(old_purchase if old else new_purchase) + WARRANTY[old],
                     pool=Camera.Pool.PERSONAL if i < self.n_personal else Camera.Pool.SPARE,
                     dock=dock,
                     dock_bay=i % BAYS_PER_DOCK + 1,

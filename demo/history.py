@@ -3,7 +3,9 @@ repairs, kept as plain tuples (the camera as its index) until demo.builder write
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -34,7 +36,24 @@ MAINTENANCE_ROW = (
     "closed_at",
     "outcome",
     "notes",
+    "repair_cost",
 )
+
+
+def repair_cost(record: MaintenanceRecord, rng: random.Random) -> Decimal | None:
+    """A plausible bill for a closed record: batteries at list price, vendor repairs dearer than in-house
+    ones, nothing for a warranty repair at the vendor, and no figure for a routine inspection."""
+    if record.closed_at is None or record.kind == MaintenanceRecord.Kind.INSPECTION:
+        return None
+    if record.kind == MaintenanceRecord.Kind.BATTERY_REPLACEMENT:
+        return Decimal("89.00")
+    if record.kind == MaintenanceRecord.Kind.FIRMWARE_UPDATE:
+        return Decimal("0.00")
+    if record.performed_by == MaintenanceRecord.PerformedBy.VENDOR:
+        if record.under_warranty:
+            return Decimal("0.00")
+        return Decimal(rng.randrange(180, 460))
+    return Decimal(rng.randrange(20, 140)) + Decimal("0.50") * rng.randrange(2)
 
 
 class History:
@@ -139,7 +158,7 @@ class History:
         rng, now = self.rng, self.now
         today = timezone.localtime(now).date()
         not_docked_left = self.plants
-        windows: dict[tuple[int, date], tuple[datetime, datetime]] = {}  # a few shifts, many officers
+        windows: dict[tuple[int | None, date], tuple[datetime, datetime]] = {}  # a few shifts, many officers
         for officer_index, officer in enumerate(self.officers):
             if officer.shift is None:
                 continue
@@ -154,7 +173,7 @@ class History:
                 if out >= now:
                     break
                 index = officer_index if officer_index < self.n_personal else None
-                if index is None or self.state[index].busy_until and self.state[index].busy_until > out:
+                if index is None or (busy := self.state[index].busy_until) and busy > out:
                     index = self._free_spare(out)
                     if index is None:
                         continue

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from inventory.models import Camera, Flag, MaintenanceRecord
 
-from .fleet import OLD_BATCH
+from .fleet import OLD_BATCH, WARRANTY
 
 
 class Problems:
@@ -112,6 +112,8 @@ class Problems:
             )
             self.state[index].status = Camera.Status.IN_MAINTENANCE
 
+        self._plant_not_seen()
+
         if (index := self._reserve_spare()) is not None:
             self.state[index].status = Camera.Status.LOST
             self.cameras[index].lost_incident_number = f"HPD-{now:%y}-0{rng.randint(10000, 99999)}"
@@ -131,6 +133,26 @@ class Problems:
                         outcome="retired",
                     )
                 )
+
+    def _plant_not_seen(self) -> None:
+        """A camera waiting for parts on a back shelf, untouched for four months: the "not seen" flag."""
+        if (index := self._reserve_spare()) is None:
+            return
+        opened = self.now - timedelta(days=settings.NOT_SEEN_FLAG_DAYS + 30)
+        self.cameras[index].created_at = opened - timedelta(days=30)
+        self.state[index].last_docked_at = self.state[index].last_returned_at = None
+        self.maintenance.append(
+            MaintenanceRecord(
+                camera=self.cameras[index],
+                kind="repair",
+                performed_by="in_house",
+                problem="Waiting for a replacement mount from the vendor.",
+                opened_at=opened,
+                started_at=opened,
+            )
+        )
+        self.state[index].status = Camera.Status.IN_MAINTENANCE
+        self.result.planted[Flag.Kind.NOT_SEEN].append(self.cameras[index].asset_tag)
 
     def inspections_firmware_refresh(self) -> None:
         rng, now, k, planted = self.rng, self.now, self.plants, self.result.planted
@@ -169,4 +191,5 @@ class Problems:
         refresh_due = (now - timedelta(days=31 * 30)).date()
         for index in rng.sample(old, min(len(old), k)):
             self.cameras[index].purchased_on = refresh_due
+            self.cameras[index].warranty_ends_on = refresh_due + WARRANTY[True]
             planted[Flag.Kind.REFRESH_DUE].append(self.cameras[index].asset_tag)

@@ -102,6 +102,31 @@ class PastDateField(DayField):
             raise ValidationError(f"{value.isoformat()} is in the future.", code="future")
 
 
+_AMOUNT = re.compile(r"\d+(\.\d*)?|\.\d+")
+
+
+class MoneyField(forms.DecimalField):
+    """Dollars and cents, zero or more, as a person or a spreadsheet writes them: 749, 749.00, $1,049.50."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        text = value.replace("$", "").replace(",", "").strip() if isinstance(value, str) else value
+        try:
+            if isinstance(text, str) and text and not _AMOUNT.fullmatch(text):
+                raise ValidationError("not plain dollars and cents")  # 1e3, NaN, Infinity, -5
+            return super().clean(text)
+        except ValidationError as error:
+            shown = control_characters.strip(str(value))[:40]
+            raise ValidationError(
+                f"{shown!r} is not an amount in dollars; write it like 749.00 (zero or more).", code="invalid"
+            ) from error
+
+
 class RecordChoiceField(forms.ModelChoiceField):
     """A choice of one of a small table's records (a unit, a shift, a camera model), by its key.
 

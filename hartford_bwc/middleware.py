@@ -96,8 +96,10 @@ class StripControlCharactersMiddleware:
     """Form fields and query-string values arrive without control characters (except tab and line
     breaks), so every form, the kiosk and every filter sees clean text and none can crash on it.
 
-    The API (its serializers refuse what they cannot take, with a 400) and uploaded files (the imports
-    check their content) are left as they came.
+    The API (its serializers refuse what they cannot take, with a 400), uploaded files (the imports
+    check their content) and the stocktake's pages are left as they came: a scan holding control
+    characters is a misread the stocktake refuses (stocktake.services.clean_code), never a different
+    code counted after cleaning.
     """
 
     EXEMPT_PREFIXES = ("/api/",)
@@ -107,9 +109,10 @@ class StripControlCharactersMiddleware:
         # Multipart bodies are parsed here only outside the upload pages: an upload view may still want
         # to choose its upload handlers, which must happen before the body is read.
         self.upload_prefixes = (reverse("imports:index"),)
+        self.exempt_prefixes = (*self.EXEMPT_PREFIXES, reverse("stocktake:list"))
 
     def __call__(self, request):
-        if not request.path.startswith(self.EXEMPT_PREFIXES):
+        if not request.path.startswith(self.exempt_prefixes):
             if _has_controls(request.META.get("QUERY_STRING", "")):
                 request.GET = _cleaned(request.GET)
             if request.method == "POST" and (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
@@ -21,6 +21,8 @@ from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
 from hartford_bwc.errors import DomainError
+
+M = TypeVar("M", bound=Model)
 
 BATCH_SIZE = 1000
 
@@ -41,9 +43,14 @@ def shown(field: Field, value: Any) -> Any:
     return value
 
 
+def _field(obj: Model, name: str) -> Field:
+    """The concrete field `name` of a record (never a reverse relation: the services name their own fields)."""
+    return cast(Field, obj._meta.get_field(name))
+
+
 def shown_value(obj: Model, name: str) -> Any:
     """`shown` for a field of a record."""
-    return shown(obj._meta.get_field(name), getattr(obj, name))
+    return shown(_field(obj, name), getattr(obj, name))
 
 
 @dataclass
@@ -57,7 +64,7 @@ class Edit:
 
 def _apply(obj: Model, values: Mapping[str, Any]) -> Edit | None:
     """Set `values` on the (locked) record; what changed, compared as stored (a foreign key by its id)."""
-    attnames = {name: obj._meta.get_field(name).attname for name in values}
+    attnames = {name: _field(obj, name).attname for name in values}
     stored = {name: getattr(obj, attname) for name, attname in attnames.items()}
     before = {name: shown_value(obj, name) for name in values}
     for name, value in values.items():
@@ -68,34 +75,34 @@ def _apply(obj: Model, values: Mapping[str, Any]) -> Edit | None:
     return Edit(obj, {name: before[name] for name in changed}, {name: shown_value(obj, name) for name in changed})
 
 
-def _locked(model: type[Model], changes: Sequence[tuple[Model, Mapping[str, Any]]], related: Sequence[str]):
+def _locked(model: type[M], changes: Sequence[tuple[M, Mapping[str, Any]]], related: Sequence[str]):
     """Each record of `changes` read again with its row locked, with the values meant for it."""
     wanted = {obj.pk: values for obj, values in changes}
     pks = list(wanted)
     for start in range(0, len(pks), BATCH_SIZE):
         chunk = pks[start : start + BATCH_SIZE]
         # Locked in primary-key order, the same order every bulk edit takes, so two cannot deadlock.
-        rows = model.objects.select_for_update(of=("self",)).select_related(*related).filter(pk__in=chunk)
+        rows = model._default_manager.select_for_update(of=("self",)).select_related(*related).filter(pk__in=chunk)
         for obj in rows.order_by("pk"):
             yield obj, wanted[obj.pk]
 
 
-def _links(obj: Model, links: Callable[[Model], dict] | None) -> dict:
+def _links(obj: Model, links: Callable[[Any], dict] | None) -> dict:
     return links(obj) if links else {}
 
 
 def create_many(
-    model: type[Model],
+    model: type[M],
     rows: Sequence[Mapping[str, Any]],
     *,
     by: Actor,
     action: Action,
     shown: Iterable[str],
     reason: str = "",
-    links: Callable[[Model], dict] | None = None,
+    links: Callable[[M], dict] | None = None,
     on_progress: Progress | None = None,
     conflict: str,
-) -> list[Model]:
+) -> list[M]:
     """Insert `rows` (field -> value) and one `action` event each, with the `shown` fields as "after".
 
     A row that another transaction inserted a moment ago (a unique index says so) refuses all of
@@ -104,12 +111,12 @@ def create_many(
     if not rows:
         return []
     shown = tuple(shown)
-    created: list[Model] = []
+    created: list[M] = []
     try:
         with transaction.atomic():
             for start in range(0, len(rows), BATCH_SIZE):
                 batch = [model(**row) for row in rows[start : start + BATCH_SIZE]]
-                created += model.objects.bulk_create(batch)
+                created += model._default_manager.bulk_create(batch)
                 if on_progress:
                     on_progress(len(created))
     except IntegrityError:
@@ -131,13 +138,13 @@ def create_many(
 
 
 def edit_many(
-    model: type[Model],
-    changes: Sequence[tuple[Model, Mapping[str, Any]]],
+    model: type[M],
+    changes: Sequence[tuple[M, Mapping[str, Any]]],
     *,
     by: Actor,
     action: Action,
     reason: str = "",
-    links: Callable[[Model], dict] | None = None,
+    links: Callable[[M], dict] | None = None,
     on_progress: Progress | None = None,
     conflict: str,
     related: Sequence[str] = (),
@@ -161,7 +168,7 @@ def edit_many(
         with transaction.atomic():
             for start in range(0, len(edits), BATCH_SIZE):
                 batch = edits[start : start + BATCH_SIZE]
-                model.objects.bulk_update([edit.obj for edit in batch], fields)
+                model._default_manager.bulk_update(cast("list[M]", [edit.obj for edit in batch]), fields)
                 if on_progress:
                     on_progress(start + len(batch))
     except IntegrityError:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kiosk",
     "reports",
     "imports",
+    "stocktake",
     "api",
     "demo",
 ]
@@ -526,3 +527,41 @@ PIN_LETTER_CODE_DAYS = env.int("PIN_LETTER_CODE_DAYS", default=14)
 REQUIRE_BWC_CERTIFICATION = env.bool("REQUIRE_BWC_CERTIFICATION", default=True)
 # The sweep flags an officer whose certification expires within this many days (or has expired).
 CERTIFICATION_EXPIRING_DAYS = env.int("CERTIFICATION_EXPIRING_DAYS", default=30)
+
+# --- Stocktake ---------------------------------------------------------------------------------------
+# A camera in service that nobody has scanned, docked or checked in for this many days is flagged
+# "not seen" by the sweep (docs/domain.md: 90 days).
+NOT_SEEN_FLAG_DAYS = env.int("NOT_SEEN_FLAG_DAYS", default=90)
+# The longest code a stocktake accepts from a scanner (asset tags and serials are shorter).
+STOCKTAKE_MAX_CODE_LENGTH = 60
+# Vendor reconciliation: a camera in service here that the vendor's export last saw docked (or uploading)
+# longer ago than this is listed as a disagreement.
+VENDOR_NOT_DOCKED_DAYS = env.int("VENDOR_NOT_DOCKED_DAYS", default=14)
+
+# --- Photos and documents on maintenance records (inventory.attachments) ---------------------------
+# Accepted by their first bytes only (JPEG, PNG, WebP, HEIC photos; PDF documents), at most
+# ATTACHMENT_MAX_BYTES each and ATTACHMENT_MAX_PER_RECORD per record, and served only as that type.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10_000_000)
+ATTACHMENT_MAX_PER_RECORD = env.int("ATTACHMENT_MAX_PER_RECORD", default=20)
+# Where the bytes live: "filesystem" (ATTACHMENT_ROOT, never served by the web server directly: every
+# file goes through a view that checks the user's role) or "s3" (any S3-compatible store, through
+# django-storages, which is not installed by default: `pip install "django-storages[s3]"`; the access
+# key and secret come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment, read by boto3).
+ATTACHMENT_STORAGE = env("ATTACHMENT_STORAGE", default="filesystem")
+MEDIA_ROOT = Path(env("ATTACHMENT_ROOT", default=str(VAR_DIR / "attachments")))
+if ATTACHMENT_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif ATTACHMENT_STORAGE != "filesystem":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured('ATTACHMENT_STORAGE is "filesystem" or "s3".')

@@ -29,6 +29,8 @@ urlpatterns = [
     # Each staff user's choice of flag emails (issue 14), linked from the user menu.
     path("accounts/notifications/", notification_settings, name="notification_settings"),
     path("healthz", healthz, name="healthz"),
+    # Before inventory/: the stocktake is its own app under the inventory's address (docs/contract.md).
+    path("inventory/stocktake/", include("stocktake.urls")),
     path("inventory/", include("inventory.urls")),
     path("assignments/", include("assignments.urls")),
     path("kiosk/", include("kiosk.urls")),

@@ -27,6 +27,9 @@ CAMERA_COLUMNS = (
         "personal or spare, checked and never changed: a new camera joins the spare pool, and a camera becomes "
         "personal when it is issued to an officer on the officer's page.",
     ),
+    Column("supplier", False, "Who sold the camera, e.g. Axon Enterprise."),
+    Column("purchase_price", False, "In dollars, e.g. 749.00."),
+    Column("warranty_ends_on", False, "The warranty's last day, as YYYY-MM-DD (or MM/DD/YYYY)."),
 )
 
 OFFICER_COLUMNS = (
@@ -49,5 +52,15 @@ CERTIFICATION_COLUMNS = (
 )
 
 
+# The camera vendor's device export, read by the stocktake's vendor reconciliation (stocktake.vendor).
+VENDOR_COLUMNS = (
+    Column("serial", True, "The camera's serial number.", noun="device"),
+    Column("assigned_to", False, "The badge number (or user name) the vendor has the camera assigned to."),
+    Column("firmware", False, "The firmware the vendor last saw, e.g. 4.1.0."),
+    Column("last_docked", False, "When the vendor last saw it docked or uploading: YYYY-MM-DD (a time may follow)."),
+)
+
+
 def columns_for(kind: str) -> tuple[Column, ...]:
-    return {"cameras": CAMERA_COLUMNS, "training": CERTIFICATION_COLUMNS}.get(kind, OFFICER_COLUMNS)
+    known = {"cameras": CAMERA_COLUMNS, "training": CERTIFICATION_COLUMNS, "vendor": VENDOR_COLUMNS}
+    return known.get(kind, OFFICER_COLUMNS)

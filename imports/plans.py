@@ -224,7 +224,14 @@ class _CameraPlanner:
             values,
             CameraForm.data_of(existing) if existing else self.new,
             required=("asset_tag", "serial_number"),
-            optional=("firmware_version", "purchase_batch", "purchased_on"),
+            optional=(
+                "firmware_version",
+                "purchase_batch",
+                "purchased_on",
+                "supplier",
+                "purchase_price",
+                "warranty_ends_on",
+            ),
         )
         data["model"] = self._model(row, values)
         form = self.form.rebound(data, instance=existing)

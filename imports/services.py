@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # Each kind's rows are written by its services, in bulk (one transaction, one append to the audit trail),
 # with the import's own audit actions: (create the new rows, update the changed ones). The rows to update
 # are the plan's, read with their rows locked in apply_upload's transaction.
-WRITERS = {
+WRITERS: dict[str, tuple[Callable[..., object], Callable[..., object]]] = {
     ImportUpload.Kind.CAMERAS: (
         lambda rows, **kw: inventory.register_cameras(cameras=rows, action=Action.CAMERA_IMPORT_CREATE, **kw),
         lambda rows, **kw: inventory.update_cameras(

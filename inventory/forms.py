@@ -9,6 +9,7 @@ from django import forms
 
 from assignments.models import Checkout, Officer
 from hartford_bwc import control_characters, formfields
+from hartford_bwc.errors import InvalidInput
 
 from . import services
 from .firmware import validate_firmware_version
@@ -101,6 +102,9 @@ class CloseMaintenanceForm(forms.Form):
     )
     firmware_version = forms.CharField(
         label="Firmware version now", required=False, max_length=20, validators=[validate_firmware_version]
+    )
+    repair_cost = forms.DecimalField(
+        label="Repair cost ($)", required=False, min_value=0, max_digits=10, decimal_places=2
     )
     notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -220,6 +224,8 @@ class CameraForm(formfields.RecordFormMixin, forms.ModelForm):
         unknown="Unknown camera model {value!r}. Known models: {known} (add one in the admin).",
     )
     purchased_on = formfields.PastDateField(label="Purchased on", required=False)
+    purchase_price = formfields.MoneyField(label="Purchase price ($)", required=False)
+    warranty_ends_on = formfields.DayField(label="Warranty ends on", required=False)
     notes = forms.CharField(
         label="Notes", required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -283,3 +289,20 @@ class CameraForm(formfields.RecordFormMixin, forms.ModelForm):
 
 
 formfields.apply_messages(CameraForm.base_fields)
+
+
+class AttachmentForm(forms.Form):
+    """One photo or document for a maintenance record; inventory.attachments decides what is accepted."""
+
+    file = forms.FileField(
+        label="Photo or document",
+        allow_empty_file=True,  # refused by the service, in the words every other refusal uses
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"}
+        ),
+    )
+
+    def upload(self):
+        if not self.is_valid():
+            raise InvalidInput("Choose a photo or document to attach.", code="no_file")
+        return self.cleaned_data["file"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -323,7 +323,7 @@ CAMERA = Lifecycle(
 # Where a camera may sit in a dock: where a charge or dock report may be recorded.
 DOCKABLE = CAMERA.sources("record_charge")
 # The status of a camera that an officer holds (a checkout is open).
-HELD = CAMERA["check_out"].target
+HELD = cast(str, CAMERA["check_out"].target)
 
 
 # --- the database's copy -------------------------------------------------------------------------

@@ -18,6 +18,12 @@ from .lifecycle import CAMERA, DOCKABLE, CameraStatus
 MAX_DOCK_BAYS = 200
 BAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_DOCK_BAYS)]
 PERCENT_VALIDATORS = [MaxValueValidator(100)]
+MONEY_VALIDATORS = [MinValueValidator(0)]
+
+
+def not_negative(field: str) -> Q:
+    """An amount of money is empty or zero or more (as a database condition)."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0})
 
 
 def bay_in_range(field: str) -> Q:
@@ -113,6 +119,13 @@ class Camera(models.Model):
     firmware_version = models.CharField(max_length=20, blank=True, validators=[validate_firmware_version])
     purchase_batch = models.CharField(max_length=40, blank=True)
     purchased_on = models.DateField(null=True, blank=True)
+    supplier = models.CharField(max_length=80, blank=True, help_text="Who sold the camera to the department.")
+    purchase_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=MONEY_VALIDATORS, help_text="In dollars."
+    )
+    warranty_ends_on = models.DateField(
+        null=True, blank=True, help_text="The last day the manufacturer's warranty covers the camera."
+    )
     pool = models.CharField(max_length=10, choices=Pool.choices, default=Pool.SPARE)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AVAILABLE, db_index=True)
     dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="cameras")
@@ -124,6 +137,9 @@ class Camera(models.Model):
     )
     last_inspected_at = models.DateTimeField(null=True, blank=True)
     last_returned_at = models.DateTimeField(null=True, blank=True)
+    # Last time someone or something had the camera physically in hand: a stocktake scan, a check-in,
+    # a dock reporting it (inventory.services.record_charge). The "not seen" flag reads it.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     lost_incident_number = models.CharField(max_length=40, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -141,6 +157,7 @@ class Camera(models.Model):
                 condition=~Q(status=CameraStatus.LOST) | ~Q(lost_incident_number=""),
                 name="camera_lost_has_incident_number",
             ),
+            models.CheckConstraint(condition=not_negative("purchase_price"), name="camera_purchase_price_not_negative"),
             models.CheckConstraint(
                 condition=Q(dock_bay__isnull=True) | Q(dock__isnull=False), name="camera_bay_needs_dock"
             ),
@@ -226,6 +243,14 @@ class MaintenanceRecordQuerySet(models.QuerySet):
         return self.filter(closed_at__isnull=False)
 
 
+def under_warranty_condition(prefix: str = "") -> Q:
+    """Closed on or before the camera's warranty end (the local day), as a database condition.
+
+    `MaintenanceRecord.under_warranty` is the same rule for one row; test_cost_warranty.py keeps them equal.
+    """
+    return Q(**{f"{prefix}closed_at__date__lte": F(f"{prefix}camera__warranty_ends_on")})
+
+
 class MaintenanceRecord(models.Model):
     class Kind(models.TextChoices):
         INSPECTION = "inspection", "Inspection"
@@ -256,6 +281,14 @@ class MaintenanceRecord(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     notes = models.TextField(blank=True)
+    repair_cost = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=MONEY_VALIDATORS,
+        help_text="What the work cost the department, in dollars; entered when the record is closed.",
+    )
 
     objects = MaintenanceRecordQuerySet.as_manager()
 
@@ -277,6 +310,7 @@ class MaintenanceRecord(models.Model):
                 condition=Q(closed_at__isnull=True, outcome="") | Q(closed_at__isnull=False) & ~Q(outcome=""),
                 name="maintenance_outcome_iff_closed",
             ),
+            models.CheckConstraint(condition=not_negative("repair_cost"), name="maintenance_repair_cost_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -285,6 +319,12 @@ class MaintenanceRecord(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def under_warranty(self) -> bool:
+        """Closed while the camera's warranty still ran: the vendor, not the department, should pay."""
+        ends = self.camera.warranty_ends_on
+        return self.closed_at is not None and ends is not None and timezone.localdate(self.closed_at) <= ends
 
 
 class FlagQuerySet(models.QuerySet):
@@ -308,6 +348,7 @@ class Flag(models.Model):
         REPAIR_OVERDUE = "repair_overdue", "Repair overdue at vendor"
         FIRMWARE_BELOW_MINIMUM = "firmware_below_minimum", "Firmware below minimum"
         REFRESH_DUE = "refresh_due", "Refresh due"
+        NOT_SEEN = "not_seen", "Not seen in a stocktake"
 
     camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="flags")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -376,6 +417,8 @@ FLAG_SEVERITY: dict[str, int] = {
     Flag.Kind.NOT_DOCKED: FlagSeverity.MEDIUM,
     Flag.Kind.INSPECTION_OVERDUE: FlagSeverity.MEDIUM,
     Flag.Kind.REPAIR_OVERDUE: FlagSeverity.MEDIUM,
+    # Unaccounted for 90 days: perhaps lost, so a stocktake this week (not yet an incident).
+    Flag.Kind.NOT_SEEN: FlagSeverity.MEDIUM,
     Flag.Kind.CHARGING_OVERDUE: FlagSeverity.LOW,
     Flag.Kind.INSPECTION_DUE: FlagSeverity.LOW,
     Flag.Kind.REFRESH_DUE: FlagSeverity.LOW,
@@ -434,3 +477,43 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind} {self.delivery}"
+
+
+class Attachment(models.Model):
+    """A photo or document carried by a maintenance record: a damage report's photos, a vendor RMA's papers.
+
+    The bytes live in Django's default storage (file system, or S3-compatible storage by setting) under
+    a random name; the type was read from the file's first bytes, never from its name or the browser's
+    word, and is the only type it is ever served as (inventory.attachments).
+    """
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Photo"
+        DOCUMENT = "document", "Document"
+
+    record = models.ForeignKey(MaintenanceRecord, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, help_text="Of the bytes as stored: proof the file is unchanged.")
+    original_name = models.CharField(max_length=120, blank=True, help_text="As uploaded, for people only.")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+            models.CheckConstraint(
+                condition=Q(
+                    content_type__in=["image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"]
+                ),
+                name="attachment_known_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or f"{self.get_kind_display()} {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:attachment_file", args=[self.pk])

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,10 +28,10 @@ from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.timefmt import when
 
 from .firmware import validate_firmware_version
-from .lifecycle import CAMERA, Transition
+from .lifecycle import CAMERA, Refusal, Transition
 from .models import Camera, ChargeEvent, Dock, Flag, MaintenanceRecord
 
-CHARGE_ACTIONS = {
+CHARGE_ACTIONS: dict[str, Action] = {
     ChargeEvent.Kind.DOCKED: Action.CAMERA_DOCKED,
     ChargeEvent.Kind.UNDOCKED: Action.CAMERA_UNDOCKED,
     ChargeEvent.Kind.FULL_CHARGE: Action.CAMERA_FULL_CHARGE,
@@ -71,10 +72,10 @@ def _refusal_facts(camera: Camera) -> dict[str, object]:
     return {
         "tag": camera.asset_tag,
         "incident": camera.lost_incident_number,
-        "holder": lambda: checkout().officer,
+        "holder": lambda: cast(Checkout, checkout()).officer,
         "out_to": out_to,
-        "open_record": lambda: record().get_kind_display().lower(),
-        "since": lambda: when(record().opened_at),
+        "open_record": lambda: cast(MaintenanceRecord, record()).get_kind_display().lower(),
+        "since": lambda: when(cast(MaintenanceRecord, record()).opened_at),
     }
 
 
@@ -86,7 +87,9 @@ def check_transition(name: str, camera: Camera, *, by: Actor) -> Transition:
 
 def refusal_as_if(name: str, camera: Camera, *, status: str) -> DomainError:
     """The refusal of `name` had the camera been in `status` (a race the database caught for the service)."""
-    return CAMERA[name].refusal(status).error(status=CAMERA.label(status).lower(), **_refusal_facts(camera))
+    return cast(Refusal, CAMERA[name].refusal(status)).error(
+        status=CAMERA.label(status).lower(), **_refusal_facts(camera)
+    )
 
 
 def _refuse_bad_charge_input(*, kind: str, dock: Dock | None, bay: int | None, battery_percent: int | None) -> None:
@@ -121,6 +124,7 @@ def record_charge(
     if dock is not None and kind != ChargeEvent.Kind.UNDOCKED:
         # A dock that reports a charge or a battery level has the camera in it.
         camera.dock, camera.dock_bay, camera.last_docked_at = dock, bay, at
+        camera.last_seen_at = max(camera.last_seen_at or at, at)
     if kind == ChargeEvent.Kind.UNDOCKED:
         camera.dock, camera.dock_bay = None, None
     elif kind == ChargeEvent.Kind.FULL_CHARGE:
@@ -140,13 +144,14 @@ def record_charge(
             event = ChargeEvent.objects.create(
                 camera=camera, kind=kind, dock=dock, bay=bay, battery_percent=battery_percent, recorded_at=at
             )
-            camera.save(update_fields=fields)
+            # last_seen_at is bookkeeping for the "not seen" flag, not part of the event's audited change.
+            camera.save(update_fields=[*fields, "last_seen_at"])
             if kind == ChargeEvent.Kind.DOCKED:
                 _mark_returns_docked(camera, at)
     except IntegrityError:
         occupant = Camera.objects.filter(dock=dock, dock_bay=bay).exclude(pk=camera.pk).first()
         raise DomainError(
-            f"Bay {bay} of {dock.name} already holds {occupant or 'another camera'}; choose a free bay.",
+            f"Bay {bay} of {cast(Dock, dock).name} already holds {occupant or 'another camera'}; choose a free bay.",
             code="bay_taken",
         ) from None
     audit.record(
@@ -190,12 +195,12 @@ def open_maintenance(
         started_at=now if performed_by else None,
     )
     before = audit.field_values(camera, ("status", "dock", "dock_bay"))
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "dock", "dock_bay"])
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=record,
         camera=camera,
         before=before,
@@ -225,7 +230,7 @@ def assign_maintenance(
 ) -> MaintenanceRecord:
     """Triage: send the work in-house or to the vendor under an RMA. `record`, or `camera`'s open record."""
     if record is None:
-        record = _open_record("assign_maintenance", camera, by=by)
+        record = _open_record("assign_maintenance", cast(Camera, camera), by=by)
     record = MaintenanceRecord.objects.select_for_update().select_related("camera").get(pk=record.pk)
     if not record.is_open:
         raise DomainError("This maintenance record is closed.")
@@ -241,7 +246,7 @@ def assign_maintenance(
     record.save(update_fields=["performed_by", "rma_number", "started_at"])
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=record,
         camera=record.camera,
         before=before,
@@ -251,7 +256,7 @@ def assign_maintenance(
 
 
 # How a maintenance record's outcome moves the camera (inventory/lifecycle.py).
-CLOSE_TRANSITIONS = {
+CLOSE_TRANSITIONS: dict[str, str] = {
     MaintenanceRecord.Outcome.RETURNED_TO_SERVICE: "return_to_service",
     MaintenanceRecord.Outcome.RETIRED: "retire_from_maintenance",
 }
@@ -266,11 +271,14 @@ def close_maintenance(
     camera: Camera | None = None,
     notes: str = "",
     firmware_version: str = "",
+    repair_cost: Decimal | None = None,
 ) -> MaintenanceRecord:
     """Finish maintenance: the camera returns to service (inspected, updated) or is retired.
-    `record`, or `camera`'s open record."""
+    `record`, or `camera`'s open record. `repair_cost` is what the work cost the department (None: not
+    known, or nothing billed yet).
+    """
     # Camera first, then its records: the order retire and report_lost use, so they cannot deadlock.
-    camera = _lock(record.camera if record is not None else camera)
+    camera = _lock(record.camera if record is not None else cast(Camera, camera))
     if record is None:
         record = _open_record(CLOSE_TRANSITIONS.get(outcome, "return_to_service"), camera, by=by)
     record = MaintenanceRecord.objects.select_for_update().get(pk=record.pk)
@@ -286,17 +294,18 @@ def close_maintenance(
         validate_firmware_version(firmware_version)
     except ValidationError as error:
         raise InvalidInput(error.messages[0], code="invalid_firmware_version") from error
+    repair_cost = _money(repair_cost, what="The repair cost")
     now = timezone.now()
-    record.closed_at, record.outcome = now, outcome
+    record.closed_at, record.outcome, record.repair_cost = now, outcome, repair_cost
     record.notes = "\n".join(filter(None, [record.notes, notes.strip()]))
-    record.save(update_fields=["closed_at", "outcome", "notes"])
+    record.save(update_fields=["closed_at", "outcome", "notes", "repair_cost"])
 
     fields = ["status", "last_inspected_at", "firmware_version"]
     before = audit.field_values(camera, fields)
     if outcome == MaintenanceRecord.Outcome.RETIRED:
         _retire_in_place(camera, now=now, transition=transition)
     else:
-        camera.status = transition.target
+        camera.status = cast(str, transition.target)
         # Any maintenance that ends with the camera back in service includes a full function check.
         camera.last_inspected_at = now
         if firmware_version.strip():
@@ -304,19 +313,39 @@ def close_maintenance(
         camera.save(update_fields=fields)
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=record,
         camera=camera,
         before=before,
-        after={**audit.field_values(camera, fields), "outcome": outcome},
+        after={
+            **audit.field_values(camera, fields),
+            "outcome": outcome,
+            "repair_cost": None if repair_cost is None else str(repair_cost),
+        },
         reason=notes,
     )
     return record
 
 
+MAX_MONEY = Decimal("99999999.99")  # what a DecimalField(max_digits=10, decimal_places=2) holds
+
+
+def _money(value: Decimal | None, *, what: str) -> Decimal | None:
+    """An amount in dollars and cents, zero or more, or None; anything else is refused as a person reads it."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise InvalidInput(f"{what} is an amount in dollars, such as 149.50.", code="bad_amount")
+    if value < 0:
+        raise InvalidInput(f"{what} cannot be negative.", code="negative_amount")
+    if value > MAX_MONEY:
+        raise InvalidInput(f"{what} is more than {MAX_MONEY:,}; check the amount.", code="amount_too_large")
+    return value.quantize(Decimal("0.01"))
+
+
 def _retire_in_place(camera: Camera, *, now: datetime, transition: Transition) -> None:
     PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Retired")
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     camera.pool = Camera.Pool.SPARE
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "pool", "dock", "dock_bay"])
@@ -337,7 +366,7 @@ def retire(*, camera: Camera, by: Actor, reason: str) -> Camera:
     _retire_in_place(camera, now=now, transition=transition)
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=camera,
         camera=camera,
         before=before,
@@ -366,14 +395,14 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED, notes="Camera reported lost."
     )
     PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Lost")
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     camera.pool = Camera.Pool.SPARE
     camera.lost_incident_number = incident_number
     camera.dock, camera.dock_bay = None, None
     camera.save(update_fields=["status", "pool", "lost_incident_number", "dock", "dock_bay"])
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=camera,
         camera=camera,
         officer=holder.officer if holder else None,
@@ -391,7 +420,7 @@ def report_found(*, camera: Camera, by: Actor, notes: str = "") -> MaintenanceRe
     transition = check_transition("report_found", camera, by=by)
     now = timezone.now()
     before = {"status": camera.status}
-    camera.status = transition.target
+    camera.status = cast(str, transition.target)
     camera.save(update_fields=["status"])
     record = MaintenanceRecord.objects.create(
         camera=camera,
@@ -403,7 +432,7 @@ def report_found(*, camera: Camera, by: Actor, notes: str = "") -> MaintenanceRe
     )
     audit.record(
         by=by,
-        action=transition.action,
+        action=cast(Action, transition.action),
         obj=camera,
         camera=camera,
         before=before,
@@ -437,6 +466,9 @@ CAMERA_DESCRIPTION = (
     "firmware_version",
     "purchase_batch",
     "purchased_on",
+    "supplier",
+    "purchase_price",
+    "warranty_ends_on",
     "notes",
 )
 

@@ -199,13 +199,20 @@ def _maintenance(camera: Camera, depth: int) -> list[TimelineEntry]:
                 TimelineEntry(
                     at=m.closed_at,
                     kind="maintenance",
-                    title=f"{m.get_kind_display()} closed: {m.get_outcome_display().lower()}",
+                    title=f"{m.get_kind_display()} closed: {m.get_outcome_display().lower()}{_cost(m, camera)}",
                     detail=m.notes,
                     actor_keys=((MAINTENANCE, str(m.pk), Action.MAINTENANCE_CLOSE),),
                     order=("maintenance", m.pk, 1),
                 )
             )
     return entries
+
+
+def _cost(record: MaintenanceRecord, camera: Camera) -> str:
+    if record.repair_cost is None:
+        return ""
+    record.camera = camera  # the row the page already holds: no query for the warranty end
+    return f", ${record.repair_cost:,}" + (" (under warranty)" if record.under_warranty else "")
 
 
 def _flags(camera: Camera, depth: int) -> list[TimelineEntry]:

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .flags import views as flag_views
-from .views import actions, bulk, cameras, labels, records
+from .views import actions, attachments, bulk, cameras, labels, records
 
 app_name = "inventory"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("cameras/new/", records.camera_add, name="camera_add"),
     path("cameras/<str:asset_tag>/", cameras.camera_detail, name="camera_detail"),
     path("cameras/<str:asset_tag>/edit/", records.camera_edit, name="camera_edit"),
+    path("cameras/<str:asset_tag>/attach/", attachments.camera_attach, name="camera_attach"),
+    path("attachments/<int:pk>/", attachments.attachment_file, name="attachment_file"),
     *(
         path(f"cameras/<str:asset_tag>/{slug}/", actions.camera_action, {"action": slug}, name=actions.url_name(slug))
         for slug in actions.ACTIONS

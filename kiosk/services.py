@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,7 +27,8 @@ from audit.context import recorded_by_caller
 from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.lockouts import count_failure_in_window
 from hartford_bwc.timefmt import when
-from inventory.models import Camera
+from inventory import attachments
+from inventory.models import Camera, MaintenanceRecord
 
 from . import selectors
 from .device import digest, new_secret
@@ -218,18 +220,18 @@ def sign_in(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None = None) -> Off
         refusal, officer = _sign_in_locked(kiosk=kiosk, badge=badge, pin=pin, ip=ip)
     if refusal is not None:
         raise refusal
-    return officer
+    return cast(Officer, officer)  # no refusal: the badge and PIN were an officer's
 
 
-def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tuple[DomainError | None, Officer]:
+def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tuple[DomainError | None, Officer | None]:
     now = timezone.now()
     kiosk_lock, badge_lock = locked_rows(kiosk, badge)
     officer = Officer.objects.filter(badge_number=badge).first()
     by = Actor.at_kiosk(kiosk, ip=ip)
     if kiosk_lock.is_locked(now):
-        return DomainError(kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked"), officer
+        return DomainError(kiosk_locked_message(cast(datetime, kiosk_lock.locked_until)), code="kiosk_locked"), officer
     if badge_lock.is_locked(now):
-        return DomainError(locked_message(badge_lock.locked_until), code="locked"), officer
+        return DomainError(locked_message(cast(datetime, badge_lock.locked_until)), code="locked"), officer
     if officer is not None and not officer.has_pin:
         return _refuse_no_pin(kiosk=kiosk, kiosk_lock=kiosk_lock, officer=officer, pin=pin, by=by, now=now), officer
     # pin_matches hashes once even for an unknown badge, so timing tells nothing either.
@@ -237,6 +239,7 @@ def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tu
         return _refuse_wrong_pin(
             kiosk=kiosk, kiosk_lock=kiosk_lock, badge_lock=badge_lock, officer=officer, by=by, now=now
         ), officer
+    officer = cast(Officer, officer)  # the PIN matched, so the badge is an officer's
     by = Actor.at_kiosk(kiosk, officer=officer, ip=ip)
     # The badge was seen unlocked under its row lock above, so clearing its count here can never
     # lift a lock a concurrent failure set: that failure is still waiting for the row.
@@ -264,9 +267,9 @@ def _refuse_wrong_pin(
     )
     if kiosk_locked:
         raise_kiosk_locked_alert(kiosk=kiosk, lock=kiosk_lock, by=by, now=now)
-        return DomainError(kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked")
+        return DomainError(kiosk_locked_message(cast(datetime, kiosk_lock.locked_until)), code="kiosk_locked")
     if badge_locked:
-        return DomainError(locked_message(badge_lock.locked_until), code="locked")
+        return DomainError(locked_message(cast(datetime, badge_lock.locked_until)), code="locked")
     left = settings.KIOSK_LOCKOUT_FAILURES - badge_lock.failures
     return DomainError(
         f"That badge number and PIN do not match. Check both and try again "
@@ -297,7 +300,7 @@ def _refuse_no_pin(
     audit.record(by=by, action=Action.KIOSK_SIGN_IN_REFUSED, obj=officer, officer=officer, reason="no PIN set")
     if kiosk_locked:
         raise_kiosk_locked_alert(kiosk=kiosk, lock=kiosk_lock, by=by, now=now)
-        return DomainError(kiosk_locked_message(kiosk_lock.locked_until), code="kiosk_locked")
+        return DomainError(kiosk_locked_message(cast(datetime, kiosk_lock.locked_until)), code="kiosk_locked")
     return DomainError(_no_pin_message(officer.badge_number), code="no_pin")
 
 
@@ -322,7 +325,7 @@ def raise_kiosk_locked_alert(*, kiosk: Kiosk, lock: KioskLockout, by: Actor, now
         detail=(
             f"{settings.KIOSK_SIGN_IN_FAILURES_PER_KIOSK} wrong PINs within "
             f"{settings.KIOSK_SIGN_IN_FAILURE_WINDOW_MINUTES} minutes at kiosk {kiosk.name}: "
-            f"sign-in paused until {when(lock.locked_until)}."
+            f"sign-in paused until {when(cast(datetime, lock.locked_until))}."
         ),
     )
     audit.record(by=by, action=Action.KIOSK_SIGN_IN_LOCKED, obj=kiosk, after={"locked_until": lock.locked_until})
@@ -410,8 +413,10 @@ def check_in_at_kiosk(
     entry_method: str = KioskReturn.EntryMethod.TYPED,
     signed_in_officer: Officer | None = None,
     ip: str | None = None,
+    photo=None,
 ) -> Checkout:
-    """Check the camera in, and keep how its code was entered.
+    """Check the camera in, and keep how its code was entered; a damaged return may carry a `photo`
+    (an uploaded file), kept on the repair record it opens, or the whole return is refused.
 
     A code that was not scanned does not show the camera was at the kiosk: unless its holder is the
     officer signed in, the supervisor gets an alert and the holder is told at their next sign-in.
@@ -425,13 +430,15 @@ def check_in_at_kiosk(
         checkout = assignments.check_in(
             camera=camera, by=by, condition=condition, damage_description=damage_description
         )
+        if photo is not None and checkout.condition == Checkout.Condition.DAMAGED:
+            attachments.attach(record=MaintenanceRecord.objects.open().get(camera=camera), upload=photo, by=by)
         holder_signed_in = signed_in_officer is not None and signed_in_officer.pk == checkout.officer_id
         record = KioskReturn.objects.create(
             checkout=checkout,
             kiosk=kiosk,
             entry_method=entry_method,
             holder_signed_in=holder_signed_in,
-            returned_at=checkout.checked_in_at,
+            returned_at=cast(datetime, checkout.checked_in_at),
         )
         events = [
             audit.PendingEvent(
@@ -448,7 +455,7 @@ def check_in_at_kiosk(
                 kiosk=kiosk,
                 officer=checkout.officer,
                 checkout=checkout,
-                raised_at=checkout.checked_in_at,
+                raised_at=cast(datetime, checkout.checked_in_at),
                 detail=(
                     f"{camera.asset_tag} was returned at kiosk {kiosk.name} by typing its number, "
                     f"without its holder signing in ({checkout.get_condition_display().lower()})."

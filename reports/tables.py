@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -193,8 +194,8 @@ class ExemptOfficerTable(ReportTable):
     name = tables.Column("Officer", empty_values=())
     unit = tables.Column("Unit", default="No unit")
     exemption = tables.Column("Exemption")
-    starts_on = tables.DateColumn(verbose_name="First day", format="M j, Y")
-    ends_on = tables.DateColumn(verbose_name="Last day", format="M j, Y", default="no end set")
+    starts_on = tables.DateColumn(verbose_name="First day")
+    ends_on = tables.DateColumn(verbose_name="Last day", default="no end set")
     days_in_range = NumberColumn("Exempt days in range")
     reason = tables.Column("Reason")
     approved_by_name = tables.Column("Approved by", default="")
@@ -369,6 +370,42 @@ class ModelBatchTable(ReportTable):
     failures = NumberColumn("Failures in range")
     cameras_failed = NumberColumn("Cameras that failed")
     per_100 = NumberColumn("Failures per 100 cameras")
+
+
+CENT = Decimal("0.01")
+
+
+class MoneyColumn(NumberColumn):
+    """Dollars and cents with thousands separators on the page; the plain number in exports."""
+
+    def render(self, value):
+        return f"${value:,.2f}"
+
+    def value(self, value):
+        # SQLite sums to Decimal("310"), PostgreSQL to Decimal("310.00"): exports read the same on both.
+        return Decimal(value).quantize(CENT)
+
+
+class RepairCostTable(ReportTable):
+    model = tables.Column("Model")
+    batch = tables.Column("Purchase batch")
+    closed = NumberColumn("Repairs closed in range")
+    costed = NumberColumn("With a cost entered")
+    cost = MoneyColumn("Cost to the department")
+    warranty_repairs = NumberColumn("Under warranty")
+    warranty_cost = MoneyColumn("Billed under warranty")
+    total = MoneyColumn("Total cost")
+
+
+class WarrantyRepairTable(ReportTable):
+    camera = tables.Column("Camera", accessor="camera__asset_tag")
+    model = tables.Column("Model", accessor="camera__model__name")
+    kind = tables.Column("Kind", accessor="get_kind_display")
+    route = tables.Column("Route", accessor="get_performed_by_display")
+    rma_number = tables.Column("RMA")
+    closed_at = LocalTimeColumn("Closed")
+    warranty_ends_on = tables.Column("Warranty ends", accessor="camera__warranty_ends_on")
+    repair_cost = MoneyColumn("Billed")
 
 
 class RefreshTable(ReportTable):

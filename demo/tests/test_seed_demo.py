@@ -162,6 +162,7 @@ def test_every_flag_kind_is_planted_and_real():
         Flag.Kind.REPAIR_OVERDUE,
         Flag.Kind.FIRMWARE_BELOW_MINIMUM,
         Flag.Kind.REFRESH_DUE,
+        Flag.Kind.NOT_SEEN,
     }
     assert_planted_problems_are_real(result.planted, timezone.now())
 
@@ -249,3 +250,15 @@ def test_the_demo_certifies_every_officer_a_few_expiring_and_exempts_a_few(db):
     run_sweep()
     flagged = OfficerFlag.objects.open().values_list("officer__badge_number", flat=True)
     assert sorted(flagged) == sorted(result.certifications_expiring)
+
+
+def test_the_demo_has_prices_suppliers_warranties_and_repair_costs():
+    services.seed_fleet(cameras=120, days=60)
+    assert not Camera.objects.filter(purchase_price__isnull=True).exists()
+    assert not Camera.objects.filter(supplier="").exists()
+    assert not Camera.objects.filter(warranty_ends_on__isnull=True).exists()
+    assert Camera.objects.filter(warranty_ends_on__lt=timezone.localdate()).exists(), "some warranties have run out"
+    assert Camera.objects.filter(warranty_ends_on__gte=timezone.localdate()).exists(), "some still run"
+    closed = MaintenanceRecord.objects.closed().exclude(kind=MaintenanceRecord.Kind.INSPECTION)
+    assert closed.exists() and not closed.filter(repair_cost__isnull=True).exists()
+    assert not MaintenanceRecord.objects.open().filter(repair_cost__isnull=False).exists()

@@ -34,7 +34,7 @@ TABLE_FORMAT = re.compile(r"(?:DateColumn|DateTimeColumn)\([^)]*\bformat=")
 # Modules that spell a format for another reason than showing a date.
 ALLOWED = {
     "hartford_bwc/timefmt.py": "the one formatter",
-    "imports/plans.py": "reads the dates a spreadsheet may hold (US order included); shows none",
+    "hartford_bwc/formfields.py": "reads the dates a person or a spreadsheet may write (US order included); shows none",
 }
 
 

@@ -37,6 +37,7 @@ def test_each_link_leads_to_its_sections_contract_path(administrator):
         "Cameras": "/inventory/cameras/",
         "Officers": "/assignments/officers/",
         "Flags": "/inventory/flags/",
+        "Stocktake": "/inventory/stocktake/",
         "Reports": "/reports/",
         "Imports": "/imports/",
         "Kiosks": "/kiosks/",
@@ -52,6 +53,7 @@ def test_each_link_leads_to_its_sections_contract_path(administrator):
         ("/inventory/cameras/HPD-BWC-0001/", "Cameras"),
         ("/assignments/officers/", "Officers"),
         ("/inventory/flags/", "Flags"),
+        ("/inventory/stocktake/", "Stocktake"),
         ("/reports/readiness/", "Reports"),
         ("/imports/", "Imports"),
         ("/kiosks/alerts/", "Kiosks"),
@@ -65,7 +67,7 @@ def test_the_page_s_own_section_and_only_it_is_marked_current(administrator, pat
 
 def test_a_supervisor_sees_no_imports_kiosks_or_admin(client):
     client.force_login(UserFactory(role=roles.SUPERVISOR))
-    assert list(navigation(client, "/")) == ["Dashboard", "Cameras", "Officers", "Flags", "Reports"]
+    assert list(navigation(client, "/")) == ["Dashboard", "Cameras", "Officers", "Flags", "Stocktake", "Reports"]
 
 
 def test_a_404_in_the_kiosk_console_leads_to_the_dashboard_not_the_kiosk(administrator):

@@ -129,7 +129,9 @@ def test_a_console_action_answers_within_2_seconds(stalled_broker):
     camera = CameraFactory(asset_tag="HPD-BWC-0778")
 
     response = answered_in_time(
-        lambda: client.post(f"/inventory/cameras/{camera.asset_tag}/retire/", {"retire-reason": "Cracked housing"})
+        lambda: client.post(
+            f"/inventory/cameras/{camera.asset_tag}/retire/", {"retire-reason": "Cracked housing", "confirm": "yes"}
+        )
     )
 
     assert response.status_code == 302

@@ -359,6 +359,46 @@ class RefreshDue(Rule):
         return "purchase date corrected"
 
 
+def _seen() -> Coalesce:
+    # A camera never seen counts from the day it joined the fleet (the migration backfilled the rest).
+    return Coalesce("last_seen_at", "created_at")
+
+
+class NotSeen(Rule):
+    """In service, and not scanned in a stocktake, docked or checked in for NOT_SEEN_FLAG_DAYS.
+
+    A camera out with an officer is in hand every shift: it is seen again at its check-in, and a
+    camera never returned is the return-overdue flag's business, so checked-out cameras are left out.
+    """
+
+    kind = Flag.Kind.NOT_SEEN
+
+    def cutoff(self, ctx: SweepContext) -> datetime:
+        # Flagged on the 90th day: seen at or before now - 90 days.
+        return ctx.now - timedelta(days=settings.NOT_SEEN_FLAG_DAYS)
+
+    def condition(self, ctx):
+        return (
+            in_service()
+            .exclude(status=Camera.Status.CHECKED_OUT)
+            .alias(seen=_seen())
+            .filter(seen__lte=self.cutoff(ctx))
+        )
+
+    def detail(self, camera, ctx):
+        if camera.last_seen_at is None:
+            return f"Never seen in a stocktake, dock or check-in; in the fleet since {timefmt.day(camera.created_at)}."
+        days = (ctx.now - camera.last_seen_at).days
+        return f"Last seen {timefmt.day(camera.last_seen_at)} ({days} days ago)."
+
+    def resolution(self, flag, ctx):
+        camera = flag.camera
+        if camera.status == Camera.Status.CHECKED_OUT:
+            return "checked out"
+        seen = camera.last_seen_at or camera.created_at
+        return f"seen at {when(seen, now=ctx.now)}"
+
+
 RULES: tuple[Rule, ...] = (
     ChargingOverdue(),
     NotDocked(),
@@ -369,6 +409,7 @@ RULES: tuple[Rule, ...] = (
     RepairOverdue(),
     FirmwareBelowMinimum(),
     RefreshDue(),
+    NotSeen(),
 )
 assert {rule.kind for rule in RULES} == set(Flag.Kind.values), "every flag kind needs a rule"
 RULES_BY_KIND: dict[str, Rule] = {rule.kind: rule for rule in RULES}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assignments.models import Checkout, PersonalIssue
 
-from ..models import Camera, Flag, MaintenanceRecord
+from ..models import Attachment, Camera, Flag, MaintenanceRecord
 from ..timeline import Timeline, camera_timeline
 
 
@@ -19,6 +19,7 @@ class CameraPage:
     maintenance: MaintenanceRecord | None
     open_flags: list[Flag]
     timeline: Timeline
+    attachments: list[Attachment]
 
 
 def camera_by_tag(asset_tag: str) -> Camera | None:
@@ -50,4 +51,17 @@ def camera_page(camera: Camera, *, kind: str = "", page: int = 1) -> CameraPage:
         maintenance=open_maintenance_record(camera),
         open_flags=list(Flag.objects.open().filter(camera=camera).order_by("kind")),
         timeline=camera_timeline(camera, kind=kind, page=page),
+        attachments=camera_attachments(camera),
+    )
+
+
+CAMERA_PAGE_ATTACHMENTS = 24
+
+
+def camera_attachments(camera: Camera) -> list[Attachment]:
+    """The latest photos and documents of the camera's maintenance records, each with its record."""
+    return list(
+        Attachment.objects.filter(record__camera=camera)
+        .select_related("record")
+        .order_by("-uploaded_at", "-pk")[:CAMERA_PAGE_ATTACHMENTS]
     )

@@ -4,6 +4,7 @@ menus."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -103,7 +104,7 @@ def _filter_choices(key: str, read: Callable[[], list[str]]) -> list[str]:
     seconds = settings.FILTER_CHOICES_CACHE_SECONDS
     if not seconds:
         return read()
-    return cache.get_or_set(f"inventory:filter-choices:{key}", read, seconds)
+    return cast("list[str]", cache.get_or_set(f"inventory:filter-choices:{key}", read, seconds))
 
 
 def firmware_versions() -> list[str]:

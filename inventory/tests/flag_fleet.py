@@ -76,4 +76,5 @@ def plant_every_kind(per_kind: int, now: datetime) -> dict[str, set[str]]:
         )
         camera(Flag.Kind.FIRMWARE_BELOW_MINIMUM, firmware_version="3.1.7")
         camera(Flag.Kind.REFRESH_DUE, purchased_on=(now - timedelta(days=1000)).date())
+        camera(Flag.Kind.NOT_SEEN, last_seen_at=now - timedelta(days=100))
     return planted

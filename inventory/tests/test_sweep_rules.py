@@ -100,7 +100,10 @@ def test_not_docked_resolves_when_the_camera_goes_out_again(system_actor):
 
 def test_inspection_due_at_90_days_becomes_overdue_after_104_and_resolves_when_inspected(system_actor):
     with time_machine.travel(BASE, tick=False):
-        camera = CameraFactory(pool=Camera.Pool.PERSONAL, last_inspected_at=BASE)
+        # Seen later than inspected: this test is about inspection alone (not the "not seen" flag).
+        camera = CameraFactory(
+            pool=Camera.Pool.PERSONAL, last_inspected_at=BASE, last_seen_at=BASE + timedelta(days=60)
+        )
     at_boundary(camera, K.INSPECTION_DUE, BASE + timedelta(days=90))
     assert "Last inspected Jun 15, 2026 (90 days ago)" in Flag.objects.get(camera=camera, kind=K.INSPECTION_DUE).detail
 

@@ -92,13 +92,14 @@ def _history(camera, officers, n):
     ("query", "expected"),
     [
         # session, user, roles; camera; open checkout, personal issue, open maintenance, open flags;
-        # the five sources; the actors of the page's rows; the docks of the charge form.
-        ("", 15),
+        # the five sources; the actors of the page's rows; the docks of the charge form; the photos
+        # and documents (with their records).
+        ("", 16),
         # One source; its rows' actors.
-        ("?kind=checkout", 11),
-        ("?kind=charge", 11),
+        ("?kind=checkout", 12),
+        ("?kind=charge", 12),
         # The audit source names its own actors: no actor query.
-        ("?kind=audit", 10),
+        ("?kind=audit", 11),
     ],
 )
 def test_timeline_reads_each_source_once_whatever_the_history(qm, django_assert_num_queries, query, expected):

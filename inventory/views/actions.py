@@ -12,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
@@ -93,6 +95,7 @@ def close_maintenance(camera, data, by) -> str:
         outcome=data["outcome"],
         notes=data["notes"],
         firmware_version=data["firmware_version"],
+        repair_cost=data["repair_cost"],
         by=by,
     )
     if record.outcome == MaintenanceRecord.Outcome.RETIRED:
@@ -264,6 +267,8 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
             "charge_text": charge[0],
             "charge_badge": charge[1],
             "timeline_kinds": timeline.KINDS,
+            "today": timezone.localdate(),
+            "attachment_max_mb": f"{settings.ATTACHMENT_MAX_BYTES / 1_000_000:g}",
         },
         status=status,
     )

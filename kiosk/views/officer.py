@@ -288,6 +288,10 @@ def _preshift(request: HttpRequest, checkout: Checkout) -> HttpResponse:
     return redirect("kiosk:done")
 
 
+# A photo the kiosk refuses (inventory.attachments) asks again on the same screen, like a missing description.
+PHOTO_REFUSALS = ("attachment_empty", "attachment_too_large", "attachment_type", "too_many_attachments")
+
+
 @kiosk_view
 def return_camera(request: HttpRequest) -> HttpResponse:
     """Return a camera, no sign-in: scan it, then say whether it works."""
@@ -311,10 +315,11 @@ def return_camera(request: HttpRequest) -> HttpResponse:
             entry_method=entry_method,
             signed_in_officer=signed_in,
             ip=client_address(request),
+            photo=request.FILES.get("photo"),
         )
     )
     if outcome.refused:
-        if outcome.refusal.code in ("damage_not_described", "bad_condition"):
+        if outcome.refusal.code in ("damage_not_described", "bad_condition", *PHOTO_REFUSALS):
             return _render_condition(request, barcode, refusal=outcome.refusal.message, entry_method=entry_method)
         return _render_return_refused(request, outcome.refusal.message)
     returned = outcome.result

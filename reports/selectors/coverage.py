@@ -118,7 +118,7 @@ class DayOfRange(Func):
         self.day_starts = list(day_starts)
         super().__init__(expression)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
         instant = self.source_expressions[0]
         whens = [When(LessThan(instant, start), then=Value(n)) for n, start in enumerate(self.day_starts)]
         return compiler.compile(Case(*whens, default=Value(len(self.day_starts)), output_field=IntegerField()))
@@ -181,7 +181,7 @@ def _completed_shift_days(period: Period, shifts: list[Shift], now: datetime) ->
     """For each shift, how many of its shift days in the range (that have ended) fall on each ISO weekday."""
     result = {}
     for shift in shifts:
-        counts = Counter()
+        counts: Counter[int] = Counter()
         for day in _dates(period):
             if shift_window(shift, day)[1] <= now:
                 counts[day.isoweekday()] += 1
@@ -269,8 +269,8 @@ def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict] | 
                 if dates[n].isoweekday() == weekday
             )
             if pattern:
-                days = f"(days{first} & ~COALESCE(ex{first}, 0))" if exempt_sql else f"days{first}"
-                counts.append(_bit_count(f"({days} & {pattern})"))
+                mask = f"(days{first} & ~COALESCE(ex{first}, 0))" if exempt_sql else f"days{first}"
+                counts.append(_bit_count(f"({mask} & {pattern})"))
         worked.append(f"{' + '.join(counts) or '0'} AS worked{weekday}")
     if exempt_sql:
         worked += [f"COALESCE(exocc{weekday}, 0) AS exocc{weekday}" for weekday in range(1, 8)]

@@ -1,7 +1,9 @@
-"""Maintenance: repairs open and closed, turnaround, repeat failures, failures by model and batch, refresh.
+"""Maintenance: repairs open and closed, turnaround, repeat failures, failures by model and batch, refresh,
+and what repairs cost.
 
 A failure is a repair or a battery replacement (inspections and firmware updates are routine).
 Turnaround is opened -> closed for records closed in the range, split in-house / vendor.
+A warranty repair is a failure closed on or before its camera's warranty end (under_warranty_condition).
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from hartford_bwc.months import add_months
-from inventory.models import Camera, MaintenanceRecord
+from inventory.models import Camera, MaintenanceRecord, under_warranty_condition
 
 from ..forms import Period
 
@@ -120,6 +122,55 @@ def failures_by_model_batch(period: Period) -> list[dict]:
             }
         )
     return rows
+
+
+def _closed_failures(period: Period):
+    return MaintenanceRecord.objects.filter(
+        kind__in=FAILURE_KINDS, closed_at__gte=period.since, closed_at__lt=period.until
+    )
+
+
+def repair_costs_by_model_batch(period: Period) -> list[dict]:
+    """Failures closed in the range per model and batch: what they cost, warranty repairs apart. One query.
+
+    `cost` is what the department paid outside the warranty; `warranty_cost` is what it was billed for
+    repairs the warranty should have covered (a figure to take back to the vendor).
+    """
+    warranty = under_warranty_condition()
+    # Spelled out rather than ~warranty: NOT (closed <= NULL) is NULL in SQL and would drop the cameras
+    # whose warranty end is unknown, which are exactly the ones the department pays for.
+    outside = Q(camera__warranty_ends_on__isnull=True) | Q(closed_at__date__gt=F("camera__warranty_ends_on"))
+    rows = (
+        _closed_failures(period)
+        .values(model=F("camera__model__name"), batch=F("camera__purchase_batch"))
+        .annotate(
+            closed=Count("pk"),
+            costed=Count("repair_cost"),
+            cost=Sum("repair_cost", filter=outside, default=0),
+            warranty_repairs=Count("pk", filter=warranty),
+            warranty_cost=Sum("repair_cost", filter=warranty, default=0),
+        )
+        .order_by("model", "batch")
+    )
+    return [
+        {**row, "batch": row["batch"] or "Unknown batch", "total": row["cost"] + row["warranty_cost"]} for row in rows
+    ]
+
+
+def cost_totals(rows: list[dict]) -> dict:
+    """The fleet's line under repair_costs_by_model_batch (summed here: the rows are one per model and batch)."""
+    keys = ("closed", "costed", "cost", "warranty_repairs", "warranty_cost", "total")
+    return {key: sum(row[key] for row in rows) for key in keys}
+
+
+def warranty_repairs(period: Period):
+    """Each failure closed in the range while its camera was under warranty, latest first."""
+    return (
+        _closed_failures(period)
+        .filter(under_warranty_condition())
+        .select_related("camera", "camera__model")
+        .order_by("-closed_at", "-pk")
+    )
 
 
 def _quarter(day: date) -> str:

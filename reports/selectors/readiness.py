@@ -152,7 +152,7 @@ def readiness(now: datetime | None = None) -> list[ShiftStart]:
         .annotate(**personal_counts)
         .order_by()
     }
-    officers = {}
+    officers: dict[str, dict[int, int]] = {}
     for row in (
         Officer.objects.filter(is_active=True, shift__in=shift_ids)
         .values("unit__name", "shift")

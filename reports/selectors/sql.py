@@ -38,10 +38,10 @@ class LazyRows(Sequence):
     """
 
     def __init__(self, sql: str, params, *, count: int, convert=None) -> None:
-        self.sql, self.params, self.count, self.convert = sql, list(params), count, convert or (lambda row: row)
+        self.sql, self.params, self.length, self.convert = sql, list(params), count, convert or (lambda row: row)
 
     def __len__(self) -> int:
-        return self.count
+        return self.length
 
     def _fetch(self, limit: int | None = None, offset: int = 0) -> list[dict]:
         sql, params = self.sql, self.params
@@ -51,11 +51,11 @@ class LazyRows(Sequence):
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            start, stop, step = key.indices(self.count)
+            start, stop, step = key.indices(self.length)
             if step != 1:
                 return self._fetch()[key]
             return self._fetch(max(0, stop - start), start)
-        rows = self._fetch(1, key if key >= 0 else self.count + key)
+        rows = self._fetch(1, key if key >= 0 else self.length + key)
         if not rows:
             raise IndexError(key)
         return rows[0]

@@ -9,6 +9,7 @@ that one aggregate gives both the per-camera table and the per-model figures.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Least, TruncHour
@@ -140,7 +141,7 @@ def _offsets_are_whole_hours(period: Period) -> bool:
     for n in range(period.days):
         for hour in (0, 12):
             moment = datetime.combine(period.start + timedelta(days=n), time(hour), tzinfo=zone)
-            if moment.utcoffset() % timedelta(hours=1):
+            if cast(timedelta, moment.utcoffset()) % timedelta(hours=1):
                 return False
     return True
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -78,8 +79,22 @@ def fleet(db, frozen) -> Fleet:
     body3 = CameraModel.objects.create(maker="Axon", name="Body 3", battery_hours=12, charge_hours=9)
     Dock.objects.create(name="Dock 01", location="HQ", bays=8)
 
-    old = {"model": body3, "purchase_batch": "2019 rollout", "purchased_on": date(2023, 10, 15)}
-    new = {"model": body4, "purchase_batch": "2026 expansion", "purchased_on": date(2025, 7, 1)}
+    old = {
+        "model": body3,
+        "purchase_batch": "2019 rollout",
+        "purchased_on": date(2023, 10, 15),
+        "supplier": "Axon Enterprise",
+        "purchase_price": Decimal("699.00"),
+        "warranty_ends_on": date(2026, 1, 31),
+    }
+    new = {
+        "model": body4,
+        "purchase_batch": "2026 expansion",
+        "purchased_on": date(2025, 7, 1),
+        "supplier": "Axon Enterprise",
+        "purchase_price": Decimal("749.00"),
+        "warranty_ends_on": date(2028, 6, 30),
+    }
     charged = {"last_full_charge_at": at("2026-03-04", 10), "last_returned_at": at("2026-02-26", 23, 20)}
     cameras = {
         "C1": CameraFactory(asset_tag="C1", pool="personal", **new, **charged),
@@ -164,6 +179,7 @@ def fleet(db, frozen) -> Fleet:
         opened_at=at("2026-01-05", 10),
         closed_at=at("2026-01-25", 10),
         outcome="returned_to_service",
+        repair_cost=Decimal("85.00"),  # shipping, billed although under warranty
     )
     MaintenanceRecord.objects.create(
         camera=cameras["C5"],
@@ -172,6 +188,7 @@ def fleet(db, frozen) -> Fleet:
         opened_at=at("2026-02-10", 10),
         closed_at=at("2026-02-11", 10),
         outcome="returned_to_service",
+        repair_cost=Decimal("45.00"),
     )
     MaintenanceRecord.objects.create(
         camera=c1,

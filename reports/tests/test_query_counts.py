@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -28,7 +29,7 @@ QUERIES = {
     "/reports/utilization/?start=2024-03-04&end=2026-03-04": 8,  # the widest range allowed
     "/reports/compliance/?start=2026-02-16&end=2026-03-04": 11,
     "/reports/compliance/?start=2024-03-04&end=2026-03-04": 11,
-    "/reports/maintenance/": 11,
+    "/reports/maintenance/": 14,  # + repair cost per model and batch, + the warranty repairs listed
     "/reports/officer-history/?badge=101&start=2026-02-16&end=2026-03-01": 8,
     "/reports/camera-custody/?asset_tag=C1&start=2026-02-01&end=2026-03-04": 9,
     "/reports/audit-log/": 6,
@@ -46,7 +47,9 @@ def grow(fleet, n: int = 12) -> None:
     for i in range(n):
         shift = fleet.shifts["day"] if i % 2 else fleet.shifts["evening"]
         officer = OfficerFactory(unit=unit if i % 3 else fleet.units["patrol"], shift=shift)
-        camera = CameraFactory(pool="personal" if i % 4 else "spare")
+        camera = CameraFactory(
+            pool="personal" if i % 4 else "spare", warranty_ends_on=date(2027, 1, 1) if i % 2 else None
+        )
         if i % 4:
             PersonalIssue.objects.create(officer=officer, camera=camera, issued_at=at("2026-01-01", 9))
         for day in range(16, 27):
@@ -72,6 +75,7 @@ def grow(fleet, n: int = 12) -> None:
             opened_at=at("2026-02-02", 9),
             closed_at=at("2026-02-05", 9),
             outcome="returned_to_service",
+            repair_cost=Decimal("120.00"),
         )
         Flag.objects.create(
             camera=camera, kind="charging_overdue", raised_at=at("2026-02-20", 9), resolved_at=at("2026-02-20", 19)

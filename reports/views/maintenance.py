@@ -16,7 +16,10 @@ class MaintenanceView(ReportView):
     slug = "maintenance"
     order = 5
     title = "Maintenance"
-    summary = "Open and closed repairs, turnaround in-house and at the vendor, repeat failures, refresh due."
+    summary = (
+        "Open and closed repairs, turnaround in-house and at the vendor, repeat failures, repair cost "
+        "with warranty repairs apart, refresh due."
+    )
     default_days = 90
 
     def build(self, request, form) -> dict:
@@ -25,12 +28,15 @@ class MaintenanceView(ReportView):
         routes = maintenance.repairs_by_route(period)
         batches = maintenance.failures_by_model_batch(period)
         refresh = maintenance.refresh_due(now)
+        costs = maintenance.repair_costs_by_model_batch(period)
         tables = {
             "routes": t.RouteTable(routes),
             "open": paginated(t.OpenRepairTable(maintenance.open_repairs())),
             "repeat": paginated(t.RepeatFailureTable(maintenance.repeat_failures(period))),
             "batches": t.ModelBatchTable(batches),
             "refresh": t.RefreshTable(refresh),
+            "costs": t.RepairCostTable(costs),
+            "warranty": paginated(t.WarrantyRepairTable(maintenance.warranty_repairs(period))),
         }
         route_chart = charts.bar(
             "Average turnaround (days)",
@@ -59,6 +65,7 @@ class MaintenanceView(ReportView):
             "period": period,
             "tables": tables,
             "open_total": sum(row["open_now"] for row in routes),
+            "cost_totals": maintenance.cost_totals(costs),
             "route_chart": route_chart,
             "batch_chart": batch_chart,
             "refresh_chart": refresh_chart,

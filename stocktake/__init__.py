@@ -1,0 +1,1 @@
+"""Stocktake: proving the records against the shelf; its own app because a count spans cameras and (later) signal devices."""

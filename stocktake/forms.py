@@ -1,0 +1,44 @@
+"""The stocktake's forms: start a count, scan a code, fix a difference."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from hartford_bwc import control_characters
+from inventory.models import Dock
+
+from .models import Stocktake
+
+
+class StartForm(forms.Form):
+    place = forms.ChoiceField(label="Place to count", choices=Stocktake.Place.choices)
+    dock = forms.ModelChoiceField(
+        label="Dock", queryset=Dock.objects.filter(is_active=True), required=False, help_text="For a dock's bays."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("place") == Stocktake.Place.DOCK and not data.get("dock"):
+            self.add_error("dock", "Choose the dock to count.")
+        return data
+
+
+class ScanForm(forms.Form):
+    # No max_length or stripping here: the service says what is wrong with a code, in one place.
+    code = forms.CharField(label="Scan a code", required=False, strip=False)
+
+
+def _no_controls(value: str) -> None:
+    if control_characters.has_any(value):
+        raise ValidationError("An incident number holds no control characters.")
+
+
+class FixForm(forms.Form):
+    incident_number = forms.CharField(
+        label="Incident report number", required=False, max_length=40, validators=[_no_controls]
+    )
+
+
+class VendorExportForm(forms.Form):
+    file = forms.FileField(label="Vendor device export (.csv or .xlsx)", allow_empty_file=True)

@@ -1,0 +1,112 @@
+"""A stocktake count: a place, the codes scanned there, and (once finished) what each line came to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from inventory.models import Camera, Dock
+
+
+class Stocktake(models.Model):
+    """One count of one place, from start to finish."""
+
+    class Place(models.TextChoices):
+        # What is expected at each place is derived from the records (stocktake.selectors.expected_cameras):
+        # a camera has no shelf field, so a shelf is defined by status.
+        DOCK = "dock", "A dock's bays"
+        SPARE_SHELF = "spare_shelf", "Spare shelf (available, not in a dock)"
+        MAINTENANCE_SHELF = "maintenance_shelf", "Maintenance shelf (in-house repair or inspection)"
+        VENDOR_BOX = "vendor_box", "Vendor box (going to or back from the vendor under an RMA)"
+
+    place = models.CharField(max_length=20, choices=Place.choices)
+    dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="stocktakes")
+    started_at = models.DateTimeField(default=timezone.now)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(place="dock", dock__isnull=False) | (~Q(place="dock") & Q(dock__isnull=True)),
+                name="stocktake_dock_iff_dock_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Stocktake {self.pk}: {self.place_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stocktake:detail", args=[self.pk])
+
+    @property
+    def place_label(self) -> str:
+        if self.place == self.Place.DOCK and self.dock_id:
+            return f"Dock {self.dock.name} ({self.dock.location})"
+        return self.get_place_display().split(" (")[0]
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None
+
+
+class StocktakeLine(models.Model):
+    """A code scanned in a count, or (added when the count finishes) an asset expected and not seen.
+
+    Keyed by the code as scanned and a reference to the asset it names. Cameras only for now: signal
+    devices join with a nullable `device` foreign key beside `camera` (and the constraint below becomes
+    "at most one of camera and device"); nothing else here is camera-specific.
+    """
+
+    class Outcome(models.TextChoices):
+        SCANNED = "", "Scanned (count open)"
+        SEEN_EXPECTED = "seen_expected", "Seen and expected"
+        SEEN_ELSEWHERE = "seen_elsewhere", "Seen, recorded elsewhere"
+        NOT_SEEN = "not_seen", "Expected, not seen"
+        UNKNOWN = "unknown", "Unknown code"
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.PROTECT, related_name="lines")
+    code = models.CharField(max_length=60, help_text="As scanned (the asset tag for a line not seen).")
+    camera = models.ForeignKey(Camera, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # device = models.ForeignKey("inventory.Device", ...)  <- signal devices go here (issue 13).
+    scanned_at = models.DateTimeField(null=True, blank=True, help_text="Empty for an asset expected and not seen.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    # What the records said when the count finished, for a line seen elsewhere.
+    recorded_status = models.CharField(max_length=20, choices=Camera.Status.choices, blank=True)
+    recorded_dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-scanned_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "code"], name="stocktake_line_one_per_code"),
+            models.UniqueConstraint(
+                fields=["stocktake", "camera"],
+                condition=Q(camera__isnull=False),
+                name="stocktake_line_one_per_camera",
+            ),
+            models.CheckConstraint(
+                condition=Q(scanned_at__isnull=False) | Q(outcome="not_seen"), name="stocktake_line_scanned_or_not_seen"
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="unknown") | Q(camera__isnull=True), name="stocktake_line_unknown_has_no_asset"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def recorded_label(self) -> str:
+        """Where the records put the asset, as a person reads it."""
+        if not self.recorded_status:
+            return ""
+        status = Camera.Status(self.recorded_status).label.lower()
+        if self.recorded_dock_id:
+            return f"{status}, in dock {self.recorded_dock.name}"
+        return status

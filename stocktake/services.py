@@ -1,0 +1,285 @@
+"""Every state change of a stocktake: start a count, scan, finish, and fix a difference it found.
+
+Same shape as inventory.services: one transaction, the count locked, state checked, audit written.
+A fix calls the inventory or assignments service that owns the change (report lost, found, check
+in, dock, undock), inside the same transaction as the line's resolution.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.utils import timezone
+
+from assignments import services as assignments
+from audit import services as audit
+from audit.actions import Action
+from audit.actor import Actor
+from hartford_bwc import control_characters
+from hartford_bwc.errors import DomainError, InvalidInput
+from inventory import services as inventory
+from inventory.models import Camera, ChargeEvent, Dock
+
+from .models import Stocktake, StocktakeLine
+from .selectors import expected_cameras
+
+# Asset tags and serials: letters and digits, with dots, dashes, slashes and underscores inside. A code
+# that starts with = + - @ would be a formula in the CSV a quartermaster opens; none is a real code.
+CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9._/-]*\Z")
+
+
+def clean_code(raw: str) -> str:
+    """The scanned code as stored (upper case, trimmed), or a refusal that says what was wrong."""
+    code = raw.strip().upper()
+    if not code:
+        raise InvalidInput("Scan a barcode or type an asset tag or serial number.", code="code_required")
+    if control_characters.has_any(code):
+        raise InvalidInput(
+            "That scan holds control characters, so it is not a barcode: scan again.", code="code_control"
+        )
+    limit = settings.STOCKTAKE_MAX_CODE_LENGTH
+    if len(code) > limit:
+        raise InvalidInput(
+            f"That code is {len(code):,} characters long; an asset tag or serial has at most {limit}.",
+            code="code_too_long",
+        )
+    if not CODE_PATTERN.match(code):
+        raise InvalidInput(
+            "A code is letters and digits (with . - / _ inside); that scan is not one: scan again.",
+            code="code_bad_characters",
+        )
+    return code
+
+
+def _lock_open(stocktake: Stocktake) -> Stocktake:
+    stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+    if not stocktake.is_open:
+        raise DomainError(f"Stocktake {stocktake.pk} is finished; start a new count to scan again.", code="finished")
+    return stocktake
+
+
+@transaction.atomic
+def start(*, place: str, by: Actor, dock: Dock | None = None) -> Stocktake:
+    """Open a count of one place."""
+    if place not in Stocktake.Place.values:
+        raise InvalidInput("Choose the place to count.", code="place_required")
+    if place == Stocktake.Place.DOCK and dock is None:
+        raise InvalidInput("Choose the dock to count.", code="dock_required")
+    if place != Stocktake.Place.DOCK:
+        dock = None
+    stocktake = Stocktake.objects.create(place=place, dock=dock, started_by=by.user)
+    audit.record(
+        by=by, action=Action.STOCKTAKE_START, obj=stocktake, after={"place": place, "dock": dock and dock.name}
+    )
+    return stocktake
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    line: StocktakeLine
+    repeated: bool
+
+    @property
+    def message(self) -> str:
+        line = self.line
+        what = line.camera.asset_tag if line.camera is not None else f"{line.code} (unknown here)"
+        return f"{what}: already counted." if self.repeated else f"{what}: counted."
+
+
+def _find_camera(code: str) -> Camera | None:
+    return Camera.objects.filter(Q(asset_tag__iexact=code) | Q(serial_number__iexact=code)).first()
+
+
+@transaction.atomic
+def scan(*, stocktake: Stocktake, code: str, by: Actor) -> ScanResult:
+    """Count one scanned code. Scanning the same asset again (by its tag or its serial) changes nothing."""
+    code = clean_code(code)
+    # Locked so two scanners on one count take turns, and a scan never lands after the finish.
+    stocktake = _lock_open(stocktake)
+    camera = _find_camera(code)
+    same = Q(code=code) | Q(camera=camera) if camera else Q(code=code)
+    existing = StocktakeLine.objects.filter(same, stocktake=stocktake).select_related("camera").first()
+    if existing is not None:
+        return ScanResult(existing, repeated=True)
+    now = timezone.now()
+    line = StocktakeLine.objects.create(stocktake=stocktake, code=code, camera=camera, scanned_at=now)
+    if camera is not None:
+        Camera.objects.filter(pk=camera.pk).update(last_seen_at=now)
+    audit.record(
+        by=by,
+        action=Action.STOCKTAKE_SCAN,
+        obj=line,
+        camera=camera,
+        after={"stocktake": stocktake.pk, "code": code, "known": camera is not None},
+    )
+    return ScanResult(line, repeated=False)
+
+
+def _insert_not_seen(stocktake: Stocktake, scanned_cameras) -> None:
+    """One INSERT ... SELECT: a line for every expected camera not scanned, whatever their number."""
+    columns = {  # the line's column: its value, from the camera row or a constant
+        "stocktake_id": Value(stocktake.pk),
+        "camera_id": F("pk"),
+        "code": F("asset_tag"),
+        "recorded_status": F("status"),
+        "recorded_dock_id": F("dock_id"),
+        "outcome": Value(StocktakeLine.Outcome.NOT_SEEN.value),
+        "resolution": Value(""),
+    }
+    aliases = {f"line_{name}": value for name, value in columns.items()}
+    missing = expected_cameras(stocktake).exclude(pk__in=scanned_cameras).annotate(**aliases).values_list(*aliases)
+    sql, params = missing.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The table and column names come from the model; every value is a parameter.
+        cursor.execute(f"INSERT INTO {StocktakeLine._meta.db_table} ({', '.join(columns)}) {sql}", params)
+
+
+@transaction.atomic
+def finish(*, stocktake: Stocktake, by: Actor) -> Stocktake:
+    """Close the count and sort every line, set-based: a fixed number of queries at any fleet size."""
+    stocktake = _lock_open(stocktake)
+    lines = StocktakeLine.objects.filter(stocktake=stocktake)
+    Outcome = StocktakeLine.Outcome
+    lines.filter(camera__isnull=True).update(outcome=Outcome.UNKNOWN)
+    expected = expected_cameras(stocktake)
+    lines.filter(camera__in=expected.values("pk")).update(outcome=Outcome.SEEN_EXPECTED)
+    recorded = Camera.objects.filter(pk=OuterRef("camera_id"))
+    lines.filter(camera__isnull=False, outcome=Outcome.SCANNED).update(
+        outcome=Outcome.SEEN_ELSEWHERE,
+        recorded_status=Subquery(recorded.values("status")[:1]),
+        recorded_dock_id=Subquery(recorded.values("dock_id")[:1]),
+    )
+    _insert_not_seen(stocktake, lines.filter(camera__isnull=False).values("camera_id"))
+    stocktake.finished_at = timezone.now()
+    stocktake.save(update_fields=["finished_at"])
+    tally = dict(lines.order_by().values_list("outcome").annotate(n=Count("pk")))
+    audit.record(
+        by=by,
+        action=Action.STOCKTAKE_FINISH,
+        obj=stocktake,
+        after={outcome.value: tally.get(outcome.value, 0) for outcome in Outcome if outcome.value},
+    )
+    return stocktake
+
+
+# --- fixes: one click each, through the service that owns the change -------------------------------
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    applies: Callable[[StocktakeLine], bool]
+    run: Callable[[StocktakeLine, Actor, str], str]
+    needs_incident_number: bool = False
+
+
+def _elsewhere(line: StocktakeLine, *statuses: str) -> bool:
+    return line.outcome == StocktakeLine.Outcome.SEEN_ELSEWHERE and line.recorded_status in statuses
+
+
+def _camera(line: StocktakeLine) -> Camera:
+    """The camera a fix acts on: every fix applies only to a line with one (its `applies` says so)."""
+    if line.camera is None:
+        raise DomainError(f"{line.code} is not a camera on file; nothing to fix.", code="unknown_code")
+    return line.camera
+
+
+def _report_lost(line: StocktakeLine, by: Actor, incident_number: str) -> str:
+    inventory.report_lost(
+        camera=_camera(line),
+        incident_number=incident_number,
+        by=by,
+        reason=f"Not seen in stocktake {line.stocktake_id}.",
+    )
+    return f"reported lost under incident {incident_number.strip()}"
+
+
+def _report_found(line: StocktakeLine, by: Actor, incident_number: str) -> str:
+    inventory.report_found(camera=_camera(line), by=by, notes=f"Seen in stocktake {line.stocktake_id}.")
+    return "reported found; sent to inspection"
+
+
+def _check_in(line: StocktakeLine, by: Actor, incident_number: str) -> str:
+    checkout = assignments.check_in(camera=_camera(line), by=by)
+    return f"checked in from {checkout.officer.display_name} (badge {checkout.officer.badge_number})"
+
+
+def _move_here(line: StocktakeLine, by: Actor, incident_number: str) -> str:
+    dock = line.stocktake.dock
+    if dock is None:
+        raise DomainError("This count is not of a dock; move the camera from its own page.", code="not_a_dock")
+    inventory.record_charge(camera=_camera(line), kind=ChargeEvent.Kind.DOCKED, dock=dock, by=by)
+    return f"moved to dock {dock.name}"
+
+
+def _undock(line: StocktakeLine, by: Actor, incident_number: str) -> str:
+    inventory.record_charge(camera=_camera(line), kind=ChargeEvent.Kind.UNDOCKED, by=by)
+    return "taken out of its dock in the records"
+
+
+ON_SHELF = (Camera.Status.AVAILABLE, Camera.Status.IN_MAINTENANCE)
+
+FIXES: dict[str, Fix] = {
+    "report-lost": Fix(
+        "Report lost",
+        lambda line: line.outcome == StocktakeLine.Outcome.NOT_SEEN,
+        _report_lost,
+        needs_incident_number=True,
+    ),
+    "report-found": Fix("Report found", lambda line: _elsewhere(line, Camera.Status.LOST), _report_found),
+    "check-in": Fix("Check in", lambda line: _elsewhere(line, Camera.Status.CHECKED_OUT), _check_in),
+    "move-here": Fix(
+        "Move to this dock",
+        lambda line: line.stocktake.place == Stocktake.Place.DOCK and _elsewhere(line, *ON_SHELF),
+        _move_here,
+    ),
+    "undock": Fix(
+        "Take out of its dock",
+        lambda line: (
+            line.stocktake.place != Stocktake.Place.DOCK
+            and _elsewhere(line, *ON_SHELF)
+            and line.recorded_dock_id is not None
+        ),
+        _undock,
+    ),
+}
+
+
+def fixes_for(line: StocktakeLine) -> list[str]:
+    """The one-click fixes offered for a line of a finished count (no query: the line's own fields)."""
+    if line.resolved_at is not None or line.camera_id is None or line.stocktake.is_open:
+        return []
+    return [slug for slug, fix in FIXES.items() if fix.applies(line)]
+
+
+@transaction.atomic
+def fix(*, line: StocktakeLine, fix: str, by: Actor, incident_number: str = "") -> StocktakeLine:
+    """Apply one fix to a difference the count found, and mark the line resolved."""
+    line = (
+        StocktakeLine.objects.select_for_update(of=("self",))
+        .select_related("stocktake__dock", "camera")
+        .get(pk=line.pk)
+    )
+    if line.stocktake.is_open:
+        raise DomainError("Finish the count before fixing what it found.", code="count_open")
+    if line.resolved_at is not None:
+        raise DomainError(f"{line.code} is already resolved: {line.resolution}.", code="already_resolved")
+    if fix not in fixes_for(line):
+        raise DomainError(f"That fix does not apply to {line.code}.", code="fix_not_applicable")
+    resolution = FIXES[fix].run(line, by, incident_number)
+    line.resolved_at = timezone.now()
+    line.resolution = resolution
+    line.save(update_fields=["resolved_at", "resolution"])
+    audit.record(
+        by=by,
+        action=Action.STOCKTAKE_FIX,
+        obj=line,
+        camera=line.camera,
+        after={"stocktake": line.stocktake_id, "fix": fix, "resolution": resolution},
+    )
+    return line
