@@ -3,12 +3,14 @@ reports and the state of each camera while history is generated."""
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from assignments.models import Officer, Shift, Unit
 from audit.actor import Actor
-from inventory.models import Camera
+from inventory.models import Camera, CameraModel, Dock, MaintenanceRecord
 
 DEMO_PIN = "246810"
 SEED_ACTOR = Actor.system_process("seed_demo")
@@ -40,3 +42,31 @@ class CameraState:
     last_full_charge_at: datetime | None = None
     docked: bool = True
     reserved: bool = False
+
+
+class BuilderState:
+    """What the builder's steps (demo.fleet, demo.people, demo.history, demo.problems) share on `self`:
+    set by demo.builder.Builder's __init__ and by the steps, in the order demo.services.seed_fleet runs them."""
+
+    n_cameras: int
+    n_officers: int
+    days: int
+    now: datetime
+    rng: random.Random
+    plants: int
+    result: SeedResult
+    # The big histories are plain tuples, camera index first (demo.history's CHECKOUT_ROW and CHARGE_ROW).
+    checkouts: list[tuple]
+    charges: list[tuple]
+    maintenance: list[MaintenanceRecord]
+    old_model: CameraModel
+    new_model: CameraModel
+    units: list[Unit]
+    shifts: list[Shift]
+    docks: list[Dock]
+    officers: list[Officer]
+    n_personal: int
+    cameras: list[Camera]
+    state: list[CameraState]
+    spares: list[int]
+    reserved_pool: list[int]

@@ -18,7 +18,7 @@ from .people import People
 from .problems import Problems
 
 
-class Builder(Fleet, People, History, Problems):
+class Builder(Fleet, People, Problems, History):
     def __init__(self, *, cameras: int, officers: int, days: int, now: datetime, seed: int) -> None:
         self.n_cameras, self.n_officers, self.days, self.now = cameras, officers, days, now
         self.rng = random.Random(seed)

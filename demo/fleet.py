@@ -11,7 +11,7 @@ from django.conf import settings
 from assignments.models import Shift, Unit
 from inventory.models import Camera, CameraModel, Dock
 
-from .base import CameraState
+from .base import BuilderState, CameraState
 from .names import UNITS
 
 BAYS_PER_DOCK = 8
@@ -25,7 +25,7 @@ NEW_PURCHASE = {"supplier": "Axon Enterprise (state contract)", "purchase_price"
 WARRANTY = {True: timedelta(days=2 * 365), False: timedelta(days=3 * 365)}
 
 
-class Fleet:
+class Fleet(BuilderState):
     """Builder steps for the equipment (demo.builder.Builder composes them)."""
 
     # --- reference data -------------------------------------------------------------------

@@ -14,6 +14,8 @@ from assignments.models import Officer
 from assignments.shifts import shift_window
 from inventory.models import Camera, Flag, MaintenanceRecord
 
+from .base import BuilderState
+
 # Column order of the history tuples (the camera is held as its index until cameras are saved).
 CHECKOUT_ROW = (
     "camera_id",
@@ -56,7 +58,7 @@ def repair_cost(record: MaintenanceRecord, rng: random.Random) -> Decimal | None
     return Decimal(rng.randrange(20, 140)) + Decimal("0.50") * rng.randrange(2)
 
 
-class History:
+class History(BuilderState):
     """Builder steps for the history (demo.builder.Builder composes them)."""
 
     # --- history ---------------------------------------------------------------------------

@@ -15,12 +15,12 @@ from accounts.services import create_staff_user
 from assignments.models import Certification, DutyAssignment, Officer
 from inventory.models import Camera
 
-from .base import SEED_ACTOR
+from .base import SEED_ACTOR, BuilderState
 from .bulk import insert_rows
 from .names import FIRST_NAMES, LAST_NAMES
 
 
-class People:
+class People(BuilderState):
     """Builder steps for the roster (demo.builder.Builder composes them)."""
 
     # --- roster and fleet -----------------------------------------------------------------

@@ -12,10 +12,12 @@ from django.utils import timezone
 from inventory.models import Camera, Flag, MaintenanceRecord
 
 from .fleet import OLD_BATCH, WARRANTY
+from .history import History
 
 
-class Problems:
-    """Builder steps for the planted problems (demo.builder.Builder composes them)."""
+class Problems(History):
+    """Builder steps for the planted problems (demo.builder.Builder composes them); they take spares
+    set aside by demo.history's reserve_spares and write history of their own."""
 
     def plant_current_problems(self) -> None:  # noqa: C901, PLR0912 (split me)
         """Cameras that are wrong right now, so the sweep and the dashboard have work."""
