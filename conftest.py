@@ -63,7 +63,7 @@ def system_actor() -> Actor:
 
 @pytest.fixture
 def staff_actor(db) -> Actor:
-    from accounts.tests.factories import UserFactory
+    from hartford_bwc.factories import UserFactory
 
     return Actor.staff(UserFactory(), ip="127.0.0.1")
 

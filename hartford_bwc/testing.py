@@ -1,16 +1,19 @@
 """Test helpers shared across the apps' test suites: signed-in console clients, the database's own
 refusals, a snapshot of the fleet, and the browser tests' screenshots. App-specific helpers stay in
-their app's `tests/` package; factories stay in each app's `tests/factories.py`."""
+their app's `tests/` package; every app's factories are in `hartford_bwc/factories.py`."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
+from django.urls import reverse
 
 from accounts import roles
 
@@ -23,7 +26,7 @@ ROLES = (roles.QUARTERMASTER, roles.SUPERVISOR, roles.ADMINISTRATOR)
 
 def sign_in(client, role: str = roles.QUARTERMASTER):
     """Sign the test client in as a staff user of `role`; returns the user."""
-    from accounts.tests.factories import UserFactory
+    from hartford_bwc.factories import UserFactory
 
     user = UserFactory(username=f"{role.lower()}-user", role=role)
     client.force_login(user)
@@ -101,3 +104,92 @@ def accessibility_violations(page) -> list[str]:
         for node in violation["nodes"]:
             found.append(f"{violation['id']} ({violation['impact']}): {' '.join(node['target'])}: {violation['help']}")
     return found
+
+
+# --- the camera list -------------------------------------------------------------------------
+
+
+def page_tags(response) -> list[str]:
+    """The asset tags of the rows on the camera list page, in order."""
+    return [row.record.asset_tag for row in response.context["table"].paginated_rows]
+
+
+# --- the kiosk -------------------------------------------------------------------------------
+
+# The PIN the kiosk tests give their officers.
+PIN = "246810"
+
+
+def enroll(client, name: str = "HQ front desk", location: str = "HQ equipment room"):
+    """Register a kiosk and enroll `client`'s browser as it; returns the kiosk."""
+    from audit.actor import Actor
+    from kiosk import services as kiosk_services
+
+    kiosk, token = kiosk_services.register_kiosk(name=name, location=location, by=Actor.system_process("tests"))
+    response = client.get(reverse("kiosk:enroll", args=[token]))
+    assert response.status_code == 302
+    kiosk.refresh_from_db()
+    return kiosk
+
+
+# --- the audit trail -------------------------------------------------------------------------
+
+
+@contextmanager
+def append_only_trigger_dropped():
+    """Tamper as an attacker with DDL rights would: drop the trigger, then put it back.
+
+    The tests run inside a transaction that is rolled back, and both databases roll DDL back too;
+    the trigger is recreated explicitly anyway and checked afterwards.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TRIGGER audit_append_only ON audit_auditevent"
+            if connection.vendor == "postgresql"
+            else "DROP TRIGGER audit_append_only"
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_auditevent "
+                    "FOR EACH ROW EXECUTE FUNCTION bwc_audit_append_only()"
+                )
+            else:
+                migration = importlib.import_module("audit.migrations.0002_append_only_triggers")
+                cursor.execute(migration.SQLITE_FORWARD)
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditevent SET reason = reason")
+
+
+def raw(sql: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# --- concurrency (PostgreSQL tests) ----------------------------------------------------------
+
+
+def run_at_once(jobs):
+    """Run each job in its own thread, released together; return (result or exception) per job."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list = [None] * len(jobs)
+
+    def worker(n, job):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[n] = job()
+        except Exception as error:  # every outcome is collected and asserted on by the caller
+            outcomes[n] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n, job)) for n, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
+    return outcomes

@@ -7,10 +7,11 @@ from django import forms
 
 from assignments.models import Unit
 
-from . import selectors
 from .models import Camera, CameraModel, Flag
+from .selectors import cameras as camera_selectors
+from .selectors import states
 
-STATE_CHOICES = [(name, state.label) for name, state in selectors.STATES.items()]
+STATE_CHOICES = [(name, state.label) for name, state in states.STATES.items()]
 
 
 class DynamicChoiceFilter(django_filters.ChoiceFilter):
@@ -38,13 +39,13 @@ class CameraFilter(django_filters.FilterSet):
     firmware = DynamicChoiceFilter(
         field_name="firmware_version",
         label="Firmware",
-        choices_from=selectors.firmware_versions,
+        choices_from=camera_selectors.firmware_versions,
         empty_label="Any firmware",
     )
     batch = DynamicChoiceFilter(
         field_name="purchase_batch",
         label="Batch",
-        choices_from=selectors.purchase_batches,
+        choices_from=camera_selectors.purchase_batches,
         empty_label="Any batch",
     )
     unit = django_filters.ModelChoiceFilter(
@@ -66,13 +67,13 @@ class CameraFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        return selectors.search_cameras(queryset, value)
+        return camera_selectors.search_cameras(queryset, value)
 
     def in_state(self, queryset, name, value):
-        return queryset.filter(selectors.state_condition(value, now=self.now))
+        return queryset.filter(states.state_condition(value, now=self.now))
 
     def held_by_unit(self, queryset, name, value):
-        return selectors.held_by_unit(queryset, value)
+        return camera_selectors.held_by_unit(queryset, value)
 
     def with_open_flag(self, queryset, name, value):
-        return selectors.with_open_flag(queryset, value)
+        return camera_selectors.with_open_flag(queryset, value)

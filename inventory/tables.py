@@ -22,7 +22,7 @@ STATUS_BADGE = {
 
 
 def holder_of(camera: Camera):
-    """The open checkout prefetched by selectors.camera_list, or None."""
+    """The open checkout prefetched by selectors.cameras.camera_list, or None."""
     checkouts = getattr(camera, "open_checkouts", None)
     return checkouts[0] if checkouts else None
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import AddressLoginLockout
-from accounts.tests.factories import UserFactory
-from assignments.tests.test_concurrency import run_at_once
 from audit.models import AuditEvent
 from conftest import requires_postgres
+from hartford_bwc.factories import UserFactory
+from hartford_bwc.testing import run_at_once
 
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, UserFactory
 from inventory.models import Camera, ChargeEvent
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,11 @@ from rest_framework.exceptions import NotAuthenticated
 from rest_framework.test import APIClient
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from api.exception_handlers import problem_exception_handler
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from hartford_bwc.errors import DomainError, InvalidInput
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, UserFactory
 from inventory.models import ChargeEvent
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from rest_framework.authtoken.models import Token
 from schemathesis.config import ChecksConfig
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from demo import services as demo
+from hartford_bwc.factories import UserFactory
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
 

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from accounts import roles
 from accounts.models import AddressLoginLockout
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
+from hartford_bwc.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,11 @@ from django.utils import timezone
 from accounts import roles
 from assignments.models import Checkout
 from assignments.services import check_out
-from assignments.tests.factories import CertificationFactory, OfficerFactory
 from audit.actor import Actor
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, CertificationFactory, OfficerFactory
 from hartford_bwc.testing import messages_of, sign_in
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system_process("tests")

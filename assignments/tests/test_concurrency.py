@@ -14,15 +14,14 @@ from django.db import connection
 
 from assignments.models import Checkout
 from assignments.services import check_out
-from assignments.tests.concurrency_helpers import run_at_once
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, OfficerFactory
+from hartford_bwc.testing import run_at_once
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db(transaction=True)]
 

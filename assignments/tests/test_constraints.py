@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue, Shift
 from assignments.services import check_in, check_out
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from hartford_bwc.testing import violates
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,16 +10,14 @@ import time_machine
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.duty import assign_duty, duty_status, end_exemption, grant_exemption
 from assignments.models import DutyAssignment, Officer
-from assignments.tests.concurrency_helpers import run_at_once
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError, InvalidInput
-from hartford_bwc.testing import violates
+from hartford_bwc.factories import OfficerFactory, UserFactory
+from hartford_bwc.testing import run_at_once, violates
 
 Kind = DutyAssignment.Kind
 DAY = date(2026, 3, 2)

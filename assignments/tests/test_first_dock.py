@@ -10,9 +10,8 @@ from django.db import connection
 
 from assignments.first_dock import fill_first_docked_at
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from inventory.models import ChargeEvent
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 

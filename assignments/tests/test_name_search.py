@@ -7,11 +7,9 @@ import pytest
 
 from accounts import roles
 from assignments import name_search, services
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
-from hartford_bwc.testing import sign_in
-from inventory.tests.console import page_tags
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory
+from hartford_bwc.testing import page_tags, sign_in
 
 pytestmark = pytest.mark.django_db
 CAMERAS, OFFICERS = "/inventory/cameras/", "/assignments/officers/"

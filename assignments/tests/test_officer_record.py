@@ -10,11 +10,10 @@ from accounts import roles
 from assignments import services
 from assignments.forms import OfficerForm
 from assignments.models import Officer
-from assignments.tests.factories import OfficerFactory, ShiftFactory, UnitFactory
 from audit.models import AuditEvent
 from hartford_bwc.errors import InvalidInput
+from hartford_bwc.factories import CameraFactory, OfficerFactory, ShiftFactory, UnitFactory
 from hartford_bwc.testing import messages_of, sign_in
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 ANON, QM, SUP, ADMIN = None, roles.QUARTERMASTER, roles.SUPERVISOR, roles.ADMINISTRATOR

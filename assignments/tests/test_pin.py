@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 
 from assignments.models import Officer
 from assignments.services import pin_matches, set_officer_pin, validate_pin
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import OfficerFactory
 
 GOOD_PIN = "582914"
 

@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from assignments.models import Checkout
 from assignments.services import check_in, check_out, issue_personal
-from assignments.tests.factories import OfficerFactory, ShiftFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, ShiftFactory
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
 from kiosk.models import Kiosk
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,9 @@ import pytest
 
 from assignments.models import PersonalIssue
 from assignments.services import check_out, issue_personal, revoke_personal, set_officer_active
-from assignments.tests.factories import OfficerFactory
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ import time_machine
 
 from assignments.services import check_out
 from assignments.shifts import CHECKOUT_LEAD, expected_return
-from assignments.tests.factories import OfficerFactory, ShiftFactory
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 NY = ZoneInfo("America/New_York")

@@ -10,12 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
+from hartford_bwc.factories import OfficerFactory, UserFactory
+from hartford_bwc.testing import PIN
 from kiosk.models import BadgeLockout
-from kiosk.tests.conftest import PIN
 
 pytestmark = pytest.mark.django_db
 

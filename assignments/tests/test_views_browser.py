@@ -12,12 +12,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout, Officer
-from assignments.tests.factories import OfficerFactory, ShiftFactory, UnitFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory, ShiftFactory, UnitFactory, UserFactory
 from hartford_bwc.testing import publish_screenshot
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

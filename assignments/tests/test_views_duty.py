@@ -11,12 +11,11 @@ import time_machine
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.duty import grant_exemption
 from assignments.models import DutyAssignment
-from assignments.tests.factories import CertificationFactory, OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.factories import CertificationFactory, OfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,11 @@ from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout, Officer, PersonalIssue
 from assignments.services import validate_pin
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 
 @pytest.fixture

@@ -11,11 +11,9 @@ import pytest
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout, Officer, PersonalIssue
-from assignments.tests.factories import OfficerFactory, ShiftFactory, UnitFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory, ShiftFactory, UnitFactory, UserFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 URL = "/assignments/officers/"
 

@@ -6,11 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import PersonalIssue
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, CameraModelFactory, OfficerFactory, UserFactory
 from imports.models import ImportUpload
-from inventory.tests.factories import CameraFactory, CameraModelFactory
 
 ANONYMOUS = "anonymous"
 QM, SUP, ADMIN = roles.QUARTERMASTER, roles.SUPERVISOR, roles.ADMINISTRATOR

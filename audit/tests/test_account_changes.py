@@ -13,11 +13,11 @@ from rest_framework.authtoken.models import Token
 
 from accounts import roles
 from accounts.services import create_staff_user
-from accounts.tests.factories import UserFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from audit.tests.test_admin_edits import _change_form_data
+from hartford_bwc.factories import UserFactory
 from inventory.models import Dock
 from kiosk import services as kiosks
 from kiosk.models import Kiosk

@@ -16,11 +16,11 @@ from audit.actor import Actor
 from audit.admin import AuditedModelAdmin
 from audit.models import AuditEvent
 from audit.signals import MEMBERSHIPS, WATCHED
+from hartford_bwc.factories import CameraFactory
 from imports.models import ImportUpload
 from imports.services import WRITERS
 from inventory.models import ChargeEvent
 from inventory.services import CHARGE_ACTIONS
-from inventory.tests.factories import CameraFactory
 
 ROOT = Path(settings.BASE_DIR)
 

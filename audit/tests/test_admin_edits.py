@@ -9,12 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
 from audit.services import verify_chain
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 

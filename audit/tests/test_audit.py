@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -13,20 +11,18 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.actions import Action
 from audit.actor import Actor
 from audit.models import AppendOnlyError, AuditEvent
 from audit.services import verify_chain
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
+from hartford_bwc.testing import append_only_trigger_dropped, raw
 from inventory import services as inventory
 from inventory.models import Camera, ChargeEvent, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
 from kiosk.models import Kiosk
 
 pytestmark = pytest.mark.django_db
-
-APPEND_ONLY_MIGRATION = importlib.import_module("audit.migrations.0002_append_only_triggers")
 
 
 @pytest.fixture
@@ -314,39 +310,6 @@ def test_database_trigger_refuses_delete_on_postgres(world, system_actor):
 
 
 # --- verify_audit --------------------------------------------------------------------------------
-
-
-@contextmanager
-def append_only_trigger_dropped():
-    """Tamper as an attacker with DDL rights would: drop the trigger, then put it back.
-
-    The tests run inside a transaction that is rolled back, and both databases roll DDL back too;
-    the trigger is recreated explicitly anyway and checked afterwards.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DROP TRIGGER audit_append_only ON audit_auditevent"
-            if connection.vendor == "postgresql"
-            else "DROP TRIGGER audit_append_only"
-        )
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_auditevent "
-                    "FOR EACH ROW EXECUTE FUNCTION bwc_audit_append_only()"
-                )
-            else:
-                cursor.execute(APPEND_ONLY_MIGRATION.SQLITE_FORWARD)
-        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditevent SET reason = reason")
-
-
-def raw(sql: str, params=()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 @pytest.fixture

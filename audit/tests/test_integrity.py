@@ -24,8 +24,8 @@ from audit.checkpoints import checkpoint_path, latest_checkpoint, write_checkpoi
 from audit.db import truncate_allowed
 from audit.models import AuditEvent
 from audit.services import verify_trail
-from audit.tests.test_audit import append_only_trigger_dropped, raw
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory
+from hartford_bwc.testing import append_only_trigger_dropped, raw
 
 pytestmark = pytest.mark.django_db
 

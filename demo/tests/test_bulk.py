@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from demo.bulk import insert_rows
-from demo.services import CHARGE_ROW, CHECKOUT_ROW
+from demo.history import CHARGE_ROW, CHECKOUT_ROW
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from hartford_bwc.testing import violates
 from inventory.models import Camera, ChargeEvent
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 OUT = datetime(2026, 5, 12, 10, 58, 30, 123456, tzinfo=UTC)

@@ -28,6 +28,7 @@ from audit.checkpoints import write_checkpoint
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from demo import services
+from demo.fleet import OLD_BATCH
 from inventory.flags.sweep import run_sweep
 from inventory.models import Camera, Flag, MaintenanceRecord
 
@@ -139,7 +140,7 @@ def test_default_seed_is_the_hartford_fleet_in_a_consistent_state():
     assert result_line.startswith("Seeded 475 cameras, 416 officers, ")
 
     assert Camera.objects.count() == 475
-    assert Camera.objects.filter(purchase_batch=services.OLD_BATCH).count() == pytest.approx(325, abs=25)
+    assert Camera.objects.filter(purchase_batch=OLD_BATCH).count() == pytest.approx(325, abs=25)
     assert Officer.objects.count() == 416
     assert Camera.objects.filter(pool=Camera.Pool.SPARE).count() >= 475 * 0.1
     now = timezone.now()

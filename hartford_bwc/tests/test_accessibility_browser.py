@@ -12,17 +12,15 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignments
 from assignments.models import Officer
-from assignments.tests.factories import OfficerFactory, ShiftFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from demo.services import seed_fleet
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, ShiftFactory, UserFactory
 from hartford_bwc.testing import accessibility_violations
 from inventory.flags.sweep import run_sweep
 from inventory.models import Camera, Flag
-from inventory.tests.factories import CameraFactory, DockFactory
 from kiosk import pin_letters
 from kiosk import services as kiosk_services
 

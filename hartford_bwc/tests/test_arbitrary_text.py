@@ -23,12 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import forms as officer_forms
 from assignments.models import Officer
 from audit.actor import Actor
 from audit.models import AuditEvent
 from demo import services as demo
+from hartford_bwc.factories import UserFactory
 from hartford_bwc.testing import fleet_state
 from imports.models import ImportUpload
 from inventory.models import Camera, Dock

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from demo import services as demo
+from hartford_bwc.factories import UserFactory
 
 JUNK_VALUES = ["abc", "-1", "0", "99999999999999999999", "x" * 5000, "\x00", "1e9", "%", "2024-13-45", "' OR 1=1 --"]
 
@@ -150,7 +150,7 @@ def test_unknown_asset_tags_and_badges_are_404_not_500(fleet, admin_client, valu
 
 @pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", "x" * 5000, "\x00", "' OR 1=1 --"])
 def test_no_kiosk_step_crashes_on_junk_post_data(fleet, value):
-    from kiosk.tests.conftest import enroll
+    from hartford_bwc.testing import enroll
 
     client = Client(raise_request_exception=False)
     enroll(client)

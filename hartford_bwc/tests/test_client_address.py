@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.models import AddressLoginLockout
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from hartford_bwc.client_address import client_address
+from hartford_bwc.factories import UserFactory
 
 PROXY = "10.0.0.5"
 

@@ -17,13 +17,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignment_services
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, UserFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +153,7 @@ def test_verify_audit_exits_0_when_intact_and_names_the_first_bad_event():
     call_command("verify_audit", stdout=out)
     assert "intact" in out.getvalue()
     event = AuditEvent.objects.latest("id")  # the deactivation (creating the officer's unit is audited too)
-    from audit.tests.test_audit import append_only_trigger_dropped, raw
+    from hartford_bwc.testing import append_only_trigger_dropped, raw
 
     with append_only_trigger_dropped():
         raw("UPDATE audit_auditevent SET reason = 'edited' WHERE id = %s", [event.pk])
@@ -216,7 +214,7 @@ def test_healthz_answers_200_with_database_and_broker(client):
 
 @pytest.fixture
 def kiosk_client() -> Client:
-    from kiosk.tests.conftest import enroll
+    from hartford_bwc.testing import enroll
 
     client = Client()
     enroll(client)

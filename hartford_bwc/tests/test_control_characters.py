@@ -9,14 +9,12 @@ import pytest
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
 from hartford_bwc.control_characters import strip as strip_control_characters
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
+from hartford_bwc.testing import PIN, enroll
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory
-from kiosk.tests.conftest import PIN, enroll
 
 from .test_bad_input import _post_targets, admin_client, fleet  # noqa: F401 - fixtures
 

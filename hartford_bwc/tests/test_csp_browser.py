@@ -8,14 +8,12 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignments
 from assignments.models import Officer
-from assignments.tests.factories import OfficerFactory, ShiftFactory
 from audit.actor import Actor
 from demo.services import seed_fleet
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, ShiftFactory, UserFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, DockFactory
 from kiosk import services as kiosk_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

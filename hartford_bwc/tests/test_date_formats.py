@@ -108,8 +108,8 @@ def test_exports_keep_iso_in_local_time():
 
 @pytest.mark.django_db
 def test_a_flag_detail_reads_dates_like_the_pages(settings):
+    from hartford_bwc.factories import CameraFactory
     from inventory.flags.rules import SweepContext, _inspection_detail
-    from inventory.tests.factories import CameraFactory
 
     camera = CameraFactory(last_inspected_at=datetime(2026, 9, 1, 12, 0, tzinfo=NY))
     ctx = SweepContext(now=datetime(2026, 12, 2, 12, 0, tzinfo=NY))

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,9 @@ import pytest
 
 from accounts import roles
 from assignments import services as assignment_services
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
+from hartford_bwc.factories import CameraFactory, KioskFactory, OfficerFactory
 from hartford_bwc.testing import sign_in
-from inventory.tests.factories import CameraFactory
-from kiosk.tests.factories import KioskFactory
 
 pytestmark = pytest.mark.django_db
 

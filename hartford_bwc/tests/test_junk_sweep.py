@@ -15,7 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from kiosk.tests.conftest import enroll
+from hartford_bwc.testing import enroll
 
 from .test_bad_input import admin_client, fleet  # noqa: F401 - fixtures
 

@@ -8,8 +8,7 @@ import re
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

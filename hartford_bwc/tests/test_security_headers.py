@@ -11,9 +11,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
-from inventory.tests.factories import CameraFactory
-from kiosk.tests.conftest import enroll
+from hartford_bwc.factories import CameraFactory, UserFactory
+from hartford_bwc.testing import enroll
 
 pytestmark = pytest.mark.django_db
 

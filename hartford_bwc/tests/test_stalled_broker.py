@@ -15,13 +15,11 @@ from django.conf import settings
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignments
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from hartford_bwc.celery import app as celery_app
-from inventory.tests.factories import CameraFactory
-from kiosk.tests.conftest import PIN, enroll
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
+from hartford_bwc.testing import PIN, enroll
 
 pytestmark = pytest.mark.django_db
 ANSWER_WITHIN_SECONDS = 2.0

@@ -11,15 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from hartford_bwc import records
+from hartford_bwc.factories import CameraFactory, CameraModelFactory, UserFactory
 from imports import progress, services
 from imports.models import ImportUpload
 from imports.tasks import apply_import
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, CameraModelFactory
 
 CAMERA_HEADER = "asset_tag,serial_number,maker,model,firmware_version,purchase_batch,purchased_on,pool"
 

@@ -6,10 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import CameraFactory, CameraModelFactory, UserFactory
 from hartford_bwc.testing import publish_screenshot
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, CameraModelFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,11 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Certification
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
 from audit.services import verify_chain
+from hartford_bwc.factories import OfficerFactory, UserFactory
 from imports.models import ImportUpload
 
 HEADER = "badge_number,certified_on,expires_on,course"

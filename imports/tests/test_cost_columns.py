@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import CameraModelFactory, UserFactory
 from imports.models import ImportUpload
 from inventory.models import Camera
-from inventory.tests.factories import CameraModelFactory
 
 from .test_views_imports import _confirm, _text, _upload
 

@@ -108,7 +108,7 @@ def test_the_upload_page_shows_the_refusal(client, settings, db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts import roles
-    from accounts.tests.factories import UserFactory
+    from hartford_bwc.factories import UserFactory
 
     settings.IMPORT_MAX_UNPACKED_MB = 1
     client.force_login(UserFactory(role=roles.QUARTERMASTER))

@@ -13,14 +13,19 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Officer
-from assignments.tests.factories import OfficerFactory, ShiftFactory, UnitFactory
 from audit.models import AuditEvent
 from audit.services import verify_chain
+from hartford_bwc.factories import (
+    CameraFactory,
+    CameraModelFactory,
+    OfficerFactory,
+    ShiftFactory,
+    UnitFactory,
+    UserFactory,
+)
 from imports.models import ImportUpload
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, CameraModelFactory
 
 CAMERA_HEADER = "asset_tag,serial_number,maker,model,firmware_version,purchase_batch,purchased_on,pool"
 OFFICER_HEADER = "badge_number,first_name,last_name,rank,unit,shift,email,active"

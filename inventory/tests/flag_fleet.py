@@ -8,10 +8,9 @@ import time_machine
 from django.conf import settings
 
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from inventory.flags.sweep import SweepReport, run_sweep
 from inventory.models import Camera, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory
 
 
 def local(*args) -> datetime:

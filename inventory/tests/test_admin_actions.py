@@ -7,9 +7,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import CameraFactory, UserFactory
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 

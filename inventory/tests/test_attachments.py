@@ -11,14 +11,13 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError, InvalidInput
+from hartford_bwc.factories import CameraFactory, UserFactory
 from hartford_bwc.testing import messages_of, sign_in
 from inventory.attachments import attach, sniff
 from inventory.models import Attachment
 from inventory.services import open_maintenance
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignment_services
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, UserFactory
 from hartford_bwc.testing import publish_screenshot
 from inventory.models import Camera, Flag
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,14 +8,13 @@ import pytest
 from accounts import roles
 from assignments import services as assignment_services
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.actions import Action
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from hartford_bwc.testing import fleet_state, messages_of, sign_in
 from inventory import bulk
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 LIST = "/inventory/cameras/"

@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignment_services
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, UserFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

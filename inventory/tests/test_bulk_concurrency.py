@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from assignments.tests.test_concurrency import run_at_once
 from audit.actor import Actor
 from conftest import requires_postgres
+from hartford_bwc.factories import CameraFactory, DockFactory
+from hartford_bwc.testing import run_at_once
 from inventory import bulk
 from inventory.models import Camera, ChargeEvent
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db(transaction=True)]
 

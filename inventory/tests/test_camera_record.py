@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from hartford_bwc.errors import InvalidInput
+from hartford_bwc.factories import CameraFactory, CameraModelFactory
 from inventory import services
 from inventory.forms import NOTES_MAX_LENGTH, CameraForm
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, CameraModelFactory
 
 pytestmark = pytest.mark.django_db
 # PostgreSQL serializes appends to the audit chain with an advisory lock: one more query per append.

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hartford_bwc.factories import CameraFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 

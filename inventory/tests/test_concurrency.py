@@ -12,13 +12,13 @@ import time
 import pytest
 from django.db import connection
 
-from assignments.tests.test_concurrency import run_at_once
 from audit.actor import Actor
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory
+from hartford_bwc.testing import run_at_once
 from inventory import services
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory
 
 pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db(transaction=True)]
 

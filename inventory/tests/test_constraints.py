@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hartford_bwc.factories import CameraFactory, CameraModelFactory, DockFactory
 from hartford_bwc.testing import violates
 from inventory.models import MAX_DOCK_BAYS, Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, CameraModelFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 

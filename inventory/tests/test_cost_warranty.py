@@ -14,10 +14,10 @@ import time_machine
 from accounts import roles
 from audit.models import AuditEvent
 from hartford_bwc.errors import InvalidInput
+from hartford_bwc.factories import CameraFactory
 from hartford_bwc.testing import messages_of, sign_in, violates
 from inventory.models import Camera, MaintenanceRecord, under_warranty_condition
 from inventory.services import close_maintenance, open_maintenance
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 NY = ZoneInfo("America/New_York")

@@ -13,14 +13,13 @@ from django.utils import timezone
 from accounts import roles
 from assignments import services as assignment_services
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
-from hartford_bwc.testing import sign_in
-from inventory import selectors, services
+from hartford_bwc.factories import CameraFactory, OfficerFactory
+from hartford_bwc.testing import page_tags, sign_in
+from inventory import services
 from inventory.models import Camera, Flag
-from inventory.tests.factories import CameraFactory
-
-from .console import page_tags
+from inventory.selectors import dashboard as selectors
+from inventory.selectors.states import STATES
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system_process("tests")
@@ -35,7 +34,7 @@ def qm(client):
 
 def build_fleet(now, *, copies: int = 1) -> dict[str, list[str]]:
     """One camera (or `copies`) in each state the dashboard counts; returns the expected tags per state."""
-    expected: dict[str, list[str]] = {name: [] for name in selectors.STATES}
+    expected: dict[str, list[str]] = {name: [] for name in STATES}
     expected["lost"] = []
     hours = timedelta(hours=1)
     for n in range(copies):

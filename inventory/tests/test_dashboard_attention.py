@@ -10,16 +10,15 @@ from django.utils import timezone
 
 from accounts import roles
 from assignments import services as assignment_services
-from assignments.tests.factories import OfficerFactory
 from audit import attention
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from hartford_bwc.testing import sign_in
 from inventory import services
 from inventory.models import Flag
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system_process("tests")

@@ -11,13 +11,11 @@ from django.core import mail
 from django.db import connection
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout, PersonalIssue
-from assignments.tests.factories import OfficerFactory, ShiftFactory, UnitFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory, ShiftFactory, UnitFactory, UserFactory
 from inventory import tasks
 from inventory.flags.notify import build_digest, previous_digest_at, send_shift_digest
 from inventory.models import Camera, Flag
-from inventory.tests.factories import CameraFactory
 
 from .flag_fleet import local, sweep_at
 

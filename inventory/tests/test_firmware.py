@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 
 from accounts import roles
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory
 from hartford_bwc.testing import sign_in
 from inventory.firmware import parse_firmware_version, validate_firmware_version
 from inventory.forms import CloseMaintenanceForm
 from inventory.models import Camera, MaintenanceRecord
 from inventory.services import close_maintenance, open_maintenance
-from inventory.tests.factories import CameraFactory
 
 VALID = ["4.1.0", "3.2", "10", "v4.1.0", "4.1.0-b12", "3.2.0+r7", "4.1.0rc1", " 4.1.0 "]
 INVALID = ["not-a-version", "banana", "4.1.0 beta", "4..1", ".4", "4.1.0-", "\x004.1", "4.1\n0", "-1"]

@@ -10,14 +10,13 @@ import pytest
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError, InvalidInput
+from hartford_bwc.factories import CameraFactory, UserFactory
 from inventory.flags import services
 from inventory.flags.selectors import flags_for_page
 from inventory.models import FLAG_SEVERITY, Flag, FlagNote, FlagSeverity
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/inventory/flags/"

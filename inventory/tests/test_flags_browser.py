@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import UserFactory
 from hartford_bwc.testing import publish_screenshot
 from inventory.models import Flag
 

@@ -6,10 +6,9 @@ import pytest
 import time_machine
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import PersonalIssue
-from assignments.tests.factories import OfficerFactory, UnitFactory
 from audit.models import AuditEvent
+from hartford_bwc.factories import OfficerFactory, UnitFactory, UserFactory
 from inventory.models import Camera, Flag
 
 from .flag_fleet import local, plant_every_kind, sweep_at

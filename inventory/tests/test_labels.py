@@ -8,9 +8,8 @@ import pytest
 from django.conf import settings
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import CameraFactory, UserFactory
 from inventory import labels
-from inventory.tests.factories import CameraFactory
 
 URL = "/inventory/labels/"
 

@@ -13,9 +13,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import CameraFactory, UserFactory
 from inventory.labels import ASSET_LABEL_SIZES
-from inventory.tests.factories import CameraFactory
 
 pytestmark = [pytest.mark.browser]
 

@@ -13,12 +13,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from hartford_bwc.testing import sign_in
 from inventory.lifecycle import CAMERA, Who
-from inventory.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 

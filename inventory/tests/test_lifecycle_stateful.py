@@ -20,14 +20,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from assignments import services as assignments
 from assignments.models import Checkout, PersonalIssue
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from hartford_bwc.testing import fleet_state
 from inventory import services as inventory
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
 
 CAMERAS, OFFICERS, BAYS = 5, 3, 2
 MAX_EXAMPLES = int(os.environ.get("STATEFUL_MAX_EXAMPLES", "12"))

@@ -26,17 +26,15 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout, Officer
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, DockFactory, KioskFactory, OfficerFactory
 from hartford_bwc.testing import fleet_state
 from inventory import services as inventory
 from inventory.lifecycle import CAMERA, DOCKABLE, HELD, Lifecycle, Transition, camera_trigger_sql
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
-from kiosk.tests.factories import KioskFactory
 
 pytestmark = pytest.mark.django_db
 

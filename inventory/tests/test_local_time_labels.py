@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, DockFactory
 from inventory.models import ChargeEvent
 from inventory.services import record_charge
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 NY = ZoneInfo("America/New_York")

@@ -12,17 +12,15 @@ from django.core import mail
 from django.db import connection
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory, UnitFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
 from hartford_bwc.errors import InvalidInput
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UnitFactory, UserFactory
 from inventory import tasks
 from inventory.flags import preferences
 from inventory.flags.notify import send_shift_digest
 from inventory.models import Camera, Flag, NotificationPreference
-from inventory.tests.factories import CameraFactory
 
 from .flag_fleet import local, plant_every_kind, sweep_at
 

@@ -11,12 +11,11 @@ from django.core import mail
 from django.db import connections
 
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory, UnitFactory
 from audit.models import AuditEvent
 from conftest import requires_postgres
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UnitFactory
 from inventory.flags.notify import notify_new_flags
 from inventory.models import Camera, Flag
-from inventory.tests.factories import CameraFactory
 
 from .flag_fleet import local
 

@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout, Officer
 from demo.services import seed_fleet
+from hartford_bwc.factories import UserFactory
 from inventory.flags.sweep import run_sweep
 
 pytestmark = [pytest.mark.browser]

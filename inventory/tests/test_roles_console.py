@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from accounts import roles
+from hartford_bwc.factories import CameraFactory
 from hartford_bwc.testing import sign_in
 from inventory.bulk import ACTIONS as BULK_ACTIONS
-from inventory.tests.factories import CameraFactory
 from inventory.views.actions import ACTIONS
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_action_urls_refuse_get_from_those_who_may_act(client, camera, url):
 
 
 def test_signed_in_user_without_a_role_is_refused(client, camera):
-    from accounts.tests.factories import UserFactory
+    from hartford_bwc.factories import UserFactory
 
     user = UserFactory(username="no-role")
     user.save()  # the factory saves the password only with a role

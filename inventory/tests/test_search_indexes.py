@@ -12,11 +12,10 @@ from django.db import connection
 
 from assignments.models import Officer
 from assignments.selectors import search_officers
-from assignments.tests.factories import OfficerFactory
 from conftest import requires_postgres
-from inventory import selectors
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
+from inventory.selectors.cameras import search_cameras
 
 pytestmark = [pytest.mark.postgres, requires_postgres(), pytest.mark.django_db]
 
@@ -34,7 +33,7 @@ def fleet():
 
 
 def test_camera_search_by_tag_and_serial_uses_the_trigram_indexes(fleet):
-    found = selectors.search_cameras(Camera.objects.all(), "BWC-01")
+    found = search_cameras(Camera.objects.all(), "BWC-01")
     text = plan(found)
     assert "camera_asset_tag_trgm" in text
     assert "camera_serial_number_trgm" in text
@@ -43,7 +42,7 @@ def test_camera_search_by_tag_and_serial_uses_the_trigram_indexes(fleet):
 def test_camera_search_by_holder_reads_no_table_whole(fleet):
     # From the open check-outs (partial index) or from the officers' trigram indexes, as the planner
     # prefers; never a scan of the officers or the cameras.
-    assert "Seq Scan" not in plan(selectors.search_cameras(Camera.objects.all(), "lopez"))
+    assert "Seq Scan" not in plan(search_cameras(Camera.objects.all(), "lopez"))
 
 
 @pytest.mark.parametrize("index", ["officer_badge_number_trgm", "officer_first_name_trgm", "officer_last_name_trgm"])
@@ -58,7 +57,7 @@ def test_deactivated_officers_come_from_their_partial_index(fleet):
 
 @pytest.mark.parametrize("text", ["Ofc. Emily Murphy", "Murphy, Emily", "#4411"])
 def test_camera_search_by_the_holder_as_displayed_reads_no_table_whole(fleet, text):
-    assert "Seq Scan" not in plan(selectors.search_cameras(Camera.objects.all(), text))
+    assert "Seq Scan" not in plan(search_cameras(Camera.objects.all(), text))
 
 
 @pytest.mark.parametrize("text", ["Ofc. Emily Murphy", "Murphy, Emily"])

@@ -9,11 +9,10 @@ import time_machine
 from django.utils import timezone
 
 from assignments.services import check_in, check_out
-from assignments.tests.factories import OfficerFactory
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from inventory.models import Camera, ChargeEvent
 from inventory.services import record_charge
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 

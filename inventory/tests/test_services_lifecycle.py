@@ -6,11 +6,10 @@ import pytest
 
 from assignments.models import Checkout
 from assignments.services import check_out, issue_personal
-from assignments.tests.factories import OfficerFactory
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from inventory.models import Camera, Flag, MaintenanceRecord
 from inventory.services import acknowledge_flag, open_maintenance, report_found, report_lost, retire
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ import pytest
 import time_machine
 
 from assignments.services import check_out, issue_personal
-from assignments.tests.factories import OfficerFactory
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from inventory.models import Camera, MaintenanceRecord
 from inventory.services import assign_maintenance, close_maintenance, open_maintenance
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = pytest.mark.django_db
 NY = ZoneInfo("America/New_York")

@@ -12,10 +12,10 @@ from django.db import connection
 from django.utils import timezone
 
 from assignments.models import Checkout, Officer, OfficerFlag
-from assignments.tests.factories import CertificationFactory
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from demo.services import seed_fleet
+from hartford_bwc.factories import CertificationFactory
 from inventory import tasks
 from inventory.flags.sweep import run_sweep
 from inventory.models import Camera, Flag

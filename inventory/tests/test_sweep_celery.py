@@ -17,12 +17,11 @@ from django.db import connection
 from django.utils import timezone
 
 from assignments.services import check_out
-from assignments.tests.factories import OfficerFactory
 from conftest import requires_postgres
 from hartford_bwc.celery import app as celery_app
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from inventory import tasks
 from inventory.models import Camera, Flag
-from inventory.tests.factories import CameraFactory
 
 from .flag_fleet import open_flags, plant_every_kind
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from assignments.models import OfficerFlag
-from assignments.tests.factories import CertificationFactory, OfficerFactory
 from audit.models import AuditEvent
+from hartford_bwc.factories import CertificationFactory, OfficerFactory
 from inventory.flags.notify import build_digest
 
 from .flag_fleet import local, sweep_at

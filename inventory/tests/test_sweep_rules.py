@@ -8,11 +8,10 @@ import pytest
 import time_machine
 
 from assignments.services import check_in, check_out
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from inventory import services
 from inventory.flags.rules import months_before, parse_version
 from inventory.models import Camera, ChargeEvent, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
 
 from .flag_fleet import local, open_kinds, sweep_at
 

@@ -13,13 +13,10 @@ from django.utils import timezone
 from accounts import roles
 from assignments import services as assignment_services
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory, UnitFactory
 from audit.actor import Actor
-from hartford_bwc.testing import sign_in
+from hartford_bwc.factories import CameraFactory, CameraModelFactory, OfficerFactory, UnitFactory
+from hartford_bwc.testing import page_tags, sign_in
 from inventory.models import Camera, CameraModel, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, CameraModelFactory
-
-from .console import page_tags
 
 URL = "/inventory/cameras/"
 pytestmark = pytest.mark.django_db

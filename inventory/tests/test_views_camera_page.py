@@ -10,14 +10,12 @@ from django.utils import timezone
 from accounts import roles
 from assignments import services as assignment_services
 from assignments.models import Checkout, PersonalIssue
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, DockFactory, KioskFactory, OfficerFactory
 from hartford_bwc.testing import messages_of, sign_in
 from inventory import services
 from inventory.models import Camera, ChargeEvent, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
-from kiosk.tests.factories import KioskFactory
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system_process("tests")
@@ -425,7 +423,7 @@ def _repair_opened(timeline):
 
 
 def test_repair_opened_by_a_damaged_kiosk_return_names_the_officer_and_kiosk(qm):
-    from kiosk.tests.factories import KioskFactory
+    from hartford_bwc.factories import KioskFactory
 
     camera = CameraFactory()
     officer = OfficerFactory(first_name="Dana", last_name="Whitfield")

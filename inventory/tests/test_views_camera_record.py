@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from accounts import roles
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, CameraModelFactory
 from hartford_bwc.testing import messages_of, sign_in
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, CameraModelFactory
 
 pytestmark = pytest.mark.django_db
 TAG = "HPD-BWC-0412"
@@ -179,7 +179,7 @@ def test_saving_an_unchanged_camera_says_so_and_writes_nothing(client, camera):
 
 def test_a_checked_out_camera_can_be_edited_and_stays_out(client, camera, staff_actor):
     from assignments import services
-    from assignments.tests.factories import OfficerFactory
+    from hartford_bwc.factories import OfficerFactory
 
     services.check_out(camera=camera, officer=OfficerFactory(), by=staff_actor)
     sign_in(client, QM)

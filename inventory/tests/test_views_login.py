@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

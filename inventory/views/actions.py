@@ -26,9 +26,10 @@ from assignments import services as assignment_services
 from audit.actor import Actor
 from hartford_bwc.refusals import attempt
 
-from .. import bulk, forms, selectors, services, timeline
+from .. import bulk, forms, services, timeline
 from ..lifecycle import CAMERA, CameraStatus
 from ..models import Camera, ChargeEvent, MaintenanceRecord
+from ..selectors.camera_page import CameraPage, camera_by_tag, camera_page
 from ..tables import STATUS_BADGE, charge_state
 
 
@@ -127,7 +128,7 @@ def report_found(camera, data, by) -> str:
     return f"{camera.asset_tag} found; it is in maintenance for an inspection before it goes out again."
 
 
-def _always(page: selectors.CameraPage) -> bool:
+def _always(page: CameraPage) -> bool:
     return True
 
 
@@ -141,12 +142,12 @@ class Action:
     form_class: type[django_forms.Form]
     perform: Callable[[Camera, dict, Actor], str]
     transition: str | None
-    also_when: Callable[[selectors.CameraPage], bool] = _always
+    also_when: Callable[[CameraPage], bool] = _always
     danger: bool = False
     # Asks "are you sure" on a page of its own, listing what will change, before calling the service.
     confirm: bool = False
 
-    def shown_when(self, page: selectors.CameraPage) -> bool:
+    def shown_when(self, page: CameraPage) -> bool:
         allowed = self.transition is None or CAMERA.allows(self.transition, page.camera.status)
         return allowed and self.also_when(page)
 
@@ -156,15 +157,15 @@ class Action:
         return CAMERA[self.transition].by.allows_user(user)
 
 
-def _maintenance_open(page: selectors.CameraPage) -> bool:
+def _maintenance_open(page: CameraPage) -> bool:
     return page.maintenance is not None
 
 
-def _not_personal(page: selectors.CameraPage) -> bool:
+def _not_personal(page: CameraPage) -> bool:
     return page.personal is None
 
 
-def _personal(page: selectors.CameraPage) -> bool:
+def _personal(page: CameraPage) -> bool:
     return page.personal is not None
 
 
@@ -224,7 +225,7 @@ class ShownAction:
         return f"inventory:{url_name(self.slug)}"
 
 
-def forms_for(page: selectors.CameraPage, *, user, bound: dict | None = None) -> list[ShownAction]:
+def forms_for(page: CameraPage, *, user, bound: dict | None = None) -> list[ShownAction]:
     """The actions that fit the camera's state and that `user` may take; `bound` = {slug: form} keeps a
     refused form as typed."""
     bound = bound or {}
@@ -237,7 +238,7 @@ def forms_for(page: selectors.CameraPage, *, user, bound: dict | None = None) ->
     return shown
 
 
-def _initial_form(slug: str, action: Action, page: selectors.CameraPage) -> django_forms.Form:
+def _initial_form(slug: str, action: Action, page: CameraPage) -> django_forms.Form:
     initial = {}
     if slug == "maintenance-assign" and page.maintenance is not None:
         initial = {
@@ -252,9 +253,7 @@ def _initial_form(slug: str, action: Action, page: selectors.CameraPage) -> djan
 def render_camera_page(request, camera: Camera, *, bound: dict | None = None, status: int = 200):
     # The history's page and kind come from the address (bookmarkable); a re-rendered action shows page 1.
     query = request.GET
-    page = selectors.camera_page(
-        camera, kind=timeline.parse_kind(query.get("kind")), page=timeline.parse_page(query.get("page"))
-    )
+    page = camera_page(camera, kind=timeline.parse_kind(query.get("kind")), page=timeline.parse_page(query.get("page")))
     charge = charge_state(camera)
     return render(
         request,
@@ -289,7 +288,7 @@ def render_confirmation(request, camera: Camera, slug: str, spec: Action, form: 
 @require_POST
 def camera_action(request, asset_tag: str, action: str):
     spec = ACTIONS.get(action)
-    camera = selectors.camera_by_tag(asset_tag)
+    camera = camera_by_tag(asset_tag)
     if spec is None or camera is None:
         raise Http404("No such camera or action.")
     if not spec.allows_user(request.user):
@@ -304,7 +303,7 @@ def camera_action(request, asset_tag: str, action: str):
     if outcome.refused:
         messages.error(request, outcome.refusal.message)
         # The service rolled back; re-read the camera so the page shows what is true now.
-        camera = selectors.camera_by_tag(asset_tag)
+        camera = camera_by_tag(asset_tag)
         return render_camera_page(request, camera, bound={action: form}, status=409)
     messages.success(request, outcome.result)
     return redirect(camera.get_absolute_url())

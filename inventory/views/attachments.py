@@ -12,9 +12,10 @@ from accounts.roles import role_required
 from audit.actor import Actor
 from hartford_bwc.refusals import run_action
 
-from .. import attachments, selectors
+from .. import attachments
 from ..forms import AttachmentForm
 from ..models import Attachment
+from ..selectors.camera_page import camera_by_tag
 
 # A stored file is never a page of this site: the browser takes the type given (nosniff), and even a
 # PDF opened in a tab runs in a sandbox with no scripts, no forms and no access to the console's origin.
@@ -24,7 +25,7 @@ SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline
 @require_POST
 @role_required(roles.CAN_ACT)
 def camera_attach(request, asset_tag: str):
-    camera = selectors.camera_by_tag(asset_tag)
+    camera = camera_by_tag(asset_tag)
     if camera is None:
         raise Http404(f"No camera has asset tag {asset_tag}.")
     form = AttachmentForm(request.POST, request.FILES)

@@ -12,8 +12,9 @@ from accounts import roles
 from accounts.roles import role_required
 from hartford_bwc import spreadsheet
 
-from .. import selectors
 from ..filters import CameraFilter
+from ..selectors.camera_page import camera_by_tag
+from ..selectors.cameras import camera_list
 from ..tables import CameraTable
 from .actions import render_camera_page
 
@@ -28,7 +29,7 @@ class CameraListView(spreadsheet.ExportMixin, SingleTableMixin, FilterView):
     export_title = "Cameras"
 
     def get_queryset(self):
-        return selectors.camera_list()
+        return camera_list()
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "now": timezone.now()}
@@ -70,7 +71,7 @@ class CameraListView(spreadsheet.ExportMixin, SingleTableMixin, FilterView):
 
 @role_required(roles.CAN_READ)
 def camera_detail(request, asset_tag: str):
-    camera = selectors.camera_by_tag(asset_tag)
+    camera = camera_by_tag(asset_tag)
     if camera is None:
         raise Http404(f"No camera has asset tag {asset_tag}.")
     return render_camera_page(request, camera)

@@ -10,12 +10,12 @@ from accounts import roles
 from accounts.roles import role_required
 from kiosk.selectors import open_alert_count
 
-from .. import selectors
+from ..selectors import dashboard as dashboard_selectors
 
 
 @role_required(roles.CAN_READ)
 def dashboard(request):
-    data = selectors.dashboard(max_age=settings.DASHBOARD_CACHE_SECONDS)
+    data = dashboard_selectors.dashboard(max_age=settings.DASHBOARD_CACHE_SECONDS)
     counts = data.counts
     tiles = [
         # (label, count, camera list query, tone): tone marks the counts that mean work to do.

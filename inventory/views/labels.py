@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 
 from accounts import roles
 
-from .. import labels, selectors
+from .. import labels
+from ..selectors.camera_page import cameras_by_tags
 from .bulk import back_to_list
 
 
@@ -26,7 +27,7 @@ def camera_labels(request):
     sheet = labels.sheet_request(request.GET, sizes=labels.ASSET_LABEL_SIZES, param="camera")
     if sheet.too_many:
         messages.error(request, f"{sheet.too_many} labels asked for; print at most {labels.MAX_LABELS} at a time.")
-    cameras, unknown = selectors.cameras_by_tags(sheet.codes)
+    cameras, unknown = cameras_by_tags(sheet.codes)
     if unknown:
         messages.warning(request, f"No camera has the asset tag {', '.join(unknown)}; no label for it.")
     items = [

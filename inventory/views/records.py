@@ -15,9 +15,10 @@ from accounts.roles import role_required
 from audit.actor import Actor
 from hartford_bwc.refusals import attempt
 
-from .. import selectors, services
+from .. import services
 from ..forms import CameraForm
 from ..models import Camera
+from ..selectors.camera_page import camera_by_tag
 
 
 def _render(request, form: CameraForm, *, camera=None, status: int = 200):
@@ -47,7 +48,7 @@ def camera_add(request):
 
 @role_required(roles.CAN_ACT)
 def camera_edit(request, asset_tag: str):
-    camera = selectors.camera_by_tag(asset_tag)
+    camera = camera_by_tag(asset_tag)
     if camera is None:
         raise Http404(f"No camera has asset tag {asset_tag}.")
     form = CameraForm(request.POST if request.method == "POST" else None, instance=camera)

@@ -8,15 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory, ShiftFactory
-from audit.actor import Actor
-from inventory.tests.factories import CameraFactory, DockFactory
-from kiosk import services
-
-PIN = "246810"
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, ShiftFactory
+from hartford_bwc.testing import PIN, enroll
 
 
 @dataclass
@@ -44,14 +39,6 @@ class KioskBrowser:
         if condition:
             data.update(condition=condition, damage_description=damage_description)
         return self.client.post("/kiosk/return/", data, follow=follow)
-
-
-def enroll(client: Client, name: str = "HQ front desk", location: str = "HQ equipment room"):
-    kiosk, token = services.register_kiosk(name=name, location=location, by=Actor.system_process("tests"))
-    response = client.get(reverse("kiosk:enroll", args=[token]))
-    assert response.status_code == 302
-    kiosk.refresh_from_db()
-    return kiosk
 
 
 @pytest.fixture

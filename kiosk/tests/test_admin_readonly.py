@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from accounts.models import AddressLoginLockout
-from accounts.tests.factories import UserFactory
 from hartford_bwc.admin import model_form_fields
+from hartford_bwc.factories import UserFactory
 from kiosk.models import KioskAlert, KioskLockout, KioskReturn, PreshiftSwap
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from assignments import services
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import OfficerFactory
 from kiosk import services as kiosk_services
 from kiosk.models import BadgeLockout
 

@@ -7,8 +7,8 @@ import pytest
 from assignments import services as assignments
 from assignments.models import Checkout
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, DockFactory
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, DockFactory
 
 from .conftest import alert, status
 

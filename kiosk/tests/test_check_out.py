@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from inventory import services as inventory
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory
 
 from .conftest import PIN, alert, status
 

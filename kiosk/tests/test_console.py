@@ -8,11 +8,9 @@ import pytest
 from django.test import Client
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
+from hartford_bwc.factories import KioskFactory, UserFactory
 from kiosk.models import Kiosk
-
-from .factories import KioskFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,8 +62,8 @@ def test_pin_letters_for_a_new_roster_then_the_first_sign_in_with_the_code(page,
     signs in at the kiosk with badge + code, chooses a PIN twice, and is signed in."""
     from django.urls import reverse
 
-    from assignments.tests.factories import OfficerFactory
     from audit.actor import Actor
+    from hartford_bwc.factories import OfficerFactory
     from kiosk import services
 
     UserFactory(username="quinn", role=roles.QUARTERMASTER)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 STAFF_URLS = ["/", "/inventory/cameras/", "/assignments/officers/", "/kiosks/", "/admin/", "/admin/login/"]

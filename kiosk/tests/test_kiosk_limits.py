@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
 from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 from kiosk import services
 from kiosk.models import KioskAlert, KioskLockout, KioskReturn, PreshiftSwap
 
@@ -255,7 +254,7 @@ def supervisor(db):
     from django.test import Client
 
     from accounts import roles
-    from accounts.tests.factories import UserFactory
+    from hartford_bwc.factories import UserFactory
 
     client = Client()
     client.force_login(UserFactory(role=roles.SUPERVISOR))

@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory
-from assignments.tests.test_concurrency import run_at_once
 from audit.actor import Actor
 from audit.models import AuditEvent
 from conftest import requires_postgres
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import OfficerFactory
+from hartford_bwc.testing import run_at_once
 from kiosk import services
 from kiosk.models import BadgeLockout, Kiosk, KioskAlert
 
@@ -87,8 +87,8 @@ def test_concurrent_wrong_pins_across_badges_pause_the_kiosk_at_exactly_its_limi
 
 def test_fifteen_concurrent_failed_checks_of_one_checkout_swap_once(kiosk, officer):
     from assignments.models import Checkout
+    from hartford_bwc.factories import CameraFactory, DockFactory
     from inventory.models import Camera
-    from inventory.tests.factories import CameraFactory, DockFactory
 
     dock = DockFactory(bays=20)
     first = CameraFactory(asset_tag="HPD-BWC-0412", dock=dock, dock_bay=1)

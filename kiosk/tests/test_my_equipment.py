@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from inventory.models import Flag
-from inventory.tests.factories import CameraFactory
 from kiosk.selectors import my_equipment
 
 from .conftest import PIN

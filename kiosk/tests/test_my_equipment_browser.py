@@ -7,11 +7,10 @@ import pytest
 from django.urls import reverse
 
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from hartford_bwc.testing import publish_screenshot
 from inventory.models import Flag
-from inventory.tests.factories import CameraFactory
 from kiosk import services
 
 from .conftest import PIN

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accounts import roles
 from assignments.models import Officer
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError, InvalidInput
+from hartford_bwc.factories import OfficerFactory
 from hartford_bwc.testing import sign_in
 from kiosk import pin_letters
 from kiosk.models import BadgeLockout, KioskLockout, OfficerEnrollmentCode

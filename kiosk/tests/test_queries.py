@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout, Officer
+from hartford_bwc.factories import CameraModelFactory
 from inventory.models import Camera, Dock
-from inventory.tests.factories import CameraModelFactory
 from kiosk.models import BadgeLockout, KioskLockout
 
 from .conftest import PIN, status

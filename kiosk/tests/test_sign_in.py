@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory
 from audit.models import AuditEvent
+from hartford_bwc.factories import OfficerFactory
 from kiosk.models import BadgeLockout
 
 from .conftest import PIN, KioskBrowser, alert, enroll, status

@@ -24,12 +24,10 @@ import pytest
 import time_machine
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.first_dock import fill_first_docked_at
 from assignments.models import Checkout, PersonalIssue, Shift, Unit
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from inventory.models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=NY)

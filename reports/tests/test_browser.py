@@ -7,10 +7,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Officer, current_issue
 from audit.actor import Actor
 from demo.services import seed_fleet
+from hartford_bwc.factories import UserFactory
 from hartford_bwc.testing import publish_screenshot
 from inventory import services as inventory
 from inventory.models import Camera

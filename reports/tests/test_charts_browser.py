@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from demo.services import seed_fleet
+from hartford_bwc.factories import UserFactory
 from inventory.flags.sweep import run_sweep
 
 pytestmark = [pytest.mark.browser]

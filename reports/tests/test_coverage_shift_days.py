@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from assignments.models import Checkout, Shift
 from assignments.shifts import CHECKOUT_LEAD, shift_window
-from assignments.tests.factories import OfficerFactory
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from reports.forms import Period
 from reports.selectors import coverage
 

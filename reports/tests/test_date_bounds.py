@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import DutyAssignment
+from hartford_bwc.factories import UserFactory
 from reports.forms import Period
 from reports.selectors import compliance, coverage, exemptions
 

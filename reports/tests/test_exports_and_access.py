@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from audit import services as audit
 from audit.actor import Actor
 from audit.models import AuditEvent
 from hartford_bwc import spreadsheet
+from hartford_bwc.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,11 @@ from decimal import Decimal
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments.models import Checkout, DutyAssignment, PersonalIssue, Unit
-from assignments.tests.factories import OfficerFactory
 from audit import services as audit
 from audit.actor import Actor
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from inventory.models import ChargeEvent, Dock, Flag, MaintenanceRecord
-from inventory.tests.factories import CameraFactory
 
 from .conftest import at
 

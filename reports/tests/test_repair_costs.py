@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts import roles
+from hartford_bwc.factories import CameraFactory, CameraModelFactory
 from hartford_bwc.testing import sign_in
 from inventory.models import MaintenanceRecord
-from inventory.tests.factories import CameraFactory, CameraModelFactory
 from reports.forms import Period
 from reports.selectors import maintenance
 

@@ -14,9 +14,8 @@ import pytest
 from django.db import connection
 
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
 from conftest import requires_postgres
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from reports.forms import Period
 from reports.selectors import compliance
 

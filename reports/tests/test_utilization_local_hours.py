@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assignments.models import Checkout
-from assignments.tests.factories import OfficerFactory
-from inventory.tests.factories import CameraFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from reports.forms import Period
 from reports.selectors import utilization
 

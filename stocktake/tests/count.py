@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory
 from audit.actor import Actor
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, UserFactory
 from inventory.models import Camera, Dock
-from inventory.tests.factories import CameraFactory, DockFactory
 
 from .. import services
 from ..models import Stocktake

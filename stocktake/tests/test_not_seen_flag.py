@@ -8,10 +8,9 @@ import pytest
 import time_machine
 
 from assignments.services import check_in, check_out
-from assignments.tests.factories import OfficerFactory
+from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory
 from inventory import services as inventory
 from inventory.models import Camera, ChargeEvent, Flag
-from inventory.tests.factories import CameraFactory, DockFactory
 from inventory.tests.flag_fleet import local, open_kinds, sweep_at
 
 from .. import services

@@ -13,9 +13,9 @@ from assignments.models import Checkout
 from audit.actions import Action
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError, InvalidInput
+from hartford_bwc.factories import CameraFactory, CameraModelFactory, DockFactory
 from hartford_bwc.testing import fleet_state
 from inventory.models import Camera, MaintenanceRecord
-from inventory.tests.factories import CameraFactory, CameraModelFactory, DockFactory
 
 from .. import services
 from ..models import Stocktake, StocktakeLine

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from accounts import roles
-from accounts.tests.factories import UserFactory
+from hartford_bwc.factories import CameraFactory, DockFactory, UserFactory
 from hartford_bwc.testing import publish_screenshot
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory, DockFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,14 +13,13 @@ from django.utils import timezone
 
 from accounts import roles
 from assignments import services as assignments
-from assignments.tests.factories import OfficerFactory
 from demo.vendor import PER_KIND, vendor_export_csv
 from hartford_bwc import timefmt
 from hartford_bwc.errors import DomainError
+from hartford_bwc.factories import CameraFactory, OfficerFactory
 from hartford_bwc.spreadsheet import csv_bytes
 from hartford_bwc.testing import sign_in
 from inventory.models import Camera
-from inventory.tests.factories import CameraFactory
 
 from .. import vendor
 from .count import quartermaster

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts import roles
+from hartford_bwc.factories import CameraModelFactory, DockFactory
 from hartford_bwc.testing import messages_of, sign_in
 from inventory.models import Camera, Dock
-from inventory.tests.factories import CameraModelFactory, DockFactory
 
 from .. import services
 from ..models import Stocktake, StocktakeLine

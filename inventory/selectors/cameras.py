@@ -1,0 +1,133 @@
+"""The camera list: each row's holder, charge state and open flags, the search box and the filters'
+menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from assignments import name_search
+from assignments.models import Checkout
+
+from ..models import Camera, Flag, charged_condition
+from .states import open_checkouts
+
+
+def camera_list() -> QuerySet[Camera]:
+    """Cameras with what each row shows: holder, charge state and open flags, in a fixed number of queries.
+
+    Sortable values are annotations (one correlated subquery each); the holder and the flags to
+    display are prefetched, one query each per page.
+    """
+    holder = open_checkouts().select_related(None).order_by()
+    open_flags = Flag.objects.open().filter(camera=OuterRef("pk")).order_by()
+    return (
+        Camera.objects.select_related("model", "dock")
+        .annotate(
+            holder_name=Subquery(holder.values("officer__last_name")[:1]),
+            holder_badge=Subquery(holder.values("officer__badge_number")[:1]),
+            holder_unit=Subquery(holder.values("officer__unit__name")[:1]),
+            # 0, not NULL, for no flags: PostgreSQL and SQLite sort NULLs at opposite ends.
+            open_flag_count=Coalesce(Subquery(open_flags.values("camera").annotate(n=Count("pk")).values("n")[:1]), 0),
+            # Case, not the bare condition: NULL battery readings would make it NULL, not False.
+            is_charged_now=Case(When(charged_condition(), then=True), default=False, output_field=BooleanField()),
+        )
+        .prefetch_related(
+            Prefetch(
+                "checkouts",
+                queryset=Checkout.objects.open().select_related("officer__unit"),
+                to_attr="open_checkouts",
+            ),
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.open().order_by("kind"),
+                to_attr="open_flags",
+            ),
+        )
+    )
+
+
+def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
+    """Asset tag, serial number, or the current holder as the list shows one ("Ofc. Emily Murphy",
+    "#4411", "Murphy, Emily"; assignments.name_search reads the rank and the words).
+
+    The matching cameras are found as a UNION of three index-friendly lookups (on PostgreSQL each
+    has a trigram index: inventory and assignments' search_trigram_indexes migrations) and the list
+    keeps those ids: an OR of the three over the camera table would scan every camera.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return queryset
+    by_tag = Camera.objects.filter(asset_tag__icontains=text).values("pk").order_by()
+    by_serial = Camera.objects.filter(serial_number__icontains=text).values("pk").order_by()
+    found = by_tag.union(by_serial)
+    name = name_search.parse(text)
+    if name.words or name.rank:
+        holder = Q(officer__rank=name.rank) if name.rank else Q()
+        for word in name.words:
+            holder &= (
+                Q(officer__first_name__icontains=word)
+                | Q(officer__last_name__icontains=word)
+                | Q(officer__badge_number__iexact=word)
+            )
+        found = found.union(Checkout.objects.open().filter(holder).values("camera_id").order_by())
+    return queryset.filter(pk__in=found)
+
+
+def with_open_flag(queryset: QuerySet[Camera], kind: str) -> QuerySet[Camera]:
+    return queryset.filter(Exists(Flag.objects.open().filter(camera=OuterRef("pk"), kind=kind)))
+
+
+def held_by_unit(queryset: QuerySet[Camera], unit) -> QuerySet[Camera]:
+    return queryset.filter(Exists(open_checkouts().filter(officer__unit=unit)))
+
+
+def _filter_choices(key: str, read: Callable[[], list[str]]) -> list[str]:
+    """A DISTINCT over every camera, cached FILTER_CHOICES_CACHE_SECONDS: at 30,000 cameras it is a scan
+    per list page, and a version or batch added by an import may appear in the menu a minute late."""
+    seconds = settings.FILTER_CHOICES_CACHE_SECONDS
+    if not seconds:
+        return read()
+    return cast("list[str]", cache.get_or_set(f"inventory:filter-choices:{key}", read, seconds))
+
+
+def firmware_versions() -> list[str]:
+    return _filter_choices("firmware", _firmware_versions)
+
+
+def purchase_batches() -> list[str]:
+    return _filter_choices("batch", _purchase_batches)
+
+
+def _firmware_versions() -> list[str]:
+    return list(
+        Camera.objects.exclude(firmware_version="")
+        .order_by("firmware_version")
+        .values_list("firmware_version", flat=True)
+        .distinct()
+    )
+
+
+def _purchase_batches() -> list[str]:
+    return list(
+        Camera.objects.exclude(purchase_batch="")
+        .order_by("purchase_batch")
+        .values_list("purchase_batch", flat=True)
+        .distinct()
+    )
