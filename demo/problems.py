@@ -19,70 +19,87 @@ class Problems(History):
     """Builder steps for the planted problems (demo.builder.Builder composes them); they take spares
     set aside by demo.history's reserve_spares and write history of their own."""
 
-    def plant_current_problems(self) -> None:  # noqa: C901, PLR0912 (split me)
+    def plant_current_problems(self) -> None:
         """Cameras that are wrong right now, so the sweep and the dashboard have work."""
-        rng, now, k, planted = self.rng, self.now, self.plants, self.result.planted
         detectives = [o for o in self.officers if o.shift is None]
+        self._plant_stale_spares()
+        self._plant_overdue_returns(detectives)
+        self._plant_not_docked(detectives)
+        self._plant_untriaged_damage(detectives)
+        self._plant_vendor_repairs()
+        self._plant_bench_repairs()
+        self._plant_not_seen()
+        self._plant_lost_and_retired()
 
-        for _ in range(k):  # spares on the shelf whose last full charge is days old
-            index = self._reserve_spare()
-            if index is None:
+    def _plant_stale_spares(self) -> None:
+        """Spares on the shelf whose last full charge is days old."""
+        for _ in range(self.plants):
+            if (index := self._reserve_spare()) is None:
                 break
             state = self.state[index]
-            state.last_full_charge_at = state.last_docked_at = now - timedelta(hours=rng.randint(80, 120))
-            planted[Flag.Kind.CHARGING_OVERDUE].append(self.cameras[index].asset_tag)
+            state.last_full_charge_at = state.last_docked_at = self.now - timedelta(hours=self.rng.randint(80, 120))
+            self.result.planted[Flag.Kind.CHARGING_OVERDUE].append(self.cameras[index].asset_tag)
 
-        for officer in detectives[:k]:  # out since last night, 12 h rule with no shift: overdue
-            index = self._reserve_spare()
-            if index is None:
+    def _plant_overdue_returns(self, detectives: list) -> None:
+        """Out since last night, under the 12 h rule with no shift: overdue."""
+        for officer in detectives[: self.plants]:
+            if (index := self._reserve_spare()) is None:
                 break
-            out = now - timedelta(hours=15, minutes=rng.randint(0, 50))
+            out = self.now - timedelta(hours=15, minutes=self.rng.randint(0, 50))
             self._checkout(
                 index, officer, out, out + timedelta(hours=settings.EXPECTED_RETURN_WITHOUT_SHIFT_HOURS), None
             )
-            planted[Flag.Kind.RETURN_OVERDUE].append(self.cameras[index].asset_tag)
+            self.result.planted[Flag.Kind.RETURN_OVERDUE].append(self.cameras[index].asset_tag)
 
-        if not planted[Flag.Kind.NOT_DOCKED] and detectives and (index := self._reserve_spare()) is not None:
-            # The shift history leaves a camera undocked only when a shift ended 1.5-5 h ago, which is
-            # not so at every hour of the day: then a detective's camera came back 2.5 h ago, not docked.
-            returned = now - timedelta(hours=2, minutes=30)
-            # Charged on its dock before it went out, so nothing later takes it for a charged camera.
-            self.state[index].last_full_charge_at = self.state[index].last_docked_at = returned - timedelta(hours=10)
-            self._checkout(
-                index, detectives[-1], returned - timedelta(hours=8), now + timedelta(hours=2), returned, dock=False
-            )
-            planted[Flag.Kind.NOT_DOCKED].append(self.cameras[index].asset_tag)
+    def _plant_not_docked(self, detectives: list) -> None:
+        planted = self.result.planted
+        if planted[Flag.Kind.NOT_DOCKED] or not detectives or (index := self._reserve_spare()) is None:
+            return
+        # The shift history leaves a camera undocked only when a shift ended 1.5-5 h ago, which is
+        # not so at every hour of the day: then a detective's camera came back 2.5 h ago, not docked.
+        returned = self.now - timedelta(hours=2, minutes=30)
+        # Charged on its dock before it went out, so nothing later takes it for a charged camera.
+        self.state[index].last_full_charge_at = self.state[index].last_docked_at = returned - timedelta(hours=10)
+        self._checkout(
+            index, detectives[-1], returned - timedelta(hours=8), self.now + timedelta(hours=2), returned, dock=False
+        )
+        planted[Flag.Kind.NOT_DOCKED].append(self.cameras[index].asset_tag)
 
-        if (index := self._reserve_spare()) is not None:  # damage reported, nobody triaged it
-            reported = now - timedelta(hours=30)
-            if detectives:
-                self.checkouts.append(
-                    (
-                        index,
-                        detectives[-1].pk,
-                        reported - timedelta(hours=8),
-                        reported + timedelta(hours=4),
-                        reported,
-                        "damaged",
-                        "Mount clip snapped; camera falls off the vest.",
-                    )
-                )
-            self.maintenance.append(
-                MaintenanceRecord(
-                    camera=self.cameras[index],
-                    kind="repair",
-                    problem="Mount clip snapped; camera falls off the vest.",
-                    opened_at=reported,
+    def _plant_untriaged_damage(self, detectives: list) -> None:
+        """Damage reported, nobody triaged it."""
+        if (index := self._reserve_spare()) is None:
+            return
+        reported = self.now - timedelta(hours=30)
+        if detectives:
+            self.checkouts.append(
+                (
+                    index,
+                    detectives[-1].pk,
+                    reported - timedelta(hours=8),
+                    reported + timedelta(hours=4),
+                    reported,
+                    "damaged",
+                    "Mount clip snapped; camera falls off the vest.",
                 )
             )
-            self.state[index].status, self.state[index].last_returned_at = Camera.Status.IN_MAINTENANCE, reported
-            planted[Flag.Kind.DAMAGED_NOT_IN_MAINTENANCE].append(self.cameras[index].asset_tag)
+        self.maintenance.append(
+            MaintenanceRecord(
+                camera=self.cameras[index],
+                kind="repair",
+                problem="Mount clip snapped; camera falls off the vest.",
+                opened_at=reported,
+            )
+        )
+        self.state[index].status, self.state[index].last_returned_at = Camera.Status.IN_MAINTENANCE, reported
+        self.result.planted[Flag.Kind.DAMAGED_NOT_IN_MAINTENANCE].append(self.cameras[index].asset_tag)
 
-        vendor_ages = [rng.randint(35, 45) for _ in range(k)] + [10]
-        for n, age in enumerate(vendor_ages):  # at the vendor; those past 30 days are overdue
+    def _plant_vendor_repairs(self) -> None:
+        """At the vendor; those past 30 days are overdue."""
+        vendor_ages = [self.rng.randint(35, 45) for _ in range(self.plants)] + [10]
+        for n, age in enumerate(vendor_ages):
             if (index := self._reserve_spare()) is None:
                 break
-            opened = now - timedelta(days=age)
+            opened = self.now - timedelta(days=age)
             self.maintenance.append(
                 MaintenanceRecord(
                     camera=self.cameras[index],
@@ -96,12 +113,14 @@ class Problems(History):
             )
             self.state[index].status = Camera.Status.IN_MAINTENANCE
             if age > settings.VENDOR_REPAIR_OVERDUE_DAYS:
-                planted[Flag.Kind.REPAIR_OVERDUE].append(self.cameras[index].asset_tag)
+                self.result.planted[Flag.Kind.REPAIR_OVERDUE].append(self.cameras[index].asset_tag)
 
-        for _ in range(k):  # on the quartermaster's bench
+    def _plant_bench_repairs(self) -> None:
+        """On the quartermaster's bench."""
+        for _ in range(self.plants):
             if (index := self._reserve_spare()) is None:
                 break
-            opened = now - timedelta(days=rng.randint(2, 6))
+            opened = self.now - timedelta(days=self.rng.randint(2, 6))
             self.maintenance.append(
                 MaintenanceRecord(
                     camera=self.cameras[index],
@@ -114,27 +133,27 @@ class Problems(History):
             )
             self.state[index].status = Camera.Status.IN_MAINTENANCE
 
-        self._plant_not_seen()
-
+    def _plant_lost_and_retired(self) -> None:
         if (index := self._reserve_spare()) is not None:
             self.state[index].status = Camera.Status.LOST
-            self.cameras[index].lost_incident_number = f"HPD-{now:%y}-0{rng.randint(10000, 99999)}"
+            self.cameras[index].lost_incident_number = f"HPD-{self.now:%y}-0{self.rng.randint(10000, 99999)}"
         for _ in range(2):
-            if (index := self._reserve_spare()) is not None:
-                self.state[index].status = Camera.Status.RETIRED
-                opened = now - timedelta(days=rng.randint(10, 20))
-                self.maintenance.append(
-                    MaintenanceRecord(
-                        camera=self.cameras[index],
-                        kind="repair",
-                        performed_by="in_house",
-                        problem="Housing cracked beyond repair.",
-                        opened_at=opened,
-                        started_at=opened,
-                        closed_at=opened + timedelta(days=1),
-                        outcome="retired",
-                    )
+            if (index := self._reserve_spare()) is None:
+                continue
+            self.state[index].status = Camera.Status.RETIRED
+            opened = self.now - timedelta(days=self.rng.randint(10, 20))
+            self.maintenance.append(
+                MaintenanceRecord(
+                    camera=self.cameras[index],
+                    kind="repair",
+                    performed_by="in_house",
+                    problem="Housing cracked beyond repair.",
+                    opened_at=opened,
+                    started_at=opened,
+                    closed_at=opened + timedelta(days=1),
+                    outcome="retired",
                 )
+            )
 
     def _plant_not_seen(self) -> None:
         """A camera waiting for parts on a back shelf, untouched for four months: the "not seen" flag."""
