@@ -46,7 +46,7 @@ class Stocktake(models.Model):
     @property
     def place_label(self) -> str:
         if self.place == self.Place.DOCK and self.dock_id:
-            return f"Dock {self.dock.name} ({self.dock.location})"
+            return f"{self.dock.name} ({self.dock.location})"
         return self.get_place_display().split(" (")[0]
 
     @property
