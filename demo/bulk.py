@@ -46,6 +46,7 @@ _PG_TYPES = {
     "TextField": "text",
     "DateField": "date",
     "DateTimeField": "timestamptz",
+    "DecimalField": "numeric",
 }
 
 
