@@ -39,6 +39,28 @@ class Action(models.TextChoices):
     FLAG_NOTE = "flag.note", "Note added to a flag"
     FLAG_NOTIFY = "flag.notify", "Flag emailed"
 
+    # Signal devices and vehicles (devices)
+    DEVICE_CREATE = "device.create", "Device added"
+    DEVICE_EDIT = "device.edit", "Device details edited"
+    DEVICE_ISSUE = "device.issue", "Device issued to an officer"
+    DEVICE_INSTALL = "device.install", "Device installed in a vehicle"
+    DEVICE_RETURN = "device.return", "Device returned to stock"
+    DEVICE_MAINTENANCE_OPEN = "device.maintenance_open", "Device sent to maintenance"
+    DEVICE_MAINTENANCE_CLOSE = "device.maintenance_close", "Device back in service"
+    DEVICE_REPORT_LOST = "device.report_lost", "Device reported lost"
+    DEVICE_REPORT_FOUND = "device.report_found", "Device found; sent to inspection"
+    DEVICE_RETIRE = "device.retire", "Device retired"
+    DEVICE_BATTERY_REPLACE = "device.battery_replace", "Device battery replaced"
+    DEVICE_FIRMWARE = "device.firmware", "Device firmware recorded"
+    DEVICE_PAIR = "device.pair", "Device paired with a camera"
+    DEVICE_UNPAIR = "device.unpair", "Device unpaired from a camera"
+    VEHICLE_CREATE = "vehicle.create", "Vehicle added"
+    VEHICLE_EDIT = "vehicle.edit", "Vehicle details edited"
+    VEHICLE_OUT_OF_SERVICE = "vehicle.out_of_service", "Vehicle taken out of service"
+    VEHICLE_IN_SERVICE = "vehicle.in_service", "Vehicle back in service"
+    DEVICE_FLAG_RAISE = "device_flag.raise", "Device flag raised"
+    DEVICE_FLAG_RESOLVE = "device_flag.resolve", "Device flag resolved"
+
     # Officers (assignments)
     PERSONAL_ISSUE_ISSUE = "personal_issue.issue", "Issued as a personal camera"
     PERSONAL_ISSUE_REVOKE = "personal_issue.revoke", "Personal issue revoked"

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from assignments.models import Certification, Officer, Shift, Unit
+from devices.models import Device, DeviceKind, DeviceModel, Pairing, Vehicle
 from inventory.models import Camera, CameraModel, Dock
 from kiosk.models import Kiosk
 
@@ -135,6 +136,61 @@ class CameraFactory(factory.django.DjangoModelFactory):
     last_full_charge_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
     last_docked_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=10))
     last_inspected_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+
+
+# --- devices: signal devices, vehicles, pairings -------------------------------------------
+
+
+class DeviceModelFactory(factory.django.DjangoModelFactory):
+    """A holster sensor with a coin cell unless told otherwise."""
+
+    class Meta:
+        model = DeviceModel
+        django_get_or_create = ("maker", "name")
+
+    kind = DeviceKind.HOLSTER_SENSOR
+    maker = "Axon"
+    name = factory.LazyAttribute(
+        lambda o: {
+            "holster_sensor": "Signal Sidearm",
+            "signal_weapon": "Taser 10",
+            "vehicle_unit": "Signal Vehicle",
+            "mount": "RapidLock mount",
+            "spare_battery": "Spare battery",
+        }[o.kind]
+    )
+    battery = factory.LazyAttribute(lambda o: "coin_cell" if o.kind == DeviceKind.HOLSTER_SENSOR else "rechargeable")
+    needs_pairing = False
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    unit_number = factory.Sequence(lambda n: f"{n + 5001}")
+    plate = factory.Sequence(lambda n: f"HPD{n + 101:04d}")
+
+
+class DeviceFactory(factory.django.DjangoModelFactory):
+    """An in-stock holster sensor with a battery fitted 100 days ago unless told otherwise."""
+
+    class Meta:
+        model = Device
+
+    asset_tag = factory.Sequence(lambda n: f"HPD-SIG-{n + 10001:05d}")
+    serial_number = factory.Sequence(lambda n: f"SG{n + 100000:07d}")
+    model = factory.SubFactory(DeviceModelFactory)
+    firmware_version = "1.2.0"
+    battery_fitted_on = factory.LazyFunction(lambda: timezone.now().date() - timedelta(days=100))
+    purchased_on = factory.LazyFunction(lambda: timezone.now().date() - timedelta(days=200))
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pairing
+
+    camera = factory.SubFactory(CameraFactory)
+    device = factory.SubFactory(DeviceFactory)
 
 
 # --- kiosk: kiosks ----------------------------------------------------------------------------

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "stocktake",
+    "devices",
     "api",
     "demo",
 ]
