@@ -316,7 +316,7 @@ def clear_badge_lock(*, badge: str, by: Actor, reason: str) -> bool:
 
 def delete_badge_lock(lock: BadgeLockout, *, by: Actor, reason: str) -> None:
     """Lift a badge's lock-out, audited (kiosk.services.unlock_badge and set_officer_pin)."""
-    officer = Officer.objects.filter(badge_number=lock.badge).first()
+    officer = Officer.objects.filter(badge_number__upper=lock.badge).first()
     audit.record(
         by=by,
         action=Action.KIOSK_BADGE_UNLOCKED,
