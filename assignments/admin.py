@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from audit.admin import AuditedModelAdmin
+from hartford_bwc.admin import ReadOnlyModelAdmin
 from inventory.admin import run_service_per_object
 
 from . import services
-from .models import Checkout, Officer, PersonalIssue, Shift, Unit
+from .models import Certification, Checkout, DutyAssignment, Officer, OfficerFlag, PersonalIssue, Shift, Unit
 
 
 @admin.register(Unit)
@@ -80,3 +81,31 @@ class CheckoutAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(DutyAssignment)
+class DutyAssignmentAdmin(ReadOnlyModelAdmin):
+    # Duties and exemptions are assigned, granted and ended on the officer's duty page in the console
+    # (assignments.duty: the overlap rule under the officer's lock, the approver, the audit event).
+    list_display = ("officer", "kind", "starts_on", "ends_on", "approved_by", "reason")
+    list_filter = ("kind",)
+    search_fields = ("officer__badge_number", "officer__last_name", "reason")
+    list_select_related = ("officer", "approved_by")
+
+
+@admin.register(Certification)
+class CertificationAdmin(ReadOnlyModelAdmin):
+    # As the training records give them: recorded and corrected by the training import
+    # (assignments.duty.record_certifications / update_certifications), audited there.
+    list_display = ("officer", "certified_on", "expires_on", "course", "recorded_at")
+    search_fields = ("officer__badge_number", "officer__last_name", "course")
+    list_select_related = ("officer",)
+
+
+@admin.register(OfficerFlag)
+class OfficerFlagAdmin(ReadOnlyModelAdmin):
+    # Raised and resolved by the flag sweep only (inventory.flags.sweep).
+    list_display = ("officer", "kind", "detail", "raised_at", "resolved_at")
+    list_filter = ("kind",)
+    search_fields = ("officer__badge_number", "officer__last_name")
+    list_select_related = ("officer",)

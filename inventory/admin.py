@@ -4,10 +4,12 @@ from django.contrib import admin, messages
 
 from audit.actor import Actor
 from audit.admin import AuditedModelAdmin
+from hartford_bwc.admin import AllowListModelAdmin, ReadOnlyModelAdmin
 from hartford_bwc.refusals import attempt
 
 from . import services
-from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
+from .flags import preferences
+from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, FlagNote, MaintenanceRecord, NotificationPreference
 
 
 def run_service_per_object(modeladmin, request, queryset, call, done: str) -> None:
@@ -111,4 +113,34 @@ class FlagAdmin(AuditedModelAdmin):
         )
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FlagNote)
+class FlagNoteAdmin(ReadOnlyModelAdmin):
+    # Notes are never edited (inventory.flags.services.add_flag_note writes them, from the flag's page).
+    list_display = ("created_at", "flag", "author", "text")
+    search_fields = ("flag__camera__asset_tag", "text")
+    list_select_related = ("flag__camera", "author")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(AllowListModelAdmin):
+    """A staff user's email choice for one kind of flag. A change is saved by the service the user's own
+    settings page calls (inventory.flags.preferences.save_choices), so it is checked and audited there.
+    A row is created by that page: no row means the role's default."""
+
+    list_display = ("user", "kind", "delivery")
+    list_filter = ("kind", "delivery")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    editable_fields = ("delivery",)
+
+    def save_model(self, request, obj, form, change):
+        preferences.save_choices(user=obj.user, choices={obj.kind: obj.delivery}, by=Actor.from_request(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
