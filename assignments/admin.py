@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
-from audit.admin import AuditedModelAdmin
+from audit.actions import Action
+from audit.admin import AuditedModelAdmin, RecordFormModelAdmin
 from hartford_bwc.admin import ReadOnlyModelAdmin
 from inventory.admin import run_service_per_object
 
 from . import services
+from .forms import OfficerForm
 from .models import Certification, Checkout, DutyAssignment, Officer, OfficerFlag, PersonalIssue, Shift, Unit
 
 
@@ -23,15 +25,34 @@ class ShiftAdmin(AuditedModelAdmin):
     editable_fields = ("name", "starts_at", "ends_at")
 
 
+class OfficerAdminForm(OfficerForm):
+    """The console's form and the officer's staff account (the admin links the two)."""
+
+    class Meta(OfficerForm.Meta):
+        fields = (*OfficerForm.Meta.fields, "user")
+
+
 @admin.register(Officer)
-class OfficerAdmin(AuditedModelAdmin):
+class OfficerAdmin(RecordFormModelAdmin):
     list_display = ("badge_number", "last_name", "first_name", "rank", "unit", "shift", "is_active")
     list_filter = ("is_active", "rank", "unit", "shift")
     search_fields = ("badge_number", "last_name", "first_name")
     list_select_related = ("unit", "shift")
-    editable_fields = ("badge_number", "first_name", "last_name", "rank", "unit", "shift", "email", "user")
+    # The console's form and services: a badge taken in any case, a console page's name, a control
+    # character are refused here as there. Activity changes through the actions below (set_officer_active).
+    form = OfficerAdminForm
+    described = services.OFFICER_DESCRIPTION
+    also_saved = ("user",)
+    editable_fields = (*services.OFFICER_DESCRIPTION, "user")
     readonly_fields = ("pin_set_at",)
     actions = ["deactivate", "activate"]
+
+    def create(self, values, *, by):
+        [officer] = services.register_officers(officers=[values], by=by, action=Action.OFFICER_ADMIN_CREATE)
+        return officer
+
+    def update(self, obj, values, *, by):
+        services.update_officers(changes=[(obj, values)], by=by, action=Action.OFFICER_ADMIN_EDIT)
 
     @admin.action(description="Deactivate selected officers")
     def deactivate(self, request, queryset):

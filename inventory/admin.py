@@ -2,13 +2,15 @@
 
 from django.contrib import admin, messages
 
+from audit.actions import Action
 from audit.actor import Actor
-from audit.admin import AuditedModelAdmin
+from audit.admin import AuditedModelAdmin, RecordFormModelAdmin
 from hartford_bwc.admin import AllowListModelAdmin, ReadOnlyModelAdmin
 from hartford_bwc.refusals import attempt
 
 from . import services
 from .flags import preferences
+from .forms import CameraForm
 from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, FlagNote, MaintenanceRecord, NotificationPreference
 
 
@@ -41,22 +43,24 @@ class DockAdmin(AuditedModelAdmin):
 
 
 @admin.register(Camera)
-class CameraAdmin(AuditedModelAdmin):
+class CameraAdmin(RecordFormModelAdmin):
     list_display = ("asset_tag", "serial_number", "model", "status", "pool", "firmware_version", "last_full_charge_at")
     list_filter = ("status", "pool", "model", "purchase_batch")
     search_fields = ("asset_tag", "serial_number")
     list_select_related = ("model",)
-    # Status, pool, dock and bay, charge, inspection, return and loss records belong to the services.
-    editable_fields = (
-        "asset_tag",
-        "serial_number",
-        "model",
-        "firmware_version",
-        "purchase_batch",
-        "purchased_on",
-        "notes",
-    )
+    # The console's form and services: an asset tag or serial taken in any case, a purchase date in the
+    # future, a control character are refused here as there. Status, pool, dock and bay, charge,
+    # inspection, return and loss records belong to the lifecycle's services.
+    form = CameraForm
+    editable_fields = described = services.CAMERA_DESCRIPTION
     actions = ["send_to_inspection"]
+
+    def create(self, values, *, by):
+        [camera] = services.register_cameras(cameras=[values], by=by, action=Action.CAMERA_ADMIN_CREATE)
+        return camera
+
+    def update(self, obj, values, *, by):
+        services.update_cameras(changes=[(obj, values)], by=by, action=Action.CAMERA_ADMIN_EDIT)
 
     @admin.action(description="Send selected cameras to inspection")
     def send_to_inspection(self, request, queryset):
