@@ -471,6 +471,17 @@ CAMERA_DESCRIPTION = (
     "notes",
 )
 
+#: How the camera services add and edit cameras' records (hartford_bwc.records).
+CAMERA_RECORDS = records.Records(
+    Camera,
+    shown=(*CAMERA_DESCRIPTION, "status", "pool"),
+    links=lambda camera: {"camera": camera},
+    related=("model",),
+    added_conflict="Another camera with one of these asset tags or serial numbers was added a moment ago; "
+    "nothing was added. Check the list and try again.",
+    edited_conflict="Another camera took one of these asset tags or serial numbers a moment ago; nothing was saved.",
+)
+
 
 def _description_only(values: Mapping[str, Any]) -> None:
     if extra := sorted(set(values) - set(CAMERA_DESCRIPTION)):
@@ -532,18 +543,7 @@ def register_cameras(
         _description_only(values)
     _refuse_taken_identifiers([(None, values) for values in cameras])
     rows = [{**values, "status": Camera.Status.AVAILABLE, "pool": Camera.Pool.SPARE} for values in cameras]
-    return records.create_many(
-        Camera,
-        rows,
-        by=by,
-        action=action,
-        shown=(*CAMERA_DESCRIPTION, "status", "pool"),
-        reason=reason,
-        links=lambda camera: {"camera": camera},
-        on_progress=on_progress,
-        conflict="Another camera with one of these asset tags or serial numbers was added a moment ago; "
-        "nothing was added. Check the list and try again.",
-    )
+    return CAMERA_RECORDS.create(rows, by=by, action=action, reason=reason, on_progress=on_progress)
 
 
 def register_camera(*, by: Actor, reason: str = "", **values: Any) -> Camera:
@@ -569,18 +569,7 @@ def update_cameras(
     for _, values in changes:
         _description_only(values)
     _refuse_taken_identifiers([(camera.pk, values) for camera, values in changes])
-    return records.edit_many(
-        Camera,
-        changes,
-        by=by,
-        action=action,
-        reason=reason,
-        links=lambda camera: {"camera": camera},
-        on_progress=on_progress,
-        related=("model",),
-        locked=locked,
-        conflict="Another camera took one of these asset tags or serial numbers a moment ago; nothing was saved.",
-    )
+    return CAMERA_RECORDS.edit(changes, by=by, action=action, reason=reason, on_progress=on_progress, locked=locked)
 
 
 def update_camera(*, camera: Camera, by: Actor, reason: str = "", **values: Any) -> Camera:
