@@ -1,5 +1,6 @@
 """Admin for officers and checkouts. State changes go through the services."""
 
+from django import forms
 from django.contrib import admin
 
 from audit.actions import Action
@@ -30,6 +31,14 @@ class OfficerAdminForm(OfficerForm):
 
     class Meta(OfficerForm.Meta):
         fields = (*OfficerForm.Meta.fields, "user")
+
+    def clean_user(self):
+        # The record forms leave uniqueness to themselves (RecordFormMixin): one account, one officer.
+        user = self.cleaned_data["user"]
+        holder = user and Officer.objects.filter(user=user).exclude(pk=self.instance.pk).first()
+        if holder:
+            raise forms.ValidationError(f"Staff account {user.username} already belongs to {holder.display_name}.")
+        return user
 
 
 @admin.register(Officer)

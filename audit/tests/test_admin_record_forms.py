@@ -100,3 +100,14 @@ def test_an_officer_edited_in_the_admin_is_saved_by_the_service_and_the_staff_ac
     assert (officer.last_name, officer.user) == ("Ruiz-Lopez", user)
     events = AuditEvent.objects.filter(action="officer.admin_edit", officer=officer).order_by("pk")
     assert [event.after for event in events] == [{"last_name": "Ruiz-Lopez"}, {"user": user.pk}]
+
+
+def test_a_staff_account_already_linked_to_another_officer_is_refused_naming_them(admin_client):
+    user = UserFactory(username="aruiz", role=roles.SUPERVISOR)
+    OfficerFactory(first_name="Ana", last_name="Ruiz", user=user)
+    officer = OfficerFactory(last_name="Lopez")
+    url = reverse("admin:assignments_officer_change", args=[officer.pk])
+    response = admin_client.post(url, _change_form_data(admin_client, url) | {"user": user.pk})
+    assert "Staff account aruiz already belongs to" in errors(response) and "Ruiz" in errors(response)
+    officer.refresh_from_db()
+    assert officer.user is None
