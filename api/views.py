@@ -123,7 +123,7 @@ class CameraViewSet(ApiViewSet):
     def check_in(self, request, asset_tag=None):
         """Check the camera in (working, or damaged with what is wrong)."""
         data = _valid(serializers.CheckInInput, request)
-        camera = get_object_or_404(Camera, asset_tag=asset_tag)
+        camera = get_object_or_404(Camera, asset_tag__upper=asset_tag.upper())
         checkout = assignment_services.check_in(
             camera=camera,
             by=Actor.from_request(request),
@@ -137,7 +137,7 @@ class CameraViewSet(ApiViewSet):
     def charge_events(self, request, asset_tag=None):
         """Record a dock report: docked (dock, bay), undocked, full charge, battery level."""
         data = _valid(serializers.ChargeEventInput, request)
-        camera = get_object_or_404(Camera, asset_tag=asset_tag)
+        camera = get_object_or_404(Camera, asset_tag__upper=asset_tag.upper())
         dock = _named(Dock, "dock", name=data["dock"]) if data.get("dock") is not None else None
         event = inventory_services.record_charge(
             camera=camera,
@@ -203,9 +203,9 @@ class FlagViewSet(ApiViewSet):
 
 
 def _named(model, what: str, **lookup):
-    """The row the input names (stripped of surrounding spaces), or a 404 that says which is missing."""
+    """The row the input names (stripped of surrounding spaces, in any case), or a 404 that says which is missing."""
     [(field, value)] = lookup.items()
-    row = model.objects.filter(**{field: value.strip()}).first()
+    row = model.objects.filter(**{f"{field}__upper": value.strip().upper()}).first()
     if row is None:
         raise NotFound(f"No {what} {value.strip()!r}.")
     return row

@@ -1,12 +1,16 @@
 """Admin for officers and checkouts. State changes go through the services."""
 
+from django import forms
 from django.contrib import admin
 
-from audit.admin import AuditedModelAdmin
+from audit.actions import Action
+from audit.admin import AuditedModelAdmin, RecordFormModelAdmin
+from hartford_bwc.admin import ReadOnlyModelAdmin
 from inventory.admin import run_service_per_object
 
 from . import services
-from .models import Checkout, Officer, PersonalIssue, Shift, Unit
+from .forms import OfficerForm
+from .models import Certification, Checkout, DutyAssignment, Officer, OfficerFlag, PersonalIssue, Shift, Unit
 
 
 @admin.register(Unit)
@@ -22,15 +26,42 @@ class ShiftAdmin(AuditedModelAdmin):
     editable_fields = ("name", "starts_at", "ends_at")
 
 
+class OfficerAdminForm(OfficerForm):
+    """The console's form and the officer's staff account (the admin links the two)."""
+
+    class Meta(OfficerForm.Meta):
+        fields = (*OfficerForm.Meta.fields, "user")
+
+    def clean_user(self):
+        # The record forms leave uniqueness to themselves (RecordFormMixin): one account, one officer.
+        user = self.cleaned_data["user"]
+        holder = user and Officer.objects.filter(user=user).exclude(pk=self.instance.pk).first()
+        if holder:
+            raise forms.ValidationError(f"Staff account {user.username} already belongs to {holder.display_name}.")
+        return user
+
+
 @admin.register(Officer)
-class OfficerAdmin(AuditedModelAdmin):
+class OfficerAdmin(RecordFormModelAdmin):
     list_display = ("badge_number", "last_name", "first_name", "rank", "unit", "shift", "is_active")
     list_filter = ("is_active", "rank", "unit", "shift")
     search_fields = ("badge_number", "last_name", "first_name")
     list_select_related = ("unit", "shift")
-    editable_fields = ("badge_number", "first_name", "last_name", "rank", "unit", "shift", "email", "user")
+    # The console's form and services: a badge taken in any case, a console page's name, a control
+    # character are refused here as there. Activity changes through the actions below (set_officer_active).
+    form = OfficerAdminForm
+    described = services.OFFICER_DESCRIPTION
+    also_saved = ("user",)
+    editable_fields = (*services.OFFICER_DESCRIPTION, "user")
     readonly_fields = ("pin_set_at",)
     actions = ["deactivate", "activate"]
+
+    def create(self, values, *, by):
+        [officer] = services.register_officers(officers=[values], by=by, action=Action.OFFICER_ADMIN_CREATE)
+        return officer
+
+    def update(self, obj, values, *, by):
+        services.update_officers(changes=[(obj, values)], by=by, action=Action.OFFICER_ADMIN_EDIT)
 
     @admin.action(description="Deactivate selected officers")
     def deactivate(self, request, queryset):
@@ -80,3 +111,31 @@ class CheckoutAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(DutyAssignment)
+class DutyAssignmentAdmin(ReadOnlyModelAdmin):
+    # Duties and exemptions are assigned, granted and ended on the officer's duty page in the console
+    # (assignments.duty: the overlap rule under the officer's lock, the approver, the audit event).
+    list_display = ("officer", "kind", "starts_on", "ends_on", "approved_by", "reason")
+    list_filter = ("kind",)
+    search_fields = ("officer__badge_number", "officer__last_name", "reason")
+    list_select_related = ("officer", "approved_by")
+
+
+@admin.register(Certification)
+class CertificationAdmin(ReadOnlyModelAdmin):
+    # As the training records give them: recorded and corrected by the training import
+    # (assignments.duty.record_certifications / update_certifications), audited there.
+    list_display = ("officer", "certified_on", "expires_on", "course", "recorded_at")
+    search_fields = ("officer__badge_number", "officer__last_name", "course")
+    list_select_related = ("officer",)
+
+
+@admin.register(OfficerFlag)
+class OfficerFlagAdmin(ReadOnlyModelAdmin):
+    # Raised and resolved by the flag sweep only (inventory.flags.sweep).
+    list_display = ("officer", "kind", "detail", "raised_at", "resolved_at")
+    list_filter = ("kind",)
+    search_fields = ("officer__badge_number", "officer__last_name")
+    list_select_related = ("officer",)

@@ -249,6 +249,16 @@ def certification_refusal(officer: Officer, today: date | None = None) -> Domain
 #: What a certification's audit event shows of it.
 CERTIFICATION_DESCRIPTION = ("officer", "certified_on", "expires_on", "course")
 
+#: How the training import adds and corrects certifications (hartford_bwc.records).
+CERTIFICATION_RECORDS = records.Records(
+    Certification,
+    shown=CERTIFICATION_DESCRIPTION,
+    links=lambda certification: {"officer": certification.officer},
+    related=("officer",),
+    added_conflict="A certification for one of these officers and days was added a moment ago; nothing was added.",
+    edited_conflict="A certification for one of these officers and days changed a moment ago; nothing was changed.",
+)
+
 
 def record_certifications(
     *,
@@ -259,17 +269,7 @@ def record_certifications(
     on_progress: records.Progress | None = None,
 ) -> list[Certification]:
     """Add certifications (each a mapping of CERTIFICATION_DESCRIPTION fields), one audit event each."""
-    return records.create_many(
-        Certification,
-        certifications,
-        by=by,
-        action=action,
-        shown=CERTIFICATION_DESCRIPTION,
-        reason=reason,
-        links=lambda certification: {"officer": certification.officer},
-        on_progress=on_progress,
-        conflict="A certification for one of these officers and days was added a moment ago; nothing was added.",
-    )
+    return CERTIFICATION_RECORDS.create(certifications, by=by, action=action, reason=reason, on_progress=on_progress)
 
 
 def update_certifications(
@@ -282,15 +282,6 @@ def update_certifications(
     locked: bool = False,
 ) -> list[records.Edit]:
     """Correct certifications on file (their expiry or course), one audit event per one that changed."""
-    return records.edit_many(
-        Certification,
-        changes,
-        by=by,
-        action=action,
-        reason=reason,
-        links=lambda certification: {"officer": certification.officer},
-        on_progress=on_progress,
-        conflict="A certification for one of these officers and days changed a moment ago; nothing was changed.",
-        related=("officer",),
-        locked=locked,
+    return CERTIFICATION_RECORDS.edit(
+        changes, by=by, action=action, reason=reason, on_progress=on_progress, locked=locked
     )

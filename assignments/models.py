@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -92,6 +93,14 @@ class Officer(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["last_name", "first_name"])]
+        constraints = [
+            # A kiosk reads B-12 and b-12 as one badge (hartford_bwc.anycase).
+            models.UniqueConstraint(
+                Upper("badge_number"),
+                name="officer_badge_number_unique_any_case",
+                violation_error_message="Another officer has this badge number (in another case).",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} (badge {self.badge_number})"

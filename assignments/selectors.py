@@ -50,7 +50,7 @@ SEARCHED = ("badge_number", "first_name", "last_name")
 
 
 def officer_by_badge(badge: str) -> Officer:
-    return get_object_or_404(Officer.objects.select_related("unit", "shift"), badge_number=badge)
+    return get_object_or_404(Officer.objects.select_related("unit", "shift"), badge_number__upper=badge.upper())
 
 
 def current_checkout(officer: Officer) -> Checkout | None:

@@ -316,7 +316,7 @@ def clear_badge_lock(*, badge: str, by: Actor, reason: str) -> bool:
 
 def delete_badge_lock(lock: BadgeLockout, *, by: Actor, reason: str) -> None:
     """Lift a badge's lock-out, audited (kiosk.services.unlock_badge and set_officer_pin)."""
-    officer = Officer.objects.filter(badge_number=lock.badge).first()
+    officer = Officer.objects.filter(badge_number__upper=lock.badge).first()
     audit.record(
         by=by,
         action=Action.KIOSK_BADGE_UNLOCKED,
@@ -366,6 +366,16 @@ def set_officer_active(*, officer: Officer, active: bool, by: Actor, reason: str
 #: Whether the officer is active is state: `update_officers` hands it to `set_officers_active`.
 OFFICER_DESCRIPTION = ("badge_number", "first_name", "last_name", "rank", "unit", "shift", "email")
 
+#: How the officer services add and edit officers' records (hartford_bwc.records).
+OFFICER_RECORDS = records.Records(
+    Officer,
+    shown=(*OFFICER_DESCRIPTION, "is_active"),
+    links=lambda officer: {"officer": officer},
+    related=("unit", "shift"),
+    added_conflict="Another officer with one of these badge numbers was added a moment ago; nothing was added.",
+    edited_conflict="Another officer took one of these badge numbers a moment ago; nothing was saved.",
+)
+
 
 def _check_officer_fields(values: Mapping[str, Any]) -> None:
     if extra := sorted(set(values) - {*OFFICER_DESCRIPTION, "is_active"}):
@@ -399,17 +409,7 @@ def register_officers(
     for values in officers:
         _check_officer_fields(values)
     _refuse_taken_badges({values["badge_number"]: None for values in officers})
-    return records.create_many(
-        Officer,
-        officers,
-        by=by,
-        action=action,
-        shown=(*OFFICER_DESCRIPTION, "is_active"),
-        reason=reason,
-        links=lambda officer: {"officer": officer},
-        on_progress=on_progress,
-        conflict="Another officer with one of these badge numbers was added a moment ago; nothing was added.",
-    )
+    return OFFICER_RECORDS.create(officers, by=by, action=action, reason=reason, on_progress=on_progress)
 
 
 def register_officer(*, by: Actor, reason: str = "", **values: Any) -> Officer:
@@ -439,17 +439,13 @@ def update_officers(
         _check_officer_fields(values)
     _refuse_taken_badges({values["badge_number"]: o.pk for o, values in changes if "badge_number" in values})
     described = [(o, {k: v for k, v in values.items() if k != "is_active"}) for o, values in changes]
-    edits = records.edit_many(
-        Officer,
+    edits = OFFICER_RECORDS.edit(
         [(officer, values) for officer, values in described if values],
         by=by,
         action=action,
         reason=reason,
-        links=lambda officer: {"officer": officer},
         on_progress=on_progress,
-        related=("unit", "shift"),
         locked=locked,
-        conflict="Another officer took one of these badge numbers a moment ago; nothing was saved.",
     )
     for active in (True, False):
         if officers := [o for o, values in changes if values.get("is_active", not active) is active]:

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import duty_views, pin_letter_views, views
+from .views import duty as duty_views
+from .views import officers as views
+from .views import pin_letters as pin_letter_views
 
 app_name = "assignments"
 urlpatterns = [

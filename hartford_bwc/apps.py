@@ -1,4 +1,4 @@
-"""The project package as an app: its system checks (hartford_bwc.checks)."""
+"""The project package as an app: its system checks (hartford_bwc.checks) and the `__upper` lookup (anycase)."""
 
 from django.apps import AppConfig
 
@@ -8,4 +8,6 @@ class HartfordBwcConfig(AppConfig):
     verbose_name = "Hartford BWC"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the checks)
+        from . import anycase, checks  # noqa: F401  (checks registers the checks)
+
+        anycase.register_lookups()

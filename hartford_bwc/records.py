@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
@@ -188,3 +188,64 @@ def edit_many(
         ],
     )
     return edits
+
+
+@dataclass(frozen=True)
+class Records(Generic[M]):
+    """One kind of record as its services add and edit it: what its events show and link to, the
+    related rows read with a locked one, and the refusals a person reads when a unique index is hit.
+
+    The camera, officer and certification services each hold one and call `create` and `edit`, so the
+    wrapper around create_many and edit_many is written once.
+    """
+
+    model: type[M]
+    shown: tuple[str, ...]
+    links: Callable[[M], dict]
+    related: tuple[str, ...]
+    added_conflict: str
+    edited_conflict: str
+
+    def create(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        by: Actor,
+        action: Action,
+        reason: str = "",
+        on_progress: Progress | None = None,
+    ) -> list[M]:
+        return create_many(
+            self.model,
+            rows,
+            by=by,
+            action=action,
+            shown=self.shown,
+            reason=reason,
+            links=self.links,
+            on_progress=on_progress,
+            conflict=self.added_conflict,
+        )
+
+    def edit(
+        self,
+        changes: Sequence[tuple[M, Mapping[str, Any]]],
+        *,
+        by: Actor,
+        action: Action,
+        reason: str = "",
+        on_progress: Progress | None = None,
+        locked: bool = False,
+    ) -> list[Edit]:
+        return edit_many(
+            self.model,
+            changes,
+            by=by,
+            action=action,
+            reason=reason,
+            links=self.links,
+            on_progress=on_progress,
+            conflict=self.edited_conflict,
+            related=self.related,
+            locked=locked,
+        )

@@ -505,10 +505,13 @@ AXES_CLIENT_IP_CALLABLE = "hartford_bwc.client_address.client_address"
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "accounts.admin_apps.StaffAdminConfig"
 # django-axes keeps the POST of each failed attempt: the password change's fields are masked there too.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
-# A wrong API token counts against its address like a failed sign-in (api.authentication).
+# A wrong API token counts against its address like a failed sign-in (api.authentication). The token
+# scheme comes first: DRF names the first class's scheme in WWW-Authenticate, so a missing or wrong token
+# is a 401 with `WWW-Authenticate: Token` (a session names none, which DRF answers with a 403). A request
+# without a token header falls through to the session, for the browsable API and the docs.
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "rest_framework.authentication.SessionAuthentication",
     "api.authentication.GuardedTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
 ]
 
 # --- Kiosk: the pre-shift check ----------------------------------------------------------------------

@@ -2,12 +2,16 @@
 
 from django.contrib import admin, messages
 
+from audit.actions import Action
 from audit.actor import Actor
-from audit.admin import AuditedModelAdmin
+from audit.admin import AuditedModelAdmin, RecordFormModelAdmin
+from hartford_bwc.admin import AllowListModelAdmin, ReadOnlyModelAdmin
 from hartford_bwc.refusals import attempt
 
 from . import services
-from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
+from .flags import preferences
+from .forms import CameraForm
+from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, FlagNote, MaintenanceRecord, NotificationPreference
 
 
 def run_service_per_object(modeladmin, request, queryset, call, done: str) -> None:
@@ -39,22 +43,24 @@ class DockAdmin(AuditedModelAdmin):
 
 
 @admin.register(Camera)
-class CameraAdmin(AuditedModelAdmin):
+class CameraAdmin(RecordFormModelAdmin):
     list_display = ("asset_tag", "serial_number", "model", "status", "pool", "firmware_version", "last_full_charge_at")
     list_filter = ("status", "pool", "model", "purchase_batch")
     search_fields = ("asset_tag", "serial_number")
     list_select_related = ("model",)
-    # Status, pool, dock and bay, charge, inspection, return and loss records belong to the services.
-    editable_fields = (
-        "asset_tag",
-        "serial_number",
-        "model",
-        "firmware_version",
-        "purchase_batch",
-        "purchased_on",
-        "notes",
-    )
+    # The console's form and services: an asset tag or serial taken in any case, a purchase date in the
+    # future, a control character are refused here as there. Status, pool, dock and bay, charge,
+    # inspection, return and loss records belong to the lifecycle's services.
+    form = CameraForm
+    editable_fields = described = services.CAMERA_DESCRIPTION
     actions = ["send_to_inspection"]
+
+    def create(self, values, *, by):
+        [camera] = services.register_cameras(cameras=[values], by=by, action=Action.CAMERA_ADMIN_CREATE)
+        return camera
+
+    def update(self, obj, values, *, by):
+        services.update_cameras(changes=[(obj, values)], by=by, action=Action.CAMERA_ADMIN_EDIT)
 
     @admin.action(description="Send selected cameras to inspection")
     def send_to_inspection(self, request, queryset):
@@ -111,4 +117,34 @@ class FlagAdmin(AuditedModelAdmin):
         )
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FlagNote)
+class FlagNoteAdmin(ReadOnlyModelAdmin):
+    # Notes are never edited (inventory.flags.services.add_flag_note writes them, from the flag's page).
+    list_display = ("created_at", "flag", "author", "text")
+    search_fields = ("flag__camera__asset_tag", "text")
+    list_select_related = ("flag__camera", "author")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(AllowListModelAdmin):
+    """A staff user's email choice for one kind of flag. A change is saved by the service the user's own
+    settings page calls (inventory.flags.preferences.save_choices), so it is checked and audited there.
+    A row is created by that page: no row means the role's default."""
+
+    list_display = ("user", "kind", "delivery")
+    list_filter = ("kind", "delivery")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    editable_fields = ("delivery",)
+
+    def save_model(self, request, obj, form, change):
+        preferences.save_choices(user=obj.user, choices={obj.kind: obj.delivery}, by=Actor.from_request(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,6 +170,18 @@ class Camera(models.Model):
                 fields=["dock", "dock_bay"],
                 condition=Q(dock__isnull=False, dock_bay__isnull=False),
                 name="camera_one_per_dock_bay",
+            ),
+            # One label, one serial, whatever the case they were typed in (hartford_bwc.anycase): the
+            # services and forms say which camera holds it; these catch a race and any other writer.
+            models.UniqueConstraint(
+                Upper("asset_tag"),
+                name="camera_asset_tag_unique_any_case",
+                violation_error_message="Another camera has this asset tag (in another case).",
+            ),
+            models.UniqueConstraint(
+                Upper("serial_number"),
+                name="camera_serial_number_unique_any_case",
+                violation_error_message="Another camera has this serial number (in another case).",
             ),
         ]
         indexes = [models.Index(fields=["status", "pool"])]

@@ -16,7 +16,6 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils import timezone
 
 from assignments.models import Checkout, PersonalIssue
@@ -472,6 +471,17 @@ CAMERA_DESCRIPTION = (
     "notes",
 )
 
+#: How the camera services add and edit cameras' records (hartford_bwc.records).
+CAMERA_RECORDS = records.Records(
+    Camera,
+    shown=(*CAMERA_DESCRIPTION, "status", "pool"),
+    links=lambda camera: {"camera": camera},
+    related=("model",),
+    added_conflict="Another camera with one of these asset tags or serial numbers was added a moment ago; "
+    "nothing was added. Check the list and try again.",
+    edited_conflict="Another camera took one of these asset tags or serial numbers a moment ago; nothing was saved.",
+)
+
 
 def _description_only(values: Mapping[str, Any]) -> None:
     if extra := sorted(set(values) - set(CAMERA_DESCRIPTION)):
@@ -481,21 +491,37 @@ def _description_only(values: Mapping[str, Any]) -> None:
         )
 
 
-def _refuse_taken_tags(tags: dict[str, int | None]) -> None:
-    """Refuse an asset tag another camera holds in any case (HPD-BWC-0412 and hpd-bwc-0412 are one label).
+IDENTIFIERS = ("asset_tag", "serial_number")
 
-    `tags` maps each tag to the camera that may keep it (None for a new camera).
+
+def _refuse_taken_identifiers(rows: Sequence[tuple[int | None, Mapping[str, Any]]]) -> None:
+    """Refuse an asset tag or serial number another camera holds in any case (HPD-BWC-0412 and
+    hpd-bwc-0412 are one label), naming that camera: one query per batch of rows, through the UPPER
+    indexes (hartford_bwc.anycase). The indexes themselves catch a race.
+
+    `rows` pairs each row's values with the camera that may keep them (None for a new camera).
     """
-    upper = {tag.upper(): pk for tag, pk in tags.items()}
-    for start in range(0, len(upper), records.BATCH_SIZE):
-        chunk = list(upper)[start : start + records.BATCH_SIZE]
-        holders = Camera.objects.annotate(tag_upper=Upper("asset_tag")).filter(tag_upper__in=chunk)
-        for holder in holders.only("pk", "asset_tag", "serial_number"):
-            if holder.pk != upper[holder.asset_tag.upper()]:
+    keep = {field: {values[field].upper(): pk for pk, values in rows if field in values} for field in IDENTIFIERS}
+    for start in range(0, len(rows), records.BATCH_SIZE):
+        wanted = Q()
+        for field in IDENTIFIERS:
+            if upper := [
+                values[field].upper() for _, values in rows[start : start + records.BATCH_SIZE] if field in values
+            ]:
+                wanted |= Q(**{f"{field}__upper__in": upper})
+        if not wanted:
+            continue
+        for holder in Camera.objects.filter(wanted).only("pk", *IDENTIFIERS):
+            if keep["asset_tag"].get(holder.asset_tag.upper(), holder.pk) != holder.pk:
                 raise InvalidInput(
                     f"Asset tag {holder.asset_tag} already belongs to the camera with serial number "
                     f"{holder.serial_number}.",
                     code="asset_tag_taken",
+                )
+            if keep["serial_number"].get(holder.serial_number.upper(), holder.pk) != holder.pk:
+                raise InvalidInput(
+                    f"Serial number {holder.serial_number} is already on file: {holder.asset_tag}.",
+                    code="serial_number_taken",
                 )
 
 
@@ -515,20 +541,9 @@ def register_cameras(
     """
     for values in cameras:
         _description_only(values)
-    _refuse_taken_tags({values["asset_tag"]: None for values in cameras})
+    _refuse_taken_identifiers([(None, values) for values in cameras])
     rows = [{**values, "status": Camera.Status.AVAILABLE, "pool": Camera.Pool.SPARE} for values in cameras]
-    return records.create_many(
-        Camera,
-        rows,
-        by=by,
-        action=action,
-        shown=(*CAMERA_DESCRIPTION, "status", "pool"),
-        reason=reason,
-        links=lambda camera: {"camera": camera},
-        on_progress=on_progress,
-        conflict="Another camera with one of these asset tags or serial numbers was added a moment ago; "
-        "nothing was added. Check the list and try again.",
-    )
+    return CAMERA_RECORDS.create(rows, by=by, action=action, reason=reason, on_progress=on_progress)
 
 
 def register_camera(*, by: Actor, reason: str = "", **values: Any) -> Camera:
@@ -553,19 +568,8 @@ def update_cameras(
     """
     for _, values in changes:
         _description_only(values)
-    _refuse_taken_tags({values["asset_tag"]: camera.pk for camera, values in changes if "asset_tag" in values})
-    return records.edit_many(
-        Camera,
-        changes,
-        by=by,
-        action=action,
-        reason=reason,
-        links=lambda camera: {"camera": camera},
-        on_progress=on_progress,
-        related=("model",),
-        locked=locked,
-        conflict="Another camera took one of these asset tags or serial numbers a moment ago; nothing was saved.",
-    )
+    _refuse_taken_identifiers([(camera.pk, values) for camera, values in changes])
+    return CAMERA_RECORDS.edit(changes, by=by, action=action, reason=reason, on_progress=on_progress, locked=locked)
 
 
 def update_camera(*, camera: Camera, by: Actor, reason: str = "", **values: Any) -> Camera:

@@ -5,7 +5,7 @@ from django.contrib import admin
 from audit.admin import AuditedModelAdmin
 from hartford_bwc.admin import ReadOnlyModelAdmin
 
-from .models import BadgeLockout, Kiosk, KioskAlert, KioskLockout, KioskReturn, PreshiftSwap
+from .models import BadgeLockout, Kiosk, KioskAlert, KioskLockout, KioskReturn, OfficerEnrollmentCode, PreshiftSwap
 
 
 @admin.register(Kiosk)
@@ -52,3 +52,12 @@ class KioskReturnAdmin(ReadOnlyModelAdmin):
 class PreshiftSwapAdmin(ReadOnlyModelAdmin):
     list_display = ("swapped_at", "kiosk", "returned", "replacement")
     list_select_related = ("kiosk", "returned", "replacement")
+
+
+@admin.register(OfficerEnrollmentCode)
+class OfficerEnrollmentCodeAdmin(ReadOnlyModelAdmin):
+    # PIN letters are printed, and their codes revoked, from the console (kiosk.pin_letters); the code's
+    # HMAC is not editable and so never shown here.
+    list_display = ("officer", "issued_at", "issued_by", "expires_at", "used_at", "used_kiosk", "revoked_at")
+    search_fields = ("officer__badge_number", "officer__last_name")
+    list_select_related = ("officer", "issued_by", "used_kiosk")

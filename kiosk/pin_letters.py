@@ -137,7 +137,7 @@ def _check_code_locked(*, kiosk: Kiosk, badge: str, code: str, ip: str | None):
     found = (
         OfficerEnrollmentCode.objects.live()
         .select_related("officer")
-        .filter(officer__badge_number=badge, code_hash=code_hash(code))
+        .filter(officer__badge_number__upper=badge, code_hash=code_hash(code))
         .first()
     )
     if found is None:
@@ -153,7 +153,7 @@ def _check_code_locked(*, kiosk: Kiosk, badge: str, code: str, ip: str | None):
 
 
 def _refuse_wrong_code(*, kiosk, kiosk_lock, badge_lock, ip, now) -> DomainError:
-    officer = Officer.objects.filter(badge_number=badge_lock.badge).first()
+    officer = Officer.objects.filter(badge_number__upper=badge_lock.badge).first()
     by = Actor.at_kiosk(kiosk, ip=ip)
     badge_locked = kiosk_services.count_badge_failure(badge_lock, now)
     kiosk_locked = kiosk_services.count_kiosk_failure(kiosk_lock, now)

@@ -226,7 +226,7 @@ def sign_in(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None = None) -> Off
 def _sign_in_locked(*, kiosk: Kiosk, badge: str, pin: str, ip: str | None) -> tuple[DomainError | None, Officer | None]:
     now = timezone.now()
     kiosk_lock, badge_lock = locked_rows(kiosk, badge)
-    officer = Officer.objects.filter(badge_number=badge).first()
+    officer = Officer.objects.filter(badge_number__upper=badge).first()  # badge is normalised
     by = Actor.at_kiosk(kiosk, ip=ip)
     if kiosk_lock.is_locked(now):
         return DomainError(kiosk_locked_message(cast(datetime, kiosk_lock.locked_until)), code="kiosk_locked"), officer
@@ -366,8 +366,14 @@ def find_camera(barcode: str) -> Camera:
     tags = {code.upper()}
     if code.isdigit():
         # Gloved hands type "412" for HPD-BWC-0412.
-        tags |= {f"{settings.ASSET_TAG_PREFIX}{code}", f"{settings.ASSET_TAG_PREFIX}{code.zfill(4)}"}
-    camera = Camera.objects.select_related("dock").filter(Q(asset_tag__in=tags) | Q(serial_number=code)).first()
+        prefix = settings.ASSET_TAG_PREFIX.upper()
+        tags |= {f"{prefix}{code}", f"{prefix}{code.zfill(4)}"}
+    # Any case, through the UPPER indexes (hartford_bwc.anycase): a scanner may send the label in lower case.
+    camera = (
+        Camera.objects.select_related("dock")
+        .filter(Q(asset_tag__upper__in=tags) | Q(serial_number__upper=code.upper()))
+        .first()
+    )
     if camera is None:
         raise DomainError(
             f"No camera has the barcode “{code}”. Scan the label again; if it still fails, "

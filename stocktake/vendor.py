@@ -114,7 +114,9 @@ def reconcile(rows: list[VendorRow], *, now: datetime | None = None) -> list[Dis
     now = now or timezone.now()
     stale_before = timezone.localtime(now).date() - timedelta(days=settings.VENDOR_NOT_DOCKED_DAYS)
     serials = {row.serial for row in rows}
-    cameras = {camera.serial_number.upper(): camera for camera in Camera.objects.filter(serial_number__in=serials)}
+    cameras = {
+        camera.serial_number.upper(): camera for camera in Camera.objects.filter(serial_number__upper__in=serials)
+    }
     holders = holders_of(list(cameras.values()))
     found: list[Disagreement] = []
     for row in rows:

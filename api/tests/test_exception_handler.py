@@ -90,9 +90,9 @@ def test_a_missing_row_is_a_404(quartermaster):
 
 
 def test_a_bad_token_is_refused_as_a_problem():
-    # Session authentication comes first and names no WWW-Authenticate scheme, so DRF answers 403.
+    # The token scheme comes first, so DRF answers 401 and names it (api/tests/test_authentication.py).
     response = APIClient().get("/api/v1/cameras/", HTTP_AUTHORIZATION="Token not-a-token")
-    assert_problem(response, 403, "authentication_failed")
+    assert_problem(response, 401, "authentication_failed")
 
 
 def test_a_401_keeps_the_header_that_says_how_to_authenticate():

@@ -18,8 +18,6 @@ from django.db.models import Max, Q
 
 from assignments.duty import day_text
 from assignments.models import Officer, OfficerFlag
-from audit import services as audit
-from audit.actions import Action
 
 KIND = OfficerFlag.Kind.CERTIFICATION_EXPIRING
 
@@ -75,7 +73,7 @@ def _resolution(flag: OfficerFlag, today: date) -> str:
 
 def sweep_officers(*, now, today: date) -> tuple[list[OfficerFlag], list[OfficerFlag], int]:
     """Raise and resolve the officer flags; returns (raised, resolved, open before). The caller
-    appends `audit_events(raised, resolved, now)` with the camera flags' events, in one INSERT."""
+    appends their events (flags/events.py) to the camera flags' events, in one INSERT."""
     should = expiring(today)
     is_open = dict(OfficerFlag.objects.open().filter(kind=KIND).order_by().values_list("officer_id", "pk"))
     officers = _fetch_officers(officer_id for officer_id in should if officer_id not in is_open)
@@ -102,29 +100,3 @@ def sweep_officers(*, now, today: date) -> tuple[list[OfficerFlag], list[Officer
     if resolved:
         OfficerFlag.objects.bulk_update(resolved, ["resolved_at", "resolution"], batch_size=1000)
     return raised, resolved, len(is_open)
-
-
-def audit_events(raised: list[OfficerFlag], resolved: list[OfficerFlag], now) -> list[audit.PendingEvent]:
-    events = [
-        audit.PendingEvent(
-            action=Action.OFFICER_FLAG_RAISE,
-            obj=flag,
-            officer=flag.officer,
-            after={"kind": flag.kind, "detail": flag.detail},
-            at=now,
-        )
-        for flag in raised
-    ]
-    events += [
-        audit.PendingEvent(
-            action=Action.OFFICER_FLAG_RESOLVE,
-            obj=flag,
-            officer=flag.officer,
-            before={"kind": flag.kind, "open": True},
-            after={"kind": flag.kind, "open": False, "resolution": flag.resolution},
-            reason=flag.resolution,
-            at=now,
-        )
-        for flag in resolved
-    ]
-    return events

@@ -33,7 +33,8 @@ from audit.checkpoints import write_checkpoint
 from hartford_bwc.enqueue import enqueue_after_commit
 
 from ..models import Camera, Flag
-from .officers import audit_events, sweep_officers
+from .events import flag_events
+from .officers import sweep_officers
 from .rules import RULES, SweepContext
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def run_sweep() -> SweepReport:
         if report.resolved:
             Flag.objects.bulk_update(report.resolved, ["resolved_at", "resolution"], batch_size=1000)
         _sweep_officers(report, ctx)
-        events = _audit_events(report, now) + audit_events(report.officer_raised, report.officer_resolved, now)
+        events = _audit_events(report, now)
         if events:
             audit.record_many(by=SWEEP_ACTOR, events=events)
         if report.raised:
@@ -149,6 +150,27 @@ def _sweep_officers(report: SweepReport, ctx: SweepContext) -> None:
     counts = report.counts[OfficerFlag.Kind.CERTIFICATION_EXPIRING]
     counts.raised, counts.resolved = len(raised), len(resolved)
     counts.open = was_open + len(raised) - len(resolved)
+
+
+def _audit_events(report: SweepReport, now: datetime) -> list[audit.PendingEvent]:
+    """The camera flags' events, then the officer flags': one INSERT for the whole sweep."""
+    cameras = flag_events(
+        report.raised,
+        report.resolved,
+        now=now,
+        raise_action=Action.FLAG_RAISE,
+        resolve_action=Action.FLAG_RESOLVE,
+        link="camera",
+    )
+    officers = flag_events(
+        report.officer_raised,
+        report.officer_resolved,
+        now=now,
+        raise_action=Action.OFFICER_FLAG_RAISE,
+        resolve_action=Action.OFFICER_FLAG_RESOLVE,
+        link="officer",
+    )
+    return cameras + officers
 
 
 def _email_after_commit(flag_ids: list[int]) -> None:
@@ -200,29 +222,3 @@ def _why_cleared(rule, flag: Flag, ctx: SweepContext) -> str:
     if camera.status == camera.Status.LOST:
         return f"camera reported lost (incident {camera.lost_incident_number})"
     return rule.resolution(flag, ctx)
-
-
-def _audit_events(report: SweepReport, now: datetime) -> list[audit.PendingEvent]:
-    events = [
-        audit.PendingEvent(
-            action=Action.FLAG_RAISE,
-            obj=flag,
-            camera=flag.camera,
-            after={"kind": flag.kind, "detail": flag.detail},
-            at=now,
-        )
-        for flag in report.raised
-    ]
-    events += [
-        audit.PendingEvent(
-            action=Action.FLAG_RESOLVE,
-            obj=flag,
-            camera=flag.camera,
-            before={"kind": flag.kind, "open": True},
-            after={"kind": flag.kind, "open": False, "resolution": flag.resolution},
-            reason=flag.resolution,
-            at=now,
-        )
-        for flag in report.resolved
-    ]
-    return events

@@ -117,7 +117,7 @@ def test_an_edit_that_changes_nothing_writes_nothing(staff_actor):
 
 def test_many_cameras_are_registered_in_one_append_to_the_audit_trail(body4, staff_actor, django_assert_num_queries):
     rows = [{"asset_tag": f"HPD-BWC-{i:04d}", "serial_number": f"SN-{i}", "model": body4} for i in range(50)]
-    # savepoint; the taken-tags check; savepoint, INSERT, release; audit: [PG lock], last hash, INSERT; release.
+    # savepoint; the tags and serials taken (one query); savepoint, INSERT, release; audit: [PG lock], last hash, INSERT; release.
     # SQLite takes at most 999 values per statement: 50 cameras of 20 columns are two INSERTs there.
     fields = [f for f in Camera._meta.concrete_fields if not f.primary_key]
     inserts = math.ceil(len(rows) / connection.ops.bulk_batch_size(fields, rows))

@@ -211,13 +211,13 @@ def test_the_pages_run_a_fixed_number_of_queries(client, camera, size, django_as
     with django_assert_num_queries(5):
         client.get(edit)
     # session, user, roles; the form: the tag and the serial on file (any case), the camera models;
-    # register_camera: savepoint, the tags taken in any case, savepoint, INSERT, release, audit ([PG lock],
+    # register_camera: savepoint, the tags and serials taken in any case, savepoint, INSERT, release, audit ([PG lock],
     # last hash, INSERT), release
     with django_assert_num_queries(14 + AUDIT_LOCK):
         response = client.post(add, _post_data(camera.model))
     assert response.status_code == 302
     # session, user, roles; the camera; the form: the tag and the serial on file, the camera models;
-    # update_cameras: savepoint, the tags taken, the camera locked with its model, savepoint, UPDATE,
+    # update_cameras: savepoint, the tags and serials taken, the camera locked with its model, savepoint, UPDATE,
     # release, audit ([PG lock], last hash, INSERT), release
     data = _post_data(camera.model, asset_tag=TAG, serial_number="X6A0000412")
     with django_assert_num_queries(16 + AUDIT_LOCK):

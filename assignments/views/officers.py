@@ -18,12 +18,12 @@ from inventory import labels
 from kiosk import selectors as kiosk_selectors
 from kiosk import services as kiosk_services
 
-from . import selectors, services
-from .duty import duty_status
-from .filters import OfficerFilter
-from .forms import IssuePersonalForm, OfficerForm, RevokePersonalForm, SetActiveForm
-from .pins import generate_pin
-from .tables import PAGE_SIZES, CheckoutHistoryTable, OfficerTable, PageSizePaginator
+from .. import selectors, services
+from ..duty import duty_status
+from ..filters import OfficerFilter
+from ..forms import IssuePersonalForm, OfficerForm, RevokePersonalForm, SetActiveForm
+from ..pins import generate_pin
+from ..tables import PAGE_SIZES, CheckoutHistoryTable, OfficerTable, PageSizePaginator
 
 EXPORT_FORMATS = spreadsheet.FORMATS
 

@@ -14,9 +14,9 @@ from audit.actor import Actor
 from hartford_bwc.errors import InvalidInput
 from hartford_bwc.refusals import attempt
 
-from . import duty, selectors
-from .forms import DutyForm, EndExemptionForm, ExemptionForm
-from .models import DutyAssignment
+from .. import duty, selectors
+from ..forms import DutyForm, EndExemptionForm, ExemptionForm
+from ..models import DutyAssignment
 
 
 def _render(request, officer, *, status=200, **forms):
@@ -52,47 +52,53 @@ def officer_duty(request, badge: str):
     return _render(request, selectors.officer_by_badge(badge))
 
 
-def _run(request, officer, form_name: str, form, *, service, success):
-    """Validate `form`, call `service(cleaned_data)`; a bad form or a refusal re-renders the page with it."""
+def _run(request, badge: str, form_name: str, form, *, service, success, find=None):
+    """One of the page's POSTs: the officer (and what `find` reads of theirs: a 404 when it is not
+    theirs), `form` checked, then `service(**found, by=..., **cleaned_data)`. A bad form or a refusal
+    re-renders the page with the form as typed (422, 409); success redirects with `success(officer, result)`.
+    """
+    officer = selectors.officer_by_badge(badge)
+    found = find(officer) if find else {"officer": officer}
     if not form.is_valid():
         return _render(request, officer, status=422, **{form_name: form})
-    outcome = attempt(lambda: service(form.cleaned_data))
+    by = Actor.from_request(request)
+    outcome = attempt(lambda: service(**found, by=by, **form.cleaned_data))
     if outcome.refused:
         messages.error(request, outcome.refusal.message)
         status = 422 if isinstance(outcome.refusal, InvalidInput) else 409
         return _render(request, officer, status=status, **{form_name: form})
-    messages.success(request, success(outcome.result))
+    messages.success(request, success(officer, outcome.result))
     return redirect("assignments:officer_duty", officer.badge_number)
 
 
 @roles.role_required(roles.CAN_APPROVE_DUTY)
 @require_POST
 def officer_grant_exemption(request, badge: str):
-    officer = selectors.officer_by_badge(badge)
-    by = Actor.from_request(request)
     return _run(
         request,
-        officer,
+        badge,
         "exemption_form",
         ExemptionForm(request.POST, prefix="exempt"),
-        service=lambda data: duty.grant_exemption(officer=officer, by=by, **data),
-        success=lambda row: f"{officer.display_name}: {row.get_kind_display().lower()} {duty.span_text(row)} recorded.",
+        service=duty.grant_exemption,
+        success=lambda officer, row: (
+            f"{officer.display_name}: {row.get_kind_display().lower()} {duty.span_text(row)} recorded."
+        ),
     )
 
 
 @roles.role_required(roles.CAN_APPROVE_DUTY)
 @require_POST
 def officer_end_exemption(request, badge: str, pk: int):
-    officer = selectors.officer_by_badge(badge)
-    exemption = get_object_or_404(DutyAssignment.objects.exemptions(), pk=pk, officer=officer)
-    by = Actor.from_request(request)
     return _run(
         request,
-        officer,
+        badge,
         "end_form",
-        EndExemptionForm(request.POST, prefix=f"end-{exemption.pk}"),
-        service=lambda data: duty.end_exemption(exemption=exemption, by=by, **data),
-        success=lambda row: (
+        EndExemptionForm(request.POST, prefix=f"end-{pk}"),
+        service=duty.end_exemption,
+        find=lambda officer: {
+            "exemption": get_object_or_404(DutyAssignment.objects.exemptions(), pk=pk, officer=officer)
+        },
+        success=lambda officer, row: (
             f"{officer.display_name}'s {row.get_kind_display().lower()} now ends on {duty.day_text(row.ends_on)}."
         ),
     )
@@ -101,15 +107,13 @@ def officer_end_exemption(request, badge: str, pk: int):
 @roles.role_required(roles.CAN_APPROVE_DUTY)
 @require_POST
 def officer_assign_duty(request, badge: str):
-    officer = selectors.officer_by_badge(badge)
-    by = Actor.from_request(request)
     return _run(
         request,
-        officer,
+        badge,
         "duty_form",
         DutyForm(request.POST, prefix="duty"),
-        service=lambda data: duty.assign_duty(officer=officer, by=by, **data),
-        success=lambda row: (
+        service=duty.assign_duty,
+        success=lambda officer, row: (
             f"{officer.display_name} is on {row.get_kind_display().lower()} from {duty.day_text(row.starts_on)}."
         ),
     )

@@ -16,7 +16,7 @@ from hartford_bwc.refusals import attempt
 from inventory.labels import parse_codes
 from kiosk import pin_letters
 
-from . import selectors
+from .. import selectors
 
 
 def _chosen(query) -> tuple[list, list[str], int]:
