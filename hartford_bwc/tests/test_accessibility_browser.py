@@ -88,6 +88,8 @@ CONSOLE_PAGES: dict[str, Callable[[], str] | None] = {
     "notification_settings": None,
     "api_docs": None,
     "api:api-root": None,
+    "api:camera-list": None,
+    "api:camera-detail": lambda: reverse("api:camera-detail", args=[_camera().asset_tag]),
 }
 
 
@@ -231,6 +233,26 @@ def _import_preview(page, base: str) -> None:
     page.get_by_role("table").first.wait_for()
 
 
+def _import_refused(page, base: str) -> None:
+    upload = Path(tempfile.mkdtemp()) / "officers.xlsx"
+    upload.write_bytes(b"not a spreadsheet")
+    page.goto(base + reverse("imports:index"))
+    page.get_by_label("Officer file (.csv or .xlsx)").set_input_files(str(upload))
+    _submit(page, page.get_by_role("button", name="Preview officer import"))
+
+
+def _flag_note_refused(page, base: str) -> None:
+    page.goto(base + reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]))
+    page.locator(".flag-note-form textarea, .flag-note-form input[type=text]").first.fill("   ")
+    _submit(page, page.get_by_role("button", name="Add note"))
+    page.get_by_role("alert").first.wait_for()
+
+
+def _exemption_refused(page, base: str) -> None:
+    page.goto(base + reverse("assignments:officer_duty", args=[_officer().badge_number]))
+    _submit(page, page.get_by_role("button", name="Grant exemption"))  # nothing filled in
+
+
 def _admin_change_form(page, base: str) -> None:
     page.goto(base + reverse("admin:assignments_officer_change", args=[_officer().pk]))
 
@@ -262,6 +284,9 @@ STATE_PAGES: dict[str, tuple[str, Callable]] = {
     "stocktake: counting, after two scans": ("stocktake:detail", _stocktake_mid_scan),
     "stocktake: the result with its fixes": ("stocktake:detail", _stocktake_result),
     "import preview with refused rows": ("imports:preview", _import_preview),
+    "import: an unreadable file refused": ("imports:upload", _import_refused),
+    "flag: an empty note refused": ("inventory:flag_note", _flag_note_refused),
+    "officer duty: an exemption refused": ("assignments:officer_grant_exemption", _exemption_refused),
     "admin: index": ("admin:index", lambda page, base: page.goto(base + reverse("admin:index"))),
     "admin: an officer's change form": ("admin:assignments_officer_change", _admin_change_form),
 }
@@ -396,26 +421,52 @@ def _not_enrolled(kiosk: KioskSetup) -> None:
     kiosk.page.goto(kiosk.live_server.url + reverse("kiosk:home"))
 
 
-KIOSK_SCREENS = {
-    "start": lambda kiosk: None,
-    "signed in": _signed_in,
-    "refusal": _refused,
-    "my equipment": _my_equipment,
-    "confirmation and pre-shift check": _confirmation,
-    "return": _return,
-    "return refused": _return_refused,
-    "pre-shift swap": _swapped,
-    "PIN letter": _pin_letter,
-    "choose a PIN": _choose_pin,
-    "not enrolled": _not_enrolled,
+def _sign_in_refused(kiosk: KioskSetup) -> None:
+    kiosk.home().fill(kiosk.officer.badge_number)
+    kiosk.page.get_by_label("PIN").fill("000000")
+    kiosk.page.get_by_role("button", name="Sign in").click()
+    kiosk.page.get_by_role("alert").wait_for()
+
+
+def _choose_pin_refused(kiosk: KioskSetup) -> None:
+    _choose_pin(kiosk)
+    kiosk.page.get_by_label("New PIN", exact=True).fill("135792")
+    kiosk.page.get_by_label("New PIN again").fill("135790")
+    kiosk.page.get_by_role("button", name="Set my PIN and sign in").click()
+    kiosk.page.get_by_role("alert").wait_for()
+
+
+def _enrollment_link_spent(kiosk: KioskSetup) -> None:
+    kiosk.page.goto(kiosk.live_server.url + reverse("kiosk:enroll", args=["no-such-token"]))
+
+
+# Each kiosk screen: the URL name the browser ends on (checked; test_accessibility_coverage.py counts
+# it) and how an officer gets there from the start screen.
+KIOSK_SCREENS: dict[str, tuple[str, Callable[[KioskSetup], None]]] = {
+    "start": ("kiosk:home", lambda kiosk: None),
+    "sign-in refused": ("kiosk:sign_in", _sign_in_refused),
+    "signed in": ("kiosk:home", _signed_in),
+    "refusal": ("kiosk:check_out", _refused),
+    "my equipment": ("kiosk:my_equipment", _my_equipment),
+    "confirmation and pre-shift check": ("kiosk:done", _confirmation),
+    "return": ("kiosk:return", _return),
+    "return refused": ("kiosk:return", _return_refused),
+    "pre-shift swap": ("kiosk:done", _swapped),
+    "PIN letter": ("kiosk:pin_letter", _pin_letter),
+    "choose a PIN": ("kiosk:pin_letter", _choose_pin),
+    "choose a PIN refused": ("kiosk:choose_pin", _choose_pin_refused),
+    "not enrolled": ("kiosk:home", _not_enrolled),
+    "enrollment link spent": ("kiosk:enroll", _enrollment_link_spent),
 }
 
 
 @pytest.mark.parametrize("name", KIOSK_SCREENS)
 def test_kiosk_screen_has_no_serious_accessibility_violation_and_glove_sized_targets(kiosk, name):
-    KIOSK_SCREENS[name](kiosk)
+    url_name, drive = KIOSK_SCREENS[name]
+    drive(kiosk)
     page = kiosk.page
     page.wait_for_load_state("networkidle")
+    assert resolve(urlsplit(page.url).path).view_name == url_name
     assert accessibility_violations(page) == []
     boxes = page.eval_on_selector_all(
         TOUCH_TARGETS,
