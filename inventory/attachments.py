@@ -10,8 +10,12 @@ random name in a dated folder; the name a person gave the file is kept for displ
 from __future__ import annotations
 
 import hashlib
+import logging
 import posixpath
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,6 +42,52 @@ TYPES = {
 HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 ACCEPTED = "JPEG, PNG, WebP or HEIC photos, or PDF documents"
 NAME_LIMIT = 120
+
+logger = logging.getLogger(__name__)
+
+# The names stored inside the innermost `atomic()` block now running (None outside any).
+_stored_in_block: ContextVar[list[str] | None] = ContextVar("attachments_stored_in_block", default=None)
+
+
+@contextmanager
+def atomic() -> Iterator[None]:
+    """transaction.atomic() for work that stores attachments: every file attach() stores inside it is
+    deleted again when the block rolls back, so a refused or failed change leaves no orphan bytes.
+
+    Django offers on_commit but no on_rollback, and storage is outside the database's transaction: so the
+    block itself keeps the names. Nested, a block that commits hands its names to the one around it, whose
+    rollback takes them too. A service that calls attach() inside its own transaction (a kiosk return)
+    opens it with this, not transaction.atomic().
+    """
+    stored: list[str] = []
+    token = _stored_in_block.set(stored)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        _delete(stored)
+        raise
+    finally:
+        _stored_in_block.reset(token)
+    enclosing = _stored_in_block.get()
+    if enclosing is not None:
+        enclosing.extend(stored)
+
+
+def _belongs_to_transaction(name: str) -> None:
+    stored = _stored_in_block.get()
+    if stored is None:
+        default_storage.delete(name)
+        raise RuntimeError("An attachment is stored only inside attachments.atomic(), which deletes it on rollback.")
+    stored.append(name)
+
+
+def _delete(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # the rollback's own error is the one to raise; this one is only logged
+            logger.exception("Could not delete %s after a rolled-back attachment", name)
 
 
 def sniff(head: bytes) -> str | None:
@@ -86,10 +136,15 @@ def _stored_name(extension: str) -> str:
     return f"attachments/{day.year:04d}/{day.month:02d}/{day.day:02d}/{secrets.token_hex(16)}{extension}"
 
 
-@transaction.atomic
 def attach(*, upload, by: Actor, record: MaintenanceRecord | None = None, camera: Camera | None = None) -> Attachment:
     """Check an uploaded file and keep it on the maintenance record (`record`, or `camera`'s open one),
-    with its audit event."""
+    with its audit event. The bytes are stored in the transaction's time: if it rolls back, here or in the
+    caller's `atomic()`, they are deleted."""
+    with atomic():
+        return _attach(upload=upload, by=by, record=record, camera=camera)
+
+
+def _attach(*, upload, by: Actor, record: MaintenanceRecord | None, camera: Camera | None) -> Attachment:
     records = MaintenanceRecord.objects.select_for_update().select_related("camera")
     if record is None:
         record = records.filter(camera=camera, closed_at__isnull=True).first()
@@ -108,32 +163,29 @@ def attach(*, upload, by: Actor, record: MaintenanceRecord | None = None, camera
         raise InvalidInput(f"That file is not one of the kinds accepted: {ACCEPTED}.", code="attachment_type")
     kind, extension = TYPES[content_type]
     name = default_storage.save(_stored_name(extension), ContentFile(data))
-    # The row and its audit event are written together; if either fails, the stored bytes go too.
-    try:
-        attachment = Attachment.objects.create(
-            record=record,
-            kind=kind,
-            file=name,
-            content_type=content_type,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            original_name=display_name(getattr(upload, "name", "")),
-        )
-        audit.record(
-            by=by,
-            action=Action.MAINTENANCE_ATTACH,
-            obj=record,
-            camera=record.camera,
-            after={
-                "attachment": attachment.pk,
-                "kind": kind,
-                "content_type": content_type,
-                "size": len(data),
-                "sha256": attachment.sha256,
-                "name": attachment.original_name,
-            },
-        )
-    except BaseException:
-        default_storage.delete(name)
-        raise
+    # From here the bytes belong to the transaction: its rollback (atomic() above) deletes them.
+    _belongs_to_transaction(name)
+    attachment = Attachment.objects.create(
+        record=record,
+        kind=kind,
+        file=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=display_name(getattr(upload, "name", "")),
+    )
+    audit.record(
+        by=by,
+        action=Action.MAINTENANCE_ATTACH,
+        obj=record,
+        camera=record.camera,
+        after={
+            "attachment": attachment.pk,
+            "kind": kind,
+            "content_type": content_type,
+            "size": len(data),
+            "sha256": attachment.sha256,
+            "name": attachment.original_name,
+        },
+    )
     return attachment

@@ -432,7 +432,8 @@ def check_in_at_kiosk(
     if entry_method != KioskReturn.EntryMethod.SCANNED:
         entry_method = KioskReturn.EntryMethod.TYPED
     by = Actor.at_kiosk(kiosk, ip=ip)
-    with transaction.atomic():
+    # attachments.atomic(): a photo stored below is deleted again if anything after it rolls the return back.
+    with attachments.atomic():
         checkout = assignments.check_in(
             camera=camera, by=by, condition=condition, damage_description=damage_description
         )

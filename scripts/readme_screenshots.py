@@ -4,10 +4,13 @@
     .venv/bin/python scripts/readme_screenshots.py [--base-url http://127.0.0.1:8000]
 
 It signs in to the console as the quartermaster, registers a kiosk named "Front desk (screenshots)",
-enrolls a second browser with its link and walks the demo officer through the kiosk: sign in, take a
-camera, the confirmation with the pre-shift check, and a return (answered "Working", then docked again
-in the console so that the next run finds the same state). So it changes the demo data a little, like a
-person clicking through would. The pictures land in docs/screenshots/readme-*.png.
+enrolls a second browser with its link and walks the demo officer through the kiosk: sign in, "My
+equipment", take a camera, the confirmation with the pre-shift check, and a return (answered "Working",
+then docked again in the console so that the next run finds the same state). In the console it assigns
+the most severe open flag to a staff user with a note (once), and counts a dock in a stocktake
+(scanning all but one of its cameras, one camera from elsewhere and an unknown code) to show the result.
+So it changes the demo data a little, like a person clicking through would. The pictures land in
+docs/screenshots/readme-*.png (console 1366 px wide, kiosk 1024x768).
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ def _kiosk(browser, console, args) -> None:
         console.goto(f"{args.base_url}/kiosks/register/")
         console.get_by_label("Name").fill(KIOSK_NAME)
         console.get_by_role("button", name="Register").click()
-    enroll_url = console.locator("#enroll-url").input_value()
+    enroll_url = console.locator("#enroll-url").inner_text().strip()
 
     kiosk = browser.new_context(viewport=KIOSK_SIZE).new_page()
     kiosk.goto(enroll_url)
@@ -93,6 +96,11 @@ def _kiosk(browser, console, args) -> None:
     if not take.count():
         sys.exit(f"The kiosk offers badge {args.badge} no camera to take: {kiosk.locator('main').inner_text()}")
     _shot(kiosk, args, "kiosk-signed-in")
+    kiosk.get_by_role("link", name="My equipment").click()
+    kiosk.get_by_role("heading", name="Cameras I hold").wait_for()
+    _shot(kiosk, args, "kiosk-my-equipment")
+    kiosk.get_by_role("link", name="Back").click()
+    kiosk.wait_for_load_state()
     take.first.click()
     kiosk.wait_for_load_state()
     tag = re.search(r"[A-Z]+-[A-Z]+-\d+", kiosk.locator("[role=status]").inner_text())[0]
@@ -136,15 +144,65 @@ def _console(page, args) -> None:
     _shot(page, args, "console-dashboard")
     page.goto(f"{base}/inventory/cameras/")
     _shot(page, args, "console-cameras")
+    page.goto(f"{base}/inventory/cameras/new/")
+    _shot(page, args, "console-camera-add")
     # A camera with something to show: out with an officer, overdue, flagged.
     page.goto(f"{base}/inventory/flags/?kind=return_overdue")
     overdue = page.locator("tbody a[href^='/inventory/cameras/']").first
     page.goto(f"{base}{overdue.get_attribute('href')}" if overdue.count() else f"{base}/inventory/cameras/")
     _shot(page, args, "console-camera")
+    _assign_a_flag(page, args)
     page.goto(f"{base}/inventory/flags/")
     _shot(page, args, "console-flags")
+    _stocktake(page, args)
+    page.goto(f"{base}/accounts/notifications/")
+    _shot(page, args, "console-notifications")
     page.goto(f"{base}/reports/readiness/")
     _shot(page, args, "reports-readiness")
+
+
+def _assign_a_flag(page, args) -> None:
+    """The flag list sorts the most severe first: assign the top one to the first staff user offered, with a note."""
+    page.goto(f"{args.base_url}/inventory/flags/")
+    page.locator("tbody a[href^='/inventory/flags/']").first.click()
+    page.wait_for_load_state()
+    assignee = page.get_by_label("Assign to")
+    if assignee.input_value():
+        return  # assigned by an earlier run
+    assignee.select_option(label=assignee.locator("option").nth(1).inner_text())
+    page.get_by_role("button", name="Assign").click()
+    page.wait_for_load_state()
+    page.get_by_label("New note").fill("Called the officer's sergeant; camera due back at the end of the shift.")
+    page.get_by_role("button", name="Add note").click()
+    page.wait_for_load_state()
+
+
+def _stocktake(page, args) -> None:
+    """Count the dock of the first camera on the list: all its cameras but one, one from elsewhere, one unknown."""
+    base = args.base_url
+    page.goto(f"{base}/inventory/cameras/?status=available")
+    rows = page.locator("tbody tr")
+    first = rows.first.inner_text()
+    dock = re.search(r"Dock \d+", first)
+    if dock is None:
+        sys.exit(f"The first available camera is in no dock: {first!r}")
+    in_dock = [
+        re.search(r"[A-Z]+-[A-Z]+-\d+", row)[0] for row in rows.all_inner_texts() if re.search(rf"{dock[0]}\b", row)
+    ]
+    elsewhere = next(re.search(r"[A-Z]+-[A-Z]+-\d+", row)[0] for row in rows.all_inner_texts() if dock[0] not in row)
+    page.goto(f"{base}/inventory/stocktake/")
+    page.get_by_label("Place to count").select_option("dock")
+    docks = page.get_by_label("Dock")
+    docks.select_option(docks.locator("option", has_text=f"{dock[0]} ").first.get_attribute("value"))
+    page.get_by_role("button", name="Start counting").click()
+    page.wait_for_load_state()
+    for code in [*in_dock[:-1], elsewhere, "HPD-BWC-9999"]:
+        page.get_by_label("Scan a code").fill(code)
+        page.get_by_label("Scan a code").press("Enter")
+        page.wait_for_load_state()
+    page.get_by_role("button", name="Finish the count").click()
+    page.wait_for_load_state()
+    _shot(page, args, "console-stocktake-result")
 
 
 if __name__ == "__main__":

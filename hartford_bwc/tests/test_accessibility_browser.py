@@ -4,12 +4,16 @@ forms are drawn with data."""
 
 from __future__ import annotations
 
+import re
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from accounts import roles
 from assignments import services as assignments
@@ -43,41 +47,55 @@ def _query(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
 
-# Each console page, as a function of the seeded fleet giving its path.
-CONSOLE_PAGES = {
-    "dashboard": lambda: reverse("dashboard"),
-    "camera list": lambda: reverse("inventory:camera_list"),
-    "camera page": lambda: reverse("inventory:camera_detail", args=[_camera().asset_tag]),
-    "camera add": lambda: reverse("inventory:camera_add"),
-    "camera edit": lambda: reverse("inventory:camera_edit", args=[_camera().asset_tag]),
-    "flags": lambda: reverse("inventory:flags"),
-    "flag page": lambda: reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]),
-    "labels": lambda: _query("inventory:labels", camera=_camera().asset_tag),
-    "officer list": lambda: reverse("assignments:officer_list"),
-    "officer page": lambda: reverse("assignments:officer_detail", args=[_officer().badge_number]),
-    "officer add": lambda: reverse("assignments:officer_add"),
-    "officer edit": lambda: reverse("assignments:officer_edit", args=[_officer().badge_number]),
-    "officer duty": lambda: reverse("assignments:officer_duty", args=[_officer().badge_number]),
-    "PIN letters": lambda: reverse("assignments:pin_letters"),
-    "badge cards": lambda: _query("assignments:badge_cards", badge=_officer().badge_number),
-    "imports": lambda: reverse("imports:index"),
-    "kiosks": lambda: reverse("kiosk_console:list"),
-    "kiosk alerts": lambda: reverse("kiosk_console:alerts"),
-    "kiosk revoke": lambda: reverse("kiosk_console:revoke", args=[_kiosk().pk]),
-    "reports": lambda: reverse("reports:index"),
-    "readiness report": lambda: reverse("reports:readiness"),
-    "coverage report": lambda: reverse("reports:coverage"),
-    "utilization report": lambda: reverse("reports:utilization"),
-    "compliance report": lambda: reverse("reports:compliance"),
-    "maintenance report": lambda: reverse("reports:maintenance"),
-    "officer history report": lambda: _query("reports:officer_history", badge=_officer().badge_number),
-    "camera custody report": lambda: _query("reports:camera_custody", asset_tag=_camera().asset_tag),
-    "audit log": lambda: reverse("reports:audit_log"),
-    "audit event": lambda: reverse("reports:audit_event", args=[AuditEvent.objects.order_by("pk").first().pk]),
-    "change password": lambda: reverse("password_change"),
-    "notification settings": lambda: reverse("notification_settings"),
-    "password changed": lambda: reverse("password_change_done"),
+# Each console page answering GET, by its URL name (what test_accessibility_coverage.py checks against
+# the URL resolver): None when the page is just reverse(name), else a function of the seeded fleet giving
+# its path. A new page goes here; a page reached only by a POST or in a special state goes in STATE_PAGES.
+CONSOLE_PAGES: dict[str, Callable[[], str] | None] = {
+    "dashboard": None,
+    "inventory:camera_list": None,
+    "inventory:camera_detail": lambda: reverse("inventory:camera_detail", args=[_camera().asset_tag]),
+    "inventory:camera_add": None,
+    "inventory:camera_edit": lambda: reverse("inventory:camera_edit", args=[_camera().asset_tag]),
+    "inventory:flags": None,
+    "inventory:flag_detail": lambda: reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]),
+    "inventory:labels": lambda: _query("inventory:labels", camera=_camera().asset_tag),
+    "stocktake:list": None,
+    "stocktake:vendor": None,
+    "assignments:officer_list": None,
+    "assignments:officer_detail": lambda: reverse("assignments:officer_detail", args=[_officer().badge_number]),
+    "assignments:officer_add": None,
+    "assignments:officer_edit": lambda: reverse("assignments:officer_edit", args=[_officer().badge_number]),
+    "assignments:officer_duty": lambda: reverse("assignments:officer_duty", args=[_officer().badge_number]),
+    "assignments:pin_letters": lambda: _query("assignments:pin_letters", badge=_officer().badge_number),
+    "assignments:badge_cards": lambda: _query("assignments:badge_cards", badge=_officer().badge_number),
+    "imports:index": None,
+    "kiosk_console:list": None,
+    "kiosk_console:register": None,
+    "kiosk_console:alerts": None,
+    "kiosk_console:revoke": lambda: reverse("kiosk_console:revoke", args=[_kiosk().pk]),
+    "reports:index": None,
+    "reports:readiness": None,
+    "reports:coverage": None,
+    "reports:utilization": None,
+    "reports:compliance": None,
+    "reports:maintenance": None,
+    "reports:officer_history": lambda: _query("reports:officer_history", badge=_officer().badge_number),
+    "reports:camera_custody": lambda: _query("reports:camera_custody", asset_tag=_camera().asset_tag),
+    "reports:audit_log": None,
+    "reports:audit_event": lambda: reverse("reports:audit_event", args=[AuditEvent.objects.order_by("pk").first().pk]),
+    "password_change": None,
+    "password_change_done": None,
+    "notification_settings": None,
+    "api_docs": None,
+    "api:api-root": None,
+    "api:camera-list": None,
+    "api:camera-detail": lambda: reverse("api:camera-detail", args=[_camera().asset_tag]),
 }
+
+
+def console_path(name: str) -> str:
+    path = CONSOLE_PAGES[name]
+    return reverse(name) if path is None else path()
 
 
 @pytest.fixture
@@ -98,7 +116,7 @@ def staff_page(page, live_server, client, fleet):
 
 @pytest.mark.parametrize("name", CONSOLE_PAGES)
 def test_console_page_has_no_serious_accessibility_violation(staff_page, live_server, name):
-    staff_page.goto(live_server.url + CONSOLE_PAGES[name]())
+    staff_page.goto(live_server.url + console_path(name))
     staff_page.wait_for_load_state("networkidle")
     assert staff_page.locator("h1").count() == 1, "one top-level heading"
     assert accessibility_violations(staff_page) == []
@@ -109,6 +127,178 @@ def test_console_page_has_no_serious_accessibility_violation(staff_page, live_se
         assert chart.get_attribute("role") == "img" and chart.get_attribute("aria-label")
     if charts.count():
         assert staff_page.locator("table").count() >= 1
+
+
+# --- pages reached only by a POST, or in a special state -----------------------------------------
+# Each: the URL name the browser ends on (checked, and what test_accessibility_coverage.py counts) and how
+# a person gets there from a signed-in administrator's browser on the seeded fleet.
+
+
+def _submit(page, button) -> None:
+    with page.expect_navigation():
+        button.click()
+
+
+def _camera_with(status: str) -> Camera:
+    return Camera.objects.filter(status=status).order_by("asset_tag").first()
+
+
+def _retire_confirmation(page, base: str) -> None:
+    camera = _camera_with(Camera.Status.AVAILABLE)
+    page.goto(base + reverse("inventory:camera_detail", args=[camera.asset_tag]))
+    retire = page.locator("section.action", has=page.get_by_role("heading", name="Retire"))
+    retire.get_by_label("Reason").fill("Cracked housing, beyond repair")
+    _submit(page, retire.get_by_role("button", name="Retire…"))
+    page.get_by_role("button", name=f"Confirm: retire {camera.asset_tag}").wait_for()
+
+
+def _bulk(action: str, status: str, how_many: int = 3):
+    """The camera list filtered to `status`, `how_many` rows ticked, then the bulk button `action`."""
+
+    def drive(page, base: str) -> None:
+        page.goto(base + _query("inventory:camera_list", status=status))
+        boxes = page.locator("input[type=checkbox][name=camera]")
+        boxes.first.wait_for()
+        for index in range(min(how_many, boxes.count())):
+            boxes.nth(index).check()
+        _submit(page, page.get_by_role("button", name=action))
+        page.get_by_role("table").wait_for()
+
+    return drive
+
+
+def _bulk_move_with_bays(page, base: str) -> None:
+    _bulk("Move to a dock…", Camera.Status.AVAILABLE)(page, base)
+    docks = page.get_by_label("Dock")
+    docks.select_option(index=docks.locator("option").count() - 1)  # the last dock: not where they are
+    _submit(page, page.get_by_role("button", name="Show the bays"))
+    page.get_by_text("bay").first.wait_for()
+
+
+def _pin_letters_printed(page, base: str) -> None:
+    page.goto(base + _query("assignments:pin_letters", badge=_officer().badge_number))
+    _submit(page, page.locator("main form button[type=submit]").first)
+    page.locator(".pin-letter, main").first.wait_for()
+
+
+def _new_pin(page, base: str) -> None:
+    page.goto(base + reverse("assignments:officer_detail", args=[_officer().badge_number]))
+    _submit(page, page.get_by_role("button", name="Reset kiosk PIN"))
+
+
+def _new_kiosk_link(page, base: str) -> None:
+    _kiosk()
+    page.goto(base + reverse("kiosk_console:list"))
+    _submit(page, page.get_by_role("button", name=re.compile("^New")).first)
+    page.locator("svg").first.wait_for()  # the QR code
+
+
+def _kiosk_registered(page, base: str) -> None:
+    page.goto(base + reverse("kiosk_console:register"))
+    page.get_by_label("Name").fill("District 2 lobby")
+    _submit(page, page.locator("main form button[type=submit]").first)
+    page.locator("svg").first.wait_for()
+
+
+def _stocktake_started(page, base: str) -> None:
+    page.goto(base + reverse("stocktake:list"))
+    page.get_by_label("Place to count").select_option("spare_shelf")
+    _submit(page, page.get_by_role("button", name="Start counting"))
+
+
+def _stocktake_mid_scan(page, base: str) -> None:
+    _stocktake_started(page, base)
+    for code in (_camera().asset_tag, "HPD-BWC-9999"):  # one known, one the records do not know
+        page.get_by_label("Scan a code").fill(code)
+        _submit(page, page.get_by_role("button", name="Count", exact=True))
+
+
+def _stocktake_result(page, base: str) -> None:
+    _stocktake_mid_scan(page, base)
+    _submit(page, page.get_by_role("button", name="Finish the count"))
+    page.get_by_role("heading", name="Expected, not seen").wait_for()
+
+
+def _import_preview(page, base: str) -> None:
+    """An officer file with one good row and one refused (no badge, a bad email, "maybe" for active)."""
+    upload = Path(tempfile.mkdtemp()) / "officers.csv"
+    upload.write_text(
+        "badge_number,first_name,last_name,rank,unit,shift,email,active\r\n"
+        "7001,Ana,Lopez,Officer,Patrol District 1,,,yes\r\n"
+        ",,Nobody,,,,not-an-email,maybe\r\n"
+    )
+    page.goto(base + reverse("imports:index"))
+    page.get_by_label("Officer file (.csv or .xlsx)").set_input_files(str(upload))
+    _submit(page, page.get_by_role("button", name="Preview officer import"))
+    page.get_by_role("table").first.wait_for()
+
+
+def _import_refused(page, base: str) -> None:
+    upload = Path(tempfile.mkdtemp()) / "officers.xlsx"
+    upload.write_bytes(b"not a spreadsheet")
+    page.goto(base + reverse("imports:index"))
+    page.get_by_label("Officer file (.csv or .xlsx)").set_input_files(str(upload))
+    _submit(page, page.get_by_role("button", name="Preview officer import"))
+
+
+def _flag_note_refused(page, base: str) -> None:
+    page.goto(base + reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]))
+    page.locator(".flag-note-form textarea, .flag-note-form input[type=text]").first.fill("   ")
+    _submit(page, page.get_by_role("button", name="Add note"))
+    page.get_by_role("alert").first.wait_for()
+
+
+def _exemption_refused(page, base: str) -> None:
+    page.goto(base + reverse("assignments:officer_duty", args=[_officer().badge_number]))
+    _submit(page, page.get_by_role("button", name="Grant exemption"))  # nothing filled in
+
+
+def _admin_change_form(page, base: str) -> None:
+    page.goto(base + reverse("admin:assignments_officer_change", args=[_officer().pk]))
+
+
+STATE_PAGES: dict[str, tuple[str, Callable]] = {
+    "retire a camera: confirmation": ("inventory:camera_retire", _retire_confirmation),
+    "bulk check-in: confirmation": (
+        "inventory:camera_bulk_check_in",
+        _bulk("Check in…", Camera.Status.CHECKED_OUT),
+    ),
+    "bulk retire: confirmation with a reason to give": (
+        "inventory:camera_bulk_retire",
+        _bulk("Retire…", Camera.Status.AVAILABLE),
+    ),
+    "bulk retire: refused cameras named": ("inventory:camera_bulk_retire", _bulk("Retire…", Camera.Status.CHECKED_OUT)),
+    "bulk move to a dock: choose the dock": (
+        "inventory:camera_bulk_move_to_dock",
+        _bulk("Move to a dock…", Camera.Status.CHECKED_OUT),
+    ),
+    "bulk move to a dock: the bays shown": ("inventory:camera_bulk_move_to_dock", _bulk_move_with_bays),
+    "bulk send to inspection: confirmation": (
+        "inventory:camera_bulk_send_to_inspection",
+        _bulk("Send to inspection…", Camera.Status.AVAILABLE),
+    ),
+    "PIN letters: printed": ("assignments:pin_letters", _pin_letters_printed),
+    "officer: a new PIN shown once": ("assignments:officer_reset_pin", _new_pin),
+    "kiosk registered: link and QR code": ("kiosk_console:register", _kiosk_registered),
+    "kiosk: a new link for a replaced PC": ("kiosk_console:link", _new_kiosk_link),
+    "stocktake: counting, after two scans": ("stocktake:detail", _stocktake_mid_scan),
+    "stocktake: the result with its fixes": ("stocktake:detail", _stocktake_result),
+    "import preview with refused rows": ("imports:preview", _import_preview),
+    "import: an unreadable file refused": ("imports:upload", _import_refused),
+    "flag: an empty note refused": ("inventory:flag_note", _flag_note_refused),
+    "officer duty: an exemption refused": ("assignments:officer_grant_exemption", _exemption_refused),
+    "admin: index": ("admin:index", lambda page, base: page.goto(base + reverse("admin:index"))),
+    "admin: an officer's change form": ("admin:assignments_officer_change", _admin_change_form),
+}
+
+
+@pytest.mark.parametrize("name", STATE_PAGES)
+def test_page_after_a_post_or_in_a_state_has_no_serious_accessibility_violation(staff_page, live_server, name):
+    url_name, drive = STATE_PAGES[name]
+    drive(staff_page, live_server.url)
+    staff_page.wait_for_load_state("networkidle")
+    assert resolve(urlsplit(staff_page.url).path).view_name == url_name
+    assert accessibility_violations(staff_page) == []
 
 
 def test_the_sign_in_page_has_no_serious_accessibility_violation(page, live_server):
@@ -231,26 +421,52 @@ def _not_enrolled(kiosk: KioskSetup) -> None:
     kiosk.page.goto(kiosk.live_server.url + reverse("kiosk:home"))
 
 
-KIOSK_SCREENS = {
-    "start": lambda kiosk: None,
-    "signed in": _signed_in,
-    "refusal": _refused,
-    "my equipment": _my_equipment,
-    "confirmation and pre-shift check": _confirmation,
-    "return": _return,
-    "return refused": _return_refused,
-    "pre-shift swap": _swapped,
-    "PIN letter": _pin_letter,
-    "choose a PIN": _choose_pin,
-    "not enrolled": _not_enrolled,
+def _sign_in_refused(kiosk: KioskSetup) -> None:
+    kiosk.home().fill(kiosk.officer.badge_number)
+    kiosk.page.get_by_label("PIN").fill("000000")
+    kiosk.page.get_by_role("button", name="Sign in").click()
+    kiosk.page.get_by_role("alert").wait_for()
+
+
+def _choose_pin_refused(kiosk: KioskSetup) -> None:
+    _choose_pin(kiosk)
+    kiosk.page.get_by_label("New PIN", exact=True).fill("135792")
+    kiosk.page.get_by_label("New PIN again").fill("135790")
+    kiosk.page.get_by_role("button", name="Set my PIN and sign in").click()
+    kiosk.page.get_by_role("alert").wait_for()
+
+
+def _enrollment_link_spent(kiosk: KioskSetup) -> None:
+    kiosk.page.goto(kiosk.live_server.url + reverse("kiosk:enroll", args=["no-such-token"]))
+
+
+# Each kiosk screen: the URL name the browser ends on (checked; test_accessibility_coverage.py counts
+# it) and how an officer gets there from the start screen.
+KIOSK_SCREENS: dict[str, tuple[str, Callable[[KioskSetup], None]]] = {
+    "start": ("kiosk:home", lambda kiosk: None),
+    "sign-in refused": ("kiosk:sign_in", _sign_in_refused),
+    "signed in": ("kiosk:home", _signed_in),
+    "refusal": ("kiosk:check_out", _refused),
+    "my equipment": ("kiosk:my_equipment", _my_equipment),
+    "confirmation and pre-shift check": ("kiosk:done", _confirmation),
+    "return": ("kiosk:return", _return),
+    "return refused": ("kiosk:return", _return_refused),
+    "pre-shift swap": ("kiosk:done", _swapped),
+    "PIN letter": ("kiosk:pin_letter", _pin_letter),
+    "choose a PIN": ("kiosk:pin_letter", _choose_pin),
+    "choose a PIN refused": ("kiosk:choose_pin", _choose_pin_refused),
+    "not enrolled": ("kiosk:home", _not_enrolled),
+    "enrollment link spent": ("kiosk:enroll", _enrollment_link_spent),
 }
 
 
 @pytest.mark.parametrize("name", KIOSK_SCREENS)
 def test_kiosk_screen_has_no_serious_accessibility_violation_and_glove_sized_targets(kiosk, name):
-    KIOSK_SCREENS[name](kiosk)
+    url_name, drive = KIOSK_SCREENS[name]
+    drive(kiosk)
     page = kiosk.page
     page.wait_for_load_state("networkidle")
+    assert resolve(urlsplit(page.url).path).view_name == url_name
     assert accessibility_violations(page) == []
     boxes = page.eval_on_selector_all(
         TOUCH_TARGETS,
@@ -350,29 +566,3 @@ def test_a_refused_sign_in_has_no_serious_accessibility_violation(page, live_ser
         page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").count() >= 1
     assert accessibility_violations(page) == []
-
-
-def test_a_new_kiosk_link_with_its_qr_code_has_no_serious_accessibility_violation(staff_page, live_server):
-    staff_page.goto(live_server.url + reverse("kiosk_console:register"))
-    assert accessibility_violations(staff_page) == []
-    staff_page.get_by_label("Name").fill("District 2 lobby")
-    with staff_page.expect_navigation():
-        staff_page.locator("main form button[type=submit]").first.click()
-    assert staff_page.locator("svg").count() >= 1  # the QR code
-    assert accessibility_violations(staff_page) == []
-
-
-def test_an_import_preview_with_refused_rows_has_no_serious_accessibility_violation(staff_page, live_server, tmp_path):
-    upload = tmp_path / "officers.csv"
-    upload.write_text(
-        "badge_number,first_name,last_name,rank,unit,shift,email,active\r\n"
-        "7001,Ana,Lopez,Officer,Patrol District 1,,,yes\r\n"
-        ",,Nobody,,,,not-an-email,maybe\r\n"
-    )
-    staff_page.goto(live_server.url + reverse("imports:index"))
-    staff_page.get_by_label("Officer file (.csv or .xlsx)").set_input_files(str(upload))
-    with staff_page.expect_navigation():
-        staff_page.get_by_role("button", name="Preview officer import").click()
-    staff_page.wait_for_load_state("networkidle")
-    assert staff_page.locator("table").count() >= 1
-    assert accessibility_violations(staff_page) == []

@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError, InvalidInput
 from hartford_bwc.factories import CameraFactory, UserFactory
 from hartford_bwc.testing import messages_of, sign_in
+from inventory import attachments
 from inventory.attachments import attach, sniff
 from inventory.models import Attachment
 from inventory.services import open_maintenance
@@ -146,6 +147,21 @@ def test_when_the_row_cannot_be_written_the_stored_bytes_go_too(record, system_a
     with pytest.raises(RuntimeError):
         attach(record=record, upload=upload(PNG), by=system_actor)
     assert stored_files(storage) == []
+
+
+def test_a_file_attached_inside_a_larger_change_goes_when_that_change_rolls_back(record, system_actor, storage):
+    """attach() commits its own part, but the caller's transaction decides: its rollback deletes the bytes."""
+    with pytest.raises(RuntimeError), attachments.atomic():
+        attach(record=record, upload=upload(PNG), by=system_actor)
+        assert len(stored_files(storage)) == 1
+        raise RuntimeError("a later step of the same change fails")
+    assert stored_files(storage) == [] and not Attachment.objects.exists()
+
+
+def test_a_file_attached_inside_a_larger_change_that_commits_stays(record, system_actor, storage):
+    with attachments.atomic(), attachments.atomic():
+        attachment = attach(record=record, upload=upload(PNG), by=system_actor)
+    assert stored_files(storage) == [attachment.file.name]
 
 
 def test_sniffing_reads_the_bytes_not_the_name():

@@ -62,3 +62,31 @@ def test_a_file_that_is_not_a_photo_asks_again_and_changes_nothing(kiosk_browser
     assert Checkout.objects.get(camera=out_camera).checked_in_at is None
     assert not MaintenanceRecord.objects.exists() and not Attachment.objects.exists()
     assert not [p for p in storage.rglob("*") if p.is_file()]
+
+
+def test_a_return_that_rolls_back_after_its_photo_was_stored_leaves_no_file(
+    kiosk_browser, out_camera, storage, monkeypatch
+):
+    """The photo is stored before the return's last rows are written: when one of them fails, the whole
+    return rolls back and the stored bytes are deleted with it (no orphan file on storage)."""
+    from django.db import DatabaseError
+
+    from kiosk import services
+    from kiosk.models import KioskReturn
+
+    def disk_full(**kwargs):
+        assert [p for p in storage.rglob("*") if p.is_file()], "the photo is stored by now"
+        raise DatabaseError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(KioskReturn.objects, "create", disk_full)
+    with pytest.raises(DatabaseError):
+        services.check_in_at_kiosk(
+            kiosk=kiosk_browser.kiosk,
+            barcode="HPD-BWC-0100",
+            condition="damaged",
+            damage_description="Mount snapped",
+            photo=SimpleUploadedFile("capture.jpg", JPEG, content_type="image/jpeg"),
+        )
+    assert Checkout.objects.get(camera=out_camera).checked_in_at is None
+    assert not MaintenanceRecord.objects.exists() and not Attachment.objects.exists()
+    assert not [p for p in storage.rglob("*") if p.is_file()]
