@@ -46,9 +46,29 @@ SERVICE_OWNED = {
     "kiosk.KioskReturn": EVERY_FIELD,
     "kiosk.PreshiftSwap": EVERY_FIELD,
     "accounts.AddressLoginLockout": EVERY_FIELD,
+    "devices.Device": {
+        "status",
+        "officer",
+        "vehicle",
+        "issued_at",
+        "firmware_version",
+        "battery_fitted_on",
+        "last_seen_at",
+        "lost_incident_number",
+        "created_at",
+    },
+    "devices.Vehicle": {"in_service", "created_at"},
+    "devices.Pairing": EVERY_FIELD,
+    "devices.DeviceFlag": EVERY_FIELD,
 }
 # Lists a quartermaster keeps by hand; no service owns any of their fields.
-REFERENCE_DATA = {"inventory.CameraModel", "inventory.Dock", "assignments.Unit", "assignments.Shift"}
+REFERENCE_DATA = {
+    "devices.DeviceModel",
+    "inventory.CameraModel",
+    "inventory.Dock",
+    "assignments.Unit",
+    "assignments.Shift",
+}
 
 
 def superuser_request():
