@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from assignments import name_search
@@ -269,40 +269,45 @@ def camera_pairings(camera: Camera) -> list[Pairing]:
 
 
 def officer_devices(officer: Officer) -> list[Device]:
-    """The devices issued to the officer now, each with its open pairing."""
+    """The devices issued to the officer now, each with the asset tag of the camera it is paired with
+    (`paired_camera_tag`, None when unpaired): one query."""
+    paired = Pairing.objects.open().filter(device=OuterRef("pk")).values("camera__asset_tag")[:1]
     return list(
         Device.objects.filter(officer=officer)
         .select_related("model")
-        .prefetch_related(_open_pairings())
+        .annotate(paired_camera_tag=Subquery(paired))
         .order_by("model__kind", "asset_tag")
     )
 
 
 @dataclass
 class SignalLinks:
-    """What the kiosk shows an officer who has just taken `camera`: the triggers paired with it, and
-    the officer's own issued triggers (each saying whether it is paired with this camera)."""
+    """What the kiosk shows an officer who has just taken `camera`: the triggers paired with it, the
+    officer's own triggers that start any camera in range, and their own that need a pairing this
+    camera lacks (the quartermaster pairs them)."""
 
     paired: list[Device]
-    own: list[Device]
-    own_not_paired_here: list[Device]
+    own_any_camera: list[Device]
+    own_not_paired: list[Device]
 
     def __bool__(self) -> bool:
-        return bool(self.paired or self.own)
+        return bool(self.paired or self.own_any_camera or self.own_not_paired)
 
 
 def signal_links(*, camera: Camera, officer: Officer) -> SignalLinks:
-    """One query: the triggers paired with the camera or issued to the officer."""
+    """One query: the triggers in service paired with the camera or issued to the officer."""
     paired_here = Pairing.objects.open().filter(camera=camera, device=OuterRef("pk"))
     devices = list(
         Device.objects.triggers()
+        .in_service()
         .filter(Q(officer=officer) | Q(Exists(paired_here)))
         .annotate(paired_here=Exists(paired_here))
         .select_related("model")
         .order_by("model__kind", "asset_tag")
     )
+    own = [d for d in devices if d.officer_id == officer.pk and not d.paired_here]
     return SignalLinks(
         paired=[d for d in devices if d.paired_here],
-        own=[d for d in devices if d.officer_id == officer.pk],
-        own_not_paired_here=[d for d in devices if d.officer_id == officer.pk and not d.paired_here],
+        own_any_camera=[d for d in own if not d.model.needs_pairing],
+        own_not_paired=[d for d in own if d.model.needs_pairing],
     )
