@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from hartford_bwc import timefmt
 
@@ -18,6 +19,9 @@ STATUS_BADGE = {
     DeviceStatus.LOST: "bad",
     DeviceStatus.RETIRED: "",
 }
+
+
+PROBLEM_BADGE = mark_safe(' <span class="badge warn">problem</span>')
 
 
 def _pairing(record: Device):
@@ -178,7 +182,7 @@ class VehicleTable(tables.Table):
                 (
                     d.get_absolute_url(),
                     d.asset_tag,
-                    format_html(' <span class="badge warn">problem</span>') if d.has_problem else "",
+                    PROBLEM_BADGE if d.has_problem else "",
                 )
                 for d in record.installed
             ),
