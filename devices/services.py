@@ -138,10 +138,15 @@ def install_in_vehicle(*, device: Device, vehicle: Vehicle, by: Actor, reason: s
 
 
 @transaction.atomic
-def return_to_stock(*, device: Device, by: Actor, reason: str = "") -> Device:
-    """Take a device back from its officer, or out of its vehicle, into stock. Its pairing stays."""
+def return_to_stock(*, device: Device, by: Actor, reason: str = "", from_vehicle: Vehicle | None = None) -> Device:
+    """Take a device back from its officer, or out of its vehicle, into stock. Its pairing stays.
+
+    `from_vehicle`: the vehicle the caller saw it in (the vehicle page); refused if it is not there now.
+    """
     device = _lock(device)
     transition = check_transition("return_to_stock", device, by=by)
+    if from_vehicle is not None and device.vehicle_id != from_vehicle.pk:
+        raise DomainError(f"{device.asset_tag} is not installed in {from_vehicle}.", code="not_installed_here")
     before = _holder_values(device)
     officer = device.officer
     device.status = cast(str, transition.target)
@@ -408,10 +413,15 @@ def pair_with_camera(*, device: Device, camera: Camera, by: Actor) -> Pairing:
 
 
 @transaction.atomic
-def unpair(*, device: Device, by: Actor, reason: str = "") -> Pairing:
-    """End the device's pairing with its camera."""
+def unpair(*, device: Device, by: Actor, reason: str = "", from_camera: Camera | None = None) -> Pairing:
+    """End the device's pairing with its camera.
+
+    `from_camera`: the camera the caller saw it paired with (the camera page); refused if it is not now.
+    """
     device = _lock(device)
     check_transition("unpair", device, by=by)
+    if from_camera is not None and not Pairing.objects.open().filter(device=device, camera=from_camera).exists():
+        raise DomainError(f"{device.asset_tag} is not paired with {from_camera.asset_tag}.", code="not_paired_here")
     pairing = _unpair_in_place(device, by=by, reason=reason.strip())
     if pairing is None:
         raise DomainError(f"{device.asset_tag} is not paired with a camera.", code="not_paired")

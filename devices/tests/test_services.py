@@ -408,3 +408,18 @@ def test_the_battery_replacement_date_follows_the_model_or_the_department_defaul
     assert DeviceFactory(model=short, battery_fitted_on=date(2025, 1, 31)).battery_replace_by == date(2025, 2, 28)
     mount = DeviceModelFactory(kind=DeviceKind.MOUNT, battery="none")
     assert DeviceFactory(model=mount, battery_fitted_on=date(2025, 1, 31)).battery_replace_by is None
+
+
+def test_a_unit_is_taken_out_only_of_the_vehicle_it_is_in():
+    elsewhere = VehicleFactory(unit_number="401")
+    device = services.install_in_vehicle(device=vehicle_unit(), vehicle=VehicleFactory(unit_number="412"), by=QM)
+    with pytest.raises(DomainError, match="HPD-VEH-0001 is not installed in Vehicle 401"):
+        services.return_to_stock(device=device, from_vehicle=elsewhere, by=QM)
+    assert Device.objects.get(pk=device.pk).vehicle.unit_number == "412"
+
+
+def test_a_device_is_unpaired_only_from_the_camera_it_is_paired_with():
+    pairing = PairingFactory(device=sensor(), camera=CameraFactory(asset_tag="HPD-BWC-0001"))
+    with pytest.raises(DomainError, match="HPD-SIG-0001 is not paired with HPD-BWC-0002"):
+        services.unpair(device=pairing.device, from_camera=CameraFactory(asset_tag="HPD-BWC-0002"), by=QM)
+    assert Pairing.objects.open().get() == pairing

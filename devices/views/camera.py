@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.roles import role_required
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
 from hartford_bwc.refusals import run_action
 from inventory.selectors.camera_page import camera_by_tag
 
@@ -66,11 +65,11 @@ def camera_unpair(request, asset_tag: str):
     device = form.cleaned_data["device"]
 
     def unpair_here():
-        paired = device.pairings.open().filter(camera=camera).exists()
-        if not paired:
-            raise DomainError(f"{device.asset_tag} is not paired with {camera.asset_tag}.", code="not_paired_here")
         return services.unpair(
-            device=device, reason=f"Unpaired on the page of {camera.asset_tag}.", by=Actor.from_request(request)
+            device=device,
+            from_camera=camera,
+            reason=f"Unpaired on the page of {camera.asset_tag}.",
+            by=Actor.from_request(request),
         )
 
     return run_action(

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.roles import role_required
 from audit.actor import Actor
-from hartford_bwc.errors import DomainError
 from hartford_bwc.refusals import attempt
 from inventory.timeline import parse_page
 
@@ -63,9 +62,7 @@ def _install(vehicle, data, by) -> str:
 
 def _remove(vehicle, data, by) -> str:
     device = data["device"]
-    if device.vehicle_id != vehicle.pk:
-        raise DomainError(f"{device.asset_tag} is not installed in {vehicle}.", code="not_installed_here")
-    services.return_to_stock(device=device, reason=f"Taken out of {vehicle}.", by=by)
+    services.return_to_stock(device=device, reason=f"Taken out of {vehicle}.", from_vehicle=vehicle, by=by)
     return f"{device.asset_tag} taken out of {vehicle}; it is back in stock."
 
 
