@@ -295,11 +295,12 @@ class SignalLinks:
 
 
 def signal_links(*, camera: Camera, officer: Officer) -> SignalLinks:
-    """One query: the triggers in service paired with the camera or issued to the officer."""
+    """One query: the triggers out with someone (issued to an officer or installed in a vehicle) that
+    are paired with the camera or issued to the officer; one on the shelf or in repair starts nothing."""
     paired_here = Pairing.objects.open().filter(camera=camera, device=OuterRef("pk"))
     devices = list(
         Device.objects.triggers()
-        .in_service()
+        .filter(status=ISSUED_STATUS)
         .filter(Q(officer=officer) | Q(Exists(paired_here)))
         .annotate(paired_here=Exists(paired_here))
         .select_related("model")

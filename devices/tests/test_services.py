@@ -423,3 +423,29 @@ def test_a_device_is_unpaired_only_from_the_camera_it_is_paired_with():
     with pytest.raises(DomainError, match="HPD-SIG-0001 is not paired with HPD-BWC-0002"):
         services.unpair(device=pairing.device, from_camera=CameraFactory(asset_tag="HPD-BWC-0002"), by=QM)
     assert Pairing.objects.open().get() == pairing
+
+
+def test_the_kiosk_lists_the_triggers_out_with_someone_paired_with_the_camera_or_the_officers_own():
+    from devices.selectors import signal_links
+
+    officer, camera = OfficerFactory(), CameraFactory()
+    paired_sensor = issued(sensor(asset_tag="HPD-SIG-0001"), officer)
+    services.pair_with_camera(device=paired_sensor, camera=camera, by=QM)
+    broadcaster = issued(sensor(asset_tag="HPD-SIG-0002"), officer)
+    weapon = issued(
+        DeviceFactory(
+            asset_tag="HPD-CEW-0003", model=DeviceModelFactory(kind=DeviceKind.SIGNAL_WEAPON, needs_pairing=True)
+        ),
+        officer,
+    )
+    shelf = sensor(asset_tag="HPD-SIG-0004")
+    services.pair_with_camera(device=shelf, camera=camera, by=QM)  # in stock: on no one
+    mount = DeviceFactory(asset_tag="HPD-MNT-0005", model=DeviceModelFactory(kind=DeviceKind.MOUNT, battery="none"))
+    issued(mount, officer)  # an accessory starts nothing
+    issued(sensor(asset_tag="HPD-SIG-0006"))  # someone else's
+
+    links = signal_links(camera=camera, officer=officer)
+
+    assert [d.asset_tag for d in links.paired] == ["HPD-SIG-0001"]
+    assert [d.asset_tag for d in links.own_any_camera] == [broadcaster.asset_tag]
+    assert [d.asset_tag for d in links.own_not_paired] == [weapon.asset_tag]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout, Officer
-from hartford_bwc.factories import CameraModelFactory, DeviceFactory, PairingFactory
+from hartford_bwc.factories import CameraModelFactory, DeviceFactory, PairingFactory, VehicleFactory
 from inventory.models import Camera, Dock
 from kiosk.models import BadgeLockout, KioskLockout
 
@@ -95,7 +95,9 @@ def test_check_out(fleet, kiosk_browser, officer, django_assert_num_queries):
     # The officer's own triggers and one paired with the camera: the confirmation lists them in one query.
     for _ in range(2):
         DeviceFactory(status="issued", officer=officer, issued_at=timezone.now())
-    PairingFactory(camera=Camera.objects.get(asset_tag="HPD-BWC-F00000"))
+    in_a_vehicle = DeviceFactory(status="issued", vehicle=VehicleFactory(), issued_at=timezone.now())
+    PairingFactory(camera=Camera.objects.get(asset_tag="HPD-BWC-F00000"), device=in_a_vehicle)
+    PairingFactory(camera=Camera.objects.get(asset_tag="HPD-BWC-F00000"))  # on the shelf: not listed
     # session, kiosk, officer, camera by barcode; check_out: camera and officer locked, certification,
     # held, shift, insert checkout, update camera (savepoints), audit; session save
     with django_assert_num_queries(20 + AUDIT_LOCK):
