@@ -15,6 +15,7 @@ from inventory.selectors.camera_page import camera_by_tag
 
 from .. import action_forms as forms
 from .. import services
+from .device_page import paired_message
 
 
 def _camera(asset_tag: str):
@@ -38,18 +39,10 @@ def camera_pair(request, asset_tag: str):
         return redirect(_back(camera))
     device = form.cleaned_data["device"]
 
-    def done(pairing) -> str:
-        note = (
-            ""
-            if device.model.needs_pairing
-            else f" ({device.model} broadcasts to any camera in range; pairing is optional.)"
-        )
-        return f"{device.asset_tag} paired with {camera.asset_tag}.{note}"
-
     return run_action(
         request,
         lambda: services.pair_with_camera(device=device, camera=camera, by=Actor.from_request(request)),
-        success_message=done,
+        success_message=lambda pairing: paired_message(device, camera),
         redirect_to=_back(camera),
     )
 

@@ -73,14 +73,19 @@ def update_firmware(device, data, by) -> str:
     return f"{device.asset_tag} now runs firmware {device.firmware_version}.{below}"
 
 
-def pair(device, data, by) -> str:
-    pairing = services.pair_with_camera(device=device, camera=data["camera"], by=by)
+def paired_message(device: Device, camera) -> str:
+    """What a person reads after a pairing; it says so when the model would have worked unpaired."""
     note = (
         ""
         if device.model.needs_pairing
         else f" ({device.model} broadcasts to any camera in range; pairing is optional.)"
     )
-    return f"{device.asset_tag} paired with {pairing.camera.asset_tag}.{note}"
+    return f"{device.asset_tag} paired with {camera.asset_tag}.{note}"
+
+
+def pair(device, data, by) -> str:
+    pairing = services.pair_with_camera(device=device, camera=data["camera"], by=by)
+    return paired_message(device, pairing.camera)
 
 
 def unpair(device, data, by) -> str:
