@@ -59,3 +59,32 @@ def test_issue_a_sensor_from_its_page_then_pair_it_with_the_officers_camera(quar
     page.get_by_role("link", name="HPD-BWC-0412").first.click()
     signal = page.get_by_role("region", name="Signal devices")
     assert "HPD-SIG-0001" in signal.inner_text() and "Dana Whitfield" in signal.inner_text()
+
+
+def test_install_a_unit_in_a_vehicle_from_its_page_and_take_it_out_of_service(
+    quartermaster, live_server, screenshot_dir
+):
+    from devices.models import DeviceKind
+    from hartford_bwc.factories import DeviceModelFactory, VehicleFactory
+
+    page = quartermaster
+    VehicleFactory(unit_number="412", plate="HPD0412")
+    VehicleFactory.create_batch(3)
+    DeviceFactory(asset_tag="HPD-VEH-0001", model=DeviceModelFactory(kind=DeviceKind.VEHICLE_UNIT))
+
+    page.goto(f"{live_server.url}/inventory/vehicles/")
+    page.screenshot(path=str(screenshot_dir / "console-vehicles.png"), full_page=True)
+    page.get_by_role("link", name="412", exact=True).click()
+    assert page.get_by_text("No working signal unit").is_visible()
+
+    page.get_by_label("Signal unit", exact=True).select_option(label="HPD-VEH-0001 (Axon Signal Vehicle)")
+    page.get_by_role("button", name="Install").click()
+    page.get_by_text("HPD-VEH-0001 installed in Vehicle 412.").wait_for()
+    assert page.get_by_text("Signal works").first.is_visible()
+
+    page.get_by_label("Why").fill("Transmission")
+    page.get_by_role("button", name="Out of service").click()
+    page.get_by_text("Vehicle 412 is out of service.").wait_for()
+    page.screenshot(path=str(screenshot_dir / "console-vehicle.png"), full_page=True)
+    assert Device.objects.get(asset_tag="HPD-VEH-0001").vehicle.unit_number == "412"
+    assert "Vehicle taken out of service" in page.get_by_role("region", name="History").inner_text()
