@@ -174,6 +174,12 @@ class Action(models.TextChoices):
     KIOSK_ADMIN_EDIT = "kiosk.admin_edit", "Kiosk edited in the admin"
     BADGELOCKOUT_ADMIN_CREATE = "badgelockout.admin_create", "Badge lock-out added in the admin"
     BADGELOCKOUT_ADMIN_EDIT = "badgelockout.admin_edit", "Badge lock-out edited in the admin"
+    DEVICE_ADMIN_CREATE = "device.admin_create", "Device added in the admin"
+    DEVICE_ADMIN_EDIT = "device.admin_edit", "Device edited in the admin"
+    DEVICEMODEL_ADMIN_CREATE = "devicemodel.admin_create", "Device model added in the admin"
+    DEVICEMODEL_ADMIN_EDIT = "devicemodel.admin_edit", "Device model edited in the admin"
+    VEHICLE_ADMIN_CREATE = "vehicle.admin_create", "Vehicle added in the admin"
+    VEHICLE_ADMIN_EDIT = "vehicle.admin_edit", "Vehicle edited in the admin"
 
     # Stocktake
     STOCKTAKE_START = "stocktake.start", "Stocktake started"
@@ -203,6 +209,8 @@ class Action(models.TextChoices):
 # The subject of an action (the code's first part) as the audit log's choice list groups it.
 _SUBJECTS = {
     "cameramodel": "Camera model",
+    "devicemodel": "Device model",
+    "device_flag": "Device flag",
     "chargeevent": "Charge event",
     "maintenancerecord": "Maintenance record",
     "personal_issue": "Personal issue",

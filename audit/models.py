@@ -77,6 +77,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["camera", "-occurred_at"]),
             models.Index(fields=["officer", "-occurred_at"]),
+            # One object's history (a signal device's or a vehicle's page: devices.selectors).
+            models.Index(fields=["object_type", "object_id", "-occurred_at"], name="audit_event_by_object"),
             # The dashboard's "Needs attention": a few events a day out of thousands (audit.attention).
             models.Index(fields=["-occurred_at", "-id"], condition=attention.condition(), name=attention.INDEX_NAME),
         ]

@@ -9,13 +9,17 @@ links a device to a camera where the vendor needs one (others broadcast to any c
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory.firmware import validate_firmware_version
+from inventory.firmware import parse_firmware_version, validate_firmware_version
 from inventory.models import MONEY_VALIDATORS, not_negative
 
 from .lifecycle import DEVICE, ISSUED_STATUS, DeviceStatus
@@ -43,6 +47,13 @@ class BatteryKind(models.TextChoices):
     NONE = "none", "No battery"
     COIN_CELL = "coin_cell", "Coin cell (replaced)"
     RECHARGEABLE = "rechargeable", "Rechargeable"
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved `months` calendar months on (Jan 31 + 1 month is the last day of February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class DeviceModel(models.Model):
@@ -78,6 +89,15 @@ class DeviceModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.maker} {self.name}"
+
+    @property
+    def has_battery(self) -> bool:
+        return self.battery != BatteryKind.NONE
+
+    @property
+    def battery_months(self) -> int:
+        """How long a fitted battery lasts: the model's figure, else the department default."""
+        return self.battery_life_months or settings.DEVICE_BATTERY_LIFE_MONTHS
 
 
 class Vehicle(models.Model):
@@ -169,6 +189,19 @@ class Device(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("devices:device_detail", args=[self.asset_tag])
+
+    @property
+    def battery_replace_by(self) -> date | None:
+        """When the fitted battery is due for replacement (None: no battery, or no fitting recorded)."""
+        if not self.model.has_battery or self.battery_fitted_on is None:
+            return None
+        return add_months(self.battery_fitted_on, self.model.battery_months)
+
+    @property
+    def firmware_below_minimum(self) -> bool:
+        """The recorded firmware is older than the model's minimum (False when either is unknown)."""
+        have, need = parse_firmware_version(self.firmware_version), parse_firmware_version(self.model.minimum_firmware)
+        return have is not None and need is not None and have < need
 
     @property
     def holder_label(self) -> str:

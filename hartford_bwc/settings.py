@@ -572,3 +572,8 @@ elif ATTACHMENT_STORAGE != "filesystem":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured('ATTACHMENT_STORAGE is "filesystem" or "s3".')
+
+# --- Signal devices (devices app) ------------------------------------------------------------------
+# A trigger's fitted battery (a holster sensor's coin cell) is due for replacement this many months
+# after it went in, unless its model says how long it lasts (DeviceModel.battery_life_months).
+DEVICE_BATTERY_LIFE_MONTHS = env.int("DEVICE_BATTERY_LIFE_MONTHS", default=12)

@@ -14,7 +14,7 @@ from accounts import roles
 from assignments.models import Checkout, Officer, PersonalIssue
 from assignments.services import validate_pin
 from audit.models import AuditEvent
-from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
+from hartford_bwc.factories import CameraFactory, DeviceFactory, OfficerFactory, PairingFactory, UserFactory
 from inventory.models import Camera
 
 
@@ -223,10 +223,13 @@ def test_detail_query_count_does_not_grow_with_history(qm_client, officer, djang
             checked_in_at=out + timedelta(hours=8),
             condition="working",
         )
-    # Session, user, role, officer, current checkout, personal camera, kiosk badge lock, outstanding
-    # PIN letter, duty and exemption in force, latest certification, checkout count and page, event
-    # count and page, session save (3).
-    with django_assert_num_queries(16):
+    for _ in range(checkouts // 3):
+        device = DeviceFactory(status="issued", officer=officer, issued_at=timezone.now())
+        PairingFactory(device=device)
+    # Session, user, role, officer, current checkout, personal camera, signal devices (with their
+    # paired cameras), kiosk badge lock, outstanding PIN letter, duty and exemption in force, latest
+    # certification, checkout count and page, event count and page, session save (3).
+    with django_assert_num_queries(17):
         qm_client.get("/assignments/officers/4001/")
 
 

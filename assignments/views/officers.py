@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 
 from accounts import roles
 from audit.actor import Actor
+from devices import selectors as device_selectors
 from hartford_bwc import spreadsheet
 from hartford_bwc.paging import paginate
 from hartford_bwc.refusals import attempt, run_action
@@ -69,6 +70,7 @@ def officer_detail(request, badge: str):
         {
             "officer": officer,
             "personal": selectors.personal_issue(officer),
+            "devices": device_selectors.officer_devices(officer),
             "current": current,
             "current_overdue": current is not None and current.is_overdue(),
             "history": history,

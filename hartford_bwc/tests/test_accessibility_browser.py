@@ -21,7 +21,16 @@ from assignments.models import Officer
 from audit.actor import Actor
 from audit.models import AuditEvent
 from demo.services import seed_fleet
-from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, ShiftFactory, UserFactory
+from devices import services as devices
+from hartford_bwc.factories import (
+    CameraFactory,
+    DeviceFactory,
+    DeviceModelFactory,
+    DockFactory,
+    OfficerFactory,
+    ShiftFactory,
+    UserFactory,
+)
 from hartford_bwc.testing import accessibility_violations
 from inventory.flags.sweep import run_sweep
 from inventory.models import Camera, Flag
@@ -43,6 +52,33 @@ def _kiosk():
     return kiosk_services.register_kiosk(name="District 2 lobby", location="", by=Actor.system_process("t"))[0]
 
 
+def _device():
+    """A holster sensor issued to an officer, paired with a camera, flagged: the device page at its fullest."""
+    from devices import services as devices
+    from devices.models import DeviceFlag
+    from hartford_bwc.factories import DeviceFactory, DeviceModelFactory
+
+    by = Actor.system_process("tests")
+    device = DeviceFactory(model=DeviceModelFactory(minimum_firmware="2.0.0", needs_pairing=True))
+    devices.issue_to_officer(device=device, officer=_officer(), by=by)
+    devices.pair_with_camera(device=device, camera=_camera(), by=by)
+    DeviceFlag.objects.create(device=device, kind=DeviceFlag.Kind.FIRMWARE_BELOW_MINIMUM)
+    return device
+
+
+def _vehicle():
+    """A vehicle with a signal unit installed, and another unit in stock for the install form."""
+    from devices import services as devices
+    from devices.models import DeviceKind
+    from hartford_bwc.factories import DeviceFactory, DeviceModelFactory, VehicleFactory
+
+    model = DeviceModelFactory(kind=DeviceKind.VEHICLE_UNIT)
+    vehicle = VehicleFactory()
+    devices.install_in_vehicle(device=DeviceFactory(model=model), vehicle=vehicle, by=Actor.system_process("tests"))
+    DeviceFactory(model=model)
+    return vehicle
+
+
 def _query(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
@@ -56,6 +92,10 @@ CONSOLE_PAGES: dict[str, Callable[[], str] | None] = {
     "inventory:camera_detail": lambda: reverse("inventory:camera_detail", args=[_camera().asset_tag]),
     "inventory:camera_add": None,
     "inventory:camera_edit": lambda: reverse("inventory:camera_edit", args=[_camera().asset_tag]),
+    "devices:device_list": lambda: (_device(), reverse("devices:device_list"))[1],
+    "devices:device_detail": lambda: reverse("devices:device_detail", args=[_device().asset_tag]),
+    "devices:vehicle_list": lambda: (_vehicle(), reverse("devices:vehicle_list"))[1],
+    "devices:vehicle_detail": lambda: reverse("devices:vehicle_detail", args=[_vehicle().unit_number]),
     "inventory:flags": None,
     "inventory:flag_detail": lambda: reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]),
     "inventory:labels": lambda: _query("inventory:labels", camera=_camera().asset_tag),
@@ -341,7 +381,13 @@ def kiosk(page, live_server, db, settings):
     dock = DockFactory(name="Dock 01", location="HQ equipment room", bays=8)
     mine = CameraFactory(asset_tag="HPD-BWC-0412", dock=dock, dock_bay=1)
     assignments.issue_personal(officer=officer, camera=mine, by=by)
-    CameraFactory(asset_tag="HPD-BWC-0100", dock=dock, dock_bay=2)
+    spare = CameraFactory(asset_tag="HPD-BWC-0100", dock=dock, dock_bay=2)
+    # Signal triggers: the confirmation of HPD-BWC-0100 lists one paired with it and one still to pair.
+    sensor = DeviceFactory(asset_tag="HPD-SIG-0001")
+    devices.issue_to_officer(device=sensor, officer=officer, by=by)
+    devices.pair_with_camera(device=sensor, camera=spare, by=by)
+    weapon = DeviceFactory(asset_tag="HPD-CEW-0002", model=DeviceModelFactory(kind="signal_weapon", needs_pairing=True))
+    devices.issue_to_officer(device=weapon, officer=officer, by=by)
     returned = CameraFactory(asset_tag="HPD-BWC-0200", dock=dock, dock_bay=3)
     assignments.check_out(camera=returned, officer=officer, by=by)
     Flag.objects.create(camera=returned, kind=Flag.Kind.RETURN_OVERDUE)
@@ -377,6 +423,7 @@ def _confirmation(kiosk: KioskSetup) -> None:
     kiosk.page.get_by_label("Camera barcode").fill("HPD-BWC-0100")
     kiosk.page.get_by_role("button", name="Check out").click()
     kiosk.page.get_by_role("button", name="All checks passed").wait_for()
+    assert "HPD-CEW-0002" in kiosk.page.locator(".kiosk-signal").inner_text()
 
 
 def _return(kiosk: KioskSetup) -> None:

@@ -56,9 +56,23 @@ SERVICE_OWNED = {
     "kiosk.OfficerEnrollmentCode": EVERY_FIELD,
     "stocktake.Stocktake": EVERY_FIELD,
     "stocktake.StocktakeLine": EVERY_FIELD,
+    "devices.Device": {
+        "status",
+        "officer",
+        "vehicle",
+        "issued_at",
+        "firmware_version",
+        "battery_fitted_on",
+        "last_seen_at",
+        "lost_incident_number",
+        "created_at",
+    },
+    "devices.Vehicle": {"in_service", "created_at"},
+    "devices.Pairing": EVERY_FIELD,
+    "devices.DeviceFlag": EVERY_FIELD,
 }
 # Lists a quartermaster keeps by hand; no service owns any of their fields.
-REFERENCE_DATA = {"inventory.CameraModel", "inventory.Dock", "assignments.Unit", "assignments.Shift"}
+REFERENCE_DATA = {"devices.DeviceModel", "inventory.CameraModel", "inventory.Dock", "assignments.Unit", "assignments.Shift"}
 # Models of ours with no admin page, each with the reason. Everything else is in the admin, so an
 # administrator can see every record the system keeps.
 NOT_IN_ADMIN = {

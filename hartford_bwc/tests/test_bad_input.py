@@ -29,6 +29,20 @@ PAGES = {
         "sort",
         "_export",
     ],
+    "/inventory/devices/": [
+        "q",
+        "kind",
+        "status",
+        "model",
+        "holder",
+        "battery_due_by",
+        "firmware",
+        "page",
+        "per_page",
+        "sort",
+        "_export",
+    ],
+    "/inventory/vehicles/": ["q", "assigned_unit", "in_service", "working", "page", "per_page", "sort", "_export"],
     "/inventory/labels/": ["camera", "size", "skip"],
     "/inventory/flags/": ["kind", "page", "sort", "state", "q", "acknowledged"],
     "/assignments/officers/": ["q", "unit", "shift", "active", "page", "sort", "per_page"],
@@ -69,11 +83,24 @@ def _some_paths(fleet) -> list[str]:
 
     camera = Camera.objects.order_by("pk").first()
     officer = Officer.objects.order_by("pk").first()
+    device, vehicle = _signal_kit()
     return [
         *PAGES,
         f"/inventory/cameras/{camera.asset_tag}/",
         f"/assignments/officers/{officer.badge_number}/",
+        f"/inventory/devices/{device.asset_tag}/",
+        f"/inventory/vehicles/{vehicle.unit_number}/",
     ]
+
+
+def _signal_kit():
+    """A holster sensor and a vehicle (the demo fleet may have none): the device and vehicle pages' subjects."""
+    from devices.models import Device, Vehicle
+    from hartford_bwc.factories import DeviceFactory, VehicleFactory
+
+    device = Device.objects.order_by("pk").first() or DeviceFactory()
+    vehicle = Vehicle.objects.order_by("pk").first() or VehicleFactory()
+    return device, vehicle
 
 
 @pytest.mark.parametrize("value", JUNK_VALUES)
@@ -90,6 +117,8 @@ def test_no_page_crashes_on_junk_query_strings(fleet, admin_client, value):
 
 def _post_targets(fleet) -> list[tuple[str, list[str]]]:
     from assignments.models import Officer
+    from devices.views.device_page import ACTIONS as DEVICE_ACTIONS
+    from devices.views.vehicle_page import ACTIONS as VEHICLE_ACTIONS
     from inventory.models import Camera, Flag
     from inventory.views.actions import ACTIONS
     from kiosk.models import Kiosk
@@ -103,7 +132,16 @@ def _post_targets(fleet) -> list[tuple[str, list[str]]]:
         for slug, action in ACTIONS.items():
             fields = [f"{slug}-{name}" for name in action.form_class.base_fields]
             targets.append((f"/inventory/cameras/{tag}/{slug}/", fields))
+    device, vehicle = _signal_kit()
+    for slug, action in DEVICE_ACTIONS.items():
+        fields = [f"{slug}-{name}" for name in action.form_class.base_fields]
+        targets.append((f"/inventory/devices/{device.asset_tag}/{slug}/", fields))
+    for slug, (form_class, _) in VEHICLE_ACTIONS.items():
+        fields = [f"{slug}-{name}" for name in form_class.base_fields]
+        targets.append((f"/inventory/vehicles/{vehicle.unit_number}/{slug}/", fields))
     targets += [
+        (f"/inventory/cameras/{camera_tags[0]}/pair-device/", ["pair-device-device"]),
+        (f"/inventory/cameras/{camera_tags[0]}/unpair-device/", ["device"]),
         *(
             (f"/inventory/cameras/bulk/{slug}/", ["camera", "next", "step", "reason", "dock", "problem"])
             for slug in ("check-in", "move-to-dock", "send-to-inspection", "retire")

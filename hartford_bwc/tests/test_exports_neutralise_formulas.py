@@ -12,7 +12,7 @@ import pytest
 from accounts import roles
 from assignments import services as assignment_services
 from audit.actor import Actor
-from hartford_bwc.factories import CameraFactory, KioskFactory, OfficerFactory
+from hartford_bwc.factories import CameraFactory, DeviceFactory, KioskFactory, OfficerFactory, VehicleFactory
 from hartford_bwc.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,9 @@ def hostile(staff_actor):
     assignment_services.check_in(
         camera=camera, by=Actor.at_kiosk(KioskFactory()), condition="damaged", damage_description=DAMAGE
     )
+    # A signal device imported with the same serial, in stock; a vehicle with a formula fleet number.
+    DeviceFactory(asset_tag="HPD-SIG-0666", serial_number=SERIAL, purchase_batch=BATCH)
+    VehicleFactory(unit_number="666", fleet_number=BATCH)
     assignment_services.set_officer_active(officer=officer, active=False, by=staff_actor, reason=REASON)
     return camera
 
@@ -48,6 +51,8 @@ def quartermaster(client):
 
 EXPORTS = [
     ("/inventory/cameras/?", {SERIAL, BATCH}),
+    ("/inventory/devices/?", {SERIAL}),
+    ("/inventory/vehicles/?", {BATCH}),
     ("/assignments/officers/?", {f"{LAST_NAME}, {FIRST_NAME}"}),  # the name column is "last, first"
     ("/reports/maintenance/?_table=open&", {DAMAGE}),
     ("/reports/camera-custody/?asset_tag=HPD-BWC-0666&_table=custody&", {DAMAGE}),

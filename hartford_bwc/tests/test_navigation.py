@@ -8,7 +8,7 @@ import re
 import pytest
 
 from accounts import roles
-from hartford_bwc.factories import CameraFactory, UserFactory
+from hartford_bwc.factories import CameraFactory, DeviceFactory, UserFactory, VehicleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,8 @@ def test_each_link_leads_to_its_sections_contract_path(administrator):
     assert links == {
         "Dashboard": "/",
         "Cameras": "/inventory/cameras/",
+        "Devices": "/inventory/devices/",
+        "Vehicles": "/inventory/vehicles/",
         "Officers": "/assignments/officers/",
         "Flags": "/inventory/flags/",
         "Stocktake": "/inventory/stocktake/",
@@ -51,6 +53,10 @@ def test_each_link_leads_to_its_sections_contract_path(administrator):
         ("/", "Dashboard"),
         ("/inventory/cameras/", "Cameras"),
         ("/inventory/cameras/HPD-BWC-0001/", "Cameras"),
+        ("/inventory/devices/", "Devices"),
+        ("/inventory/devices/HPD-SIG-0001/", "Devices"),
+        ("/inventory/vehicles/", "Vehicles"),
+        ("/inventory/vehicles/412/", "Vehicles"),
         ("/assignments/officers/", "Officers"),
         ("/inventory/flags/", "Flags"),
         ("/inventory/stocktake/", "Stocktake"),
@@ -61,13 +67,24 @@ def test_each_link_leads_to_its_sections_contract_path(administrator):
 )
 def test_the_page_s_own_section_and_only_it_is_marked_current(administrator, path, current):
     CameraFactory(asset_tag="HPD-BWC-0001")
+    DeviceFactory(asset_tag="HPD-SIG-0001")
+    VehicleFactory(unit_number="412")
     marked = [text for text, (_, is_current) in navigation(administrator, path).items() if is_current]
     assert marked == [current]
 
 
 def test_a_supervisor_sees_no_imports_kiosks_or_admin(client):
     client.force_login(UserFactory(role=roles.SUPERVISOR))
-    assert list(navigation(client, "/")) == ["Dashboard", "Cameras", "Officers", "Flags", "Stocktake", "Reports"]
+    assert list(navigation(client, "/")) == [
+        "Dashboard",
+        "Cameras",
+        "Devices",
+        "Vehicles",
+        "Officers",
+        "Flags",
+        "Stocktake",
+        "Reports",
+    ]
 
 
 def test_a_404_in_the_kiosk_console_leads_to_the_dashboard_not_the_kiosk(administrator):

@@ -32,6 +32,23 @@ def console(transactional_db, live_server, page, client):
     return page
 
 
+def _signal_devices(officer, camera):
+    """A holster sensor issued to the officer and paired with the camera; a vehicle with its unit."""
+    from audit.actor import Actor
+    from devices import services as devices
+    from devices.models import DeviceKind
+    from hartford_bwc.factories import DeviceFactory, DeviceModelFactory, VehicleFactory
+
+    by = Actor.system_process("tests")
+    device = devices.issue_to_officer(device=DeviceFactory(), officer=officer, by=by)
+    if camera is not None:
+        devices.pair_with_camera(device=device, camera=camera, by=by)
+    vehicle = VehicleFactory()
+    unit = DeviceFactory(model=DeviceModelFactory(kind=DeviceKind.VEHICLE_UNIT))
+    devices.install_in_vehicle(device=unit, vehicle=vehicle, by=by)
+    return device, vehicle
+
+
 def _page_width(page) -> int:
     return page.evaluate("document.scrollingElement.scrollWidth")
 
@@ -42,6 +59,7 @@ def test_dashboard_lists_and_camera_page_do_not_scroll_sideways_on_a_phone(conso
     held = Checkout.objects.open().select_related("camera", "officer").first()
     officer = held.officer if held else Officer.objects.first()
     camera = held.camera if held else None
+    device, vehicle = _signal_devices(officer, camera)
     pages = {
         "dashboard": "/",
         "cameras": "/inventory/cameras/",
@@ -50,6 +68,10 @@ def test_dashboard_lists_and_camera_page_do_not_scroll_sideways_on_a_phone(conso
         "officer": officer.get_absolute_url(),
         "flags": "/inventory/flags/",
         "audit-log": "/reports/audit-log/",
+        "devices": "/inventory/devices/",
+        "device": device.get_absolute_url(),
+        "vehicles": "/inventory/vehicles/",
+        "vehicle": vehicle.get_absolute_url(),
     }
     widths = {}
     for name, path in pages.items():

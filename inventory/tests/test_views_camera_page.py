@@ -93,13 +93,13 @@ def _history(camera, officers, n):
     [
         # session, user, roles; camera; open checkout, personal issue, open maintenance, open flags;
         # the five sources; the actors of the page's rows; the docks of the charge form; the photos
-        # and documents (with their records).
-        ("", 16),
+        # and documents (with their records); the signal devices paired with it.
+        ("", 17),
         # One source; its rows' actors.
-        ("?kind=checkout", 12),
-        ("?kind=charge", 12),
+        ("?kind=checkout", 13),
+        ("?kind=charge", 13),
         # The audit source names its own actors: no actor query.
-        ("?kind=audit", 11),
+        ("?kind=audit", 12),
     ],
 )
 def test_timeline_reads_each_source_once_whatever_the_history(qm, django_assert_num_queries, query, expected):

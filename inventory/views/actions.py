@@ -24,6 +24,8 @@ from accounts import roles
 from accounts.roles import role_required
 from assignments import services as assignment_services
 from audit.actor import Actor
+from devices import action_forms as device_forms
+from devices.selectors import camera_pairings
 from hartford_bwc.refusals import attempt
 
 from .. import bulk, forms, services, timeline
@@ -269,6 +271,10 @@ def render_camera_page(request, camera: Camera, *, bound: dict | None = None, st
             "timeline_kinds": timeline.KINDS,
             "today": timezone.localdate(),
             "attachment_max_mb": f"{settings.ATTACHMENT_MAX_BYTES / 1_000_000:g}",
+            # The signal devices paired with the camera (devices app), and the form to pair another.
+            "pairings": camera_pairings(camera),
+            "pair_form": device_forms.PairDeviceForm(prefix="pair-device"),
+            "may_pair": roles.has_role(request.user, roles.CAN_ACT) and camera.status not in CAMERA.out_of_service,
         },
         status=status,
     )

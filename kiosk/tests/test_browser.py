@@ -239,3 +239,31 @@ def test_a_camera_label_scanned_into_the_badge_field_starts_its_return(kiosk_pag
     page.get_by_role("button", name="Working").click()
     assert "HPD-BWC-0100 is checked in" in page.get_by_role("status").inner_text()
     assert KioskReturn.objects.get().checkout.camera == spare
+
+
+def test_the_confirmation_shows_what_starts_the_camera_and_still_fits_the_screen(
+    kiosk_page, officer, personal_camera, spare, screenshot_dir
+):
+    from devices import services as devices
+    from devices.models import DeviceKind
+    from hartford_bwc.factories import DeviceFactory, DeviceModelFactory, VehicleFactory
+
+    qm = Actor.system_process("qm")
+    sensor = devices.issue_to_officer(device=DeviceFactory(asset_tag="HPD-SIG-0001"), officer=officer, by=qm)
+    devices.pair_with_camera(device=sensor, camera=personal_camera, by=qm)
+    weapon_model = DeviceModelFactory(kind=DeviceKind.SIGNAL_WEAPON, needs_pairing=True)
+    devices.issue_to_officer(device=DeviceFactory(asset_tag="HPD-CEW-0002", model=weapon_model), officer=officer, by=qm)
+    unit = DeviceFactory(asset_tag="HPD-VEH-0003", model=DeviceModelFactory(kind=DeviceKind.VEHICLE_UNIT))
+    devices.install_in_vehicle(device=unit, vehicle=VehicleFactory(), by=qm)
+    devices.pair_with_camera(device=unit, camera=personal_camera, by=qm)
+    page = kiosk_page
+    page.get_by_label("Badge number").fill(officer.badge_number)
+    page.get_by_label("PIN").fill(PIN)
+    page.get_by_label("PIN").press("Enter")
+    page.get_by_role("button", name="Take my camera HPD-BWC-0412").click()
+
+    signal = page.locator(".kiosk-signal").inner_text()
+    assert "HPD-SIG-0001" in signal and "HPD-VEH-0003" in signal
+    assert "HPD-CEW-0002" in signal and "not paired here" in signal
+    shot(page, screenshot_dir, "done-signal")
+    _fits_the_screen(page)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assignments import services as assignments
 from assignments.models import Checkout, Officer
-from hartford_bwc.factories import CameraModelFactory
+from hartford_bwc.factories import CameraModelFactory, DeviceFactory, PairingFactory, VehicleFactory
 from inventory.models import Camera, Dock
 from kiosk.models import BadgeLockout, KioskLockout
 
@@ -92,15 +92,23 @@ def test_check_out(fleet, kiosk_browser, officer, django_assert_num_queries):
     kiosk_browser.sign_in(officer.badge_number)
     page = kiosk_browser.get().content.decode()
     assert "Take spare HPD-BWC-F" in page  # the spare rested longest, found in one query
+    # The officer's own triggers and one paired with the camera: the confirmation lists them in one query.
+    for _ in range(2):
+        DeviceFactory(status="issued", officer=officer, issued_at=timezone.now())
+    in_a_vehicle = DeviceFactory(status="issued", vehicle=VehicleFactory(), issued_at=timezone.now())
+    PairingFactory(camera=Camera.objects.get(asset_tag="HPD-BWC-F00000"), device=in_a_vehicle)
+    PairingFactory(camera=Camera.objects.get(asset_tag="HPD-BWC-F00000"))  # on the shelf: not listed
     # session, kiosk, officer, camera by barcode; check_out: camera and officer locked, certification,
     # held, shift, insert checkout, update camera (savepoints), audit; session save
     with django_assert_num_queries(20 + AUDIT_LOCK):
         response = kiosk_browser.check_out("HPD-BWC-F00000", follow=False)
     assert response.status_code == 302
-    # kiosk, session, the checkout with camera and officer; session save in a savepoint
-    with django_assert_num_queries(6):
+    # kiosk, session, the checkout with camera and officer; the signal triggers paired with the camera
+    # or issued to the officer; session save in a savepoint
+    with django_assert_num_queries(7):
         done = kiosk_browser.get("/kiosk/done/")
     assert "HPD-BWC-F00000 is checked out" in status(done)
+    assert done.content.decode().count("HPD-SIG-") == 3
 
 
 def test_check_in(fleet, kiosk_browser, django_assert_num_queries):

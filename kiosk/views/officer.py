@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from assignments.models import Checkout, Officer
+from devices.selectors import signal_links
 from hartford_bwc.client_address import client_address
 from hartford_bwc.refusals import attempt
 from hartford_bwc.timefmt import when
@@ -240,6 +241,8 @@ def done(request: HttpRequest) -> HttpResponse:
             "checkout": checkout,
             "due_back": when(checkout.due_back_at),
             "taken_from": grant.get("from", ""),
+            # What starts this camera recording: the triggers paired with it, and the officer's own.
+            "signal": signal_links(camera=checkout.camera, officer=checkout.officer),
             "checklist": list(enumerate(settings.PRESHIFT_CHECKLIST)),
             "preshift_seconds": settings.KIOSK_PRESHIFT_SECONDS,
         },

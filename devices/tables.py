@@ -1,0 +1,207 @@
+"""The device and vehicle lists as django-tables2 tables; the same columns are exported to CSV and XLSX."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from hartford_bwc import timefmt
+
+from .lifecycle import DeviceStatus
+from .models import Device, Vehicle
+
+STATUS_BADGE = {
+    DeviceStatus.IN_STOCK: "ok",
+    DeviceStatus.ISSUED: "info",
+    DeviceStatus.IN_MAINTENANCE: "warn",
+    DeviceStatus.LOST: "bad",
+    DeviceStatus.RETIRED: "",
+}
+
+
+PROBLEM_BADGE = mark_safe(' <span class="badge warn">problem</span>')
+
+
+def _pairing(record: Device):
+    pairings = getattr(record, "open_pairings", None)
+    return pairings[0] if pairings else None
+
+
+class DeviceTable(tables.Table):
+    asset_tag = tables.Column(verbose_name="Asset tag", linkify=True)
+    serial_number = tables.Column(verbose_name="Serial")
+    kind = tables.Column(verbose_name="Kind", accessor="model__kind", order_by=("model__kind", "asset_tag"))
+    model = tables.Column(verbose_name="Model", order_by=("model__maker", "model__name"))
+    status = tables.Column(verbose_name="Status")
+    holder = tables.Column(verbose_name="Issued to", accessor="holder_name", order_by=("holder_name",), default="")
+    camera = tables.Column(verbose_name="Paired camera", accessor="pk", orderable=False, default="")
+    firmware_version = tables.Column(verbose_name="Firmware", default="")
+    battery_fitted_on = tables.Column(verbose_name="Battery fitted", default="")
+    replace_by = tables.Column(verbose_name="Battery due", accessor="pk", orderable=False, default="")
+    flags = tables.Column(verbose_name="Open flags", accessor="pk", orderable=False, default="")
+
+    class Meta:
+        model = Device
+        fields = ()
+        sequence = (
+            "asset_tag",
+            "serial_number",
+            "kind",
+            "model",
+            "status",
+            "holder",
+            "camera",
+            "firmware_version",
+            "battery_fitted_on",
+            "replace_by",
+            "flags",
+        )
+        order_by = "asset_tag"
+        attrs = {"class": "data-table"}
+        empty_text = "No device matches these filters."
+        template_name = "devices/_table.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+
+    def render_kind(self, record: Device) -> str:
+        return record.model.get_kind_display()
+
+    def render_status(self, record: Device):
+        return format_html(
+            '<span class="badge {}">{}</span>', STATUS_BADGE.get(record.status, ""), record.get_status_display()
+        )
+
+    def render_holder(self, record: Device):
+        if record.officer_id is not None:
+            officer = record.officer
+            return format_html(
+                '<a href="{}">{}</a><span class="sub">#{}</span>',
+                officer.get_absolute_url(),
+                officer.display_name,
+                officer.badge_number,
+            )
+        if record.vehicle_id is not None:
+            return format_html('<a href="{}">{}</a>', record.vehicle.get_absolute_url(), record.vehicle)
+        return ""
+
+    def render_camera(self, record: Device):
+        pairing = _pairing(record)
+        if pairing is None:
+            return ""
+        return format_html('<a href="{}">{}</a>', pairing.camera.get_absolute_url(), pairing.camera.asset_tag)
+
+    def render_firmware_version(self, record: Device):
+        if record.firmware_below_minimum:
+            return format_html(
+                '{} <span class="badge warn">below {}</span>', record.firmware_version, record.model.minimum_firmware
+            )
+        return record.firmware_version
+
+    def render_battery_fitted_on(self, value) -> str:
+        return timefmt.day(value)
+
+    def render_replace_by(self, record: Device):
+        due = record.battery_replace_by
+        if due is None:
+            return ""
+        if due <= self.today:
+            return format_html('<span class="badge bad">{}</span>', timefmt.day(due))
+        return timefmt.day(due)
+
+    def render_flags(self, record: Device):
+        return format_html_join(
+            " ", '<span class="badge warn">{}</span>', ((flag.get_kind_display(),) for flag in record.open_flags)
+        )
+
+    # --- export values -----------------------------------------------------------------------------
+
+    def value_asset_tag(self, record: Device) -> str:
+        return record.asset_tag
+
+    def value_kind(self, record: Device) -> str:
+        return record.model.get_kind_display()
+
+    def value_model(self, record: Device) -> str:
+        return str(record.model)
+
+    def value_status(self, record: Device) -> str:
+        return record.get_status_display()
+
+    def value_holder(self, record: Device) -> str:
+        return record.holder_label
+
+    def value_camera(self, record: Device) -> str:
+        pairing = _pairing(record)
+        return pairing.camera.asset_tag if pairing else ""
+
+    def value_firmware_version(self, record: Device) -> str:
+        return record.firmware_version
+
+    def value_battery_fitted_on(self, record: Device) -> str:
+        return timefmt.iso_day(record.battery_fitted_on)
+
+    def value_replace_by(self, record: Device) -> str:
+        return timefmt.iso_day(record.battery_replace_by)
+
+    def value_flags(self, record: Device) -> str:
+        return ", ".join(flag.get_kind_display() for flag in record.open_flags)
+
+
+class VehicleTable(tables.Table):
+    unit_number = tables.Column(verbose_name="Vehicle", linkify=True)
+    assigned_unit = tables.Column(verbose_name="Unit", default="")
+    plate = tables.Column(verbose_name="Plate", default="")
+    fleet_number = tables.Column(verbose_name="Fleet number", default="")
+    in_service = tables.Column(verbose_name="In service")
+    units = tables.Column(verbose_name="Signal units", accessor="pk", orderable=False, default="")
+    working = tables.Column(verbose_name="Signal works", accessor="has_working_unit")
+
+    class Meta:
+        model = Vehicle
+        fields = ()
+        sequence = ("unit_number", "assigned_unit", "plate", "fleet_number", "in_service", "units", "working")
+        order_by = "unit_number"
+        attrs = {"class": "data-table"}
+        empty_text = "No vehicle matches these filters."
+        template_name = "devices/_table.html"
+
+    def render_in_service(self, value: bool):
+        return format_html(
+            '<span class="badge {}">{}</span>', "" if value else "warn", "Yes" if value else "Out of service"
+        )
+
+    def render_units(self, record: Vehicle):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>{}',
+            (
+                (
+                    d.get_absolute_url(),
+                    d.asset_tag,
+                    PROBLEM_BADGE if d.has_problem else "",
+                )
+                for d in record.installed
+            ),
+        )
+
+    def render_working(self, value: bool):
+        return format_html('<span class="badge {}">{}</span>', "ok" if value else "bad", "Yes" if value else "No")
+
+    def value_unit_number(self, record: Vehicle) -> str:
+        return record.unit_number
+
+    def value_assigned_unit(self, record: Vehicle) -> str:
+        return str(record.assigned_unit or "")
+
+    def value_in_service(self, value: bool) -> str:
+        return "Yes" if value else "No"
+
+    def value_units(self, record: Vehicle) -> str:
+        return ", ".join(d.asset_tag for d in record.installed)
+
+    def value_working(self, value: bool) -> str:
+        return "Yes" if value else "No"

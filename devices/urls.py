@@ -1,0 +1,35 @@
+"""URLs of signal devices and vehicles, under /inventory/ beside the cameras (docs/contract.md)."""
+
+from django.urls import path
+
+from .views import camera, device_page, lists, vehicle_page
+
+app_name = "devices"
+
+urlpatterns = [
+    path("devices/", lists.DeviceListView.as_view(), name="device_list"),
+    path("devices/<str:asset_tag>/", device_page.device_detail, name="device_detail"),
+    *(
+        path(
+            f"devices/<str:asset_tag>/{slug}/",
+            device_page.device_action,
+            {"action": slug},
+            name=device_page.url_name(slug),
+        )
+        for slug in device_page.ACTIONS
+    ),
+    path("vehicles/", lists.VehicleListView.as_view(), name="vehicle_list"),
+    path("vehicles/<str:unit_number>/", vehicle_page.vehicle_detail, name="vehicle_detail"),
+    *(
+        path(
+            f"vehicles/<str:unit_number>/{slug}/",
+            vehicle_page.vehicle_action,
+            {"action": slug},
+            name=vehicle_page.url_name(slug),
+        )
+        for slug in vehicle_page.ACTIONS
+    ),
+    # The camera page's signal devices (templates/inventory/camera_detail.html).
+    path("cameras/<str:asset_tag>/pair-device/", camera.camera_pair, name="camera_pair"),
+    path("cameras/<str:asset_tag>/unpair-device/", camera.camera_unpair, name="camera_unpair"),
+]

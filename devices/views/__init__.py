@@ -1,0 +1,1 @@
+"""The console's pages of signal devices and vehicles."""
