@@ -34,6 +34,10 @@ _CAMERA_ACTION = (
     "POST only: success redirects to the camera page; a refusal re-renders the camera page "
     "(inventory/camera_detail.html), checked as inventory:camera_check_out's refusal"
 )
+_DEVICE_ACTION = (
+    "POST only: success redirects to the device or vehicle page; a refusal re-renders that page with the "
+    "message (devices/device_detail.html, devices/vehicle_detail.html), both checked as pages"
+)
 _OFFICER_ACTION = "POST only: redirects to the officer page, which shows the outcome as a message"
 _DUTY_ACTION = (
     "POST only: redirects to the duty page; a refusal re-renders it (assignments/officer_duty.html), "
@@ -67,6 +71,25 @@ NOT_A_PAGE: dict[str, str] = {
         "POST only: a refusal re-renders the flag page (inventory/flag_detail.html), checked as "
         "inventory:flag_note's refusal"
     ),
+    # --- devices ---
+    "devices:camera_pair": _DEVICE_ACTION,
+    "devices:camera_unpair": _DEVICE_ACTION,
+    "devices:device_battery": _DEVICE_ACTION,
+    "devices:device_firmware": _DEVICE_ACTION,
+    "devices:device_install": _DEVICE_ACTION,
+    "devices:device_issue": _DEVICE_ACTION,
+    "devices:device_maintenance_close": _DEVICE_ACTION,
+    "devices:device_maintenance_open": _DEVICE_ACTION,
+    "devices:device_pair": _DEVICE_ACTION,
+    "devices:device_report_found": _DEVICE_ACTION,
+    "devices:device_report_lost": _DEVICE_ACTION,
+    "devices:device_retire": _DEVICE_ACTION,
+    "devices:device_return": _DEVICE_ACTION,
+    "devices:device_unpair": _DEVICE_ACTION,
+    "devices:vehicle_in_service": _DEVICE_ACTION,
+    "devices:vehicle_install": _DEVICE_ACTION,
+    "devices:vehicle_out_of_service": _DEVICE_ACTION,
+    "devices:vehicle_remove": _DEVICE_ACTION,
     # --- stocktake ---
     "stocktake:scan": "POST only: redirects to the count (stocktake:detail, checked mid-scan)",
     "stocktake:finish": "POST only: redirects to the count's result (stocktake:detail, checked)",
