@@ -31,6 +31,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Before inventory/: the stocktake is its own app under the inventory's address (docs/contract.md).
     path("inventory/stocktake/", include("stocktake.urls")),
+    path("inventory/", include("devices.urls")),
     path("inventory/", include("inventory.urls")),
     path("assignments/", include("assignments.urls")),
     path("kiosk/", include("kiosk.urls")),
