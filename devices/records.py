@@ -65,7 +65,9 @@ def _refuse_taken(
     for value, pk in wanted.items():
         key = value.upper()
         if key in upper:
-            raise InvalidInput(f"{value} is given twice ({field.replace('_', ' ')}); each is on one record only.", code=code)
+            raise InvalidInput(
+                f"{value} is given twice ({field.replace('_', ' ')}); each is on one record only.", code=code
+            )
         upper[key] = pk
     keys = list(upper)
     for start in range(0, len(keys), records.BATCH_SIZE):
@@ -104,15 +106,15 @@ def _holder_fits(values: Mapping[str, Any]) -> None:
     """The database allows one holder; which one fits the kind is the form's rule, kept here for every caller."""
     officer, vehicle, model = values.get("officer"), values.get("vehicle"), values.get("model")
     if officer is not None and vehicle is not None:
-        raise InvalidInput(
-            "A device is issued to an officer or installed in a vehicle, not both.", code="two_holders"
-        )
+        raise InvalidInput("A device is issued to an officer or installed in a vehicle, not both.", code="two_holders")
     if model is None:
         return
     if officer is not None and model.kind == DeviceKind.VEHICLE_UNIT:
         raise InvalidInput(f"{values.get('asset_tag')}: a vehicle signal unit goes into a vehicle.", code="bad_holder")
     if vehicle is not None and model.kind != DeviceKind.VEHICLE_UNIT:
-        raise InvalidInput(f"{values.get('asset_tag')}: only a vehicle signal unit goes into a vehicle.", code="bad_holder")
+        raise InvalidInput(
+            f"{values.get('asset_tag')}: only a vehicle signal unit goes into a vehicle.", code="bad_holder"
+        )
 
 
 @transaction.atomic

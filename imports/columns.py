@@ -79,7 +79,9 @@ DEVICE_COLUMNS = (
 )
 
 VEHICLE_COLUMNS = (
-    Column("unit_number", True, "The number painted on the vehicle; a vehicle already on file is updated.", noun="vehicle"),
+    Column(
+        "unit_number", True, "The number painted on the vehicle; a vehicle already on file is updated.", noun="vehicle"
+    ),
     Column("assigned_unit", False, "The name of an existing unit, e.g. Patrol North."),
     Column("plate", False, "The licence plate."),
     Column("fleet_number", False, "The city fleet's number."),

@@ -15,7 +15,7 @@ from assignments.models import Officer, Unit
 from devices.forms import DeviceForm, KnownBadges, KnownDevices, KnownVehicles, VehicleForm, device_models_by_key
 from devices.models import Device, DeviceModel, Vehicle
 
-from .plans import NO, YES, RowPlan, _cell, _finish, _find_model, _form_data, _SeenKeys, _take_errors
+from .plans import NO, YES, RowPlan, _cell, _find_model, _finish, _form_data, _SeenKeys, _take_errors
 
 DEVICE_OPTIONAL = (
     "firmware_version",

@@ -74,7 +74,9 @@ def test_a_registered_device_is_in_stock_and_audited(sidearm, staff_actor):
 
 def test_a_device_registered_with_its_holder_starts_issued_to_it(sidearm, light_bar, staff_actor):
     officer, vehicle = OfficerFactory(badge_number="1001"), VehicleFactory(unit_number="412")
-    worn = records.register_device(by=staff_actor, asset_tag="HPD-SIG-1", serial_number="S1", model=sidearm, officer=officer)
+    worn = records.register_device(
+        by=staff_actor, asset_tag="HPD-SIG-1", serial_number="S1", model=sidearm, officer=officer
+    )
     fitted = records.register_device(
         by=staff_actor, asset_tag="HPD-SIG-2", serial_number="S2", model=light_bar, vehicle=vehicle
     )
@@ -97,7 +99,9 @@ def test_a_holder_that_does_not_fit_the_kind_is_refused_by_the_service_too(sidea
     assert not Device.objects.exists()
 
 
-@pytest.mark.parametrize(("field", "value"), [("status", "retired"), ("lost_incident_number", "26-1"), ("issued_at", None)])
+@pytest.mark.parametrize(
+    ("field", "value"), [("status", "retired"), ("lost_incident_number", "26-1"), ("issued_at", None)]
+)
 def test_registering_refuses_a_device_state(sidearm, staff_actor, field, value):
     with pytest.raises(InvalidInput, match="only through its actions"):
         records.register_device(by=staff_actor, asset_tag="HPD-1", serial_number="S-1", model=sidearm, **{field: value})
@@ -156,9 +160,7 @@ def test_many_devices_are_registered_in_batches_with_one_append_to_the_audit_tra
     monkeypatch.setattr(bulk, "BATCH_SIZE", 20)
     rows = [{"asset_tag": f"HPD-SIG-{i:04d}", "serial_number": f"SN-{i}", "model": sidearm} for i in range(50)]
     fields = [f for f in Device._meta.concrete_fields if not f.primary_key]
-    inserts = sum(
-        math.ceil(n / connection.ops.bulk_batch_size(fields, rows[:n])) for n in (20, 20, 10)
-    )
+    inserts = sum(math.ceil(n / connection.ops.bulk_batch_size(fields, rows[:n])) for n in (20, 20, 10))
     # savepoint; tags taken (3 batches of 20), serials taken (3); savepoint, INSERTs, release;
     # audit: [PG lock], last hash, INSERT; release.
     with django_assert_num_queries(1 + 3 + 3 + 2 + inserts + 2 + 1 + AUDIT_LOCK):

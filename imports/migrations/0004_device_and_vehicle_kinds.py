@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0003_training_records_kind'),
+        ("imports", "0003_training_records_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importupload',
-            name='kind',
-            field=models.CharField(choices=[('cameras', 'Cameras (vendor delivery)'), ('officers', 'Officers (HR roster)'), ('training', 'BWC certifications (training records)'), ('devices', 'Signal devices and accessories'), ('vehicles', 'Vehicles')], max_length=10),
+            model_name="importupload",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("cameras", "Cameras (vendor delivery)"),
+                    ("officers", "Officers (HR roster)"),
+                    ("training", "BWC certifications (training records)"),
+                    ("devices", "Signal devices and accessories"),
+                    ("vehicles", "Vehicles"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

@@ -109,7 +109,7 @@ def test_the_imports_page_offers_device_and_vehicle_cards_and_templates(qm_clien
 def test_a_device_import_creates_each_device_with_its_holder_and_audit_events(qm_client, reference):
     content = _device_csv(
         _row(**SENSOR, firmware_version="1.4.2", issued_to_badge="1001"),
-        _row(**BAR, vehicle="412", purchase_price="\"$1,049.50\""),
+        _row(**BAR, vehicle="412", purchase_price='"$1,049.50"'),
         _row(asset_tag="hpd-sig-0003", serial_number="SS0003", maker="axon", model="Axon Signal Sidearm"),
     )
     preview = _preview(qm_client, "devices", content)
@@ -158,10 +158,20 @@ def test_every_bad_device_row_is_refused_naming_its_line_and_column_and_nothing_
         _row(**{**SENSOR, "asset_tag": "HPD-SIG-0004", "serial_number": "ss0001"}),  # the serial of line 2 again
         _row(asset_tag="HPD-SIG-0005", serial_number="SS0005", maker="Axon", model="Holster 9"),
         _row(asset_tag="hpd-sig-0900", serial_number="SS0006", maker="Axon", model="Signal Sidearm"),
-        _row(asset_tag="HPD-SIG-0007", serial_number="SS0007", maker="Axon", model="Signal Sidearm", firmware_version="new"),
-        _row(asset_tag="HPD-SIG-0008", serial_number="SS0008", maker="Axon", model="Signal Sidearm", issued_to_badge="77"),
+        _row(
+            asset_tag="HPD-SIG-0007",
+            serial_number="SS0007",
+            maker="Axon",
+            model="Signal Sidearm",
+            firmware_version="new",
+        ),
+        _row(
+            asset_tag="HPD-SIG-0008", serial_number="SS0008", maker="Axon", model="Signal Sidearm", issued_to_badge="77"
+        ),
         _row(asset_tag="HPD-SIG-0009", serial_number="SS0009", maker="Axon", model="Signal Sidearm", vehicle="412"),
-        _row(asset_tag="HPD-SIG-0010", serial_number="SS0010", maker="Axon", model="Signal Sidearm", purchased_on="soon"),
+        _row(
+            asset_tag="HPD-SIG-0010", serial_number="SS0010", maker="Axon", model="Signal Sidearm", purchased_on="soon"
+        ),
     )
     text = _text(_preview(qm_client, "devices", content))
     assert "8 refused" in text
@@ -273,7 +283,15 @@ def test_records_changed_since_the_preview_refuse_the_confirmation(qm_client, re
 @pytest.mark.parametrize("size", [10, 500])
 def test_a_device_plan_reads_a_fixed_number_of_queries(reference, size, django_assert_num_queries):
     rows = [
-        {"line": i + 2, "values": {**SENSOR, "asset_tag": f"HPD-SIG-{i:05d}", "serial_number": f"S{i}", "issued_to_badge": "1001" if i % 2 else ""}}
+        {
+            "line": i + 2,
+            "values": {
+                **SENSOR,
+                "asset_tag": f"HPD-SIG-{i:05d}",
+                "serial_number": f"S{i}",
+                "issued_to_badge": "1001" if i % 2 else "",
+            },
+        }
         for i in range(size)
     ]
     # devices by serial, by tag; the device models; the officers by badge (the vehicles: no cell names one)
