@@ -17,7 +17,16 @@ from assignments.models import Officer
 from audit.actor import Actor
 from audit.models import AuditEvent
 from demo.services import seed_fleet
-from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, ShiftFactory, UserFactory
+from devices.models import Device, Vehicle
+from hartford_bwc.factories import (
+    CameraFactory,
+    DeviceFactory,
+    DockFactory,
+    OfficerFactory,
+    ShiftFactory,
+    UserFactory,
+    VehicleFactory,
+)
 from hartford_bwc.testing import accessibility_violations
 from inventory.flags.sweep import run_sweep
 from inventory.models import Camera, Flag
@@ -33,6 +42,14 @@ def _camera() -> Camera:
 
 def _officer() -> Officer:
     return Officer.objects.filter(checkouts__isnull=False).order_by("badge_number").first()
+
+
+def _device() -> Device:
+    return Device.objects.order_by("asset_tag").first() or DeviceFactory()
+
+
+def _vehicle() -> Vehicle:
+    return Vehicle.objects.order_by("unit_number").first() or VehicleFactory()
 
 
 def _kiosk():
@@ -53,6 +70,11 @@ CONSOLE_PAGES = {
     "flags": lambda: reverse("inventory:flags"),
     "flag page": lambda: reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]),
     "labels": lambda: _query("inventory:labels", camera=_camera().asset_tag),
+    "device add": lambda: reverse("devices:device_create"),
+    "device edit": lambda: reverse("devices:device_edit", args=[_device().asset_tag]),
+    "device labels": lambda: _query("devices:device_labels", device=_device().asset_tag),
+    "vehicle add": lambda: reverse("devices:vehicle_create"),
+    "vehicle edit": lambda: reverse("devices:vehicle_edit", args=[_vehicle().unit_number]),
     "officer list": lambda: reverse("assignments:officer_list"),
     "officer page": lambda: reverse("assignments:officer_detail", args=[_officer().badge_number]),
     "officer add": lambda: reverse("assignments:officer_add"),
