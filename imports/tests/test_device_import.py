@@ -307,3 +307,27 @@ def test_a_vehicle_plan_reads_a_fixed_number_of_queries(reference, size, django_
     with django_assert_num_queries(2):
         plan = build_plan("vehicles", rows)
     assert plan.count("create") == size
+
+
+def test_a_large_device_import_is_applied_by_the_background_task(
+    qm_client, reference, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_APPLY_MIN_ROWS = 5
+    settings.CACHES = {
+        **settings.CACHES,
+        "import_progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"},
+    }
+    rows = [
+        _row(asset_tag=f"HPD-SIG-{i:04d}", serial_number=f"SS{i}", maker="Axon", model="Signal Sidearm")
+        for i in range(6)
+    ]
+    _preview(qm_client, "devices", _device_csv(*rows))
+    upload = ImportUpload.objects.get()
+    page = qm_client.get(upload.get_absolute_url()).content.decode()
+    data = {"checksum": upload.checksum, "plan_digest": re.search(r'name="plan_digest" value="([0-9a-f]+)"', page)[1]}
+    with django_capture_on_commit_callbacks(execute=True):
+        qm_client.post(reverse("imports:confirm", args=[upload.pk]), data)
+    upload.refresh_from_db()
+    assert upload.status == ImportUpload.Status.APPLIED and upload.created_count == 6
+    assert Device.objects.count() == 6
+    assert AuditEvent.objects.filter(action="device.import_create").count() == 6
