@@ -83,6 +83,7 @@ CONSOLE_PAGES = {
     "PIN letters": lambda: reverse("assignments:pin_letters"),
     "badge cards": lambda: _query("assignments:badge_cards", badge=_officer().badge_number),
     "imports": lambda: reverse("imports:index"),
+    "stocktake": lambda: reverse("stocktake:list"),
     "kiosks": lambda: reverse("kiosk_console:list"),
     "kiosk alerts": lambda: reverse("kiosk_console:alerts"),
     "kiosk revoke": lambda: reverse("kiosk_console:revoke", args=[_kiosk().pk]),
