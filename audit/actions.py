@@ -110,6 +110,10 @@ class Action(models.TextChoices):
     OFFICER_IMPORT_UPDATE = "officer.import_update", "Updated by an import"
     CERTIFICATION_IMPORT_CREATE = "certification.import_create", "BWC certification recorded by an import"
     CERTIFICATION_IMPORT_UPDATE = "certification.import_update", "BWC certification updated by an import"
+    DEVICE_IMPORT_CREATE = "device.import_create", "Device added by an import"
+    DEVICE_IMPORT_UPDATE = "device.import_update", "Device updated by an import"
+    VEHICLE_IMPORT_CREATE = "vehicle.import_create", "Vehicle added by an import"
+    VEHICLE_IMPORT_UPDATE = "vehicle.import_update", "Vehicle updated by an import"
 
     # Staff accounts (accounts, and audit.signals for changes made anywhere)
     USER_CREATE = "user.create", "Staff user created"

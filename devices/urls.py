@@ -2,13 +2,18 @@
 
 from django.urls import path
 
+from . import label_views, record_views
 from .views import camera, device_page, lists, vehicle_page
 
 app_name = "devices"
 
 urlpatterns = [
+    # Before devices/<asset_tag>/: "new" and "labels" are not asset tags (upper case: devices.forms.DeviceForm).
     path("devices/", lists.DeviceListView.as_view(), name="device_list"),
+    path("devices/new/", record_views.device_create, name="device_create"),
+    path("devices/labels/", label_views.device_labels, name="device_labels"),
     path("devices/<str:asset_tag>/", device_page.device_detail, name="device_detail"),
+    path("devices/<str:asset_tag>/edit/", record_views.device_edit, name="device_edit"),
     *(
         path(
             f"devices/<str:asset_tag>/{slug}/",
@@ -19,7 +24,9 @@ urlpatterns = [
         for slug in device_page.ACTIONS
     ),
     path("vehicles/", lists.VehicleListView.as_view(), name="vehicle_list"),
+    path("vehicles/new/", record_views.vehicle_create, name="vehicle_create"),
     path("vehicles/<str:unit_number>/", vehicle_page.vehicle_detail, name="vehicle_detail"),
+    path("vehicles/<str:unit_number>/edit/", record_views.vehicle_edit, name="vehicle_edit"),
     *(
         path(
             f"vehicles/<str:unit_number>/{slug}/",

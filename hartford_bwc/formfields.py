@@ -204,6 +204,8 @@ class RecordFormMixin:
     def _post_clean(self) -> None:
         opts = self._meta.model._meta
         for name, value in list(self.cleaned_data.items()):
+            if name not in self._meta.fields:
+                continue  # a form's own field (a new device's holder), not one of the record's
             model_field = opts.get_field(name)
             if model_field.is_relation or value in model_field.empty_values:
                 continue

@@ -21,6 +21,8 @@ class ImportUpload(models.Model):
         CAMERAS = "cameras", "Cameras (vendor delivery)"
         OFFICERS = "officers", "Officers (HR roster)"
         TRAINING = "training", "BWC certifications (training records)"
+        DEVICES = "devices", "Signal devices and accessories"
+        VEHICLES = "vehicles", "Vehicles"
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed, not applied"

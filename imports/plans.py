@@ -88,6 +88,10 @@ def build_plan(kind: str, rows: list[dict], *, lock: bool = False) -> Plan:
         from .certifications import CertificationPlanner  # it builds on this module
 
         planner = CertificationPlanner(rows, lock=lock)
+    elif kind in ("devices", "vehicles"):
+        from .device_plans import DevicePlanner, VehiclePlanner  # they build on this module
+
+        planner = DevicePlanner(rows, lock=lock) if kind == "devices" else VehiclePlanner(rows, lock=lock)
     elif kind == "cameras":
         planner = _CameraPlanner(rows, lock=lock)
     else:

@@ -1,4 +1,4 @@
-"""Imports of cameras and officers: hold a parsed upload for its preview, then apply all of it or nothing.
+"""Imports of cameras, officers, certifications, devices and vehicles: hold a parsed upload for its preview, then apply all of it or nothing.
 
 A file of IMPORT_BACKGROUND_APPLY_MIN_ROWS rows or more is applied by a Celery task instead of the
 request (100,000 rows took 29.5 s, at the edge of the worker timeout); still one transaction.
@@ -22,6 +22,7 @@ from assignments import services as assignments
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from devices import records as devices
 from hartford_bwc import timefmt
 from hartford_bwc.enqueue import enqueue_after_commit
 from hartford_bwc.errors import DomainError, InvalidInput
@@ -50,6 +51,16 @@ WRITERS: dict[str, tuple[Callable[..., object], Callable[..., object]]] = {
             changes=rows, action=Action.OFFICER_IMPORT_UPDATE, locked=True, **kw
         ),
     ),
+    ImportUpload.Kind.DEVICES: (
+        lambda rows, **kw: devices.register_devices(devices=rows, action=Action.DEVICE_IMPORT_CREATE, **kw),
+        lambda rows, **kw: devices.update_devices(changes=rows, action=Action.DEVICE_IMPORT_UPDATE, locked=True, **kw),
+    ),
+    ImportUpload.Kind.VEHICLES: (
+        lambda rows, **kw: devices.register_vehicles(vehicles=rows, action=Action.VEHICLE_IMPORT_CREATE, **kw),
+        lambda rows, **kw: devices.update_vehicles(
+            changes=rows, action=Action.VEHICLE_IMPORT_UPDATE, locked=True, **kw
+        ),
+    ),
     ImportUpload.Kind.TRAINING: (
         lambda rows, **kw: duty.record_certifications(
             certifications=rows, action=Action.CERTIFICATION_IMPORT_CREATE, **kw
@@ -68,7 +79,9 @@ def create_upload(*, kind: str, filename: str, data: bytes, by: Actor, size: int
     The upload is audited too: who brought which file (by checksum) matters even if nobody applies it.
     """
     if kind not in ImportUpload.Kind.values:
-        raise InvalidInput("Choose whether the file holds cameras, officers or BWC certifications.")
+        raise InvalidInput(
+            "Choose whether the file holds cameras, officers, BWC certifications, signal devices or vehicles."
+        )
     filename = clean_filename(filename)
     parsed = parse_upload(kind=kind, filename=filename, data=data, size=size)
     upload = ImportUpload.objects.create(

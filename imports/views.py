@@ -14,7 +14,14 @@ from audit.actor import Actor
 from hartford_bwc.refusals import attempt
 
 from . import services
-from .columns import CAMERA_COLUMNS, CERTIFICATION_COLUMNS, OFFICER_COLUMNS
+from .columns import (
+    CAMERA_COLUMNS,
+    CERTIFICATION_COLUMNS,
+    DEVICE_COLUMNS,
+    KEY_LABELS,
+    OFFICER_COLUMNS,
+    VEHICLE_COLUMNS,
+)
 from .forms import ConfirmForm, UploadForm
 from .models import ImportUpload
 from .templates_files import CONTENT_TYPES, template_file
@@ -28,6 +35,8 @@ def _index(request, *, error: str = "", kind: str = "", status: int = 200):
             "camera_columns": CAMERA_COLUMNS,
             "officer_columns": OFFICER_COLUMNS,
             "certification_columns": CERTIFICATION_COLUMNS,
+            "device_columns": DEVICE_COLUMNS,
+            "vehicle_columns": VEHICLE_COLUMNS,
             "recent": ImportUpload.objects.select_related("uploaded_by")[:10],
             "error": error,
             "error_kind": kind,
@@ -75,6 +84,7 @@ def preview(request, pk: int):
         "imports/preview.html",
         {
             "upload": upload,
+            "key_label": KEY_LABELS.get(upload.kind, "Badge"),
             "plan": plan,
             "page": page,
             "apply_status": services.apply_status(upload),

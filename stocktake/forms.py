@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from devices.models import Vehicle
 from hartford_bwc import control_characters
 from inventory.models import Dock
 
@@ -17,10 +18,30 @@ class StartForm(forms.Form):
         label="Dock", queryset=Dock.objects.filter(is_active=True), required=False, help_text="For a dock's bays."
     )
 
+    vehicle = forms.CharField(
+        label="Vehicle unit number",
+        required=False,
+        max_length=Vehicle._meta.get_field("unit_number").max_length,
+        help_text="For a vehicle's signal units.",
+    )
+
+    def clean_vehicle(self) -> Vehicle | None:
+        number = self.cleaned_data["vehicle"].strip()
+        if not number or self.data.get("place") != Stocktake.Place.VEHICLE:
+            return None
+        if control_characters.has_any(number):
+            raise ValidationError("A unit number holds no control characters.")
+        vehicle = Vehicle.objects.filter(unit_number__iexact=number).first()
+        if vehicle is None:
+            raise ValidationError(f"No vehicle has unit number {number}.")
+        return vehicle
+
     def clean(self):
         data = super().clean()
         if data.get("place") == Stocktake.Place.DOCK and not data.get("dock"):
             self.add_error("dock", "Choose the dock to count.")
+        if data.get("place") == Stocktake.Place.VEHICLE and not data.get("vehicle") and "vehicle" not in self.errors:
+            self.add_error("vehicle", "Enter the unit number of the vehicle to count.")
         return data
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from devices.models import Device, DeviceStatus, Vehicle
 from inventory.models import Camera, Dock
 
 
@@ -15,15 +16,17 @@ class Stocktake(models.Model):
     """One count of one place, from start to finish."""
 
     class Place(models.TextChoices):
-        # What is expected at each place is derived from the records (stocktake.selectors.expected_cameras):
-        # a camera has no shelf field, so a shelf is defined by status.
+        # What is expected at each place is derived from the records (stocktake.selectors.expected_cameras
+        # and expected_devices): neither a camera nor a device has a shelf field, so a shelf is a status.
         DOCK = "dock", "A dock's bays"
-        SPARE_SHELF = "spare_shelf", "Spare shelf (available, not in a dock)"
+        SPARE_SHELF = "spare_shelf", "Spare shelf (available cameras not in a dock, signal devices in stock)"
         MAINTENANCE_SHELF = "maintenance_shelf", "Maintenance shelf (in-house repair or inspection)"
         VENDOR_BOX = "vendor_box", "Vendor box (going to or back from the vendor under an RMA)"
+        VEHICLE = "vehicle", "A vehicle (its installed signal units)"
 
     place = models.CharField(max_length=20, choices=Place.choices)
     dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="stocktakes")
+    vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.PROTECT, related_name="stocktakes")
     started_at = models.DateTimeField(default=timezone.now)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -34,6 +37,10 @@ class Stocktake(models.Model):
             models.CheckConstraint(
                 condition=Q(place="dock", dock__isnull=False) | (~Q(place="dock") & Q(dock__isnull=True)),
                 name="stocktake_dock_iff_dock_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(place="vehicle", vehicle__isnull=False) | (~Q(place="vehicle") & Q(vehicle__isnull=True)),
+                name="stocktake_vehicle_iff_vehicle_place",
             ),
         ]
 
@@ -47,6 +54,8 @@ class Stocktake(models.Model):
     def place_label(self) -> str:
         if self.place == self.Place.DOCK and self.dock_id:
             return f"{self.dock.name} ({self.dock.location})"
+        if self.place == self.Place.VEHICLE and self.vehicle_id:
+            return str(self.vehicle)
         return self.get_place_display().split(" (")[0]
 
     @property
@@ -54,12 +63,17 @@ class Stocktake(models.Model):
         return self.finished_at is None
 
 
+#: A camera's statuses, and a device's that a camera has not (in stock, issued).
+RECORDED_STATUSES = Camera.Status.choices + [
+    (value, label) for value, label in DeviceStatus.choices if value not in Camera.Status.values
+]
+
+
 class StocktakeLine(models.Model):
     """A code scanned in a count, or (added when the count finishes) an asset expected and not seen.
 
-    Keyed by the code as scanned and a reference to the asset it names. Cameras only for now: signal
-    devices join with a nullable `device` foreign key beside `camera` (and the constraint below becomes
-    "at most one of camera and device"); nothing else here is camera-specific.
+    Keyed by the code as scanned and a reference to the asset it names: a camera or a signal device,
+    at most one of them (neither: an unknown code).
     """
 
     class Outcome(models.TextChoices):
@@ -72,11 +86,11 @@ class StocktakeLine(models.Model):
     stocktake = models.ForeignKey(Stocktake, on_delete=models.PROTECT, related_name="lines")
     code = models.CharField(max_length=60, help_text="As scanned (the asset tag for a line not seen).")
     camera = models.ForeignKey(Camera, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    # device = models.ForeignKey("inventory.Device", ...)  <- signal devices go here (issue 13).
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     scanned_at = models.DateTimeField(null=True, blank=True, help_text="Empty for an asset expected and not seen.")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    # What the records said when the count finished, for a line seen elsewhere.
-    recorded_status = models.CharField(max_length=20, choices=Camera.Status.choices, blank=True)
+    # What the records said when the count finished, for a line seen elsewhere (a device's status for a device).
+    recorded_status = models.CharField(max_length=20, choices=RECORDED_STATUSES, blank=True)
     recorded_dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=300, blank=True)
@@ -90,11 +104,20 @@ class StocktakeLine(models.Model):
                 condition=Q(camera__isnull=False),
                 name="stocktake_line_one_per_camera",
             ),
+            models.UniqueConstraint(
+                fields=["stocktake", "device"],
+                condition=Q(device__isnull=False),
+                name="stocktake_line_one_per_device",
+            ),
+            models.CheckConstraint(
+                condition=Q(camera__isnull=True) | Q(device__isnull=True), name="stocktake_line_camera_or_device"
+            ),
             models.CheckConstraint(
                 condition=Q(scanned_at__isnull=False) | Q(outcome="not_seen"), name="stocktake_line_scanned_or_not_seen"
             ),
             models.CheckConstraint(
-                condition=~Q(outcome="unknown") | Q(camera__isnull=True), name="stocktake_line_unknown_has_no_asset"
+                condition=~Q(outcome="unknown") | Q(camera__isnull=True, device__isnull=True),
+                name="stocktake_line_unknown_has_no_asset",
             ),
         ]
 
@@ -102,10 +125,19 @@ class StocktakeLine(models.Model):
         return self.code
 
     @property
+    def asset(self) -> Camera | Device | None:
+        """The camera or the device the line names (None: an unknown code)."""
+        return self.camera if self.camera_id else self.device if self.device_id else None
+
+    @property
     def recorded_label(self) -> str:
         """Where the records put the asset, as a person reads it."""
         if not self.recorded_status:
             return ""
+        if self.device_id:
+            status = DeviceStatus(self.recorded_status).label.lower()
+            holder = self.device.holder_label if self.recorded_status == DeviceStatus.ISSUED else ""
+            return f"{status} to {holder}" if holder else status
         status = Camera.Status(self.recorded_status).label.lower()
         if self.recorded_dock_id:
             return f"{status}, in dock {self.recorded_dock.name}"

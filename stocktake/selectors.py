@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from devices.models import Device, DeviceStatus
 from inventory.models import Camera, MaintenanceRecord
 
 from .models import Stocktake, StocktakeLine
@@ -21,6 +22,8 @@ def expected_cameras(stocktake: Stocktake) -> QuerySet[Camera]:
     """The cameras the records put at the count's place (one queryset, usable as a subquery)."""
     cameras = Camera.objects.order_by()
     place = stocktake.place
+    if place == Stocktake.Place.VEHICLE:
+        return cameras.none()
     if place == Stocktake.Place.DOCK:
         return cameras.filter(dock_id=stocktake.dock_id)
     if place == Stocktake.Place.SPARE_SHELF:
@@ -31,10 +34,29 @@ def expected_cameras(stocktake: Stocktake) -> QuerySet[Camera]:
     return in_maintenance.exclude(_at_vendor())
 
 
+#: Where the records put a signal device, by status: in stock on the spare shelf (the quartermaster's
+#: stock), in maintenance on the maintenance shelf (a device has no vendor RMA of its own), installed
+#: in its vehicle. A device issued to an officer is with the officer: no place of a count expects it.
+DEVICE_SHELVES = {
+    Stocktake.Place.SPARE_SHELF: DeviceStatus.IN_STOCK,
+    Stocktake.Place.MAINTENANCE_SHELF: DeviceStatus.IN_MAINTENANCE,
+}
+
+
+def expected_devices(stocktake: Stocktake) -> QuerySet[Device] | None:
+    """The signal devices the records put at the count's place (usable as a subquery); None where none belong."""
+    devices = Device.objects.order_by()
+    if stocktake.place == Stocktake.Place.VEHICLE:
+        return devices.filter(vehicle_id=stocktake.vehicle_id)
+    if (status := DEVICE_SHELVES.get(Stocktake.Place(stocktake.place))) is not None:
+        return devices.filter(status=status)
+    return None
+
+
 def stocktakes() -> QuerySet[Stocktake]:
     """Every count, newest first, with its line tallies (one query)."""
     return (
-        Stocktake.objects.select_related("dock", "started_by")
+        Stocktake.objects.select_related("dock", "vehicle", "started_by")
         .annotate(
             scanned=Count("lines", filter=Q(lines__scanned_at__isnull=False)),
             differences=Count(
@@ -56,6 +78,6 @@ def stocktakes() -> QuerySet[Stocktake]:
 def lines(stocktake: Stocktake) -> QuerySet[StocktakeLine]:
     return (
         StocktakeLine.objects.filter(stocktake=stocktake)
-        .select_related("camera", "recorded_dock")
+        .select_related("camera", "recorded_dock", "device__model", "device__officer", "device__vehicle")
         .order_by("-scanned_at", "code")
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.utils import timezone
@@ -20,13 +21,14 @@ from assignments import services as assignments
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from devices.models import Device, Vehicle
 from hartford_bwc import control_characters
 from hartford_bwc.errors import DomainError, InvalidInput
 from inventory import services as inventory
 from inventory.models import Camera, ChargeEvent, Dock
 
 from .models import Stocktake, StocktakeLine
-from .selectors import expected_cameras
+from .selectors import expected_cameras, expected_devices
 
 # Asset tags and serials: letters and digits, with dots, dashes, slashes and underscores inside. A code
 # that starts with = + - @ would be a formula in the CSV a quartermaster opens; none is a real code.
@@ -64,18 +66,23 @@ def _lock_open(stocktake: Stocktake) -> Stocktake:
 
 
 @transaction.atomic
-def start(*, place: str, by: Actor, dock: Dock | None = None) -> Stocktake:
-    """Open a count of one place."""
+def start(*, place: str, by: Actor, dock: Dock | None = None, vehicle: Vehicle | None = None) -> Stocktake:
+    """Open a count of one place (a dock's bays, a shelf, the vendor box, a vehicle's signal units)."""
     if place not in Stocktake.Place.values:
         raise InvalidInput("Choose the place to count.", code="place_required")
     if place == Stocktake.Place.DOCK and dock is None:
         raise InvalidInput("Choose the dock to count.", code="dock_required")
+    if place == Stocktake.Place.VEHICLE and vehicle is None:
+        raise InvalidInput("Name the vehicle to count (its unit number).", code="vehicle_required")
     if place != Stocktake.Place.DOCK:
         dock = None
-    stocktake = Stocktake.objects.create(place=place, dock=dock, started_by=by.user)
-    audit.record(
-        by=by, action=Action.STOCKTAKE_START, obj=stocktake, after={"place": place, "dock": dock and dock.name}
-    )
+    if place != Stocktake.Place.VEHICLE:
+        vehicle = None
+    stocktake = Stocktake.objects.create(place=place, dock=dock, vehicle=vehicle, started_by=by.user)
+    after = {"place": place, "dock": dock and dock.name}
+    if vehicle is not None:
+        after["vehicle"] = vehicle.unit_number
+    audit.record(by=by, action=Action.STOCKTAKE_START, obj=stocktake, after=after)
     return stocktake
 
 
@@ -87,7 +94,14 @@ class ScanResult:
     @property
     def message(self) -> str:
         line = self.line
-        what = line.camera.asset_tag if line.camera is not None else f"{line.code} (unknown here)"
+        if line.device is not None:
+            device = line.device
+            where = device.holder_label or device.get_status_display().lower()
+            what = f"{device.asset_tag} ({device.model}, recorded as {where})"
+        elif line.camera is not None:
+            what = line.camera.asset_tag
+        else:
+            what = f"{line.code} (unknown here)"
         return f"{what}: already counted." if self.repeated else f"{what}: counted."
 
 
@@ -95,45 +109,78 @@ def _find_camera(code: str) -> Camera | None:
     return Camera.objects.filter(Q(asset_tag__iexact=code) | Q(serial_number__iexact=code)).first()
 
 
+def _find_device(code: str) -> Device | None:
+    return (
+        Device.objects.select_related("model", "officer", "vehicle")
+        .filter(Q(asset_tag__iexact=code) | Q(serial_number__iexact=code))
+        .first()
+    )
+
+
 @transaction.atomic
 def scan(*, stocktake: Stocktake, code: str, by: Actor) -> ScanResult:
-    """Count one scanned code. Scanning the same asset again (by its tag or its serial) changes nothing."""
+    """Count one scanned code: a camera's or a signal device's tag or serial. Scanning the same asset
+    again (by its tag or its serial) changes nothing."""
     code = clean_code(code)
     # Locked so two scanners on one count take turns, and a scan never lands after the finish.
     stocktake = _lock_open(stocktake)
     camera = _find_camera(code)
-    same = Q(code=code) | Q(camera=camera) if camera else Q(code=code)
-    existing = StocktakeLine.objects.filter(same, stocktake=stocktake).select_related("camera").first()
+    device = _find_device(code) if camera is None else None
+    same = Q(code=code)
+    if camera is not None:
+        same |= Q(camera=camera)
+    elif device is not None:
+        same |= Q(device=device)
+    existing = (
+        StocktakeLine.objects.filter(same, stocktake=stocktake)
+        .select_related("camera", "device__model", "device__officer", "device__vehicle")
+        .first()
+    )
     if existing is not None:
         return ScanResult(existing, repeated=True)
     now = timezone.now()
-    line = StocktakeLine.objects.create(stocktake=stocktake, code=code, camera=camera, scanned_at=now)
+    line = StocktakeLine.objects.create(stocktake=stocktake, code=code, camera=camera, device=device, scanned_at=now)
     if camera is not None:
         Camera.objects.filter(pk=camera.pk).update(last_seen_at=now)
+    if device is not None:
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+        device.last_seen_at = now
+    after: dict[str, object] = {
+        "stocktake": stocktake.pk,
+        "code": code,
+        "known": camera is not None or device is not None,
+    }
+    if device is not None:
+        after["device"] = device.asset_tag
     audit.record(
         by=by,
         action=Action.STOCKTAKE_SCAN,
         obj=line,
         camera=camera,
-        after={"stocktake": stocktake.pk, "code": code, "known": camera is not None},
+        officer=device.officer if device is not None else None,
+        after=after,
     )
     return ScanResult(line, repeated=False)
 
 
-def _insert_not_seen(stocktake: Stocktake, scanned_cameras) -> None:
-    """One INSERT ... SELECT: a line for every expected camera not scanned, whatever their number."""
-    columns = {  # the line's column: its value, from the camera row or a constant
+def _insert_not_seen(stocktake: Stocktake, expected, scanned, *, asset: str, dock: bool) -> None:
+    """One INSERT ... SELECT: a line for every expected asset (camera or device) not scanned, whatever
+    their number. `asset` is the line's column for it; `dock`: the asset has a dock to record."""
+    columns = {  # the line's column: its value, from the asset's row or a constant
         "stocktake_id": Value(stocktake.pk),
-        "camera_id": F("pk"),
+        asset: F("pk"),
         "code": F("asset_tag"),
         "recorded_status": F("status"),
-        "recorded_dock_id": F("dock_id"),
+        **({"recorded_dock_id": F("dock_id")} if dock else {}),
         "outcome": Value(StocktakeLine.Outcome.NOT_SEEN.value),
         "resolution": Value(""),
     }
     aliases = {f"line_{name}": value for name, value in columns.items()}
-    missing = expected_cameras(stocktake).exclude(pk__in=scanned_cameras).annotate(**aliases).values_list(*aliases)
-    sql, params = missing.query.sql_with_params()
+    missing = expected.exclude(pk__in=scanned).annotate(**aliases).values_list(*aliases)
+    try:
+        sql, params = missing.query.sql_with_params()
+    except EmptyResultSet:
+        return  # no place of this kind holds such assets (a vehicle holds no camera)
     with connection.cursor() as cursor:
         # The table and column names come from the model; every value is a parameter.
         cursor.execute(f"INSERT INTO {StocktakeLine._meta.db_table} ({', '.join(columns)}) {sql}", params)
@@ -145,7 +192,7 @@ def finish(*, stocktake: Stocktake, by: Actor) -> Stocktake:
     stocktake = _lock_open(stocktake)
     lines = StocktakeLine.objects.filter(stocktake=stocktake)
     Outcome = StocktakeLine.Outcome
-    lines.filter(camera__isnull=True).update(outcome=Outcome.UNKNOWN)
+    lines.filter(camera__isnull=True, device__isnull=True).update(outcome=Outcome.UNKNOWN)
     expected = expected_cameras(stocktake)
     lines.filter(camera__in=expected.values("pk")).update(outcome=Outcome.SEEN_EXPECTED)
     recorded = Camera.objects.filter(pk=OuterRef("camera_id"))
@@ -154,7 +201,10 @@ def finish(*, stocktake: Stocktake, by: Actor) -> Stocktake:
         recorded_status=Subquery(recorded.values("status")[:1]),
         recorded_dock_id=Subquery(recorded.values("dock_id")[:1]),
     )
-    _insert_not_seen(stocktake, lines.filter(camera__isnull=False).values("camera_id"))
+    _insert_not_seen(
+        stocktake, expected, lines.filter(camera__isnull=False).values("camera_id"), asset="camera_id", dock=True
+    )
+    _finish_devices(stocktake, lines)
     stocktake.finished_at = timezone.now()
     stocktake.save(update_fields=["finished_at"])
     tally = dict(lines.order_by().values_list("outcome").annotate(n=Count("pk")))
@@ -167,7 +217,24 @@ def finish(*, stocktake: Stocktake, by: Actor) -> Stocktake:
     return stocktake
 
 
+def _finish_devices(stocktake: Stocktake, lines) -> None:
+    """The devices' part of the finish, as the cameras': seen and expected, seen elsewhere, not seen."""
+    Outcome = StocktakeLine.Outcome
+    scanned = lines.filter(device__isnull=False)
+    expected = expected_devices(stocktake)
+    if expected is not None:
+        scanned.filter(device__in=expected.values("pk")).update(outcome=Outcome.SEEN_EXPECTED)
+    recorded = Device.objects.filter(pk=OuterRef("device_id"))
+    scanned.filter(outcome=Outcome.SCANNED).update(
+        outcome=Outcome.SEEN_ELSEWHERE, recorded_status=Subquery(recorded.values("status")[:1])
+    )
+    if expected is not None:
+        _insert_not_seen(stocktake, expected, scanned.values("device_id"), asset="device_id", dock=False)
+
+
 # --- fixes: one click each, through the service that owns the change -------------------------------
+# A device's line has none yet: the device services (report lost, found, return to stock) are not on
+# main; fixes_for offers nothing for it, and its page is where to act.
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,9 @@ def stocktake_list(request):
         if form.is_valid():
             data = form.cleaned_data
             outcome = attempt(
-                lambda: services.start(place=data["place"], dock=data["dock"], by=Actor.from_request(request))
+                lambda: services.start(
+                    place=data["place"], dock=data["dock"], vehicle=data["vehicle"], by=Actor.from_request(request)
+                )
             )
             if not outcome.refused:
                 return redirect(outcome.result)
@@ -57,7 +59,7 @@ def _fix_rows(lines: list[StocktakeLine]) -> list[tuple[StocktakeLine, list[tupl
 
 @role_required(roles.CAN_READ)
 def stocktake_detail(request, pk: int):
-    stocktake = get_object_or_404(Stocktake.objects.select_related("dock", "started_by"), pk=pk)
+    stocktake = get_object_or_404(Stocktake.objects.select_related("dock", "vehicle", "started_by"), pk=pk)
     lines = list(selectors.lines(stocktake))
     for line in lines:
         line.stocktake = stocktake  # fixes_for reads the count: no query per line

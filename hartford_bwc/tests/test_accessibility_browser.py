@@ -30,6 +30,7 @@ from hartford_bwc.factories import (
     OfficerFactory,
     ShiftFactory,
     UserFactory,
+    VehicleFactory,
 )
 from hartford_bwc.testing import accessibility_violations
 from inventory.flags.sweep import run_sweep
@@ -70,7 +71,7 @@ def _vehicle():
     """A vehicle with a signal unit installed, and another unit in stock for the install form."""
     from devices import services as devices
     from devices.models import DeviceKind
-    from hartford_bwc.factories import DeviceFactory, DeviceModelFactory, VehicleFactory
+    from hartford_bwc.factories import DeviceFactory, DeviceModelFactory
 
     model = DeviceModelFactory(kind=DeviceKind.VEHICLE_UNIT)
     vehicle = VehicleFactory()
@@ -96,6 +97,11 @@ CONSOLE_PAGES: dict[str, Callable[[], str] | None] = {
     "devices:device_detail": lambda: reverse("devices:device_detail", args=[_device().asset_tag]),
     "devices:vehicle_list": lambda: (_vehicle(), reverse("devices:vehicle_list"))[1],
     "devices:vehicle_detail": lambda: reverse("devices:vehicle_detail", args=[_vehicle().unit_number]),
+    "devices:device_create": None,
+    "devices:device_edit": lambda: reverse("devices:device_edit", args=[_device().asset_tag]),
+    "devices:device_labels": lambda: _query("devices:device_labels", device=_device().asset_tag),
+    "devices:vehicle_create": None,
+    "devices:vehicle_edit": lambda: reverse("devices:vehicle_edit", args=[_vehicle().unit_number]),
     "inventory:flags": None,
     "inventory:flag_detail": lambda: reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]),
     "inventory:labels": lambda: _query("inventory:labels", camera=_camera().asset_tag),

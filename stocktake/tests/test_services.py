@@ -234,8 +234,9 @@ def test_finishing_a_count_takes_the_same_queries_at_any_fleet_size(size):
     with CaptureQueriesContext(connection) as queries:
         services.finish(stocktake=stocktake, by=by)
     # The savepoint and its release (the test's transaction), the count locked, 3 UPDATEs (unknown,
-    # expected, elsewhere), 1 INSERT ... SELECT (not seen), the count saved, the tally, and the audit
-    # append: the last hash and the INSERT (PostgreSQL: its advisory lock too).
+    # expected, elsewhere), 1 INSERT ... SELECT (not seen), the same 2 UPDATEs and INSERT for signal
+    # devices, the count saved, the tally, and the audit append: the last hash and the INSERT
+    # (PostgreSQL: its advisory lock too).
     audit_queries = 3 if connection.vendor == "postgresql" else 2
-    assert len(queries) == 2 + 7 + audit_queries, "\n".join(q["sql"][:60] for q in queries)
+    assert len(queries) == 2 + 10 + audit_queries, "\n".join(q["sql"][:60] for q in queries)
     assert StocktakeLine.objects.filter(stocktake=stocktake, outcome=Outcome.NOT_SEEN).count() == size - 10
