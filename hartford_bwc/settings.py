@@ -566,3 +566,11 @@ elif ATTACHMENT_STORAGE != "filesystem":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured('ATTACHMENT_STORAGE is "filesystem" or "s3".')
+
+# --- Signal devices' flags (inventory.flags.devices) -----------------------------------------------
+# A trigger's battery (coin cell or rechargeable) is due for replacement this many months after it was
+# fitted, where its model names no battery life of its own (DOMAIN.md: 12 months).
+DEVICE_BATTERY_LIFE_MONTHS = env.int("DEVICE_BATTERY_LIFE_MONTHS", default=12)
+# A trigger retired within this many days still needs its replacement issued (lost and in maintenance
+# always do): past it, the flag resolves; the holder's gap shows on the signal-readiness report.
+DEVICE_RETIRED_REPLACEMENT_DAYS = env.int("DEVICE_RETIRED_REPLACEMENT_DAYS", default=30)
