@@ -15,7 +15,7 @@ from devices.models import BatteryKind, DeviceFlag, DeviceKind
 from hartford_bwc.factories import DeviceFactory, DeviceModelFactory, OfficerFactory, VehicleFactory
 from hartford_bwc.testing import issue_device, take_device_out
 
-from .flag_fleet import local, sweep_at
+from .flag_fleet import local, plant_device_flags, sweep_at
 
 pytestmark = pytest.mark.django_db
 
@@ -229,29 +229,8 @@ def test_a_lost_vehicle_unit_leaves_its_vehicle_without_signal_and_without_repla
 # --- the sweep as a whole ----------------------------------------------------------------------
 
 
-def plant(per_kind: int) -> None:
-    """`per_kind` devices or vehicles for each device flag kind, and as many healthy ones."""
-    with time_machine.travel(NOW - timedelta(days=5), tick=False):
-        for _ in range(per_kind):
-            officer = OfficerFactory()
-            issue_device(sensor(battery_fitted_on=TODAY), officer=officer)  # healthy
-            sensor(battery_fitted_on=date(2024, 1, 1))
-            DeviceFactory(
-                model=DeviceModelFactory(kind=DeviceKind.SIGNAL_WEAPON, minimum_firmware="2.0.0"),
-                firmware_version="1.0.0",
-                battery_fitted_on=TODAY,
-            )
-            VehicleFactory()
-            issue_device(vehicle_unit(battery_fitted_on=TODAY), vehicle=VehicleFactory())  # healthy
-            lost = issue_device(
-                DeviceFactory(model=DeviceModelFactory(kind=DeviceKind.SIGNAL_WEAPON), battery_fitted_on=TODAY),
-                officer=officer,
-            )
-            take_device_out(lost, "lost")
-
-
 def test_the_device_sweep_is_idempotent_and_audited_by_the_sweep():
-    plant(2)
+    plant_device_flags(2, NOW)
     first = sweep_at(NOW)
     assert {kind: first.counts[kind].raised for kind in Kind.values} == dict.fromkeys(Kind.values, 2)
     raised = AuditEvent.objects.filter(action="device_flag.raise")
@@ -266,7 +245,7 @@ def test_the_device_sweep_is_idempotent_and_audited_by_the_sweep():
 
 
 def test_sweep_flags_prints_a_line_per_device_flag_kind():
-    plant(1)
+    plant_device_flags(1, NOW)
     out = io.StringIO()
     with time_machine.travel(NOW, tick=False):
         call_command("sweep_flags", stdout=out)
@@ -279,7 +258,7 @@ def test_sweep_flags_prints_a_line_per_device_flag_kind():
 def test_the_device_sweep_runs_a_fixed_number_of_queries_at_any_fleet_size(per_kind, django_assert_num_queries):
     from inventory.flags.devices import sweep_devices
 
-    plant(per_kind)
+    plant_device_flags(per_kind, NOW)
     # Every sweep: the battery models, the firmware versions, the conditions (one UNION ALL), the
     # out-of-service triggers, their holders' events, the triggers issued to the holders (officers
     # only here: a vehicle holder adds one query for its vehicles), the open flags.
