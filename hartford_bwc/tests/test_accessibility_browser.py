@@ -72,6 +72,7 @@ CONSOLE_PAGES = {
     "maintenance report": lambda: reverse("reports:maintenance"),
     "officer history report": lambda: _query("reports:officer_history", badge=_officer().badge_number),
     "camera custody report": lambda: _query("reports:camera_custody", asset_tag=_camera().asset_tag),
+    "signal readiness report": lambda: reverse("reports:signal_readiness"),
     "audit log": lambda: reverse("reports:audit_log"),
     "audit event": lambda: reverse("reports:audit_event", args=[AuditEvent.objects.order_by("pk").first().pk]),
     "change password": lambda: reverse("password_change"),
