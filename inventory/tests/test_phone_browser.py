@@ -50,6 +50,7 @@ def test_dashboard_lists_and_camera_page_do_not_scroll_sideways_on_a_phone(conso
         "officer": officer.get_absolute_url(),
         "flags": "/inventory/flags/",
         "audit-log": "/reports/audit-log/",
+        "signal-readiness": "/reports/signal-readiness/",
     }
     widths = {}
     for name, path in pages.items():

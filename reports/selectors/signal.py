@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 
 from assignments.models import Checkout, Officer
 from devices.models import Device, DeviceKind, Vehicle
@@ -71,7 +71,6 @@ def officers(period: Period, facts: DeviceFacts, exempt: list[dict]) -> list[dic
             weapon_issued=weapon_issued,
             vehicle=unit_vehicle,
         )
-        .filter(Q(shift__isnull=False) | Q(camera=True))
         .values(
             "pk",
             "camera",
@@ -91,6 +90,10 @@ def officers(period: Period, facts: DeviceFacts, exempt: list[dict]) -> list[dic
     )
     result = []
     for row in rows:
+        # Going out: on a shift, or took a camera. Tested here, not in SQL, where Django would repeat
+        # the camera EXISTS (the range's check-outs hashed twice: 0.1-0.2 s at 30,000 cameras).
+        if row["shift_name"] is None and not row["camera"]:
+            continue
         row["unit"] = row.pop("unit_name") or "No unit"
         row["shift"] = row.pop("shift_name") or "No shift"
         row["weapon_broken"] = row["weapon_issued"] and not row["weapon"]
