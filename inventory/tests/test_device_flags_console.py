@@ -76,3 +76,16 @@ def test_the_digest_lists_the_open_device_and_vehicle_flags():
     assert "[High] Device out of service, no replacement issued: Lost (incident" in body
     assert "[High] Vehicle in service without a working signal unit: In service with no signal unit installed." in body
     assert "[Medium] Device battery due for replacement:" in body
+
+
+@pytest.mark.parametrize("per_kind", [1, 4])
+def test_the_digest_reads_the_device_flags_in_a_fixed_number_of_queries(per_kind, django_assert_num_queries):
+    plant_device_flags(per_kind, NOW)
+    sweep_at(NOW)
+    # The open camera flags' counts, the camera flags raised and their count, the open ones, the coming
+    # shift's spares and shifts (no officer on it here), the certifications and their count; then the
+    # device flags (one query, with their devices, models, holders and vehicles) and their count.
+    with django_assert_num_queries(8 + 2):
+        digest = build_digest(now=NOW + timedelta(hours=1))
+        digest.body()
+    assert len(digest.device_flags) == digest.device_flags_total == 4 * per_kind
