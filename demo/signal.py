@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from assignments.models import Officer
 from audit import services as audit
 from audit.actions import Action
 from devices.models import BatteryKind, Device, DeviceKind, DeviceModel, Vehicle
@@ -130,13 +131,14 @@ class Signal(BuilderState):
         # Spares on the shelf: a sensor or two, with fresh coin cells.
         for _ in range(max(1, self.n_cameras // 100)):
             make("sensor", battery_fitted_on=today - timedelta(days=rng.randint(1, 30)))
-        self._signal_problems(rng, today, [d for d in devices if d.model is models["sensor"] and d.officer])
+        lost = self._signal_problems(rng, today, [d for d in devices if d.model is models["sensor"] and d.officer])
         Device.objects.bulk_create(devices, batch_size=5000)
-        self._signal_history(devices, vehicles)
+        self._signal_history(devices, lost)
         self.result.devices, self.result.vehicles = len(devices), len(vehicles)
 
-    def _signal_problems(self, rng: random.Random, today: date, sensors: list[Device]) -> None:
-        """Batteries over and near due, a firmware below minimum or two, a lost sensor with no replacement."""
+    def _signal_problems(self, rng: random.Random, today: date, sensors: list[Device]) -> list[tuple[Device, Officer]]:
+        """Batteries over and near due, a firmware below minimum or two, a lost sensor with no replacement;
+        returns the lost sensors with the officer who had them."""
         planted = self.result.signal_planted
         picks = rng.sample(sensors, min(len(sensors), 4 * self.plants + 3))
         over, near, picks = picks[: self.plants], picks[self.plants : 3 * self.plants], picks[3 * self.plants :]
@@ -148,24 +150,23 @@ class Signal(BuilderState):
         for device in picks[:2]:
             device.firmware_version = OLD_FIRMWARE["sensor"]
             planted["device_firmware_below_minimum"].append(device.asset_tag)
+        lost = []
         for device in picks[2:3]:
             # Lost on patrol three days ago; no replacement issued yet.
-            device.lost_at = self.now - timedelta(days=3)  # type: ignore[attr-defined]
-            device.holder = device.officer  # type: ignore[attr-defined]
+            assert device.officer is not None
+            lost.append((device, device.officer))
             device.status, device.officer, device.issued_at = "lost", None, None
             device.lost_incident_number = f"HPD-{today:%y}-{rng.randint(10000, 99999)}"
             planted["device_out_without_replacement"].append(device.asset_tag)
+        return lost
 
-    def _signal_history(self, devices: list[Device], vehicles: list[Vehicle]) -> None:
+    def _signal_history(self, devices: list[Device], lost: list[tuple[Device, Officer]]) -> None:
         """The planted out-of-service devices' issue and loss in the audit trail, and a cruiser whose unit
         went to the shop yesterday (its vehicle has no working unit, and no replacement is fitted)."""
         planted = self.result.signal_planted
         events = []
-        for device in devices:
-            holder = getattr(device, "holder", None)
-            if holder is None:
-                continue
-            issued = self.now - timedelta(days=self.days + 1)
+        issued = self.now - timedelta(days=self.days + 1)
+        for device, holder in lost:
             events += [
                 audit.PendingEvent(Action.DEVICE_ISSUE, device, officer=holder, after={"status": "issued"}, at=issued),
                 audit.PendingEvent(
@@ -174,7 +175,7 @@ class Signal(BuilderState):
                     officer=holder,
                     before={"status": "issued"},
                     after={"status": "lost", "lost_incident_number": device.lost_incident_number},
-                    at=device.lost_at,  # type: ignore[attr-defined]
+                    at=self.now - timedelta(days=3),
                 ),
             ]
         units = [d for d in devices if d.vehicle_id is not None]

@@ -244,6 +244,17 @@ def test_the_device_sweep_is_idempotent_and_audited_by_the_sweep():
     assert AuditEvent.objects.count() == events
 
 
+def test_the_celery_sweep_task_sweeps_the_devices_too():
+    from inventory import tasks
+
+    plant_device_flags(1, NOW)
+    with time_machine.travel(NOW, tick=False):
+        result = tasks.sweep_flags.apply().get()
+    assert {kind: result["counts"][kind] for kind in Kind.values} == dict.fromkeys(
+        Kind.values, {"raised": 1, "resolved": 0, "open": 1}
+    )
+
+
 def test_sweep_flags_prints_a_line_per_device_flag_kind():
     plant_device_flags(1, NOW)
     out = io.StringIO()
