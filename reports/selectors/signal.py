@@ -29,7 +29,7 @@ from devices.models import Device, DeviceKind, Vehicle
 from inventory.flags.device_rules import DeviceFacts, working_vehicle_units
 
 from ..forms import Period
-from .exemptions import exempt_throughout, not_exempt
+from .exemptions import not_exempt
 
 GAPS = (
     ("camera", "no camera taken"),
@@ -61,9 +61,18 @@ def officers(period: Period, facts: DeviceFacts, exempt: list[dict]) -> list[dic
     weapon_issued = Exists(
         Device.objects.filter(model__kind=DeviceKind.SIGNAL_WEAPON, officer=OuterRef("pk"), status="issued")
     )
+    # Exempt throughout the range, from the exemptions already read (a few constants, where the
+    # EXISTS of exemptions.exempt_throughout probed the index once per officer: 0.18 s at 25,000).
+    exempt_all_range = sorted(
+        {
+            row["officer_id"]
+            for row in exempt
+            if row["starts_on"] <= period.start and (row["ends_on"] is None or row["ends_on"] >= period.end)
+        }
+    )
     rows = (
         Officer.objects.filter(is_active=True)
-        .exclude(exempt_throughout(period))
+        .exclude(pk__in=exempt_all_range)
         .annotate(
             camera=took_camera,
             sensor=_trigger(facts, DeviceKind.HOLSTER_SENSOR),
