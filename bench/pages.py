@@ -43,6 +43,7 @@ PAGES = [
     ("report: compliance", "/reports/compliance/"),
     ("report: maintenance", "/reports/maintenance/"),
     ("report: audit log", "/reports/audit-log/"),
+    ("report: signal readiness", "/reports/signal-readiness/"),
     ("API cameras", "/api/v1/cameras/"),
 ]
 

@@ -186,10 +186,12 @@ def timings() -> list[tuple[str, float, float, int, int]]:
         ("officer history (28 days)", f"/reports/officer-history/?badge={sample.officer.badge_number}"),
         ("camera custody (90 days)", f"/reports/camera-custody/?asset_tag={sample.camera.asset_tag}"),
         ("audit log", "/reports/audit-log/"),
+        ("signal readiness (default 7 days)", "/reports/signal-readiness/"),
         # Wider than the defaults, for the record (not held to the budget).
         ("coverage, 28 days", f"/reports/coverage/?start={month.start}&end={month.end}"),
         ("utilization, 28 days", f"/reports/utilization/?start={month.start}&end={month.end}"),
         ("compliance, 28 days", f"/reports/compliance/?start={month.start}&end={month.end}"),
+        ("signal readiness, 28 days", f"/reports/signal-readiness/?start={month.start}&end={month.end}"),
     ]
     results = []
     for label, url in urls:

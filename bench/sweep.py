@@ -44,6 +44,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from demo import services as demo
+    from devices.models import Device, DeviceFlag, Vehicle
     from inventory.flags.sweep import run_sweep
     from inventory.models import Camera, Flag
 
@@ -60,6 +61,7 @@ def main() -> int:
               f"({args.days} days) in {time.perf_counter() - started:.1f} s")  # fmt: skip
     else:
         Flag.objects.all().delete()  # the audit trail keeps the old raises; flags start again from none
+        DeviceFlag.objects.all().delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -71,6 +73,13 @@ def main() -> int:
     print(
         f"{connection.vendor}, {args.cameras} cameras: first sweep {first.seconds * 1000:.0f} ms, raised {raised}, "
         f"{len(queries)} queries"
+    )
+    # The signal devices and cruisers (demo.signal scales them with --cameras): their share of the sweep.
+    devices = {kind: first.counts[kind].raised for kind in DeviceFlag.Kind.values}
+    print(
+        f"  of which device and vehicle flags: {sum(devices.values())} "
+        f"({', '.join(f'{kind} {n}' for kind, n in devices.items())}); "
+        f"{Device.objects.count()} devices, {Vehicle.objects.count()} cruisers"
     )
     times = []
     for _ in range(args.repeat):

@@ -29,6 +29,11 @@ class SeedResult:
     # Badges of the officers whose BWC certification expires within 30 days, and of those exempt now.
     certifications_expiring: list[str] = field(default_factory=list)
     exemptions: list[str] = field(default_factory=list)
+    # The signal kit (demo.signal): how many devices and cruisers, and the device flags planted
+    # (kind -> asset tags, or cruiser unit numbers for a vehicle without a working signal unit).
+    devices: int = 0
+    vehicles: int = 0
+    signal_planted: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 @dataclass

@@ -16,11 +16,13 @@ from .fleet import Fleet
 from .history import CHARGE_ROW, CHECKOUT_ROW, MAINTENANCE_ROW, History, repair_cost
 from .people import People
 from .problems import Problems
+from .signal import Signal
 
 
-class Builder(Fleet, People, Problems, History):
+class Builder(Fleet, People, Problems, History, Signal):
     def __init__(self, *, cameras: int, officers: int, days: int, now: datetime, seed: int) -> None:
         self.n_cameras, self.n_officers, self.days, self.now = cameras, officers, days, now
+        self.seed = seed
         self.rng = random.Random(seed)
         self.plants = max(1, round(cameras / 160))
         self.result = SeedResult()

@@ -6,7 +6,8 @@ PostgreSQL, bulk_create on SQLite (demo/bulk.py). 30,000 cameras with 30 days of
 1.6 million rows) seed in about 45 s on PostgreSQL; `python bench/seed.py` measures it. The parts:
 demo.fleet (cameras, docks), demo.people (officers, units, shifts, training, exemptions), demo.history
 (check-outs, charges, repairs), demo.problems (what the flag sweep must catch right now; `SeedResult.planted`
-names them), put together by demo.builder.
+names them), demo.signal (signal devices and cruisers, from its own random generator), put together by
+demo.builder.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from audit.actions import Action
 from audit.checkpoints import write_checkpoint
 from audit.db import truncate_allowed
 from audit.models import AuditEvent
+from devices.models import Device, DeviceFlag, DeviceModel, Pairing, Vehicle
 from hartford_bwc.errors import DomainError
 from inventory.models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
 from kiosk.models import Kiosk
@@ -33,6 +35,11 @@ from .builder import Builder
 DEMO_MODELS = (
     AuditEvent,
     Flag,
+    DeviceFlag,
+    Pairing,
+    Device,
+    Vehicle,
+    DeviceModel,
     OfficerFlag,
     Certification,
     DutyAssignment,
@@ -87,6 +94,7 @@ def seed_fleet(*, cameras: int = 475, officers: int | None = None, days: int = 2
     builder.write()
     builder.training_records()
     builder.exemptions()
+    builder.signal_devices()  # last, from its own random generator: the camera fleet above is unchanged
     result = builder.result
     officer = builder.demo_officer()
     if officer is not None:
@@ -99,6 +107,7 @@ def seed_fleet(*, cameras: int = 475, officers: int | None = None, days: int = 2
         after={"cameras": result.cameras, "officers": result.officers, "checkouts": result.checkouts, "days": days},
     )
     result.planted = dict(result.planted)
+    result.signal_planted = dict(result.signal_planted)
     return result
 
 

@@ -573,7 +573,10 @@ elif ATTACHMENT_STORAGE != "filesystem":
 
     raise ImproperlyConfigured('ATTACHMENT_STORAGE is "filesystem" or "s3".')
 
-# --- Signal devices (devices app) ------------------------------------------------------------------
-# A trigger's fitted battery (a holster sensor's coin cell) is due for replacement this many months
-# after it went in, unless its model says how long it lasts (DeviceModel.battery_life_months).
+# --- Signal devices (devices app; their flags: inventory.flags.devices) -------------------------------------------
+# A trigger's battery (coin cell or rechargeable) is due for replacement this many months after it was
+# fitted, where its model names no battery life of its own (DOMAIN.md: 12 months).
 DEVICE_BATTERY_LIFE_MONTHS = env.int("DEVICE_BATTERY_LIFE_MONTHS", default=12)
+# A trigger retired within this many days still needs its replacement issued (lost and in maintenance
+# always do): past it, the flag resolves; the holder's gap shows on the signal-readiness report.
+DEVICE_RETIRED_REPLACEMENT_DAYS = env.int("DEVICE_RETIRED_REPLACEMENT_DAYS", default=30)

@@ -193,3 +193,56 @@ def run_at_once(jobs):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
     return outcomes
+
+
+# --- signal devices ----------------------------------------------------------------------------
+
+
+def issue_device(device, *, officer=None, vehicle=None, at=None):
+    """Issue `device` to `officer` or install it in `vehicle`, with the audit event the device services
+    write (the issue event names the officer; the install event's `after` names the vehicle): the
+    flag sweep reads a device's last holder from them once it is out of service."""
+    from django.utils import timezone
+
+    from audit import services as audit
+    from audit.actions import Action
+    from audit.actor import Actor
+
+    at = at or timezone.now()
+    device.status, device.officer, device.vehicle, device.issued_at = "issued", officer, vehicle, at
+    device.save(update_fields=["status", "officer", "vehicle", "issued_at"])
+    audit.record_many(
+        by=Actor.system_process("tests"),
+        events=[
+            audit.PendingEvent(
+                action=Action.DEVICE_ISSUE if officer is not None else Action.DEVICE_INSTALL,
+                obj=device,
+                officer=officer,
+                after={"status": "issued", "vehicle_id": vehicle.pk if vehicle is not None else None},
+                at=at,
+            )
+        ],
+    )
+    return device
+
+
+def take_device_out(device, status: str, *, at=None, incident: str = "HPD-2026-0001"):
+    """Take an issued device out of service (lost, in maintenance, retired), audited as the services do."""
+    from django.utils import timezone
+
+    from audit import services as audit
+    from audit.actions import Action
+    from audit.actor import Actor
+
+    at = at or timezone.now()
+    action = {"lost": Action.DEVICE_REPORT_LOST, "in_maintenance": Action.DEVICE_MAINTENANCE_OPEN}.get(
+        status, Action.DEVICE_RETIRE
+    )
+    device.status, device.officer, device.vehicle, device.issued_at = status, None, None, None
+    device.lost_incident_number = incident if status == "lost" else device.lost_incident_number
+    device.save(update_fields=["status", "officer", "vehicle", "issued_at", "lost_incident_number"])
+    audit.record_many(
+        by=Actor.system_process("tests"),
+        events=[audit.PendingEvent(action=action, obj=device, after={"status": status}, at=at)],
+    )
+    return device

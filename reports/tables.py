@@ -563,3 +563,42 @@ class AuditLogTable(ReportTable):
 
     def value_action_code(self, record):
         return record.action
+
+
+# --- signal readiness ----------------------------------------------------------------------------
+
+
+class SignalUnitTable(ReportTable):
+    unit = tables.Column("Unit")
+    shift = tables.Column("Shift")
+    officers = NumberColumn("Officers going out")
+    camera = NumberColumn("With a camera")
+    sensor = NumberColumn("Working holster sensor")
+    weapon = NumberColumn("Working signal weapon")
+    vehicle = NumberColumn("Vehicle unit (unit's cruisers)")
+    vehicles = tables.Column("Unit's cruisers with a working unit")
+    ready = NumberColumn("Fully signal-ready")
+    ready_percent = NumberColumn("Ready %")
+    gaps = NumberColumn("With a gap")
+
+
+class SignalGapTable(ReportTable):
+    """Officers going out who are not fully signal-ready, with what each lacks."""
+
+    badge = tables.Column("Badge")
+    name = tables.Column("Officer", empty_values=())
+    unit = tables.Column("Unit")
+    shift = tables.Column("Shift")
+    gaps = tables.Column("Gaps", empty_values=())
+
+    def render_name(self, record):
+        return officer_name(record)
+
+    def value_name(self, record):
+        return officer_name(record)
+
+    def render_gaps(self, record):
+        return "; ".join(record["gaps"])
+
+    def value_gaps(self, record):
+        return "; ".join(record["gaps"])

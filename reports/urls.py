@@ -12,6 +12,7 @@ urlpatterns = [
     path("maintenance/", views.MaintenanceView.as_view(), name="maintenance"),
     path("officer-history/", views.OfficerHistoryView.as_view(), name="officer_history"),
     path("camera-custody/", views.CameraCustodyView.as_view(), name="camera_custody"),
+    path("signal-readiness/", views.SignalReadinessView.as_view(), name="signal_readiness"),
     path("audit-log/", views.AuditLogView.as_view(), name="audit_log"),
     path("audit-log/<int:pk>/", views.AuditEventView.as_view(), name="audit_event"),
 ]

@@ -127,6 +127,7 @@ CONSOLE_PAGES: dict[str, Callable[[], str] | None] = {
     "reports:maintenance": None,
     "reports:officer_history": lambda: _query("reports:officer_history", badge=_officer().badge_number),
     "reports:camera_custody": lambda: _query("reports:camera_custody", asset_tag=_camera().asset_tag),
+    "reports:signal_readiness": None,
     "reports:audit_log": None,
     "reports:audit_event": lambda: reverse("reports:audit_event", args=[AuditEvent.objects.order_by("pk").first().pk]),
     "password_change": None,

@@ -117,8 +117,13 @@ def test_sweep_flags_prints_one_line_per_kind_raised_resolved_open():
     out = io.StringIO()
     call_command("sweep_flags", stdout=out)
     lines = out.getvalue().splitlines()
-    # Every camera flag kind, then every officer flag kind (certifications expiring), in the same form.
-    kinds = apps.get_model("inventory.Flag").Kind.values + apps.get_model("assignments.OfficerFlag").Kind.values
+    # Every camera flag kind, then every officer flag kind (certifications expiring), then every signal
+    # device and vehicle flag kind, in the same form.
+    kinds = (
+        apps.get_model("inventory.Flag").Kind.values
+        + apps.get_model("assignments.OfficerFlag").Kind.values
+        + apps.get_model("devices.DeviceFlag").Kind.values
+    )
     assert len(lines) == len(kinds)
     for kind, line in zip(kinds, lines, strict=True):
         assert line.startswith(f"{kind}: raised ")

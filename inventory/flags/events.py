@@ -1,5 +1,5 @@
-"""The audit events of a sweep's raised and resolved flags, a camera's (inventory.Flag) and an
-officer's (assignments.OfficerFlag) alike: the same shape, linked to what the flag hangs on."""
+"""The audit events of a sweep's raised and resolved flags, a camera's (inventory.Flag), an
+officer's (assignments.OfficerFlag) and a device's or vehicle's (devices.DeviceFlag) alike: the same shape, linked to what the flag hangs on."""
 
 from __future__ import annotations
 
@@ -20,17 +20,19 @@ def flag_events(
     now: datetime,
     raise_action: Action,
     resolve_action: Action,
-    link: Literal["camera", "officer"],
+    link: Literal["camera", "officer"] | None,
 ) -> list[audit.PendingEvent]:
     """One event per raised flag (its kind and detail) and per resolved flag (its resolution), each
-    linked to the flag's `link` (its camera or its officer), all at `now`."""
+    linked to the flag's `link` (its camera or its officer; None for a device's or vehicle's flag, whose
+    event is on the flag alone), all at `now`."""
+    links = (lambda flag: {link: getattr(flag, link)}) if link else (lambda flag: {})
     events = [
         audit.PendingEvent(
             action=raise_action,
             obj=flag,
             after={"kind": flag.kind, "detail": flag.detail},
             at=now,
-            **{link: getattr(flag, link)},
+            **links(flag),
         )
         for flag in raised
     ]
@@ -42,7 +44,7 @@ def flag_events(
             after={"kind": flag.kind, "open": False, "resolution": flag.resolution},
             reason=flag.resolution,
             at=now,
-            **{link: getattr(flag, link)},
+            **links(flag),
         )
         for flag in resolved
     ]

@@ -20,12 +20,13 @@ from assignments.shifts import shift_window
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
+from devices.models import DeviceFlag
 from hartford_bwc import timefmt
 from hartford_bwc.timefmt import when
 
 from ..models import Camera, Flag
 from . import preferences
-from .selectors import open_flag_counts
+from .selectors import open_device_flags, open_flag_counts
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +270,9 @@ class Digest:
     # Officers' BWC certifications expiring within CERTIFICATION_EXPIRING_DAYS (open officer flags).
     certifications: list[OfficerFlag] = field(default_factory=list)
     certifications_total: int = 0
+    # Open signal device and vehicle flags (devices.DeviceFlag), most severe and oldest first.
+    device_flags: list = field(default_factory=list)
+    device_flags_total: int = 0
 
     @property
     def open_total(self) -> int:
@@ -297,6 +301,7 @@ class Digest:
                 "url": _site_url(reverse("inventory:flags")),
                 "certification_days": settings.CERTIFICATION_EXPIRING_DAYS,
                 "certifications_more": self.certifications_total - len(self.certifications),
+                "device_flags_more": self.device_flags_total - len(self.device_flags),
             },
         )
 
@@ -326,6 +331,8 @@ def build_digest(
             expiring.select_related("officer").order_by("raised_at", "officer__badge_number")[:DIGEST_LIST_LIMIT]
         ),
         certifications_total=expiring.count(),
+        device_flags=open_device_flags(limit=DIGEST_LIST_LIMIT),
+        device_flags_total=DeviceFlag.objects.open().count(),
     )
 
 

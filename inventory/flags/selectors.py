@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from assignments.models import Checkout, PersonalIssue, Unit
+from devices.models import DeviceFlag
 
-from ..models import Camera, Flag, FlagNote, severity_expression
+from ..models import Camera, Flag, FlagNote, FlagSeverity, severity_expression
+
+# Each device flag kind's severity, defined here only (the flags page and the digest read it). An
+# officer or a cruiser going out without a trigger is the gap the signal programme exists to close;
+# a worn battery or old firmware fails silently, to be fixed this week.
+DEVICE_FLAG_SEVERITY: dict[str, int] = {
+    DeviceFlag.Kind.OUT_WITHOUT_REPLACEMENT: FlagSeverity.HIGH,
+    DeviceFlag.Kind.VEHICLE_WITHOUT_SIGNAL: FlagSeverity.HIGH,
+    DeviceFlag.Kind.FIRMWARE_BELOW_MINIMUM: FlagSeverity.MEDIUM,
+    DeviceFlag.Kind.BATTERY_DUE: FlagSeverity.MEDIUM,
+}
+if set(DEVICE_FLAG_SEVERITY) != set(DeviceFlag.Kind.values):  # a new kind must say how severe it is
+    raise ImportError(f"DEVICE_FLAG_SEVERITY misses {set(DeviceFlag.Kind.values) - set(DEVICE_FLAG_SEVERITY)}")
+SEVERITY_BADGE = {FlagSeverity.HIGH: "bad", FlagSeverity.MEDIUM: "warn", FlagSeverity.LOW: "info"}
+# The flags page and the digest list at most this many open device flags; the counts cover the rest.
+DEVICE_FLAG_LIST_LIMIT = 100
 
 
 def open_flag_counts() -> dict[str, int]:
@@ -59,3 +75,29 @@ def notes_of(flag: Flag) -> QuerySet[FlagNote]:
 def filter_by_unit(flags: QuerySet[Flag], unit: Unit) -> QuerySet[Flag]:
     """Flags on cameras held by, or issued to, an officer of `unit`."""
     return flags.filter(Exists(_holder().filter(officer__unit=unit)) | Exists(_owner().filter(officer__unit=unit)))
+
+
+def open_device_flag_counts() -> dict[str, int]:
+    """Open device and vehicle flags per kind, every kind present (zero when none), in one query."""
+    counts = dict.fromkeys(DeviceFlag.Kind.values, 0)
+    counts.update(DeviceFlag.objects.open().order_by().values_list("kind").annotate(n=Count("pk")))
+    return counts
+
+
+def open_device_flags(limit: int = DEVICE_FLAG_LIST_LIMIT) -> list[DeviceFlag]:
+    """The open device and vehicle flags, most severe first and then the oldest (one query), each with
+    its `severity_rank` and the device's holder."""
+    severity = Case(
+        *[When(kind=kind, then=Value(int(level))) for kind, level in DEVICE_FLAG_SEVERITY.items()],
+        output_field=IntegerField(),
+    )
+    flags = list(
+        DeviceFlag.objects.open()
+        .select_related("device__model", "device__officer", "device__vehicle", "vehicle__assigned_unit")
+        .annotate(severity_rank=severity)
+        .order_by("-severity_rank", "raised_at", "pk")[:limit]
+    )
+    for flag in flags:
+        flag.severity_label = FlagSeverity(flag.severity_rank).label
+        flag.severity_badge = SEVERITY_BADGE[flag.severity_rank]
+    return flags

@@ -9,8 +9,9 @@ queries is fixed whatever the fleet size. Two sweeps at once cannot duplicate or
 partial unique index allows one open flag per camera and kind, and on PostgreSQL a transaction
 advisory lock makes a second sweep skip (and say so) instead of racing the first. SQLite runs one
 writer at a time (the IMMEDIATE transaction), so there the second sweep waits and finds nothing to do.
-The officers' flags (BWC certifications expiring: flags/officers.py) are swept the same way in the
-same transaction, and their audit events go into the same INSERT.
+The officers' flags (BWC certifications expiring: flags/officers.py) and the signal devices' and
+vehicles' flags (flags/devices.py) are swept the same way in the same transaction, and their audit
+events go into the same INSERT.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
+from devices.models import DeviceFlag
 from hartford_bwc.enqueue import enqueue_after_commit
 
 from ..models import Camera, Flag
+from . import devices as device_sweep
 from .events import flag_events
 from .officers import sweep_officers
 from .rules import RULES, SweepContext
@@ -57,12 +60,15 @@ class SweepReport:
     skipped: bool = False
     seconds: float = 0.0
     counts: dict[str, KindCounts] = field(
-        default_factory=lambda: {kind: KindCounts() for kind in (*Flag.Kind.values, *OfficerFlag.Kind.values)}
+        default_factory=lambda: {
+            kind: KindCounts() for kind in (*Flag.Kind.values, *OfficerFlag.Kind.values, *DeviceFlag.Kind.values)
+        }
     )
     raised: list[Flag] = field(default_factory=list)
     resolved: list[Flag] = field(default_factory=list)
     officer_raised: list[OfficerFlag] = field(default_factory=list)
     officer_resolved: list[OfficerFlag] = field(default_factory=list)
+    devices: device_sweep.DeviceSweep = field(default_factory=device_sweep.DeviceSweep)
 
     def lines(self) -> list[str]:
         """One line per flag kind: raised, resolved, open."""
@@ -127,7 +133,8 @@ def run_sweep() -> SweepReport:
         if report.resolved:
             Flag.objects.bulk_update(report.resolved, ["resolved_at", "resolution"], batch_size=1000)
         _sweep_officers(report, ctx)
-        events = _audit_events(report, now)
+        _sweep_devices(report, ctx)
+        events = _audit_events(report, now) + device_sweep.audit_events(report.devices, now)
         if events:
             audit.record_many(by=SWEEP_ACTOR, events=events)
         if report.raised:
@@ -136,8 +143,8 @@ def run_sweep() -> SweepReport:
     report.seconds = time.perf_counter() - started
     log.info(
         "Flag sweep: %d raised, %d resolved in %.3f s.",
-        len(report.raised) + len(report.officer_raised),
-        len(report.resolved) + len(report.officer_resolved),
+        len(report.raised) + len(report.officer_raised) + len(report.devices.raised),
+        len(report.resolved) + len(report.officer_resolved) + len(report.devices.resolved),
         report.seconds,
     )
     return report
@@ -171,6 +178,16 @@ def _audit_events(report: SweepReport, now: datetime) -> list[audit.PendingEvent
         link="officer",
     )
     return cameras + officers
+
+
+def _sweep_devices(report: SweepReport, ctx: SweepContext) -> None:
+    """The signal devices' and vehicles' flags, in the same transaction and under the same lock."""
+    swept = report.devices = device_sweep.sweep_devices(now=ctx.now, today=ctx.today)
+    for kind in DeviceFlag.Kind.values:
+        counts = report.counts[kind]
+        counts.raised = sum(1 for flag in swept.raised if flag.kind == kind)
+        counts.resolved = sum(1 for flag in swept.resolved if flag.kind == kind)
+        counts.open = swept.open_before[kind] + counts.raised - counts.resolved
 
 
 def _email_after_commit(flag_ids: list[int]) -> None:

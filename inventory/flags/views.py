@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 
 from accounts import roles
 from audit.actor import Actor
+from devices.models import DeviceFlag
 from hartford_bwc.paging import paginate
 from hartford_bwc.refusals import attempt, run_action
 
@@ -19,7 +20,15 @@ from ..services import acknowledge_flag
 from . import services
 from .filters import FlagFilter
 from .forms import AssignFlagForm, FlagNoteForm
-from .selectors import flag_for_page, flags_for_page, notes_of, open_flag_counts
+from .selectors import (
+    DEVICE_FLAG_LIST_LIMIT,
+    flag_for_page,
+    flags_for_page,
+    notes_of,
+    open_device_flag_counts,
+    open_device_flags,
+    open_flag_counts,
+)
 from .tables import FlagTable
 
 PER_PAGE = 50
@@ -33,6 +42,9 @@ def flag_list(request):
     RequestConfig(request, paginate=paginate(PER_PAGE)).configure(table)
     labels = dict(Flag.Kind.choices)
     counts = [(kind, labels[kind], n) for kind, n in open_flag_counts().items()]
+    device_labels = dict(DeviceFlag.Kind.choices)
+    device_counts = [(kind, device_labels[kind], n) for kind, n in open_device_flag_counts().items()]
+    device_total = sum(n for *_, n in device_counts)
     return render(
         request,
         "inventory/flags.html",
@@ -42,6 +54,10 @@ def flag_list(request):
             "counts": counts,
             "open_total": sum(n for *_, n in counts),
             "history": history,
+            "device_counts": device_counts,
+            "device_total": device_total,
+            "device_flags": open_device_flags() if device_total else [],
+            "device_limit": DEVICE_FLAG_LIST_LIMIT,
             "can_acknowledge": roles.has_role(request.user, roles.CAN_ACKNOWLEDGE_FLAGS),
         },
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import time_machine
 from django.conf import settings
 
 from assignments.models import Checkout
-from hartford_bwc.factories import CameraFactory, OfficerFactory
+from devices.models import DeviceKind
+from hartford_bwc.factories import CameraFactory, DeviceFactory, DeviceModelFactory, OfficerFactory, VehicleFactory
+from hartford_bwc.testing import issue_device, take_device_out
 from inventory.flags.sweep import SweepReport, run_sweep
 from inventory.models import Camera, Flag, MaintenanceRecord
 
@@ -78,3 +80,32 @@ def plant_every_kind(per_kind: int, now: datetime) -> dict[str, set[str]]:
         camera(Flag.Kind.REFRESH_DUE, purchased_on=(now - timedelta(days=1000)).date())
         camera(Flag.Kind.NOT_SEEN, last_seen_at=now - timedelta(days=100))
     return planted
+
+
+def _sensor(**kwargs):
+    return DeviceFactory(model=DeviceModelFactory(kind=DeviceKind.HOLSTER_SENSOR), **kwargs)
+
+
+def _vehicle_unit(**kwargs):
+    return DeviceFactory(model=DeviceModelFactory(kind=DeviceKind.VEHICLE_UNIT, minimum_firmware="1.0.0"), **kwargs)
+
+
+def plant_device_flags(per_kind: int, now: datetime) -> None:
+    """`per_kind` devices or vehicles for each device flag kind, and as many healthy ones."""
+    with time_machine.travel(now - timedelta(days=5), tick=False):
+        for _ in range(per_kind):
+            officer = OfficerFactory()
+            issue_device(_sensor(battery_fitted_on=now.date()), officer=officer)  # healthy
+            _sensor(battery_fitted_on=date(2024, 1, 1))
+            DeviceFactory(
+                model=DeviceModelFactory(kind=DeviceKind.SIGNAL_WEAPON, minimum_firmware="2.0.0"),
+                firmware_version="1.0.0",
+                battery_fitted_on=now.date(),
+            )
+            VehicleFactory()
+            issue_device(_vehicle_unit(battery_fitted_on=now.date()), vehicle=VehicleFactory())  # healthy
+            lost = issue_device(
+                DeviceFactory(model=DeviceModelFactory(kind=DeviceKind.SIGNAL_WEAPON), battery_fitted_on=now.date()),
+                officer=officer,
+            )
+            take_device_out(lost, "lost")

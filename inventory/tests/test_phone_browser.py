@@ -72,6 +72,7 @@ def test_dashboard_lists_and_camera_page_do_not_scroll_sideways_on_a_phone(conso
         "device": device.get_absolute_url(),
         "vehicles": "/inventory/vehicles/",
         "vehicle": vehicle.get_absolute_url(),
+        "signal-readiness": "/reports/signal-readiness/",
     }
     widths = {}
     for name, path in pages.items():

@@ -15,6 +15,7 @@ from assignments.models import Checkout, Officer, OfficerFlag
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from demo.services import seed_fleet
+from devices.models import DeviceFlag
 from hartford_bwc.factories import CertificationFactory
 from inventory import tasks
 from inventory.flags.sweep import run_sweep
@@ -38,7 +39,7 @@ def test_a_sweep_raises_every_kind_and_a_second_sweep_changes_nothing():
     assert open_flags() == {(kind, tag) for kind, tags in planted.items() for tag in tags}
     assert {kind: c.raised for kind, c in first.counts.items()} == dict.fromkeys(Flag.Kind.values, 2) | {
         "certification_expiring": 0
-    }
+    } | dict.fromkeys(DeviceFlag.Kind.values, 0)
     rows, events = flag_rows(), AuditEvent.objects.count()
 
     second = sweep_at(NOW + timedelta(seconds=30))
@@ -73,7 +74,9 @@ def test_the_sweep_runs_a_fixed_number_of_queries_at_any_fleet_size(per_kind, dj
     # Every sweep: the savepoint pair, the firmware versions, all conditions (one UNION ALL), the
     # open flags; the officers' certifications and their open flags; on PostgreSQL the sweep's
     # advisory lock. After it, the audit checkpoint: the chain's count and last id, then its head hash.
-    base = 5 + 2 + postgres + 2
+    # The signal devices (none here): the battery models, the firmware versions, their conditions (one
+    # UNION ALL), the out-of-service triggers, the open device flags (test_sweep_devices.py has more).
+    base = 5 + 2 + postgres + 2 + 5
     # Audit: the chain's last hash and one INSERT; on PostgreSQL the chain's lock.
     audit = 2 + postgres
     # Raising: the cameras, the overdue checkouts, the damage reports, the RMAs, one INSERT; the
@@ -110,7 +113,7 @@ def test_sweep_flags_command_prints_one_line_per_kind():
     lines = out.getvalue().splitlines()
     assert lines == [f"{kind}: raised 1, resolved 0, open 1" for kind in Flag.Kind.values] + [
         "certification_expiring: raised 0, resolved 0, open 0"
-    ]
+    ] + [f"{kind}: raised 0, resolved 0, open 0" for kind in DeviceFlag.Kind.values]
 
 
 def test_the_celery_task_runs_the_same_sweep():

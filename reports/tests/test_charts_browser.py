@@ -17,7 +17,7 @@ from inventory.flags.sweep import run_sweep
 pytestmark = [pytest.mark.browser]
 
 # Each report's charts, and the smallest number of legend entries the demo fleet gives each.
-PAGES = {"utilization": 3, "maintenance": 3, "compliance": 2}
+PAGES = {"utilization": 3, "maintenance": 3, "compliance": 2, "signal-readiness": 1}
 
 LEGENDS = """svg => {
   const box = svg.getBoundingClientRect();

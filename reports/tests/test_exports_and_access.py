@@ -27,6 +27,7 @@ PAGES = [
     "/reports/officer-history/?badge=101",
     "/reports/camera-custody/?asset_tag=C1",
     "/reports/audit-log/",
+    "/reports/signal-readiness/",
 ]
 
 # (page, table): every table of every report.
@@ -55,6 +56,8 @@ EXPORTS = [
     ("/reports/camera-custody/?asset_tag=C1&start=2026-02-01&end=2026-03-04", "audit"),
     ("/reports/camera-custody/?asset_tag=C1&start=2026-02-16&end=2026-03-04", "docks"),
     ("/reports/audit-log/", "events"),
+    ("/reports/signal-readiness/?start=2026-02-16&end=2026-03-04", "units"),
+    ("/reports/signal-readiness/?start=2026-02-16&end=2026-03-04", "gaps"),
 ]
 
 

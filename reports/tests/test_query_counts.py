@@ -32,6 +32,7 @@ QUERIES = {
     "/reports/maintenance/": 14,  # + repair cost per model and batch, + the warranty repairs listed
     "/reports/officer-history/?badge=101&start=2026-02-16&end=2026-03-01": 8,
     "/reports/camera-custody/?asset_tag=C1&start=2026-02-01&end=2026-03-04": 9,
+    "/reports/signal-readiness/?start=2026-02-16&end=2026-03-04": 8,  # + devices: test_signal_readiness.py
     "/reports/audit-log/": 6,
     "/reports/audit-log/?camera=C1&officer=101&action=camera.docked&actor=tests": 6,
 }

@@ -5,6 +5,7 @@ from .compliance import ComplianceView
 from .fleet import CoverageView, ReadinessView, UtilizationView
 from .maintenance import MaintenanceView
 from .records import AuditEventView, AuditLogView, CameraCustodyView, OfficerHistoryView
+from .signal import SignalReadinessView
 
 __all__ = [
     "AuditEventView",
@@ -16,5 +17,6 @@ __all__ = [
     "OfficerHistoryView",
     "ReadinessView",
     "ReportIndexView",
+    "SignalReadinessView",
     "UtilizationView",
 ]

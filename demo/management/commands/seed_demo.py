@@ -40,5 +40,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  planted {kind}: {', '.join(tags)}")
         self.stdout.write(f"  BWC certifications expiring within 30 days: {', '.join(result.certifications_expiring)}")
         self.stdout.write(f"  camera exemptions in force (badges): {', '.join(result.exemptions)}")
+        self.stdout.write(f"  signal devices: {result.devices}, cruisers: {result.vehicles}")
+        for kind, tags in sorted(result.signal_planted.items()):
+            self.stdout.write(f"  planted {kind}: {', '.join(tags)}")
         if result.demo_badge:
             self.stdout.write(f"Demo officer for the kiosk: badge {result.demo_badge}, PIN {result.demo_pin}")
