@@ -85,7 +85,9 @@ class DockField(forms.CharField):
         if not found:
             raise forms.ValidationError(f"No dock in service is named “{name}”. Type the name on its label.")
         if len(found) > 1:
-            raise forms.ValidationError(f"More than one dock is named “{name}” in other letter case; type it as on its label.")
+            raise forms.ValidationError(
+                f"More than one dock is named “{name}” in other letter case; type it as on its label."
+            )
         return found[0]
 
 

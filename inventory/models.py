@@ -517,3 +517,19 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:attachment_file", args=[self.pk])
+
+
+class CameraCount(models.Model):
+    """Cameras counted by `inventory.counts.key` (the status; for an available camera, what its charge
+    reads): one row per key after a recount, plus one row per change since, written by database
+    triggers on every insert, update and delete of a camera (migration camera_counts). The dashboard
+    sums them instead of counting the fleet; inventory.counts says why and how."""
+
+    key = models.CharField(max_length=40)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="camera_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.n:+d}"
