@@ -24,7 +24,7 @@ from audit.db import truncate_allowed
 from audit.models import AuditEvent
 from hartford_bwc.errors import DomainError
 from inventory import counts
-from inventory.models import Camera, CameraCount, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
+from inventory.models import Camera, CameraModel, ChargeEvent, Dock, Flag, KeptCount, MaintenanceRecord
 from kiosk.models import Kiosk
 
 from .base import DEMO_PIN, SEED_ACTOR, SeedResult
@@ -33,7 +33,7 @@ from .builder import Builder
 # Tables the demo owns, children first, for --reset.
 DEMO_MODELS = (
     AuditEvent,
-    CameraCount,
+    KeptCount,
     Flag,
     OfficerFlag,
     Certification,

@@ -1,12 +1,16 @@
-"""Cameras counted by status and charge without counting the fleet: what the dashboard's big tiles read.
+"""Cameras counted by status and charge, and check-outs counted, without counting the tables: what the
+dashboard's big tiles and the API lists' `count` read.
 
 Counting 30,000 cameras by status on every dashboard request reads the whole table (an index-only
-scan is still 30,000 entries): the page grew with the fleet. Instead, database triggers (migration
-inventory camera_counts) write a row (key, +1 / -1) to `CameraCount` whenever a camera is added,
-removed or changes key, whoever writes it (a service, a bulk import, the demo's COPY), and the
-dashboard sums the rows of the keys it wants. The flag sweep folds the rows back into one per key
+scan is still 30,000 entries), and the API's count of check-outs read all 651,000 of them: the pages
+grew with the fleet and its history. Instead, database triggers (migrations inventory kept_counts,
+assignments open_checkout_indexes) write a row (key, +1 / -1) to `KeptCount` whenever a camera is
+added, removed or changes key, or a check-out is added or removed, whoever writes it (a service, a
+bulk import, the demo's COPY), in the same transaction; a count sums the rows of the keys it wants. The flag sweep folds the rows back into one per key
 (`recount`, from the cameras themselves, which also mends any drift), so the rows summed are the
 keys plus the changes since the last sweep, whatever the size of the fleet.
+
+A check-out counts under "checkouts", and under "checkouts:open" while it is open.
 
 A camera's key is its status, except that an available camera's key says what its charge reads
 (`charged_condition`): its battery level where telemetry exists ("available:battery:85"), else
@@ -19,8 +23,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 
+from assignments.models import Checkout
+
 from .lifecycle import CAMERA, CameraStatus
-from .models import Camera, CameraCount
+from .models import Camera, KeptCount
 
 AVAILABLE = CameraStatus.AVAILABLE.value
 BATTERY_PREFIX = f"{AVAILABLE}:battery:"
@@ -41,6 +47,9 @@ def key_sql(row: str) -> str:
 
 # The columns a camera's key reads: an UPDATE of any other column writes no row.
 KEY_COLUMNS = ("status", "battery_percent", "last_full_charge_at", "last_returned_at")
+# Every check-out, open or returned; the open ones.
+CHECKOUTS = "checkouts"
+OPEN_CHECKOUTS = "checkouts:open"
 
 
 def ready_keys() -> list[str]:
@@ -64,23 +73,41 @@ def in_service_keys() -> list[str]:
     return status_keys([status for status in CameraStatus.values if status not in CAMERA.out_of_service])
 
 
+def all_camera_keys() -> list[str]:
+    return status_keys(CameraStatus.values)
+
+
+def total(keys: list[str]) -> int:
+    """The rows with one of `keys`, summed (one query)."""
+    sql, params = sum_sql(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        return int(cursor.fetchone()[0])
+
+
 def sum_sql(keys: list[str]) -> tuple[str, list[str]]:
     """A scalar subquery: the cameras with one of `keys` (for a SELECT list), and its parameters."""
-    table = connection.ops.quote_name(CameraCount._meta.db_table)
+    table = connection.ops.quote_name(KeptCount._meta.db_table)
     marks = ", ".join(["%s"] * len(keys))
     return f"(SELECT COALESCE(SUM(n), 0) FROM {table} WHERE key IN ({marks}))", list(keys)
 
 
 def recount() -> None:
-    """One row per key, counted from the cameras, in place of every row (one statement on PostgreSQL:
-    a camera changed meanwhile adds its row after, on top of what this counted)."""
-    counts = connection.ops.quote_name(CameraCount._meta.db_table)
+    """One row per key, counted from the cameras and check-outs, in place of every row (one statement on
+    PostgreSQL: a row changed meanwhile by a transaction not yet committed adds its row after, on top
+    of what this counted, which did not see it)."""
+    counts = connection.ops.quote_name(KeptCount._meta.db_table)
     cameras = connection.ops.quote_name(Camera._meta.db_table)
-    fill = f"SELECT {key_sql('c')}, COUNT(*) FROM {cameras} c GROUP BY 1"
+    checkouts = connection.ops.quote_name(Checkout._meta.db_table)
+    fill = (
+        f"SELECT {key_sql('c')}, COUNT(*) FROM {cameras} c GROUP BY 1"
+        f" UNION ALL SELECT '{CHECKOUTS}', COUNT(*) FROM {checkouts}"
+        f" UNION ALL SELECT '{OPEN_CHECKOUTS}', COUNT(*) FROM {checkouts} WHERE checked_in_at IS NULL"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"WITH gone AS (DELETE FROM {counts}) INSERT INTO {counts} (key, n) {fill}")
-        else:  # SQLite: one writer at a time, the two statements see the same cameras
+        else:  # SQLite: one writer at a time, the two statements see the same rows
             cursor.execute(f"DELETE FROM {counts}")
             cursor.execute(f"INSERT INTO {counts} (key, n) {fill}")
 
@@ -88,14 +115,17 @@ def recount() -> None:
 def counted() -> dict[str, int]:
     """Cameras per key, from the rows (for tests and checks: the dashboard sums only what it shows)."""
     totals: dict[str, int] = {}
-    for key, n in CameraCount.objects.values_list("key", "n"):
+    for key, n in KeptCount.objects.values_list("key", "n"):
         totals[key] = totals.get(key, 0) + n
     return {key: n for key, n in totals.items() if n}
 
 
 def live() -> dict[str, int]:
-    """Cameras per key counted from the cameras now (what `counted` must equal)."""
+    """Rows per key counted from the tables now (what `counted` must equal)."""
     cameras = connection.ops.quote_name(Camera._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {key_sql('c')}, COUNT(*) FROM {cameras} c GROUP BY 1")
-        return dict(cursor.fetchall())
+        found = dict(cursor.fetchall())
+    found[CHECKOUTS] = Checkout.objects.count()
+    found[OPEN_CHECKOUTS] = Checkout.objects.open().count()
+    return {key: n for key, n in found.items() if n}

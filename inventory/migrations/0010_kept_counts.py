@@ -1,5 +1,6 @@
-"""Cameras counted by key (status; an available camera's charge), kept by triggers (inventory.counts),
-and the indexes the dashboard's other counts read (each reads the cameras it counts, not the fleet).
+"""Rows counted by key, kept by triggers (inventory.counts): here the cameras by key (status; an available
+camera's charge; assignments' open_checkout_indexes adds the check-outs), and the indexes the
+dashboard's other counts read (each reads the cameras it counts, not the fleet).
 
 The triggers run on PostgreSQL and SQLite alike, so every write counts, whoever makes it. The key
 expression is frozen here as it was written; inventory.counts.key_sql must stay the same (a test
@@ -21,9 +22,7 @@ def key_sql(row: str) -> str:
 
 
 COLUMNS = "status, battery_percent, last_full_charge_at, last_returned_at"
-RECOUNT = (
-    f"INSERT INTO inventory_cameracount (key, n) SELECT {key_sql('c')}, COUNT(*) FROM inventory_camera c GROUP BY 1"
-)
+RECOUNT = f"INSERT INTO inventory_keptcount (key, n) SELECT {key_sql('c')}, COUNT(*) FROM inventory_camera c GROUP BY 1"
 
 POSTGRES_TRIGGER = f"""
 CREATE FUNCTION bwc_camera_count() RETURNS trigger AS $$
@@ -34,8 +33,8 @@ BEGIN
     IF TG_OP <> 'INSERT' THEN old_key := {key_sql("OLD")}; END IF;
     IF TG_OP <> 'DELETE' THEN new_key := {key_sql("NEW")}; END IF;
     IF old_key IS DISTINCT FROM new_key THEN
-        IF old_key IS NOT NULL THEN INSERT INTO inventory_cameracount (key, n) VALUES (old_key, -1); END IF;
-        IF new_key IS NOT NULL THEN INSERT INTO inventory_cameracount (key, n) VALUES (new_key, 1); END IF;
+        IF old_key IS NOT NULL THEN INSERT INTO inventory_keptcount (key, n) VALUES (old_key, -1); END IF;
+        IF new_key IS NOT NULL THEN INSERT INTO inventory_keptcount (key, n) VALUES (new_key, 1); END IF;
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
@@ -45,12 +44,12 @@ CREATE TRIGGER camera_count AFTER INSERT OR DELETE OR UPDATE OF {COLUMNS} ON inv
 
 SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER camera_count_insert AFTER INSERT ON inventory_camera BEGIN
-        INSERT INTO inventory_cameracount (key, n) VALUES ({key_sql("NEW")}, 1); END""",
+        INSERT INTO inventory_keptcount (key, n) VALUES ({key_sql("NEW")}, 1); END""",
     f"""CREATE TRIGGER camera_count_delete AFTER DELETE ON inventory_camera BEGIN
-        INSERT INTO inventory_cameracount (key, n) VALUES ({key_sql("OLD")}, -1); END""",
+        INSERT INTO inventory_keptcount (key, n) VALUES ({key_sql("OLD")}, -1); END""",
     f"""CREATE TRIGGER camera_count_update AFTER UPDATE OF {COLUMNS} ON inventory_camera
         WHEN ({key_sql("OLD")}) IS NOT ({key_sql("NEW")}) BEGIN
-        INSERT INTO inventory_cameracount (key, n) VALUES ({key_sql("OLD")}, -1), ({key_sql("NEW")}, 1); END""",
+        INSERT INTO inventory_keptcount (key, n) VALUES ({key_sql("OLD")}, -1), ({key_sql("NEW")}, 1); END""",
 ]
 
 # name -> target: what each dashboard count reads (inventory.selectors.dashboard).
@@ -88,7 +87,7 @@ def backward(apps, schema_editor):
     else:
         for name in ("camera_count_insert", "camera_count_delete", "camera_count_update"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
-    schema_editor.execute("DELETE FROM inventory_cameracount")
+    schema_editor.execute("DELETE FROM inventory_keptcount")
 
 
 class Migration(migrations.Migration):
@@ -96,13 +95,13 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="CameraCount",
+            name="KeptCount",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("key", models.CharField(max_length=40)),
                 ("n", models.IntegerField()),
             ],
-            options={"indexes": [models.Index(fields=["key"], name="camera_count_key")]},
+            options={"indexes": [models.Index(fields=["key"], name="kept_count_key")]},
         ),
         migrations.RunPython(forward, backward, elidable=False),
     ]
