@@ -100,9 +100,10 @@ def recount() -> None:
     cameras = connection.ops.quote_name(Camera._meta.db_table)
     checkouts = connection.ops.quote_name(Checkout._meta.db_table)
     fill = (
-        f"SELECT {key_sql('c')}, COUNT(*) FROM {cameras} c GROUP BY 1"
+        f"SELECT key, n FROM (SELECT {key_sql('c')} AS key, COUNT(*) AS n FROM {cameras} c GROUP BY 1"
         f" UNION ALL SELECT '{CHECKOUTS}', COUNT(*) FROM {checkouts}"
-        f" UNION ALL SELECT '{OPEN_CHECKOUTS}', COUNT(*) FROM {checkouts} WHERE checked_in_at IS NULL"
+        f" UNION ALL SELECT '{OPEN_CHECKOUTS}', COUNT(*) FROM {checkouts} WHERE checked_in_at IS NULL) AS counted"
+        " WHERE n <> 0"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

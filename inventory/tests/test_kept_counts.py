@@ -116,3 +116,11 @@ def test_the_api_lists_count_from_the_kept_counts_not_the_tables(api):
 
     # A search is counted: the kept counts know no asset tags.
     assert api.get("/api/v1/cameras/?q=FIND").data["count"] == 1
+
+
+def test_the_demo_seed_leaves_one_row_a_key():
+    from demo.services import seed_fleet
+
+    seed_fleet(cameras=12, days=1)
+    assert_kept()
+    assert KeptCount.objects.count() == len(counts.live())
