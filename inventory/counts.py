@@ -92,8 +92,12 @@ def sum_sql(keys: list[str]) -> tuple[str, list[str]]:
     return f"(SELECT COALESCE(SUM(n), 0) FROM {table} WHERE key IN ({marks}))", list(keys)
 
 
+# Any fixed 64-bit number, different from the sweep's and the audit chain's.
+RECOUNT_LOCK_KEY = 7_461_022_011
+
+
 def recount() -> None:
-    """One row per key, counted from the cameras and check-outs, in place of every row (one statement on
+    """One row per key (call it in a transaction), counted from the cameras and check-outs, in place of every row (one statement on
     PostgreSQL: a row changed meanwhile by a transaction not yet committed adds its row after, on top
     of what this counted, which did not see it)."""
     counts = connection.ops.quote_name(KeptCount._meta.db_table)
@@ -107,6 +111,9 @@ def recount() -> None:
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Two recounts at once would each delete the rows they saw and add a full count: one at a
+            # time (the lock is the transaction's), and the second's statement sees the first's rows.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECOUNT_LOCK_KEY])
             cursor.execute(f"WITH gone AS (DELETE FROM {counts}) INSERT INTO {counts} (key, n) {fill}")
         else:  # SQLite: one writer at a time, the two statements see the same rows
             cursor.execute(f"DELETE FROM {counts}")

@@ -4,10 +4,11 @@ rows, on SQLite and PostgreSQL alike, and the dashboard and the API lists read t
 from __future__ import annotations
 
 import importlib
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -124,3 +125,30 @@ def test_the_demo_seed_leaves_one_row_a_key():
     seed_fleet(cameras=12, days=1)
     assert_kept()
     assert KeptCount.objects.count() == len(counts.live())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: two connections at once")
+def test_two_recounts_at_once_count_each_camera_once():
+    CameraFactory.create_batch(6, battery_percent=95)
+    first_has_counted, release = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            counts.recount()
+            first_has_counted.set()
+            release.wait(timeout=10)  # commit only once the second recount waits on it
+
+    def second():
+        first_has_counted.wait(timeout=10)
+        with transaction.atomic():
+            threading.Timer(0.5, release.set).start()
+            counts.recount()
+
+    threads = [threading.Thread(target=lambda f=f: (f(), connections.close_all())) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert counts.counted() == counts.live() == {counts.BATTERY_PREFIX + "95": 6}
