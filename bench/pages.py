@@ -44,6 +44,7 @@ PAGES = [
     ("report: maintenance", "/reports/maintenance/"),
     ("report: audit log", "/reports/audit-log/"),
     ("API cameras", "/api/v1/cameras/"),
+    ("API checkouts", "/api/v1/checkouts/"),
 ]
 
 
