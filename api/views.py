@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
@@ -24,7 +26,7 @@ from rest_framework.response import Response
 from assignments import services as assignment_services
 from assignments.models import Checkout, Officer
 from audit.actor import Actor
-from inventory import bulk
+from inventory import bulk, counts
 from inventory import services as inventory_services
 from inventory.lifecycle import CAMERA
 from inventory.models import Camera, Dock, Flag
@@ -34,13 +36,31 @@ from .exception_handlers import problem_response
 from .permissions import StaffRolePermission
 
 
+class KnownCountPaginator(DjangoPaginator):
+    """A paginator told its count (inventory.counts' kept counts) instead of counting the rows."""
+
+    def __init__(self, object_list, per_page, *args, known_count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count if self.known_count is not None else super().count
+
+
 class StrictPageNumberPagination(PageNumberPagination):
-    """`?page=` is a page number (the schema says integer): an empty or odd one is a 404, not page 1."""
+    """`?page=` is a page number (the schema says integer): an empty or odd one is a 404, not page 1.
+
+    A view with `kept_count()` gives the list's count when it can read it from the counts the database
+    keeps (inventory.counts): COUNT(*) of every check-out read 651,000 rows at 30,000 cameras.
+    """
 
     def paginate_queryset(self, queryset, request, view=None):
         values = request.query_params.getlist(self.page_query_param)
         if values and (len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or int(values[0]) < 1):
             raise NotFound("Invalid page.")
+        known = view.kept_count() if hasattr(view, "kept_count") else None
+        self.django_paginator_class = partial(KnownCountPaginator, known_count=known)
         return super().paginate_queryset(queryset, request, view)
 
 
@@ -107,6 +127,13 @@ class CameraViewSet(ApiViewSet):
             queryset = queryset.filter(Q(asset_tag__icontains=q) | Q(serial_number__icontains=q))
         return queryset.order_by("asset_tag")
 
+    def kept_count(self) -> int | None:
+        """The fleet, or one status of it, from the kept counts; a search is counted."""
+        if _one(self.request, "q").strip():
+            return None
+        status_filter = _one(self.request, "status")
+        return counts.total(counts.status_keys([status_filter]) if status_filter else counts.all_camera_keys())
+
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=CAMERA.statuses.values),
@@ -167,6 +194,10 @@ class CheckoutViewSet(ApiViewSet):
         if self.action == "list" and _yes(self.request, "open"):
             queryset = queryset.open()
         return queryset
+
+    def kept_count(self) -> int:
+        """Every check-out, or the open ones, from the kept counts."""
+        return counts.total([counts.OPEN_CHECKOUTS if _yes(self.request, "open") else counts.CHECKOUTS])
 
     @extend_schema(
         parameters=[OpenApiParameter("open", str, enum=YES_NO, description="Only checkouts not yet returned.")]

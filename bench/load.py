@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py                    # the 475 and 30,000 fleets, and the reports on 10 M check-outs
     .venv/bin/python bench/load.py --quick            # the 475 fleet only
     .venv/bin/python bench/load.py --only report      # pages whose name contains "report"
+    .venv/bin/python bench/load.py --only "dashboard,search"   # either
 
 `make bench` runs it after seeding (bench/run_all.py). Each fleet is a kept database (run_all's
 bwc_bench_pages_475 / _30k, reports.py's bwc_bench_reports); the app is served production-like
@@ -154,6 +155,11 @@ def charge_the_shelf() -> None:
         )
 
 
+def _chosen(name: str, only: str | None) -> bool:
+    """Whether --only (substrings of page names, comma-separated) picks the page `name`."""
+    return not only or any(part and part in name for part in only.split(","))
+
+
 def prepare(base: str, *, reports_only: bool, only: str | None) -> dict:
     """Run inside the fleet's environment: session, targets with their query counts, kiosk clients."""
     import django
@@ -177,13 +183,11 @@ def prepare(base: str, *, reports_only: bool, only: str | None) -> dict:
     )
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    targets = [
-        t for t in _targets() if (not reports_only or t["group"] == "report") and (not only or only in t["name"])
-    ]
+    targets = [t for t in _targets() if (not reports_only or t["group"] == "report") and _chosen(t["name"], only)]
     for target in targets:
         target["queries"] = _queries(client, target["path"])
     kiosk = None
-    if not reports_only and (not only or only in "kiosk"):
+    if not reports_only and _chosen("kiosk", only):
         charge_the_shelf()
         kiosk = {
             "paths": {
@@ -433,7 +437,7 @@ def fleets(quick: bool) -> list[tuple[str, str, bool]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the 475-camera fleet only")
-    parser.add_argument("--only", help="substring of the page names to load")
+    parser.add_argument("--only", help="substrings of the page names to load, comma-separated")
     parser.add_argument("--fleets", help="comma-separated fleets to load (475,30k,10M); the others' figures are kept")
     parser.add_argument("--prepare", metavar="BASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--reports-only", action="store_true", help=argparse.SUPPRESS)

@@ -45,6 +45,7 @@ PAGES = [
     ("report: audit log", "/reports/audit-log/"),
     ("report: signal readiness", "/reports/signal-readiness/"),
     ("API cameras", "/api/v1/cameras/"),
+    ("API checkouts", "/api/v1/checkouts/"),
 ]
 
 

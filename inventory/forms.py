@@ -55,11 +55,45 @@ class CheckInForm(forms.Form):
     )
 
 
+class DockField(forms.CharField):
+    """A dock typed by the name on its label (as the API takes it), resolved to the dock in service.
+
+    Not a menu: a menu lists every dock in service (3,750 at 30,000 cameras) on every camera page,
+    and finding one among them is slower at the desk than reading its label. An unknown name is a
+    form error that says so; letter case does not matter when the name is otherwise unique.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Dock")
+        kwargs.setdefault("max_length", Dock._meta.get_field("name").max_length)
+        kwargs.setdefault("help_text", "The name on the dock's label, e.g. Dock 014.")
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def prepare_value(self, value):
+        return value.name if isinstance(value, Dock) else value
+
+    def clean(self, value):
+        name = super().clean(value)
+        if not name:
+            return None
+        if control_characters.has_any(name):
+            raise forms.ValidationError("The dock's name holds a control character; type it again.")
+        docks = list(Dock.objects.filter(is_active=True, name__iexact=name)[:10])
+        # Names are unique as written; regardless of case only when no two differ by case alone.
+        found = [dock for dock in docks if dock.name == name] or docks
+        if not found:
+            raise forms.ValidationError(f"No dock in service is named “{name}”. Type the name on its label.")
+        if len(found) > 1:
+            raise forms.ValidationError(
+                f"More than one dock is named “{name}” in other letter case; type it as on its label."
+            )
+        return found[0]
+
+
 class ChargeForm(forms.Form):
     kind = forms.ChoiceField(label="What happened", choices=ChargeEvent.Kind.choices, initial=ChargeEvent.Kind.DOCKED)
-    dock = forms.ModelChoiceField(
-        label="Dock", queryset=Dock.objects.filter(is_active=True), required=False, empty_label="(none)"
-    )
+    dock = DockField(required=False)
     bay = forms.IntegerField(label="Bay", required=False, min_value=1, max_value=MAX_DOCK_BAYS)
     battery_percent = forms.IntegerField(label="Battery %", required=False, min_value=0, max_value=100)
 

@@ -530,3 +530,20 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:attachment_file", args=[self.pk])
+
+
+class KeptCount(models.Model):
+    """Rows counted by key without counting the table: cameras by `inventory.counts.key_sql` (the status;
+    for an available camera, what its charge reads) and check-outs (key "checkouts"). One row per key
+    after a recount, plus one row (+1 / -1) per change since, written by database triggers in the
+    changing transaction (migrations inventory kept_counts, assignments open_checkout_indexes).
+    The dashboard and the API's list counts sum them; inventory.counts says why and how."""
+
+    key = models.CharField(max_length=40)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="kept_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.n:+d}"

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
+from . import counts
 from .flags.notify import notify_new_flags, send_shift_digest
 from .flags.sweep import run_sweep
 
@@ -36,8 +37,12 @@ RETRY = {
     **RETRY,
 )
 def sweep_flags() -> dict:
-    """Raise and resolve flags across the fleet (the same code as `manage.py sweep_flags`)."""
-    return run_sweep().as_dict()
+    """Raise and resolve flags across the fleet (the same code as `manage.py sweep_flags`), then fold
+    the camera counts' rows into one a key (inventory.counts), so the dashboard sums few."""
+    report = run_sweep().as_dict()
+    with transaction.atomic():
+        counts.recount()
+    return report
 
 
 @shared_task(

@@ -22,7 +22,7 @@ from audit.models import AuditEvent
 from hartford_bwc.timefmt import when
 
 from .lifecycle import CAMERA
-from .models import Camera, ChargeEvent, Flag, MaintenanceRecord
+from .models import Camera, ChargeEvent, Dock, Flag, MaintenanceRecord
 
 PER_PAGE = 50
 # Deeper than this the chain-of-custody report reads better than a list of pages.
@@ -148,10 +148,15 @@ def _checkouts(camera: Camera, depth: int) -> list[TimelineEntry]:
 
 
 def _charges(camera: Camera, depth: int) -> list[TimelineEntry]:
-    rows = ChargeEvent.objects.filter(camera=camera).select_related("dock").order_by("-recorded_at", "-pk")[:depth]
+    # The dock's name as a subquery of the page of rows, not a join: PostgreSQL hashed every dock
+    # (3,750 at 30,000 cameras) to name the few on the page.
+    dock_name = Subquery(Dock.objects.filter(pk=OuterRef("dock_id")).order_by().values("name")[:1])
+    rows = (
+        ChargeEvent.objects.filter(camera=camera).annotate(dock_name=dock_name).order_by("-recorded_at", "-pk")[:depth]
+    )
     entries = []
     for e in rows:
-        where = f"{e.dock.name}" + (f", bay {e.bay}" if e.bay else "") if e.dock_id else ""
+        where = f"{e.dock_name}" + (f", bay {e.bay}" if e.bay else "") if e.dock_id else ""
         battery = f"battery {e.battery_percent} %" if e.battery_percent is not None else ""
         entries.append(
             TimelineEntry(

@@ -129,8 +129,7 @@ def _dock_again(console, args, tag: str, message: str) -> None:
         form = console.locator("section.action", has=console.get_by_role("heading", name="Record a charge or dock"))
         form.get_by_label("What happened").select_option(kind)
         if where:
-            dock = form.get_by_label("Dock")
-            dock.select_option(dock.locator("option", has_text=f"Dock {where[1]} ").first.get_attribute("value"))
+            form.get_by_label("Dock").fill(f"Dock {where[1]}")
             form.get_by_label("Bay").fill(where[2])
         if kind == "full_charge":
             form.get_by_label("Battery %").fill("100")

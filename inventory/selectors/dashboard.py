@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assignments.models import Checkout, Officer
@@ -15,9 +16,10 @@ from audit import attention
 from audit.actions import Action
 from audit.models import AuditEvent
 
+from .. import counts
 from ..flags.selectors import open_flag_counts
 from ..models import Camera, Flag
-from .states import IN_SERVICE, STATES
+from .states import STATES
 
 
 @dataclass
@@ -36,13 +38,30 @@ class Dashboard:
 DASHBOARD_CACHE_KEY = "inventory:dashboard-counts"
 
 
+def _tally_sql(tally: list[str] | QuerySet) -> tuple[str, list]:
+    """A scalar subquery counting a state's tally (inventory.selectors.states), and its parameters."""
+    if isinstance(tally, list):
+        return counts.sum_sql(tally)
+    sql, params = tally.order_by().values("pk").query.sql_with_params()
+    return f"(SELECT COUNT(*) FROM ({sql}) AS tallied)", list(params)
+
+
 def _dashboard_counts(now: datetime) -> dict:
-    aggregates = {name: Count("pk", filter=state.condition(now)) for name, state in STATES.items()}
-    totals = Camera.objects.aggregate(
-        **aggregates,
-        lost=Count("pk", filter=Q(status=Camera.Status.LOST)),
-        in_service=Count("pk", filter=IN_SERVICE),
-    )
+    """Every tile's count in one query that reads no table whole: the big states are sums of the camera
+    counts the triggers keep (inventory.counts), the others count the rows of their own index, as many
+    as the cameras in the state. Counting the fleet with a FILTER per state read every camera (and
+    probed each state's subquery per camera): 90-175 ms at 30,000 cameras on an idle machine."""
+    tallies = {name: state.tally(now) for name, state in STATES.items()}
+    tallies["lost"] = counts.status_keys([Camera.Status.LOST])
+    tallies["in_service"] = counts.in_service_keys()
+    columns, params = [], []
+    for tally in tallies.values():
+        sql, tally_params = _tally_sql(tally)
+        columns.append(sql)
+        params += tally_params
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        totals = dict(zip(tallies, (int(n) for n in cursor.fetchone()), strict=True))
     lost, in_service = totals.pop("lost"), totals.pop("in_service")
     labels = dict(Flag.Kind.choices)
     by_kind = open_flag_counts()

@@ -92,14 +92,15 @@ def _history(camera, officers, n):
     ("query", "expected"),
     [
         # session, user, roles; camera; open checkout, personal issue, open maintenance, open flags;
-        # the five sources; the actors of the page's rows; the docks of the charge form; the photos
-        # and documents (with their records); the signal devices paired with it.
-        ("", 17),
+        # the five sources; the actors of the page's rows; the photos and documents (with their
+        # records); the signal devices paired with it. The charge form's dock is typed, not a menu of
+        # every dock: no query.
+        ("", 16),
         # One source; its rows' actors.
-        ("?kind=checkout", 13),
-        ("?kind=charge", 13),
+        ("?kind=checkout", 12),
+        ("?kind=charge", 12),
         # The audit source names its own actors: no actor query.
-        ("?kind=audit", 12),
+        ("?kind=audit", 11),
     ],
 )
 def test_timeline_reads_each_source_once_whatever_the_history(qm, django_assert_num_queries, query, expected):
@@ -247,14 +248,48 @@ def test_check_in_of_a_camera_on_the_shelf_is_refused(qm):
 def test_record_dock_and_refuse_a_taken_bay(qm):
     dock = DockFactory(bays=8)
     first, second = CameraFactory(), CameraFactory()
-    qm.post(url(first, "charge"), {"charge-kind": "docked", "charge-dock": dock.pk, "charge-bay": 2})
+    qm.post(url(first, "charge"), {"charge-kind": "docked", "charge-dock": dock.name, "charge-bay": 2})
     first.refresh_from_db()
     assert (first.dock, first.dock_bay) == (dock, 2)
 
-    response = qm.post(url(second, "charge"), {"charge-kind": "docked", "charge-dock": dock.pk, "charge-bay": 2})
+    response = qm.post(url(second, "charge"), {"charge-kind": "docked", "charge-dock": dock.name, "charge-bay": 2})
     assert response.status_code == 409
     assert f"already holds {first.asset_tag}" in " ".join(messages_of(response))
     assert not ChargeEvent.objects.filter(camera=second).exists()
+
+
+def test_the_dock_is_typed_as_on_its_label_not_chosen_from_every_dock(qm):
+    DockFactory.create_batch(30)
+    dock = DockFactory(name="Dock 77A", bays=8)
+    camera = CameraFactory()
+    page = qm.get(url(camera)).content.decode()
+    assert "Dock 77A" not in page  # no menu of the fleet's docks on the camera's page
+    assert 'aria-describedby="id_charge-dock_helptext"' in page
+    assert "The name on the dock&#x27;s label" in page
+
+    # Letter case and the spaces around it do not matter.
+    qm.post(url(camera, "charge"), {"charge-kind": "docked", "charge-dock": "  dock 77a ", "charge-bay": 3})
+    camera.refresh_from_db()
+    assert (camera.dock, camera.dock_bay) == (dock, 3)
+    # The page then offers the dock the camera is in, by name.
+    assert 'value="Dock 77A"' in qm.get(url(camera)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Dock 999", "No dock in service is named “Dock 999”"),
+        ("Retired dock", "No dock in service is named “Retired dock”"),
+    ],
+)
+def test_an_unknown_or_retired_dock_is_a_form_error_and_nothing_is_recorded(qm, typed, message):
+    DockFactory(name="Retired dock", is_active=False)
+    camera = CameraFactory()
+    response = qm.post(url(camera, "charge"), {"charge-kind": "docked", "charge-dock": typed, "charge-bay": 1})
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not ChargeEvent.objects.filter(camera=camera).exists()
 
 
 def test_record_full_charge_with_battery_level(qm):

@@ -248,7 +248,7 @@ def _initial_form(slug: str, action: Action, page: CameraPage) -> django_forms.F
             "rma_number": page.maintenance.rma_number,
         }
     if slug == "charge" and page.camera.dock_id:
-        initial = {"kind": ChargeEvent.Kind.FULL_CHARGE, "dock": page.camera.dock_id, "bay": page.camera.dock_bay}
+        initial = {"kind": ChargeEvent.Kind.FULL_CHARGE, "dock": page.camera.dock, "bay": page.camera.dock_bay}
     return action.form_class(prefix=slug, initial=initial)
 
 
