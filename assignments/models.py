@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -230,6 +230,55 @@ class Checkout(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return self.is_open and (now or timezone.now()) > self.due_back_at
+
+
+class CheckoutDay(models.Model):
+    """The check-outs one officer took of one camera on one local day, counted (issue 11).
+
+    Kept in step by the services that write check-outs (assignments.tallies: check-out, check-in,
+    a camera reported lost while out) inside their transactions, and rebuilt from the check-outs for
+    history written in bulk (`assignments.tallies.rebuild`). The reports read these rows for the days
+    of their range instead of every check-out: a row per (day, officer, camera), not per check-out.
+    `day` is the local date (settings.TIME_ZONE) of the check-out, as the reports' ranges are.
+    """
+
+    day = models.DateField()
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    camera = models.ForeignKey("inventory.Camera", on_delete=models.PROTECT, related_name="+")
+    checkouts = models.PositiveIntegerField(default=0)
+    # Of those, checked in (any condition), and checked in after they were due back.
+    returns = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    # The returned ones' time out (check-in - check-out), summed.
+    held = models.DurationField(default=timedelta(0))
+    # The earliest and latest check-out of the day, and the latest check-in of the returned ones: a
+    # report that cuts a range at an instant re-reads the few check-outs of a row it cannot take whole.
+    first_out = models.DateTimeField()
+    last_out = models.DateTimeField()
+    last_in = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"])]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "day", "camera"], name="checkoutday_one_per_key"),
+            models.CheckConstraint(condition=Q(returns__lte=F("checkouts")), name="checkoutday_returns_le_checkouts"),
+            models.CheckConstraint(condition=Q(late__lte=F("returns")), name="checkoutday_late_le_returns"),
+            models.CheckConstraint(condition=Q(first_out__lte=F("last_out")), name="checkoutday_first_le_last"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: officer {self.officer_id}, camera {self.camera_id}, {self.checkouts} out"
+
+
+class CheckoutHour(models.Model):
+    """Check-outs taken in one hour (its start, UTC), counted: the utilization report's per-day and
+    per-hour charts read these (24 rows a day) instead of the range's check-outs."""
+
+    hour = models.DateTimeField(unique=True)
+    checkouts = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.hour}: {self.checkouts}"
 
 
 # --- duty and training (issue 13) -------------------------------------------------------------
