@@ -6,6 +6,11 @@
   NOT_DOCKED_AFTER_RETURN_MINUTES of the check-in (and that much time has passed): its first dock
   after the check-in, kept on the check-out, is later than that or missing;
 - a repeat offender: an officer with at least REPEAT_OFFENDER_MIN of these in the range.
+
+Returns and late returns are read from the check-outs counted per day (assignments.CheckoutDay, kept
+by the services), the open check-outs overdue now from the check-outs (few, through the open-check-out
+index). `by_officer_from_checkouts` and `by_unit_from_checkouts` count the check-outs themselves: the
+reference the counted figures are tested against (reports/tests/test_counted_reports.py).
 """
 
 from __future__ import annotations
@@ -13,15 +18,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, Unit, overdue_checkout
+from assignments.models import Checkout, CheckoutDay, Officer, Unit, overdue_checkout
 from inventory.models import Flag
 
 from ..forms import Period
-from .exemptions import not_exempt
+from .exemptions import not_exempt, not_exempt_days
 from .sql import compiled, fetch_dicts
 
 REPEAT_OFFENDER_MIN = 2
@@ -78,11 +83,48 @@ def not_docked_by_officer(period: Period, now: datetime | None = None, exempt: l
     )
 
 
+def _zero() -> Value:
+    return Value(0, output_field=IntegerField())
+
+
+def _counted_days(period: Period, exempt: list[dict]):
+    """The range's check-outs counted per day, without the days their officer was exempt."""
+    return not_exempt_days(CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end), exempt)
+
+
+def _overdue_now(now: datetime, exempt: list[dict]):
+    return not_exempt(Checkout.objects.filter(overdue_checkout(now)), exempt)
+
+
 def by_officer(
     period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
 ) -> list[dict]:
     """Officers with any late, overdue or undocked return in the range, most first (check-outs taken
-    on a day the officer was exempt left out)."""
+    on a day the officer was exempt left out): late returns from the day rows with one, overdue from
+    the open check-outs, in one query."""
+    now = now or timezone.now()
+    late = (
+        _counted_days(period, exempt or [])
+        .filter(late__gt=0)
+        .values(**_OFFICER)
+        .annotate(late=Sum("late"), overdue=_zero())
+        .order_by()
+    )
+    overdue = _overdue_now(now, exempt or []).values(**_OFFICER).annotate(late=_zero(), overdue=Count("pk")).order_by()
+    merged: dict[str, dict] = {}
+    for row in late.union(overdue, all=True):
+        entry = merged.setdefault(row["badge"], {**row, "late": 0, "overdue": 0, "not_docked": 0})
+        entry["late"] += row["late"]
+        entry["overdue"] += row["overdue"]
+    return _with_not_docked(
+        merged, not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
+    )
+
+
+def by_officer_from_checkouts(
+    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+) -> list[dict]:
+    """`by_officer` from every check-out of the range (the reference for the counted figures)."""
     now = now or timezone.now()
     returns, late, overdue = _late_or_overdue(period, now, exempt or [])
     merged: dict[str, dict] = {}
@@ -92,7 +134,13 @@ def by_officer(
         .order_by()
     ):
         merged[row["badge"]] = {**row, "not_docked": 0}
-    for row in not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt):
+    return _with_not_docked(
+        merged, not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
+    )
+
+
+def _with_not_docked(merged: dict[str, dict], not_docked: list[dict]) -> list[dict]:
+    for row in not_docked:
         entry = merged.setdefault(row["badge"], {key: row[key] for key in _OFFICER} | {"late": 0, "overdue": 0})
         entry["not_docked"] = row["not_docked"]
     for row in merged.values():
@@ -105,8 +153,32 @@ def by_officer(
 def by_unit(
     period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
 ) -> list[dict]:
-    """Returns, late returns, overdue and undocked per unit: one pass over the range (check-outs taken
-    on a day the officer was exempt left out)."""
+    """Returns, late returns, overdue and undocked per unit (check-outs taken on a day the officer was
+    exempt left out): the range's day rows and the open check-outs overdue now, summed per officer
+    and then per unit through the officers, in one query."""
+    now = now or timezone.now()
+    counted, counted_params = compiled(
+        _counted_days(period, exempt or [])
+        .values("officer_id")
+        .annotate(returns=Sum("returns"), late=Sum("late"), overdue=_zero())
+        .order_by()
+    )
+    overdue, overdue_params = compiled(
+        _overdue_now(now, exempt or [])
+        .values("officer_id")
+        .annotate(returns=_zero(), late=_zero(), overdue=Count("pk"))
+        .order_by()
+    )
+    per_officer = f"""SELECT officer_id, SUM(returns) AS returns, SUM(late) AS late, SUM(overdue) AS overdue
+        FROM ({counted} UNION ALL {overdue}) parts GROUP BY officer_id"""
+    undocked = not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
+    return _units(per_officer, [*counted_params, *overdue_params], undocked)
+
+
+def by_unit_from_checkouts(
+    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+) -> list[dict]:
+    """`by_unit` from every check-out of the range (the reference for the counted figures)."""
     now = now or timezone.now()
     in_range = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
     late = in_range & Q(checked_in_at__gt=F("due_back_at"))
@@ -125,6 +197,11 @@ def by_unit(
         )
         .order_by()
     )
+    return _units(inner, params, not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt))
+
+
+def _units(inner: str, params, not_docked: list[dict]) -> list[dict]:
+    """Per unit from per-officer counts (`inner`: officer_id, returns, late, overdue), with undocked returns."""
     rows = {
         row["unit"]: row
         for row in fetch_dicts(
@@ -139,10 +216,7 @@ def by_unit(
             params,
         )
     }
-    undocked = {
-        row["unit"]: row["unit_not_docked"]
-        for row in (not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt))
-    }
+    undocked = {row["unit"]: row["unit_not_docked"] for row in not_docked}
     result = []
     for unit in sorted(set(rows) | set(undocked), key=lambda name: (name is None, name or "")):
         row = rows.get(unit, {"unit": unit, "returns": 0, "late": 0, "overdue": 0, "late_officers": 0})

@@ -15,8 +15,7 @@ from assignments import tallies
 from assignments.models import Checkout, DutyAssignment
 from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from reports.forms import Period
-from reports.selectors import coverage, exemptions, utilization
-from reports.selectors import compliance
+from reports.selectors import compliance, coverage, exemptions, utilization
 
 from .conftest import NOW, at
 
@@ -103,3 +102,19 @@ def test_a_range_ending_in_the_past_cuts_the_check_outs_back_after_its_end(histo
     )
     assert late.exists(), "the history has check-outs back after this range's end"
     assert utilization.per_camera(period, NOW) == utilization.per_camera_from_checkouts(period, NOW)
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=str)
+def test_compliance_from_the_counts_is_the_compliance_from_the_check_outs(history, period):
+    exempt = exemptions.exemptions(period)
+    not_docked = compliance.not_docked_by_officer(period, NOW, exempt)
+    officers = compliance.by_officer(period, NOW, not_docked, exempt)
+    assert officers == compliance.by_officer_from_checkouts(period, NOW, not_docked, exempt)
+    units = compliance.by_unit(period, NOW, not_docked, exempt)
+    assert units == compliance.by_unit_from_checkouts(period, NOW, not_docked, exempt)
+    if date(2026, 2, 1) <= period.end <= NOW.date():
+        assert any(row["late"] for row in officers), "late returns are in the comparison"
+        assert any(row["overdue"] for row in officers), "overdue check-outs are in the comparison"
+        assert any(row["returns"] for row in units)
+    if period.start <= date(2026, 2, 10) and period.end >= date(2026, 2, 25):
+        assert exempt, "exempt officers are in the comparison"
