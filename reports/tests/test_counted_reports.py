@@ -118,3 +118,14 @@ def test_compliance_from_the_counts_is_the_compliance_from_the_check_outs(histor
         assert any(row["returns"] for row in units)
     if period.start <= date(2026, 2, 10) and period.end >= date(2026, 2, 25):
         assert exempt, "exempt officers are in the comparison"
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=str)
+def test_coverage_from_the_counts_is_the_coverage_from_the_check_outs(history, period):
+    exempt = exemptions.exemptions(period)
+    missed = coverage.missed_by_officer(period, NOW, exempt)
+    assert missed == coverage.missed_by_officer(period, NOW, exempt, from_checkouts=True)
+    assert coverage.units(period, missed) == coverage.units(period, missed, from_checkouts=True)
+    # (Over 731 days, 4 months of history make no weekday a working day: nothing is missed.)
+    if 14 <= period.days <= 200 and date(2026, 2, 1) <= period.end <= NOW.date():
+        assert missed, "shifts worked without a camera are in the comparison"
