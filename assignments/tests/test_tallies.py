@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from assignments import tallies
-from assignments.models import Checkout, CheckoutDay, CheckoutHour
+from assignments.models import Checkout, CheckoutDay, CheckoutHour, CheckoutTotal
 from assignments.services import check_in, check_out
 from audit.actor import Actor
 from conftest import requires_postgres
@@ -20,13 +20,14 @@ from inventory.services import report_lost
 KIOSK = Actor.system_process("test kiosk")
 
 
-def snapshot() -> tuple[list, list]:
+def snapshot() -> tuple[list, list, list]:
+    totals = sorted(CheckoutTotal.objects.values_list("officer_id", "camera_id", "checkouts", "returns", "late", "held"))
     days = sorted(
         CheckoutDay.objects.values_list(
             "day", "officer_id", "camera_id", "checkouts", "returns", "late", "held", "first_out", "last_out", "last_in"
         )
     )
-    return days, sorted(CheckoutHour.objects.values_list("hour", "checkouts"))
+    return days, sorted(CheckoutHour.objects.values_list("hour", "checkouts")), totals
 
 
 @pytest.mark.django_db
@@ -56,6 +57,7 @@ def test_the_services_counts_equal_the_rows_counted_again_across_local_midnight(
         ]
     )
     assert sum(n for _, n in kept[1]) == 4
+    assert [row[2:5] for row in kept[2]] == [(2, 1, 0), (1, 1, 1), (1, 1, 0)]
     assert tallies.rebuild() == (4, 3)
     assert snapshot() == kept
 
@@ -89,5 +91,6 @@ def test_twenty_check_outs_and_returns_at_once_lose_no_count():
     kept = snapshot()
     assert CheckoutHour.objects.get().checkouts == 40
     assert sorted(CheckoutDay.objects.values_list("checkouts", "returns")) == [(2, 1)] * 20
+    assert sorted(CheckoutTotal.objects.values_list("checkouts", "returns")) == [(2, 1)] * 20
     tallies.rebuild()
     assert snapshot() == kept

@@ -7,8 +7,9 @@
   after the check-in, kept on the check-out, is later than that or missing;
 - a repeat offender: an officer with at least REPEAT_OFFENDER_MIN of these in the range.
 
-Returns and late returns are read from the check-outs counted per day (assignments.CheckoutDay, kept
-by the services), the open check-outs overdue now from the check-outs (few, through the open-check-out
+Returns and late returns are read from the check-outs counted per day (reports.selectors.counted:
+the range's day rows, or the all-time totals less the rest), the open check-outs overdue now from the
+check-outs (few, through the open-check-out
 index). `by_officer_from_checkouts` and `by_unit_from_checkouts` count the check-outs themselves: the
 reference the counted figures are tested against (reports/tests/test_counted_reports.py).
 """
@@ -18,15 +19,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Sum, Value
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from assignments.models import Checkout, CheckoutDay, Officer, Unit, overdue_checkout
+from assignments.models import Checkout, Officer, Unit, overdue_checkout
 from inventory.models import Flag
 
 from ..forms import Period
-from .exemptions import not_exempt, not_exempt_days
+from . import counted
+from .exemptions import not_exempt
 from .sql import compiled, fetch_dicts
 
 REPEAT_OFFENDER_MIN = 2
@@ -87,32 +89,43 @@ def _zero() -> Value:
     return Value(0, output_field=IntegerField())
 
 
-def _counted_days(period: Period, exempt: list[dict]):
-    """The range's check-outs counted per day, without the days their officer was exempt."""
-    return not_exempt_days(CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end), exempt)
-
-
 def _overdue_now(now: datetime, exempt: list[dict]):
     return not_exempt(Checkout.objects.filter(overdue_checkout(now)), exempt)
 
 
+def _most(period: Period, most: bool | None) -> bool:
+    return counted.range_is_most_of_history(period) if most is None else most
+
+
 def by_officer(
-    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+    period: Period,
+    now: datetime | None = None,
+    not_docked: list[dict] | None = None,
+    exempt: list[dict] | None = None,
+    most: bool | None = None,
 ) -> list[dict]:
     """Officers with any late, overdue or undocked return in the range, most first (check-outs taken
-    on a day the officer was exempt left out): late returns from the day rows with one, overdue from
-    the open check-outs, in one query."""
+    on a day the officer was exempt left out): late returns from the per-day counts
+    (reports.selectors.counted; `most` is its `range_is_most_of_history`, worked out when not given),
+    overdue from the open check-outs, in one query."""
     now = now or timezone.now()
-    late = (
-        _counted_days(period, exempt or [])
-        .filter(late__gt=0)
-        .values(**_OFFICER)
-        .annotate(late=Sum("late"), overdue=_zero())
-        .order_by()
+    per_officer, params = counted.per_key_sql(period, "officer_id", exempt or [], most=_most(period, most))
+    overdue, overdue_params = compiled(
+        _overdue_now(now, exempt or []).values(**_OFFICER).annotate(late=_zero(), overdue=Count("pk")).order_by()
     )
-    overdue = _overdue_now(now, exempt or []).values(**_OFFICER).annotate(late=_zero(), overdue=Count("pk")).order_by()
+    columns = "badge, rank, first_name, last_name, unit, late, overdue"
+    rows = fetch_dicts(
+        f"""SELECT o.badge_number AS badge, o.rank AS rank, o.first_name AS first_name, o.last_name AS last_name,
+                   u.name AS unit, per_officer.late AS late, 0 AS overdue
+            FROM ({per_officer}) per_officer
+            JOIN {Officer._meta.db_table} o ON o.id = per_officer.officer_id
+            LEFT JOIN {Unit._meta.db_table} u ON u.id = o.unit_id
+            WHERE per_officer.late > 0
+            UNION ALL SELECT {columns} FROM ({overdue}) overdue""",
+        [*params, *overdue_params],
+    )
     merged: dict[str, dict] = {}
-    for row in late.union(overdue, all=True):
+    for row in rows:
         entry = merged.setdefault(row["badge"], {**row, "late": 0, "overdue": 0, "not_docked": 0})
         entry["late"] += row["late"]
         entry["overdue"] += row["overdue"]
@@ -151,28 +164,29 @@ def _with_not_docked(merged: dict[str, dict], not_docked: list[dict]) -> list[di
 
 
 def by_unit(
-    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+    period: Period,
+    now: datetime | None = None,
+    not_docked: list[dict] | None = None,
+    exempt: list[dict] | None = None,
+    most: bool | None = None,
 ) -> list[dict]:
     """Returns, late returns, overdue and undocked per unit (check-outs taken on a day the officer was
-    exempt left out): the range's day rows and the open check-outs overdue now, summed per officer
-    and then per unit through the officers, in one query."""
+    exempt left out): the per-day counts of the range (reports.selectors.counted) and the open
+    check-outs overdue now, summed per officer and then per unit through the officers, in one query."""
     now = now or timezone.now()
-    counted, counted_params = compiled(
-        _counted_days(period, exempt or [])
-        .values("officer_id")
-        .annotate(returns=Sum("returns"), late=Sum("late"), overdue=_zero())
-        .order_by()
-    )
+    per_officer, params = counted.per_key_sql(period, "officer_id", exempt or [], most=_most(period, most))
     overdue, overdue_params = compiled(
         _overdue_now(now, exempt or [])
         .values("officer_id")
         .annotate(returns=_zero(), late=_zero(), overdue=Count("pk"))
         .order_by()
     )
-    per_officer = f"""SELECT officer_id, SUM(returns) AS returns, SUM(late) AS late, SUM(overdue) AS overdue
-        FROM ({counted} UNION ALL {overdue}) parts GROUP BY officer_id"""
+    inner = f"""SELECT officer_id, SUM(returns) AS returns, SUM(late) AS late, SUM(overdue) AS overdue
+        FROM (SELECT officer_id, returns, late, 0 AS overdue FROM ({per_officer}) counted
+              UNION ALL SELECT officer_id, returns, late, overdue FROM ({overdue}) overdue) parts
+        GROUP BY officer_id"""
     undocked = not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
-    return _units(per_officer, [*counted_params, *overdue_params], undocked)
+    return _units(inner, [*params, *overdue_params], undocked)
 
 
 def by_unit_from_checkouts(

@@ -4,7 +4,8 @@ Hours count the part of each check-out inside the range: from check-out (taken i
 check-in, or to now / the range end while still out. They are read from the check-outs counted per
 day (assignments.CheckoutDay, kept by the services): the range's day rows summed per camera, plus the
 few check-outs a day row cannot give whole (still out, or back after the range's end), read from the
-check-outs themselves. The per-day and per-hour charts read the per-hour counts (CheckoutHour).
+check-outs themselves (reports.selectors.counted reads the smaller of the range's day rows and the
+all-time totals less the rest). The per-day and per-hour charts read the per-hour counts (CheckoutHour).
 `per_camera_from_checkouts` and `per_day_and_hour_from_checkouts` count the check-outs themselves:
 the reference the counted figures are tested against (reports/tests/test_counted_reports.py).
 """
@@ -22,6 +23,7 @@ from assignments.models import Checkout, CheckoutDay, CheckoutHour
 from inventory.models import Camera, CameraModel
 
 from ..forms import Period
+from . import counted
 from .sql import as_timedelta, compiled, fetch_dicts
 
 
@@ -52,11 +54,11 @@ def _per_camera_sql(period: Period, now: datetime) -> tuple[str, tuple]:
 _TABLES = {"camera": Camera._meta.db_table, "model": CameraModel._meta.db_table}
 
 
-def _with_cameras(inner: str, params, extra: str = "") -> list[dict]:
+def _with_cameras(inner: str, params, in_use: str = "in_use") -> list[dict]:
     return fetch_dicts(
         f"""SELECT c.asset_tag AS asset_tag, m.name AS model, m.maker AS maker, c.pool AS pool,
-                   per_camera.checkouts AS checkouts, per_camera.in_use AS in_use,
-                   per_camera.camera_id AS camera_id{extra}
+                   per_camera.checkouts AS checkouts, per_camera.{in_use} AS in_use,
+                   per_camera.camera_id AS camera_id
             FROM ({inner}) per_camera
             JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
             JOIN {_TABLES["model"]} m ON m.id = c.model_id""",
@@ -65,28 +67,25 @@ def _with_cameras(inner: str, params, extra: str = "") -> list[dict]:
 
 
 def per_camera(period: Period, now: datetime | None = None) -> list[dict]:
-    """Cameras used in the range, most hours first, from the day rows of the range.
+    """Cameras used in the range, most hours first, from the per-day counts (reports.selectors.counted:
+    the range's day rows, or the all-time totals less the day rows outside the range).
 
     A day row holds its returned check-outs' whole time out. The range counts a check-out's time
     only up to its end (now, or the range's last midnight), so the check-outs still out then, or back
     after it, are read one by one (the open ones through the open-check-out index; those back after
-    the end, rare but for a range that ends in the past, only on the cameras whose day rows say so)
-    and their time put right: less the whole time out counted, plus the part inside the range.
+    the end, rare but for a range that ends in the past, only on the cameras whose day rows say so,
+    found through the day rows' last-return index) and their time put right: less the whole time out
+    counted, plus the part inside the range.
     """
     now = now or timezone.now()
     end = min(period.until, now)
-    inner, params = compiled(
-        CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end)
-        .values("camera_id")
-        .annotate(
-            checkouts=Sum("checkouts"),
-            in_use=Sum("held"),
-            back_after_end=Count("pk", filter=Q(last_in__gt=end)),
-        )
-        .order_by()
+    inner, params = counted.per_key_sql(period, "camera_id", [], most=counted.range_is_most_of_history(period))
+    rows = _with_cameras(inner, params, in_use="held")
+    back_after_end = list(
+        CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end, last_in__gt=end)
+        .values_list("camera_id", flat=True)
+        .distinct()
     )
-    rows = _with_cameras(inner, params, ", per_camera.back_after_end AS back_after_end")
-    back_after_end = [row["camera_id"] for row in rows if row["back_after_end"]]
     whole = ExpressionWrapper(F("checked_in_at") - F("checked_out_at"), output_field=DurationField())
     tail = {
         row["camera_id"]: row
@@ -98,11 +97,10 @@ def per_camera(period: Period, now: datetime | None = None) -> list[dict]:
     }
     for row in rows:
         row["in_use"] = as_timedelta(row["in_use"]) or timedelta(0)
-        if (late := tail.get(row.pop("camera_id"))) is not None:
-            row["in_use"] += (as_timedelta(late["inside"]) or timedelta(0)) - (
-                as_timedelta(late["counted"]) or timedelta(0)
+        if (cut := tail.get(row.pop("camera_id"))) is not None:
+            row["in_use"] += (as_timedelta(cut["inside"]) or timedelta(0)) - (
+                as_timedelta(cut["counted"]) or timedelta(0)
             )
-        del row["back_after_end"]
     rows.sort(key=lambda row: (-row["in_use"], row["asset_tag"]))
     return rows
 

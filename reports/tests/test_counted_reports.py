@@ -15,7 +15,7 @@ from assignments import tallies
 from assignments.models import Checkout, DutyAssignment
 from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from reports.forms import Period
-from reports.selectors import compliance, coverage, exemptions, utilization
+from reports.selectors import compliance, counted, coverage, exemptions, utilization
 
 from .conftest import NOW, at
 
@@ -83,16 +83,18 @@ def history(fleet):
     return fleet
 
 
+@pytest.mark.parametrize("most", [True, False], ids=["totals less the rest", "the range's day rows"])
 @pytest.mark.parametrize("period", PERIODS, ids=str)
-def test_utilization_from_the_counts_is_the_utilization_from_the_check_outs(history, period):
-    counted = utilization.per_camera(period, NOW)
-    assert counted == utilization.per_camera_from_checkouts(period, NOW)
-    assert utilization.per_model(period, NOW, counted) == utilization.per_model(
+def test_utilization_from_the_counts_is_the_utilization_from_the_check_outs(history, period, most, monkeypatch):
+    monkeypatch.setattr(counted, "range_is_most_of_history", lambda period: most)
+    counted_rows = utilization.per_camera(period, NOW)
+    assert counted_rows == utilization.per_camera_from_checkouts(period, NOW)
+    assert utilization.per_model(period, NOW, counted_rows) == utilization.per_model(
         period, NOW, utilization.per_camera_from_checkouts(period, NOW)
     )
     assert utilization.per_day_and_hour(period) == utilization.per_day_and_hour_from_checkouts(period)
     if date(2026, 2, 1) <= period.end <= NOW.date():
-        assert counted, "the range has check-outs: the comparison is not of two empty lists"
+        assert counted_rows, "the range has check-outs: the comparison is not of two empty lists"
 
 
 def test_a_range_ending_in_the_past_cuts_the_check_outs_back_after_its_end(history):
@@ -101,16 +103,19 @@ def test_a_range_ending_in_the_past_cuts_the_check_outs_back_after_its_end(histo
         checked_out_at__gte=period.since, checked_out_at__lt=period.until, checked_in_at__gt=period.until
     )
     assert late.exists(), "the history has check-outs back after this range's end"
+    assert not counted.range_is_most_of_history(period)
+    assert counted.range_is_most_of_history(PERIODS[2])  # the widest range holds the whole history
     assert utilization.per_camera(period, NOW) == utilization.per_camera_from_checkouts(period, NOW)
 
 
+@pytest.mark.parametrize("most", [True, False], ids=["totals less the rest", "the range's day rows"])
 @pytest.mark.parametrize("period", PERIODS, ids=str)
-def test_compliance_from_the_counts_is_the_compliance_from_the_check_outs(history, period):
+def test_compliance_from_the_counts_is_the_compliance_from_the_check_outs(history, period, most):
     exempt = exemptions.exemptions(period)
     not_docked = compliance.not_docked_by_officer(period, NOW, exempt)
-    officers = compliance.by_officer(period, NOW, not_docked, exempt)
+    officers = compliance.by_officer(period, NOW, not_docked, exempt, most)
     assert officers == compliance.by_officer_from_checkouts(period, NOW, not_docked, exempt)
-    units = compliance.by_unit(period, NOW, not_docked, exempt)
+    units = compliance.by_unit(period, NOW, not_docked, exempt, most)
     assert units == compliance.by_unit_from_checkouts(period, NOW, not_docked, exempt)
     if date(2026, 2, 1) <= period.end <= NOW.date():
         assert any(row["late"] for row in officers), "late returns are in the comparison"

@@ -1,4 +1,4 @@
-"""Check-outs counted per (local day, officer, camera) and per UTC hour for the reports (issue 11), and
+"""Check-outs counted per (local day, officer, camera), per (officer, camera) and per UTC hour for the reports (issue 11), and
 the history already written counted into them: a frozen copy of assignments.tallies.rebuild.
 """
 
@@ -42,7 +42,8 @@ def backfill(apps, schema_editor):
             max_out=Max("checked_out_at"),
             max_in=Max("checked_in_at"),
         )
-        .order_by()
+        # Written in day order: a range's rows lie together on disk, as the services' rows do.
+        .order_by("tally_day")
     )
     columns = {
         "tally_day": "day",
@@ -57,6 +58,21 @@ def backfill(apps, schema_editor):
         "max_in": "last_in",
     }
     _insert_select(schema_editor, "assignments_checkoutday", days, columns)
+    CheckoutDay = apps.get_model("assignments", "CheckoutDay")
+    totals = (
+        CheckoutDay.objects.values("officer_id", "camera_id")
+        .annotate(n_checkouts=Sum("checkouts"), n_returns=Sum("returns"), n_late=Sum("late"), sum_held=Sum("held"))
+        .order_by()
+    )
+    total_columns = {
+        "officer_id": "officer_id",
+        "camera_id": "camera_id",
+        "n_checkouts": "checkouts",
+        "n_returns": "returns",
+        "n_late": "late",
+        "sum_held": "held",
+    }
+    _insert_select(schema_editor, "assignments_checkouttotal", totals, total_columns)
     hours = (
         Checkout.objects.annotate(tally_hour=TruncHour("checked_out_at", tzinfo=datetime.UTC))
         .values("tally_hour")
@@ -96,18 +112,31 @@ class Migration(migrations.Migration):
                 (
                     "camera",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="inventory.camera"
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.camera",
                     ),
                 ),
                 (
                     "officer",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="assignments.officer"
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assignments.officer",
                     ),
                 ),
             ],
             options={
-                "indexes": [models.Index(fields=["day"], name="assignments_day_94d70a_idx")],
+                "indexes": [
+                    models.Index(
+                        fields=["day"],
+                        include=["officer", "camera", "checkouts", "returns", "late", "held"],
+                        name="checkoutday_day_counts",
+                    ),
+                    models.Index(fields=["last_in"], name="checkoutday_last_in"),
+                ],
                 "constraints": [
                     models.UniqueConstraint(fields=("officer", "day", "camera"), name="checkoutday_one_per_key"),
                     models.CheckConstraint(
@@ -119,6 +148,46 @@ class Migration(migrations.Migration):
                     ),
                     models.CheckConstraint(
                         condition=models.Q(("first_out__lte", models.F("last_out"))), name="checkoutday_first_le_last"
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="CheckoutTotal",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("checkouts", models.PositiveIntegerField(default=0)),
+                ("returns", models.PositiveIntegerField(default=0)),
+                ("late", models.PositiveIntegerField(default=0)),
+                ("held", models.DurationField(default=datetime.timedelta(0))),
+                (
+                    "camera",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.camera",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assignments.officer",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("officer", "camera"), name="checkouttotal_one_per_key"),
+                    models.CheckConstraint(
+                        condition=models.Q(("returns__lte", models.F("checkouts"))),
+                        name="checkouttotal_returns_le_checkouts",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("late__lte", models.F("returns"))), name="checkouttotal_late_le_returns"
                     ),
                 ],
             },
