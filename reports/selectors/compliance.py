@@ -109,7 +109,9 @@ def by_officer(
     (reports.selectors.counted; `most` is its `range_is_most_of_history`, worked out when not given),
     overdue from the open check-outs, in one query."""
     now = now or timezone.now()
-    per_officer, params = counted.per_key_sql(period, "officer_id", exempt or [], most=_most(period, most))
+    per_officer, params = counted.per_key_sql(
+        period, "officer_id", exempt or [], most=_most(period, most), late_only=True
+    )
     overdue, overdue_params = compiled(
         _overdue_now(now, exempt or []).values(**_OFFICER).annotate(late=_zero(), overdue=Count("pk")).order_by()
     )

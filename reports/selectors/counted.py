@@ -36,14 +36,18 @@ def _signed(rows, key: str, sign: int):
     return rows.annotate(sign=Value(sign, output_field=IntegerField())).values(key, "sign", *COLUMNS)
 
 
-def per_key_sql(period: Period, key: str, exempt: list[dict], *, most: bool) -> tuple[str, list]:
+def per_key_sql(
+    period: Period, key: str, exempt: list[dict], *, most: bool, late_only: bool = False
+) -> tuple[str, list]:
     """SQL of (key, checkouts, returns, late, held) for the check-outs taken in the range; `key` is
     "officer_id" or "camera_id", `most` is `range_is_most_of_history(period)`. Only keys with a
-    check-out in the range have a row."""
+    check-out in the range have a row; with `late_only`, the caller keeps only keys with a late return
+    (so the range's own day rows without one can be skipped)."""
     in_range = CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end).order_by()
     if not most:
+        rows = in_range.filter(late__gt=0) if late_only else in_range
         inner, params = compiled(
-            not_exempt_days(in_range, exempt).values(key).annotate(**{c: Sum(c) for c in COLUMNS}).order_by()
+            not_exempt_days(rows, exempt).values(key).annotate(**{c: Sum(c) for c in COLUMNS}).order_by()
         )
         return inner, list(params)
     parts = [
