@@ -21,7 +21,9 @@ KIOSK = Actor.system_process("test kiosk")
 
 
 def snapshot() -> tuple[list, list, list]:
-    totals = sorted(CheckoutTotal.objects.values_list("officer_id", "camera_id", "checkouts", "returns", "late", "held"))
+    totals = sorted(
+        CheckoutTotal.objects.values_list("officer_id", "camera_id", "checkouts", "returns", "late", "held")
+    )
     days = sorted(
         CheckoutDay.objects.values_list(
             "day", "officer_id", "camera_id", "checkouts", "returns", "late", "held", "first_out", "last_out", "last_in"

@@ -59,11 +59,12 @@ def per_key_sql(
         officers = sorted({row["officer_id"] for row in exempt})
         exempt_days = in_range.filter(officer_id__in=officers).alias(out_day=F("day")).filter(exempt_on_the_day())
         parts.append(_signed(exempt_days, key, -1).order_by())
-    sqls, params = [], []
+    sqls: list[str] = []
+    all_params: list = []
     for part in parts:
         sql, part_params = compiled(part)
         sqls.append(sql)
-        params.extend(part_params)
+        all_params.extend(part_params)
     sums = ", ".join(f"SUM(sign * {c}) AS {c}" for c in COLUMNS)
     union = " UNION ALL ".join(f"SELECT * FROM ({sql}) part{n}" for n, sql in enumerate(sqls))
-    return f"SELECT {key}, {sums} FROM ({union}) signed GROUP BY {key} HAVING SUM(sign * checkouts) > 0", params
+    return f"SELECT {key}, {sums} FROM ({union}) signed GROUP BY {key} HAVING SUM(sign * checkouts) > 0", all_params
