@@ -1,10 +1,10 @@
 """Check-outs counted per (local day, officer, camera) and per hour, for the reports (issue 11).
 
 The services that write a check-out, a check-in or a loss while out call `count_checkout` /
-`count_return` inside their own transaction, so a count is never ahead of or behind its rows. The
-counts are added with `UPDATE ... SET n = n + 1` (row-locked by the database, so two returns at once
-both count), and a missing row is inserted in a savepoint: when a concurrent transaction inserted the
-same row first, the unique constraint refuses ours and the update runs again on theirs.
+`count_return` inside their own transaction, so a count is never ahead of or behind its rows. Each
+count is one `INSERT ... ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n`: the database inserts the row
+or locks the one there and adds to it, so two check-outs in the same hour at once both count (a
+read-then-write in Python would lose one).
 
 History written in bulk (the demo seed, the benchmarks' datasets, the migration that added the
 tables) is counted by `rebuild`, one set-based statement per table.
@@ -14,94 +14,90 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Model, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least, TruncDate, TruncHour
+from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.utils import timezone
 
 from .models import Checkout, CheckoutDay, CheckoutHour, CheckoutTotal
 
 
-def _add(model: type[Model], key: dict, *, create: dict, update: dict) -> None:
-    """Add to the row at `key` (`update`: F() expressions), or insert it (`create`) if missing."""
-    if model._default_manager.filter(**key).update(**update):
-        return
-    try:
-        with transaction.atomic():
-            model._default_manager.create(**key, **create)
-            return
-    except IntegrityError:
-        pass  # a concurrent transaction inserted it first (and has committed): add to theirs
-    model._default_manager.filter(**key).update(**update)
+def _upsert(model: type[Model], key: dict, values: dict, *, add: tuple = (), least: tuple = (), greatest: tuple = ()):
+    """Insert the row at `key` with `values`, or, when it exists, add `add`'s values to its columns and
+    keep the least / greatest of `least` / `greatest`: one statement (ON CONFLICT DO UPDATE, PostgreSQL
+    and SQLite alike), the row locked by the database, so concurrent additions all count."""
+    quote, table = connection.ops.quote_name, model._meta.db_table
+    fields = {**key, **values}
+    columns = [model._meta.get_field(name).column for name in fields]
+    params = [model._meta.get_field(name).get_db_prep_value(value, connection) for name, value in fields.items()]
+    lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+
+    def column(name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    sets = [f"{column(n)} = {quote(table)}.{column(n)} + EXCLUDED.{column(n)}" for n in add]
+    sets += [f"{column(n)} = {lo}({quote(table)}.{column(n)}, EXCLUDED.{column(n)})" for n in least]
+    # COALESCE: SQLite's MAX() of a NULL is NULL (PostgreSQL's GREATEST skips it).
+    sets += [
+        f"{column(n)} = {hi}(COALESCE({quote(table)}.{column(n)}, EXCLUDED.{column(n)}), EXCLUDED.{column(n)})"
+        for n in greatest
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) VALUES ({', '.join(['%s'] * len(columns))})"
+            f" ON CONFLICT ({', '.join(column(n) for n in key)}) DO UPDATE SET {', '.join(sets)}",
+            params,
+        )
 
 
 def _day_key(checkout: Checkout) -> dict:
     return {
-        "day": timezone.localdate(checkout.checked_out_at),
         "officer_id": checkout.officer_id,
+        "day": timezone.localdate(checkout.checked_out_at),
         "camera_id": checkout.camera_id,
     }
 
 
+def _total_key(checkout: Checkout) -> dict:
+    return {"officer_id": checkout.officer_id, "camera_id": checkout.camera_id}
+
+
+_ZERO = {"returns": 0, "late": 0, "held": timedelta(0)}
+
+
 def count_checkout(checkout: Checkout) -> None:
-    """Count a new check-out (call inside the transaction that wrote it)."""
+    """Count a new check-out (call inside the transaction that wrote it): three statements."""
     out = checkout.checked_out_at
-    _add(
+    values = {"checkouts": 1, **_ZERO}
+    _upsert(
         CheckoutDay,
         _day_key(checkout),
-        create={"checkouts": 1, "first_out": out, "last_out": out},
-        update={
-            "checkouts": F("checkouts") + 1,
-            "first_out": Least("first_out", Value(out)),
-            "last_out": Greatest("last_out", Value(out)),
-        },
+        {**values, "first_out": out, "last_out": out},
+        add=("checkouts",),
+        least=("first_out",),
+        greatest=("last_out",),
     )
-    _add(
-        CheckoutTotal,
-        {"officer_id": checkout.officer_id, "camera_id": checkout.camera_id},
-        create={"checkouts": 1},
-        update={"checkouts": F("checkouts") + 1},
-    )
+    _upsert(CheckoutTotal, _total_key(checkout), values, add=("checkouts",))
     hour = out.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    _add(CheckoutHour, {"hour": hour}, create={"checkouts": 1}, update={"checkouts": F("checkouts") + 1})
+    _upsert(CheckoutHour, {"hour": hour}, {"checkouts": 1}, add=("checkouts",))
 
 
 def count_return(checkout: Checkout) -> None:
-    """Count the check-in of a counted check-out (call inside the transaction that wrote it)."""
+    """Count the check-in of a counted check-out (call inside the transaction that wrote it): two
+    statements. (Were its day row missing, a check-out taken before the counts and not rebuilt since,
+    the row is made with the check-out counted too.)"""
     back, out = checkout.checked_in_at, checkout.checked_out_at
     assert back is not None
-    late = int(back > checkout.due_back_at)
-    held = back - out
-    _add(
+    values = {"checkouts": 1, "returns": 1, "late": int(back > checkout.due_back_at), "held": back - out}
+    returned = ("returns", "late", "held")
+    _upsert(
         CheckoutDay,
         _day_key(checkout),
-        # Only for a check-out taken before the counts existed and not rebuilt since.
-        create={
-            "checkouts": 1,
-            "returns": 1,
-            "late": late,
-            "held": held,
-            "first_out": out,
-            "last_out": out,
-            "last_in": back,
-        },
-        update={
-            "returns": F("returns") + 1,
-            "late": F("late") + late,
-            "held": F("held") + Value(held, output_field=DurationField()),
-            "last_in": Greatest(Coalesce("last_in", Value(back)), Value(back)),
-        },
+        {**values, "first_out": out, "last_out": out, "last_in": back},
+        add=returned,
+        greatest=("last_in",),
     )
-    _add(
-        CheckoutTotal,
-        {"officer_id": checkout.officer_id, "camera_id": checkout.camera_id},
-        create={"checkouts": 1, "returns": 1, "late": late, "held": held},
-        update={
-            "returns": F("returns") + 1,
-            "late": F("late") + late,
-            "held": F("held") + Value(held, output_field=DurationField()),
-        },
-    )
+    _upsert(CheckoutTotal, _total_key(checkout), values, add=returned)
 
 
 def _day_rows():
