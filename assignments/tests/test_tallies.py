@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from assignments import tallies
 from assignments.models import Checkout, CheckoutDay, CheckoutHour, CheckoutTotal
@@ -96,3 +97,29 @@ def test_twenty_check_outs_and_returns_at_once_lose_no_count():
     assert sorted(CheckoutTotal.objects.values_list("checkouts", "returns")) == [(2, 1)] * 20
     tallies.rebuild()
     assert snapshot() == kept
+
+
+@pytest.mark.django_db
+def test_recount_checkouts_counts_history_written_outside_the_services(capsys):
+    officer, camera = OfficerFactory(), CameraFactory()
+    out = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
+    Checkout.objects.create(
+        camera=camera,
+        officer=officer,
+        checked_out_at=out,
+        due_back_at=out + timedelta(hours=9),
+        checked_in_at=out + timedelta(hours=10),
+        condition="working",
+    )
+    assert not CheckoutDay.objects.exists()
+
+    call_command("recount_checkouts")
+
+    assert capsys.readouterr().out == "1 day rows, 1 hour rows\n"
+    assert CheckoutDay.objects.values_list("checkouts", "returns", "late", "held").get() == (
+        1,
+        1,
+        1,
+        timedelta(hours=10),
+    )
+    assert CheckoutTotal.objects.values_list("checkouts", "late").get() == (1, 1)
