@@ -123,3 +123,15 @@ def test_recount_checkouts_counts_history_written_outside_the_services(capsys):
         timedelta(hours=10),
     )
     assert CheckoutTotal.objects.values_list("checkouts", "late").get() == (1, 1)
+
+
+@pytest.mark.django_db
+def test_the_demo_seed_leaves_the_counts_in_step_with_its_history():
+    from demo.services import seed_fleet
+
+    seed_fleet(cameras=30, days=5)  # bulk history, then current problems through the services
+
+    kept = snapshot()
+    assert sum(row[3] for row in kept[0]) == Checkout.objects.count() > 0
+    tallies.rebuild()
+    assert snapshot() == kept
