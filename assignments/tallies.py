@@ -13,27 +13,34 @@ tables) is counted by `rebuild`, one set-based statement per table.
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from typing import cast
 
 from django.db import connection, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Model, Q, Sum, Value
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Field, Max, Min, Model, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.utils import timezone
 
 from .models import Checkout, CheckoutDay, CheckoutHour, CheckoutTotal
 
 
-def _upsert(model: type[Model], key: dict, values: dict, *, add: tuple = (), least: tuple = (), greatest: tuple = ()):
+def _field(model: type[Model], name: str) -> Field:
+    return cast(Field, model._meta.get_field(name))
+
+
+def _upsert(
+    model: type[Model], key: dict, values: dict, *, add: tuple = (), least: tuple = (), greatest: tuple = ()
+) -> None:
     """Insert the row at `key` with `values`, or, when it exists, add `add`'s values to its columns and
     keep the least / greatest of `least` / `greatest`: one statement (ON CONFLICT DO UPDATE, PostgreSQL
     and SQLite alike), the row locked by the database, so concurrent additions all count."""
     quote, table = connection.ops.quote_name, model._meta.db_table
     fields = {**key, **values}
-    columns = [model._meta.get_field(name).column for name in fields]
-    params = [model._meta.get_field(name).get_db_prep_value(value, connection) for name, value in fields.items()]
+    columns = [quote(_field(model, name).column) for name in fields]
+    params = [_field(model, name).get_db_prep_value(value, connection) for name, value in fields.items()]
     lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
 
     def column(name: str) -> str:
-        return quote(model._meta.get_field(name).column)
+        return quote(_field(model, name).column)
 
     sets = [f"{column(n)} = {quote(table)}.{column(n)} + EXCLUDED.{column(n)}" for n in add]
     sets += [f"{column(n)} = {lo}({quote(table)}.{column(n)}, EXCLUDED.{column(n)})" for n in least]
@@ -44,7 +51,7 @@ def _upsert(model: type[Model], key: dict, values: dict, *, add: tuple = (), lea
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) VALUES ({', '.join(['%s'] * len(columns))})"
+            f"INSERT INTO {quote(table)} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
             f" ON CONFLICT ({', '.join(column(n) for n in key)}) DO UPDATE SET {', '.join(sets)}",
             params,
         )
