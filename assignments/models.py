@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -239,6 +239,90 @@ class Checkout(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return self.is_open and (now or timezone.now()) > self.due_back_at
+
+
+class CheckoutDay(models.Model):
+    """The check-outs one officer took of one camera on one local day, counted (issue 11).
+
+    Kept in step by the services that write check-outs (assignments.tallies: check-out, check-in,
+    a camera reported lost while out) inside their transactions, and rebuilt from the check-outs for
+    history written in bulk (`assignments.tallies.rebuild`). The reports read these rows for the days
+    of their range instead of every check-out: a row per (day, officer, camera), not per check-out.
+    `day` is the local date (settings.TIME_ZONE) of the check-out, as the reports' ranges are.
+    """
+
+    day = models.DateField()
+    # No index of their own: the unique constraint leads with the officer, and no report looks a
+    # camera's day rows up (each index is one more write per check-out and per return).
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+", db_index=False)
+    camera = models.ForeignKey("inventory.Camera", on_delete=models.PROTECT, related_name="+", db_index=False)
+    checkouts = models.PositiveIntegerField(default=0)
+    # Of those, checked in (any condition), and checked in after they were due back.
+    returns = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    # The returned ones' time out (check-in - check-out), summed.
+    held = models.DurationField(default=timedelta(0))
+    # The earliest and latest check-out of the day, and the latest check-in of the returned ones: a
+    # report that cuts a range at an instant re-reads the few check-outs of a row it cannot take whole.
+    first_out = models.DateTimeField()
+    last_out = models.DateTimeField()
+    last_in = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # A range's rows read from the index alone (its counts included), not from the table.
+            models.Index(
+                fields=["day"],
+                include=["officer", "camera", "checkouts", "returns", "late", "held"],
+                name="checkoutday_day_counts",
+            ),
+            # The few rows with a return after a range's end (utilization cuts those at the end).
+            models.Index(fields=["last_in"], name="checkoutday_last_in"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "day", "camera"], name="checkoutday_one_per_key"),
+            models.CheckConstraint(condition=Q(returns__lte=F("checkouts")), name="checkoutday_returns_le_checkouts"),
+            models.CheckConstraint(condition=Q(late__lte=F("returns")), name="checkoutday_late_le_returns"),
+            models.CheckConstraint(condition=Q(first_out__lte=F("last_out")), name="checkoutday_first_le_last"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: officer {self.officer_id}, camera {self.camera_id}, {self.checkouts} out"
+
+
+class CheckoutTotal(models.Model):
+    """Every check-out one officer took of one camera, counted: the day rows (CheckoutDay) summed over
+    all time. A range that covers most of the history is read as these totals less the day rows
+    outside it (a 731-day range at 10 M check-outs: the fleet's totals, and few or no day rows),
+    instead of summing every day row inside it. Kept in step by the same services."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+", db_index=False)
+    camera = models.ForeignKey("inventory.Camera", on_delete=models.PROTECT, related_name="+", db_index=False)
+    checkouts = models.PositiveIntegerField(default=0)
+    returns = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    held = models.DurationField(default=timedelta(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "camera"], name="checkouttotal_one_per_key"),
+            models.CheckConstraint(condition=Q(returns__lte=F("checkouts")), name="checkouttotal_returns_le_checkouts"),
+            models.CheckConstraint(condition=Q(late__lte=F("returns")), name="checkouttotal_late_le_returns"),
+        ]
+
+    def __str__(self) -> str:
+        return f"officer {self.officer_id}, camera {self.camera_id}: {self.checkouts} out"
+
+
+class CheckoutHour(models.Model):
+    """Check-outs taken in one hour (its start, UTC), counted: the utilization report's per-day and
+    per-hour charts read these (24 rows a day) instead of the range's check-outs."""
+
+    hour = models.DateTimeField(unique=True)
+    checkouts = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.hour}: {self.checkouts}"
 
 
 # --- duty and training (issue 13) -------------------------------------------------------------

@@ -28,6 +28,7 @@ from inventory.models import Camera, MaintenanceRecord
 from inventory.services import check_transition, refusal_as_if
 from kiosk.models import BadgeLockout
 
+from . import tallies
 from .duty import certification_refusal
 from .models import Checkout, Officer, PersonalIssue
 from .shifts import expected_return
@@ -96,6 +97,7 @@ def check_out(
                 out_kiosk=kiosk,
                 out_by=user,
             )
+            tallies.count_checkout(checkout)
             camera.status = cast(str, transition.target)
             camera.dock, camera.dock_bay = None, None
             camera.save(update_fields=["status", "dock", "dock_bay"])
@@ -151,6 +153,7 @@ def check_in(
     checkout.damage_description = damage_description
     checkout.in_kiosk, checkout.in_by = kiosk, user
     checkout.save(update_fields=["checked_in_at", "condition", "damage_description", "in_kiosk", "in_by"])
+    tallies.count_return(checkout)
 
     camera.last_returned_at = checkout.checked_in_at
     camera.last_seen_at = checkout.checked_in_at  # in hand at the return (the "not seen" flag)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from assignments import tallies
 from assignments.first_dock import fill_first_docked_at
 from assignments.models import Checkout, PersonalIssue
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
@@ -61,6 +62,7 @@ class Builder(Fleet, People, Problems, History, Signal):
         )
         insert_rows(ChargeEvent, CHARGE_ROW, ((camera_ids[row[0]], *row[1:]) for row in self.charges))
         fill_first_docked_at()  # what record_charge keeps for each dock, for the history written in bulk
+        tallies.rebuild()  # what the check-out services count for the reports, likewise
         costs = random.Random(len(self.maintenance))  # its own generator: the history drawn above stays as it was
         insert_rows(
             MaintenanceRecord,

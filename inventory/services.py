@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from assignments import tallies
 from assignments.models import Checkout, PersonalIssue
 from audit import services as audit
 from audit.actions import Action
@@ -390,6 +391,7 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
         holder.checked_in_at = max(now, holder.checked_out_at)
         holder.condition = Checkout.Condition.LOST
         holder.save(update_fields=["checked_in_at", "condition"])
+        tallies.count_return(holder)
     MaintenanceRecord.objects.open().filter(camera=camera).update(
         closed_at=now, outcome=MaintenanceRecord.Outcome.RETIRED, notes="Camera reported lost."
     )

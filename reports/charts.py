@@ -161,6 +161,9 @@ def line(
             x_label_rotation=rotate,
             y_title=y_title or None,
             show_minor_x_labels=not many,
+            # A dot per point is an SVG element with its tooltip: 731 of them took 0.3 s of the widest
+            # range's page, and at that density they merge into the line (the table lists the values).
+            show_dots=not many,
             dots_size=2,
             **overrides,
         )

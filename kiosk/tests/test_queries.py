@@ -99,8 +99,9 @@ def test_check_out(fleet, kiosk_browser, officer, django_assert_num_queries):
     PairingFactory(camera=Camera.objects.get(asset_tag="HPD-BWC-F00000"), device=in_a_vehicle)
     PairingFactory(camera=Camera.objects.get(asset_tag="HPD-BWC-F00000"))  # on the shelf: not listed
     # session, kiosk, officer, camera by barcode; check_out: camera and officer locked, certification,
-    # held, shift, insert checkout, update camera (savepoints), audit; session save
-    with django_assert_num_queries(20 + AUDIT_LOCK):
+    # held, shift, insert checkout, the reports' counts (day, officer-camera total, hour: one upsert
+    # each), update camera (savepoints), audit; session save
+    with django_assert_num_queries(23 + AUDIT_LOCK):
         response = kiosk_browser.check_out("HPD-BWC-F00000", follow=False)
     assert response.status_code == 302
     # kiosk, session, the checkout with camera and officer; the signal triggers paired with the camera
@@ -116,10 +117,11 @@ def test_check_in(fleet, kiosk_browser, django_assert_num_queries):
     with django_assert_num_queries(3):
         page = kiosk_browser.return_camera("HPD-BWC-F00001", follow=False).content.decode()
     assert ">Working<" in page
-    # Step 2, scanned: check_in (camera locked, open checkout locked, update both, audit), the return's
+    # Step 2, scanned: check_in (camera locked, open checkout locked, update both, the reports' counts:
+    # day and officer-camera total, one upsert each, audit), the return's
     # entry method and its audit event, all in one savepoint; then the free dock bay: the first dock
     # with room where the kiosk stands (none here), else the first anywhere, then its taken bays.
-    with django_assert_num_queries(19 + 2 * AUDIT_LOCK):
+    with django_assert_num_queries(21 + 2 * AUDIT_LOCK):
         response = kiosk_browser.post(
             "/kiosk/return/",
             {"barcode": "HPD-BWC-F00001", "condition": "working", "entry_method": "scanned"},

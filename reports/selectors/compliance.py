@@ -6,6 +6,12 @@
   NOT_DOCKED_AFTER_RETURN_MINUTES of the check-in (and that much time has passed): its first dock
   after the check-in, kept on the check-out, is later than that or missing;
 - a repeat offender: an officer with at least REPEAT_OFFENDER_MIN of these in the range.
+
+Returns and late returns are read from the check-outs counted per day (reports.selectors.counted:
+the range's day rows, or the all-time totals less the rest), the open check-outs overdue now from the
+check-outs (few, through the open-check-out
+index). `by_officer_from_checkouts` and `by_unit_from_checkouts` count the check-outs themselves: the
+reference the counted figures are tested against (reports/tests/test_counted_reports.py).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -21,6 +27,7 @@ from assignments.models import Checkout, Officer, Unit, overdue_checkout
 from inventory.models import Flag
 
 from ..forms import Period
+from . import counted
 from .exemptions import not_exempt
 from .sql import compiled, fetch_dicts
 
@@ -78,11 +85,61 @@ def not_docked_by_officer(period: Period, now: datetime | None = None, exempt: l
     )
 
 
+def _zero() -> Value:
+    return Value(0, output_field=IntegerField())
+
+
+def _overdue_now(now: datetime, exempt: list[dict]):
+    return not_exempt(Checkout.objects.filter(overdue_checkout(now)), exempt)
+
+
+def _most(period: Period, most: bool | None) -> bool:
+    return counted.range_is_most_of_history(period) if most is None else most
+
+
 def by_officer(
-    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+    period: Period,
+    now: datetime | None = None,
+    not_docked: list[dict] | None = None,
+    exempt: list[dict] | None = None,
+    most: bool | None = None,
 ) -> list[dict]:
     """Officers with any late, overdue or undocked return in the range, most first (check-outs taken
-    on a day the officer was exempt left out)."""
+    on a day the officer was exempt left out): late returns from the per-day counts
+    (reports.selectors.counted; `most` is its `range_is_most_of_history`, worked out when not given),
+    overdue from the open check-outs, in one query."""
+    now = now or timezone.now()
+    per_officer, params = counted.per_key_sql(
+        period, "officer_id", exempt or [], most=_most(period, most), late_only=True
+    )
+    overdue, overdue_params = compiled(
+        _overdue_now(now, exempt or []).values(**_OFFICER).annotate(late=_zero(), overdue=Count("pk")).order_by()
+    )
+    columns = "badge, rank, first_name, last_name, unit, late, overdue"
+    rows = fetch_dicts(
+        f"""SELECT o.badge_number AS badge, o.rank AS rank, o.first_name AS first_name, o.last_name AS last_name,
+                   u.name AS unit, per_officer.late AS late, 0 AS overdue
+            FROM ({per_officer}) per_officer
+            JOIN {Officer._meta.db_table} o ON o.id = per_officer.officer_id
+            LEFT JOIN {Unit._meta.db_table} u ON u.id = o.unit_id
+            WHERE per_officer.late > 0
+            UNION ALL SELECT {columns} FROM ({overdue}) overdue""",
+        [*params, *overdue_params],
+    )
+    merged: dict[str, dict] = {}
+    for row in rows:
+        entry = merged.setdefault(row["badge"], {**row, "late": 0, "overdue": 0, "not_docked": 0})
+        entry["late"] += row["late"]
+        entry["overdue"] += row["overdue"]
+    return _with_not_docked(
+        merged, not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
+    )
+
+
+def by_officer_from_checkouts(
+    period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
+) -> list[dict]:
+    """`by_officer` from every check-out of the range (the reference for the counted figures)."""
     now = now or timezone.now()
     returns, late, overdue = _late_or_overdue(period, now, exempt or [])
     merged: dict[str, dict] = {}
@@ -92,7 +149,13 @@ def by_officer(
         .order_by()
     ):
         merged[row["badge"]] = {**row, "not_docked": 0}
-    for row in not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt):
+    return _with_not_docked(
+        merged, not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
+    )
+
+
+def _with_not_docked(merged: dict[str, dict], not_docked: list[dict]) -> list[dict]:
+    for row in not_docked:
         entry = merged.setdefault(row["badge"], {key: row[key] for key in _OFFICER} | {"late": 0, "overdue": 0})
         entry["not_docked"] = row["not_docked"]
     for row in merged.values():
@@ -103,10 +166,35 @@ def by_officer(
 
 
 def by_unit(
+    period: Period,
+    now: datetime | None = None,
+    not_docked: list[dict] | None = None,
+    exempt: list[dict] | None = None,
+    most: bool | None = None,
+) -> list[dict]:
+    """Returns, late returns, overdue and undocked per unit (check-outs taken on a day the officer was
+    exempt left out): the per-day counts of the range (reports.selectors.counted) and the open
+    check-outs overdue now, summed per officer and then per unit through the officers, in one query."""
+    now = now or timezone.now()
+    per_officer, params = counted.per_key_sql(period, "officer_id", exempt or [], most=_most(period, most))
+    overdue, overdue_params = compiled(
+        _overdue_now(now, exempt or [])
+        .values("officer_id")
+        .annotate(returns=_zero(), late=_zero(), overdue=Count("pk"))
+        .order_by()
+    )
+    inner = f"""SELECT officer_id, SUM(returns) AS returns, SUM(late) AS late, SUM(overdue) AS overdue
+        FROM (SELECT officer_id, returns, late, 0 AS overdue FROM ({per_officer}) counted
+              UNION ALL SELECT officer_id, returns, late, overdue FROM ({overdue}) overdue) parts
+        GROUP BY officer_id"""
+    undocked = not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
+    return _units(inner, [*params, *overdue_params], undocked)
+
+
+def by_unit_from_checkouts(
     period: Period, now: datetime | None = None, not_docked: list[dict] | None = None, exempt: list[dict] | None = None
 ) -> list[dict]:
-    """Returns, late returns, overdue and undocked per unit: one pass over the range (check-outs taken
-    on a day the officer was exempt left out)."""
+    """`by_unit` from every check-out of the range (the reference for the counted figures)."""
     now = now or timezone.now()
     in_range = Q(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
     late = in_range & Q(checked_in_at__gt=F("due_back_at"))
@@ -125,6 +213,11 @@ def by_unit(
         )
         .order_by()
     )
+    return _units(inner, params, not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt))
+
+
+def _units(inner: str, params, not_docked: list[dict]) -> list[dict]:
+    """Per unit from per-officer counts (`inner`: officer_id, returns, late, overdue), with undocked returns."""
     rows = {
         row["unit"]: row
         for row in fetch_dicts(
@@ -139,10 +232,7 @@ def by_unit(
             params,
         )
     }
-    undocked = {
-        row["unit"]: row["unit_not_docked"]
-        for row in (not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt))
-    }
+    undocked = {row["unit"]: row["unit_not_docked"] for row in not_docked}
     result = []
     for unit in sorted(set(rows) | set(undocked), key=lambda name: (name is None, name or "")):
         row = rows.get(unit, {"unit": unit, "returns": 0, "late": 0, "overdue": 0, "late_officers": 0})

@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from assignments.models import Checkout, Officer, Shift, Unit, current_issue
+from assignments.models import Checkout, CheckoutDay, Officer, Shift, Unit, current_issue
 from assignments.shifts import CHECKOUT_LEAD, shift_window
 from inventory.models import Camera
 
@@ -46,11 +46,26 @@ def _in_service_personal() -> Q:
     return Q(issue__id__isnull=False) & ~Q(issue__camera__status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
 
 
-def units(period: Period, missed: list[dict]) -> list[dict]:
+def _took_a_camera(period: Period) -> Exists:
+    """The officer took a camera in the range: a day row of theirs in it (the unique index's prefix)."""
+    return Exists(CheckoutDay.objects.filter(officer=OuterRef("pk"), day__gte=period.start, day__lte=period.end))
+
+
+def _took_a_camera_from_checkouts(period: Period) -> Exists:
+    return Exists(
+        Checkout.objects.filter(
+            officer=OuterRef("pk"), checked_out_at__gte=period.since, checked_out_at__lt=period.until
+        )
+    )
+
+
+def units(period: Period, missed: list[dict], *, from_checkouts: bool = False) -> list[dict]:
     """One row per unit: officers, personal cameras, shift days without a camera, idle officers.
 
-    `missed` is `missed_by_officer(period)`: its rows carry their unit's totals.
+    `missed` is `missed_by_officer(period)`: its rows carry their unit's totals. "Took no camera"
+    reads the check-outs counted per day; `from_checkouts` the check-outs (the tested reference).
     """
+    took = (_took_a_camera_from_checkouts if from_checkouts else _took_a_camera)(period)
     rows = {
         row["unit_key"]: row
         for row in Officer.objects.filter(is_active=True)
@@ -62,13 +77,7 @@ def units(period: Period, missed: list[dict]) -> list[dict]:
             on_shift=Count("pk", filter=Q(shift__isnull=False)),
             no_checkout=Count(
                 "pk",
-                filter=Q(shift__isnull=False)
-                & ~exemptions.exempt_throughout(period)
-                & ~Exists(
-                    Checkout.objects.filter(
-                        officer=OuterRef("pk"), checked_out_at__gte=period.since, checked_out_at__lt=period.until
-                    )
-                ),
+                filter=Q(shift__isnull=False) & ~exemptions.exempt_throughout(period) & ~took,
             ),
         )
         .order_by()
@@ -214,10 +223,48 @@ def _exempt_masks(period: Period, shifts: list[Shift], exempt: list[dict], now: 
     return " UNION ALL ".join(selects) or None
 
 
-def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict] | None = None) -> tuple[str, list] | None:
-    shifts = list(Shift.objects.all())
-    if not shifts:
-        return None
+def _shift_day_bucket(period: Period, shifts: list[Shift], instant: str):
+    """1 + the index in the range of the shift day an instant was taken for; 0 before the range's first
+    shift day and period.days + 1 after its last (the bounds of every day and the one after it)."""
+    whens = []
+    for shift in shifts:
+        starts = [_shift_day_start(day, shift) for day in [*_dates(period), period.end + timedelta(days=1)]]
+        whens.append(When(officer__shift=shift.pk, then=DayOfRange(F(instant), starts)))
+    return Case(*whens, output_field=IntegerField())
+
+
+def _shift_days_sql(period: Period, shifts: list[Shift]) -> tuple[str, list]:
+    """(officer_id, shift_id, day): the shift days in the range each active officer took a camera on,
+    from the check-outs counted per local day (assignments.CheckoutDay).
+
+    A local day's check-outs fall on at most two shift days (its bound, shift start - lead, is inside
+    it at most once), those of its earliest and its latest check-out, which the day row keeps: so each
+    row gives two days, duplicates folding away in the bitmask below.
+    """
+    rows = CheckoutDay.objects.filter(
+        officer__is_active=True,
+        officer__shift__isnull=False,
+        day__gte=period.start - timedelta(days=1),
+        day__lte=period.end + timedelta(days=1),
+    ).order_by()
+    first, last = (
+        part.values("officer_id", shift_id=F("officer__shift"), bucket=_shift_day_bucket(period, shifts, instant))
+        for part, instant in (
+            (rows, "first_out"),
+            # Most days hold one check-out: its latest is its earliest, already counted.
+            (rows.filter(last_out__gt=F("first_out")), "last_out"),
+        )
+    )
+    inner, params = compiled(first.union(last, all=True))
+    if connection.vendor == "postgresql":
+        # Fenced: each row's shift day worked out once, not again in each test of the WHERE below.
+        inner = f"{inner} OFFSET 0"
+    sql = f"SELECT officer_id, shift_id, bucket - 1 AS day FROM ({inner}) buckets WHERE bucket BETWEEN 1 AND {period.days}"
+    return sql, list(params)
+
+
+def _shift_days_from_checkouts_sql(period: Period, shifts: list[Shift]) -> tuple[str, list]:
+    """(officer_id, shift_id, day) for every check-out of an active officer in the range (the reference)."""
     # A check-out's shift day is in the range exactly when its time falls between the range's bounds
     # moved by (shift start - lead): one index-friendly test per shift.
     in_range = Q(pk__in=[])
@@ -227,8 +274,6 @@ def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict] | 
             checked_out_at__gte=_shift_day_start(period.start, shift),
             checked_out_at__lt=_shift_day_start(period.end + timedelta(days=1), shift),
         )
-    # Each check-out's shift day n (day n of the range), computed once per row: the inner query is
-    # fenced (OFFSET 0) on PostgreSQL, which would otherwise copy the expression into every use.
     days = (
         Checkout.objects.filter(officer__is_active=True)
         .filter(in_range)
@@ -236,6 +281,18 @@ def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict] | 
         .order_by()
     )
     inner, params = compiled(days)
+    return inner, list(params)
+
+
+def _missed_per_officer_sql(
+    period: Period, now: datetime, exempt: list[dict] | None = None, *, from_checkouts: bool = True
+) -> tuple[str, list] | None:
+    shifts = list(Shift.objects.all())
+    if not shifts:
+        return None
+    # Each check-out's shift day n (day n of the range), computed once per row: the inner query is
+    # fenced (OFFSET 0) on PostgreSQL, which would otherwise copy the expression into every use.
+    inner, params = (_shift_days_from_checkouts_sql if from_checkouts else _shift_days_sql)(period, shifts)
     if connection.vendor == "postgresql":
         inner = f"{inner} OFFSET 0"
     # Then per officer, the set of days as 62-day bitmasks (bit n - first of day n), so duplicates
@@ -299,13 +356,23 @@ def _missed_per_officer_sql(period: Period, now: datetime, exempt: list[dict] | 
     return sql, list(params)
 
 
-def missed_by_officer(period: Period, now: datetime | None = None, exempt: list[dict] | None = None) -> list[dict]:
+def missed_by_officer(
+    period: Period, now: datetime | None = None, exempt: list[dict] | None = None, *, from_checkouts: bool = True
+) -> list[dict]:
     """Officers with shifts worked without a camera, most first, each with their unit's totals.
 
     The unit totals come from window functions over the same rows, so one query serves both tables.
     `exempt` is `exemptions.exemptions(period)`: an exempt day is neither a shift missed nor one worked.
+    The shift days worked come from the range's check-outs. `from_checkouts=False` reads them from the
+    check-outs counted per day instead (assignments.CheckoutDay: each day row's earliest and latest
+    check-out), tested equal, and not the default: at a check-out or so per officer and day the day
+    rows are as many as the check-outs, and working out two shift days per row over a range widened
+    by a day at each end measured slower (14 days at 1 M check-outs: 2.2-2.3 s against 0.9-1.3 s, EXPLAIN
+    ANALYZE at load 9). What the widest range needs is per-officer running counts of shift days
+    worked per weekday, kept by the services and recounted when an officer's shift changes (the
+    shift day depends on the officer's shift today); not built (bench/RESULTS.md).
     """
-    built = _missed_per_officer_sql(period, now or timezone.now(), exempt or [])
+    built = _missed_per_officer_sql(period, now or timezone.now(), exempt or [], from_checkouts=from_checkouts)
     if built is None:
         return []
     sql, params = built

@@ -79,6 +79,14 @@ def not_exempt(checkouts, rows: list[dict]):
     return checkouts.alias(out_day=TruncDate("checked_out_at")).filter(~exempt_on_the_day())
 
 
+def not_exempt_days(day_rows, rows: list[dict]):
+    """Like `not_exempt`, for check-outs counted per day (assignments.CheckoutDay): without the day rows
+    of a day their officer was exempt."""
+    if not rows:
+        return day_rows
+    return day_rows.alias(out_day=F("day")).filter(~exempt_on_the_day())
+
+
 def exempt_throughout(period: Period, officer_ref: str = "pk") -> Exists:
     """The officer's exemption covers the whole range (for "took no camera at all in the range")."""
     return Exists(

@@ -1,9 +1,13 @@
 """Utilization: hours in use per camera and per model, idle cameras, check-outs by day and by hour.
 
 Hours count the part of each check-out inside the range: from check-out (taken in the range) to
-check-in, or to now / the range end while still out. Check-outs are first summed per camera (one
-pass, no joins), then joined to cameras and models: 30,000 groups instead of a million joined rows;
-that one aggregate gives both the per-camera table and the per-model figures.
+check-in, or to now / the range end while still out. They are read from the check-outs counted per
+day (assignments.CheckoutDay, kept by the services): the range's day rows summed per camera, plus the
+few check-outs a day row cannot give whole (still out, or back after the range's end), read from the
+check-outs themselves (reports.selectors.counted reads the smaller of the range's day rows and the
+all-time totals less the rest). The per-day and per-hour charts read the per-hour counts (CheckoutHour).
+`per_camera_from_checkouts` and `per_day_and_hour_from_checkouts` count the check-outs themselves:
+the reference the counted figures are tested against (reports/tests/test_counted_reports.py).
 """
 
 from __future__ import annotations
@@ -11,14 +15,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import cast
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Least, TruncHour
 from django.utils import timezone
 
-from assignments.models import Checkout
+from assignments.models import Checkout, CheckoutDay, CheckoutHour
 from inventory.models import Camera, CameraModel
 
 from ..forms import Period
+from . import counted
 from .sql import as_timedelta, compiled, fetch_dicts
 
 
@@ -49,7 +54,58 @@ def _per_camera_sql(period: Period, now: datetime) -> tuple[str, tuple]:
 _TABLES = {"camera": Camera._meta.db_table, "model": CameraModel._meta.db_table}
 
 
+def _with_cameras(inner: str, params, in_use: str = "in_use") -> list[dict]:
+    return fetch_dicts(
+        f"""SELECT c.asset_tag AS asset_tag, m.name AS model, m.maker AS maker, c.pool AS pool,
+                   per_camera.checkouts AS checkouts, per_camera.{in_use} AS in_use,
+                   per_camera.camera_id AS camera_id
+            FROM ({inner}) per_camera
+            JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
+            JOIN {_TABLES["model"]} m ON m.id = c.model_id""",
+        params,
+    )
+
+
 def per_camera(period: Period, now: datetime | None = None) -> list[dict]:
+    """Cameras used in the range, most hours first, from the per-day counts (reports.selectors.counted:
+    the range's day rows, or the all-time totals less the day rows outside the range).
+
+    A day row holds its returned check-outs' whole time out. The range counts a check-out's time
+    only up to its end (now, or the range's last midnight), so the check-outs still out then, or back
+    after it, are read one by one (the open ones through the open-check-out index; those back after
+    the end, rare but for a range that ends in the past, only on the cameras whose day rows say so,
+    found through the day rows' last-return index) and their time put right: less the whole time out
+    counted, plus the part inside the range.
+    """
+    now = now or timezone.now()
+    end = min(period.until, now)
+    inner, params = counted.per_key_sql(period, "camera_id", [], most=counted.range_is_most_of_history(period))
+    rows = _with_cameras(inner, params, in_use="held")
+    back_after_end = list(
+        CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end, last_in__gt=end)
+        .values_list("camera_id", flat=True)
+        .distinct()
+    )
+    whole = ExpressionWrapper(F("checked_in_at") - F("checked_out_at"), output_field=DurationField())
+    tail = {
+        row["camera_id"]: row
+        for row in _in_range(period)
+        .filter(Q(checked_in_at__isnull=True) | Q(checked_in_at__gt=end, camera_id__in=back_after_end))
+        .values("camera_id")
+        .annotate(inside=Sum(_duration(period, now)), counted=Sum(whole))
+        .order_by()
+    }
+    for row in rows:
+        row["in_use"] = as_timedelta(row["in_use"]) or timedelta(0)
+        if (cut := tail.get(row.pop("camera_id"))) is not None:
+            row["in_use"] += (as_timedelta(cut["inside"]) or timedelta(0)) - (
+                as_timedelta(cut["counted"]) or timedelta(0)
+            )
+    rows.sort(key=lambda row: (-row["in_use"], row["asset_tag"]))
+    return rows
+
+
+def per_camera_from_checkouts(period: Period, now: datetime | None = None) -> list[dict]:
     """Cameras used in the range, most hours first: the one pass over the range's check-outs.
 
     Fetched whole (a row per camera used, not per check-out) so that the per-model figures and the
@@ -57,16 +113,10 @@ def per_camera(period: Period, now: datetime | None = None) -> list[dict]:
     """
     now = now or timezone.now()
     inner, params = _per_camera_sql(period, now)
-    rows = fetch_dicts(
-        f"""SELECT c.asset_tag AS asset_tag, m.name AS model, m.maker AS maker, c.pool AS pool,
-                   per_camera.checkouts AS checkouts, per_camera.in_use AS in_use
-            FROM ({inner}) per_camera
-            JOIN {_TABLES["camera"]} c ON c.id = per_camera.camera_id
-            JOIN {_TABLES["model"]} m ON m.id = c.model_id""",
-        params,
-    )
+    rows = _with_cameras(inner, params)
     for row in rows:
         row["in_use"] = as_timedelta(row["in_use"]) or timedelta(0)
+        del row["camera_id"]
     rows.sort(key=lambda row: (-row["in_use"], row["asset_tag"]))
     return rows
 
@@ -147,6 +197,16 @@ def _offsets_are_whole_hours(period: Period) -> bool:
 
 
 def per_day_and_hour(period: Period) -> tuple[list[dict], list[dict]]:
+    """Check-outs per day of the range and per hour of day, from the per-hour counts (CheckoutHour:
+    24 rows a day, whatever the fleet). Those hours are UTC hours, so in a zone whose offsets are not
+    whole hours the check-outs themselves are read."""
+    if not _offsets_are_whole_hours(period):
+        return per_day_and_hour_from_checkouts(period)
+    cells = CheckoutHour.objects.filter(hour__gte=period.since, hour__lt=period.until).values_list("hour", "checkouts")
+    return _days_and_hours(period, ({"hour_start": hour, "checkouts": n} for hour, n in cells))
+
+
+def per_day_and_hour_from_checkouts(period: Period) -> tuple[list[dict], list[dict]]:
     """Check-outs per day of the range and per hour of day, from one pass grouped by hour.
 
     The rows are grouped by their hour in UTC, which needs no time-zone conversion per row; each
@@ -155,6 +215,10 @@ def per_day_and_hour(period: Period) -> tuple[list[dict], list[dict]]:
     """
     hour = TruncHour("checked_out_at", tzinfo=UTC if _offsets_are_whole_hours(period) else None)
     cells = _in_range(period).annotate(hour_start=hour).values("hour_start").annotate(checkouts=Count("pk")).order_by()
+    return _days_and_hours(period, cells)
+
+
+def _days_and_hours(period: Period, cells) -> tuple[list[dict], list[dict]]:
     by_day: dict = {}
     by_hour: dict = {}
     for cell in cells:  # at most 25 cells a day, already counted by the database

@@ -24,6 +24,7 @@ import pytest
 import time_machine
 
 from accounts import roles
+from assignments import tallies
 from assignments.first_dock import fill_first_docked_at
 from assignments.models import Checkout, PersonalIssue, Shift, Unit
 from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
@@ -208,6 +209,7 @@ def fleet(db, frozen) -> Fleet:
     Flag.objects.create(camera=cameras["S5"], kind="return_overdue", raised_at=at("2026-03-04", 8, 5))
 
     fill_first_docked_at()  # the dock records above were written directly, not through record_charge
+    tallies.rebuild()  # the check-outs likewise, not through the services that count them
     for camera in cameras.values():
         camera.refresh_from_db()
     return Fleet(

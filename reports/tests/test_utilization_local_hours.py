@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from assignments import tallies
 from assignments.models import Checkout
 from hartford_bwc.factories import CameraFactory, OfficerFactory
 from reports.forms import Period
@@ -24,6 +25,7 @@ def _checkout_at(utc: datetime) -> None:
         checked_in_at=utc + timedelta(hours=8),
         condition="working",
     )
+    tallies.rebuild()  # written directly, not through the services that count check-outs
 
 
 def test_checkouts_land_in_their_local_day_and_hour_across_the_fall_back():
