@@ -199,50 +199,48 @@ def run_at_once(jobs):
 
 
 def issue_device(device, *, officer=None, vehicle=None, at=None):
-    """Issue `device` to `officer` or install it in `vehicle`, with the audit event the device services
-    write (the issue event names the officer; the install event's `after` names the vehicle): the
-    flag sweep reads a device's last holder from them once it is out of service."""
-    from django.utils import timezone
+    """Issue `device` to `officer` or install it in `vehicle` through devices.services, at `at` (now when
+    None), as the console does: the flag sweep reads a device's last holder from the events they write."""
+    from devices import services as devices
 
-    from audit import services as audit
-    from audit.actions import Action
-    from audit.actor import Actor
-
-    at = at or timezone.now()
-    device.status, device.officer, device.vehicle, device.issued_at = "issued", officer, vehicle, at
-    device.save(update_fields=["status", "officer", "vehicle", "issued_at"])
-    audit.record_many(
-        by=Actor.system_process("tests"),
-        events=[
-            audit.PendingEvent(
-                action=Action.DEVICE_ISSUE if officer is not None else Action.DEVICE_INSTALL,
-                obj=device,
-                officer=officer,
-                after={"status": "issued", "vehicle_id": vehicle.pk if vehicle is not None else None},
-                at=at,
-            )
-        ],
-    )
+    with _at(at):
+        if officer is not None:
+            devices.issue_to_officer(device=device, officer=officer, by=_tests())
+        else:
+            devices.install_in_vehicle(device=device, vehicle=vehicle, by=_tests())
+    device.refresh_from_db()
     return device
 
 
 def take_device_out(device, status: str, *, at=None, incident: str = "HPD-2026-0001"):
-    """Take an issued device out of service (lost, in maintenance, retired), audited as the services do."""
-    from django.utils import timezone
+    """Take a device out of service through devices.services, at `at` (now when None): "lost" reports it
+    lost, "in_maintenance" sends it to maintenance, "retired" sends an issued device to maintenance first
+    (the lifecycle retires only from stock, maintenance or loss) and retires it."""
+    from devices import services as devices
 
-    from audit import services as audit
-    from audit.actions import Action
+    with _at(at):
+        if status == "lost":
+            devices.report_lost(device=device, incident_number=incident, by=_tests())
+        elif status == "in_maintenance":
+            devices.open_maintenance(device=device, problem="Does not trigger the camera", by=_tests())
+        else:
+            if device.status == "issued":
+                devices.open_maintenance(device=device, problem="Cracked housing", by=_tests())
+            devices.retire(device=device, reason="Beyond repair", by=_tests())
+    device.refresh_from_db()
+    return device
+
+
+def _tests():
     from audit.actor import Actor
 
-    at = at or timezone.now()
-    action = {"lost": Action.DEVICE_REPORT_LOST, "in_maintenance": Action.DEVICE_MAINTENANCE_OPEN}.get(
-        status, Action.DEVICE_RETIRE
-    )
-    device.status, device.officer, device.vehicle, device.issued_at = status, None, None, None
-    device.lost_incident_number = incident if status == "lost" else device.lost_incident_number
-    device.save(update_fields=["status", "officer", "vehicle", "issued_at", "lost_incident_number"])
-    audit.record_many(
-        by=Actor.system_process("tests"),
-        events=[audit.PendingEvent(action=action, obj=device, after={"status": status}, at=at)],
-    )
-    return device
+    return Actor.system_process("tests")
+
+
+def _at(at):
+    """Time stands at `at` inside the block (no travel when None)."""
+    import contextlib
+
+    import time_machine
+
+    return time_machine.travel(at, tick=False) if at is not None else contextlib.nullcontext()

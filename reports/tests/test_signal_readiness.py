@@ -22,7 +22,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts import roles
-from assignments.models import Checkout, DutyAssignment, Shift, Unit
+from assignments.models import Checkout, DutyAssignment, Officer, Shift, Unit
 from devices.models import DeviceKind
 from hartford_bwc.factories import (
     CameraFactory,
@@ -102,15 +102,15 @@ def fleet(frozen):
     o["D"] = OfficerFactory(badge_number="204", first_name="Dee", last_name="Diaz", unit=traffic, shift=day)
     o["E"] = OfficerFactory(badge_number="205", first_name="Eve", last_name="Ellis", unit=patrol, shift=evening)
     o["F"] = OfficerFactory(badge_number="206", first_name="Fay", last_name="Ford", unit=traffic)
-    o["G"] = OfficerFactory(
-        badge_number="207", first_name="Gus", last_name="Gray", unit=patrol, shift=day, is_active=False
-    )
+    o["G"] = OfficerFactory(badge_number="207", first_name="Gus", last_name="Gray", unit=patrol, shift=day)
     o["H"] = OfficerFactory(badge_number="208", first_name="Hal", last_name="Hart", unit=patrol)
     for name in "ABDGH":
         took_camera(o[name], date(2026, 2, 20))
     took_camera(o["E"], date(2026, 2, 20))  # on an exempt day
     for name in "ACDEFGH":
         give(o[name], m["sensor"])
+    # Gus left the department after he was issued his sensor and took a camera.
+    Officer.objects.filter(pk=o["G"].pk).update(is_active=False)
     give(o["B"], m["sensor"], battery_fitted_on=date(2025, 1, 1))
     give(o["A"], m["weapon"])
     give(o["D"], m["weapon"], firmware_version="1.9.0")
