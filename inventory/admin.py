@@ -7,7 +7,7 @@ from audit.admin import AuditedModelAdmin
 from hartford_bwc.refusals import attempt
 
 from . import services
-from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord
+from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, MaintenanceRecord, Shelf
 
 
 def run_service_per_object(modeladmin, request, queryset, call, done: str) -> None:
@@ -36,6 +36,13 @@ class DockAdmin(AuditedModelAdmin):
     list_display = ("name", "location", "bays", "is_active")
     search_fields = ("name", "location")
     editable_fields = ("name", "location", "bays", "is_active")
+
+
+@admin.register(Shelf)
+class ShelfAdmin(AuditedModelAdmin):
+    list_display = ("name", "location", "is_active")
+    search_fields = ("name", "location")
+    editable_fields = ("name", "location", "is_active")
 
 
 @admin.register(Camera)

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from hartford_bwc import control_characters
-from inventory.models import Dock
+from inventory.models import Dock, Shelf
 
 from .models import Stocktake
 
@@ -16,11 +16,16 @@ class StartForm(forms.Form):
     dock = forms.ModelChoiceField(
         label="Dock", queryset=Dock.objects.filter(is_active=True), required=False, help_text="For a dock's bays."
     )
+    shelf = forms.ModelChoiceField(
+        label="Shelf", queryset=Shelf.objects.filter(is_active=True), required=False, help_text="For a named shelf."
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("place") == Stocktake.Place.DOCK and not data.get("dock"):
             self.add_error("dock", "Choose the dock to count.")
+        if data.get("place") == Stocktake.Place.SHELF and not data.get("shelf"):
+            self.add_error("shelf", "Choose the shelf to count.")
         return data
 
 
@@ -35,6 +40,20 @@ def _no_controls(value: str) -> None:
 
 
 class FixForm(forms.Form):
+    incident_number = forms.CharField(
+        label="Incident report number", required=False, max_length=40, validators=[_no_controls]
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ShelfForm(forms.Form):
+    # Lengths and characters are the service's to refuse (inventory.shelves), in one place.
+    name = forms.CharField(label="Shelf name", max_length=200, strip=False)
+    location = forms.CharField(label="Where it is", max_length=400, required=False, strip=False)
+
+
+class VendorFixForm(forms.Form):
+    serial = forms.CharField(max_length=200)
     incident_number = forms.CharField(
         label="Incident report number", required=False, max_length=40, validators=[_no_controls]
     )

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory.models import Camera, Dock
+from inventory.models import Camera, Dock, Shelf
 
 
 class Stocktake(models.Model):
@@ -16,14 +16,18 @@ class Stocktake(models.Model):
 
     class Place(models.TextChoices):
         # What is expected at each place is derived from the records (stocktake.selectors.expected_cameras):
-        # a camera has no shelf field, so a shelf is defined by status.
+        # a dock bank (a Dock) and a named shelf (a Shelf) hold the cameras recorded there; the spare and
+        # maintenance shelves hold the cameras of that status recorded in no dock and on no named shelf;
+        # the vendor box holds the cameras out under a vendor RMA.
         DOCK = "dock", "A dock's bays"
+        SHELF = "shelf", "A named shelf"
         SPARE_SHELF = "spare_shelf", "Spare shelf (available, not in a dock)"
         MAINTENANCE_SHELF = "maintenance_shelf", "Maintenance shelf (in-house repair or inspection)"
         VENDOR_BOX = "vendor_box", "Vendor box (going to or back from the vendor under an RMA)"
 
     place = models.CharField(max_length=20, choices=Place.choices)
     dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="stocktakes")
+    shelf = models.ForeignKey(Shelf, null=True, blank=True, on_delete=models.PROTECT, related_name="stocktakes")
     started_at = models.DateTimeField(default=timezone.now)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -34,6 +38,10 @@ class Stocktake(models.Model):
             models.CheckConstraint(
                 condition=Q(place="dock", dock__isnull=False) | (~Q(place="dock") & Q(dock__isnull=True)),
                 name="stocktake_dock_iff_dock_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(place="shelf", shelf__isnull=False) | (~Q(place="shelf") & Q(shelf__isnull=True)),
+                name="stocktake_shelf_iff_shelf_place",
             ),
         ]
 
@@ -47,6 +55,8 @@ class Stocktake(models.Model):
     def place_label(self) -> str:
         if self.place == self.Place.DOCK and self.dock_id:
             return f"{self.dock.name} ({self.dock.location})"
+        if self.place == self.Place.SHELF and self.shelf_id:
+            return f"Shelf {self.shelf}"
         return self.get_place_display().split(" (")[0]
 
     @property
@@ -78,6 +88,7 @@ class StocktakeLine(models.Model):
     # What the records said when the count finished, for a line seen elsewhere.
     recorded_status = models.CharField(max_length=20, choices=Camera.Status.choices, blank=True)
     recorded_dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_shelf = models.ForeignKey(Shelf, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=300, blank=True)
 
@@ -109,4 +120,29 @@ class StocktakeLine(models.Model):
         status = Camera.Status(self.recorded_status).label.lower()
         if self.recorded_dock_id:
             return f"{status}, in dock {self.recorded_dock.name}"
+        if self.recorded_shelf_id:
+            return f"{status}, on shelf {self.recorded_shelf.name}"
         return status
+
+
+class VendorExport(models.Model):
+    """An uploaded vendor device export, kept so its disagreements can be fixed one click at a time.
+
+    Only the rows as read (stocktake.vendor.VendorRow as JSON); the comparison is made afresh against
+    the records each time the page is shown, so a fixed disagreement disappears from it.
+    """
+
+    filename = models.CharField(max_length=200)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rows = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Vendor export {self.pk}: {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stocktake:vendor_export", args=[self.pk])

@@ -23,7 +23,7 @@ class CameraPage:
 
 
 def camera_by_tag(asset_tag: str) -> Camera | None:
-    return Camera.objects.select_related("model", "dock").filter(asset_tag=asset_tag).first()
+    return Camera.objects.select_related("model", "dock", "shelf").filter(asset_tag=asset_tag).first()
 
 
 def cameras_by_tags(tags: list[str]) -> tuple[list[Camera], list[str]]:
