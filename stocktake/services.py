@@ -74,8 +74,10 @@ def start(*, place: str, by: Actor, dock: Dock | None = None, shelf: Shelf | Non
         raise InvalidInput("Choose the dock to count.", code="dock_required")
     if place == Stocktake.Place.SHELF and shelf is None:
         raise InvalidInput("Choose the shelf to count.", code="shelf_required")
-    if place == Stocktake.Place.SHELF and shelf is not None and not shelf.is_active:
-        raise DomainError(f"Shelf {shelf.name} is retired; choose another.", code="shelf_retired")
+    if place == Stocktake.Place.SHELF and shelf is not None:
+        shelf = Shelf.objects.get(pk=shelf.pk)  # as it is now, not as the form read it
+        if not shelf.is_active:
+            raise DomainError(f"Shelf {shelf.name} is retired; choose another.", code="shelf_retired")
     if place != Stocktake.Place.DOCK:
         dock = None
     if place != Stocktake.Place.SHELF:

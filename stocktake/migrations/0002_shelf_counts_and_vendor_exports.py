@@ -7,49 +7,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0010_camera_shelf'),
-        ('stocktake', '0001_initial'),
+        ("inventory", "0010_camera_shelf"),
+        ("stocktake", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VendorExport',
+            name="VendorExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=200)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('rows', models.JSONField(default=list)),
-                ('row_count', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("filename", models.CharField(max_length=200)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("rows", models.JSONField(default=list)),
+                ("row_count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-uploaded_at', '-pk'],
+                "ordering": ["-uploaded_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='stocktake',
-            name='shelf',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='stocktakes', to='inventory.shelf'),
+            model_name="stocktake",
+            name="shelf",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="stocktakes",
+                to="inventory.shelf",
+            ),
         ),
         migrations.AddField(
-            model_name='stocktakeline',
-            name='recorded_shelf',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.shelf'),
+            model_name="stocktakeline",
+            name="recorded_shelf",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="inventory.shelf",
+            ),
         ),
         migrations.AlterField(
-            model_name='stocktake',
-            name='place',
-            field=models.CharField(choices=[('dock', "A dock's bays"), ('shelf', 'A named shelf'), ('spare_shelf', 'Spare shelf (available, not in a dock)'), ('maintenance_shelf', 'Maintenance shelf (in-house repair or inspection)'), ('vendor_box', 'Vendor box (going to or back from the vendor under an RMA)')], max_length=20),
+            model_name="stocktake",
+            name="place",
+            field=models.CharField(
+                choices=[
+                    ("dock", "A dock's bays"),
+                    ("shelf", "A named shelf"),
+                    ("spare_shelf", "Spare shelf (available, not in a dock)"),
+                    ("maintenance_shelf", "Maintenance shelf (in-house repair or inspection)"),
+                    ("vendor_box", "Vendor box (going to or back from the vendor under an RMA)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocktake',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('place', 'shelf'), ('shelf__isnull', False)), models.Q(models.Q(('place', 'shelf'), _negated=True), ('shelf__isnull', True)), _connector='OR'), name='stocktake_shelf_iff_shelf_place'),
+            model_name="stocktake",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("place", "shelf"), ("shelf__isnull", False)),
+                    models.Q(models.Q(("place", "shelf"), _negated=True), ("shelf__isnull", True)),
+                    _connector="OR",
+                ),
+                name="stocktake_shelf_iff_shelf_place",
+            ),
         ),
         migrations.AddField(
-            model_name='vendorexport',
-            name='uploaded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="vendorexport",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
     ]
