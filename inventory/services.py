@@ -40,7 +40,10 @@ CHARGE_ACTIONS: dict[str, Action] = {
 
 
 def _lock(camera: Camera) -> Camera:
-    return Camera.objects.select_for_update().select_related("model").get(pk=camera.pk)
+    # Only the camera's row: a plain FOR UPDATE would lock its CameraModel row too, which every camera of
+    # that model shares, so two services on two cameras would queue on it and, holding the audit chain's
+    # advisory lock in the other order, deadlock (stocktake/tests/test_concurrency.py found it).
+    return Camera.objects.select_for_update(of=("self",)).select_related("model").get(pk=camera.pk)
 
 
 def _mark_returns_docked(camera: Camera, at: datetime) -> None:

@@ -69,7 +69,7 @@ def set_shelf_active(*, shelf: Shelf, active: bool, by: Actor) -> Shelf:
 @transaction.atomic
 def shelve(*, camera: Camera, shelf: Shelf | None, by: Actor, reason: str = "") -> Camera:
     """Record `camera` on `shelf` (None: on no named shelf), out of any dock it was recorded in."""
-    camera = Camera.objects.select_for_update().select_related("shelf").get(pk=camera.pk)
+    camera = Camera.objects.select_for_update(of=("self",)).select_related("shelf").get(pk=camera.pk)
     if camera.status not in DOCKABLE:
         raise DomainError(
             f"{camera.asset_tag} is {camera.get_status_display().lower()}, so it is on no shelf; "
