@@ -90,3 +90,10 @@ def shelves() -> QuerySet[Shelf]:
 
 def vendor_exports() -> QuerySet[VendorExport]:
     return VendorExport.objects.select_related("uploaded_by").defer("rows").order_by("-uploaded_at", "-pk")
+
+
+def outcome_tally(stocktake: Stocktake) -> list[tuple[str, int]]:
+    """How many lines of each outcome the count has (one query)."""
+    return list(
+        StocktakeLine.objects.filter(stocktake=stocktake).order_by().values_list("outcome").annotate(n=Count("pk"))
+    )
