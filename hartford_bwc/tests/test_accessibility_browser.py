@@ -39,6 +39,29 @@ def _kiosk():
     return kiosk_services.register_kiosk(name="District 2 lobby", location="", by=Actor.system_process("t"))[0]
 
 
+def _stocktake() -> int:
+    """A finished count of the spare shelf with every kind of line, counted by the staff user signed in."""
+    from stocktake import services as stocktake
+
+    by = Actor.system_process("tests")
+    user = UserFactory(username="a11y-qm", role=roles.QUARTERMASTER)
+    count = stocktake.start(place="spare_shelf", by=Actor.staff(user))
+    for camera in Camera.objects.order_by("asset_tag")[:6]:
+        stocktake.scan(stocktake=count, code=camera.asset_tag, by=Actor.staff(user))
+    stocktake.scan(stocktake=count, code="NOT-OURS-1", by=by)
+    stocktake.finish(stocktake=count, by=Actor.staff(user))
+    return count.pk
+
+
+def _vendor_export() -> int:
+    from demo.vendor import vendor_export_csv
+    from stocktake import vendor, vendor_fixes
+
+    user = UserFactory(username="a11y-qm", role=roles.QUARTERMASTER)
+    rows = vendor.read_export(filename="vendor.csv", data=vendor_export_csv())
+    return vendor_fixes.keep_export(filename="vendor.csv", rows=rows, by=Actor.staff(user)).pk
+
+
 def _query(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
@@ -77,6 +100,11 @@ CONSOLE_PAGES = {
     "change password": lambda: reverse("password_change"),
     "notification settings": lambda: reverse("notification_settings"),
     "password changed": lambda: reverse("password_change_done"),
+    "stocktake": lambda: reverse("stocktake:list"),
+    "stocktake result": lambda: reverse("stocktake:detail", args=[_stocktake()]),
+    "shelves": lambda: reverse("stocktake:shelves"),
+    "vendor reconciliation": lambda: reverse("stocktake:vendor"),
+    "vendor export": lambda: reverse("stocktake:vendor_export", args=[_vendor_export()]),
 }
 
 
@@ -231,6 +259,28 @@ def _not_enrolled(kiosk: KioskSetup) -> None:
     kiosk.page.goto(kiosk.live_server.url + reverse("kiosk:home"))
 
 
+def _as_quartermaster(kiosk: KioskSetup) -> None:
+    kiosk.officer.user = UserFactory(username="kiosk-qm", role=roles.QUARTERMASTER)
+    kiosk.officer.save(update_fields=["user"])
+    kiosk.sign_in()
+    kiosk.page.get_by_role("link", name="Stocktake").click()
+    kiosk.page.get_by_role("heading", name="Stocktake: choose the place").wait_for()
+
+
+def _stocktake_count(kiosk: KioskSetup) -> None:
+    _as_quartermaster(kiosk)
+    kiosk.page.get_by_role("button", name="Dock Dock 01").click()
+    kiosk.page.get_by_label("Scan a code").fill("HPD-BWC-0100")
+    kiosk.page.get_by_role("button", name="Count", exact=True).click()
+    kiosk.page.get_by_role("status").wait_for()
+
+
+def _stocktake_done(kiosk: KioskSetup) -> None:
+    _stocktake_count(kiosk)
+    kiosk.page.get_by_role("button", name="Finish the count").click()
+    kiosk.page.get_by_role("heading", name="Count finished").wait_for()
+
+
 KIOSK_SCREENS = {
     "start": lambda kiosk: None,
     "signed in": _signed_in,
@@ -243,6 +293,9 @@ KIOSK_SCREENS = {
     "PIN letter": _pin_letter,
     "choose a PIN": _choose_pin,
     "not enrolled": _not_enrolled,
+    "stocktake: choose the place": _as_quartermaster,
+    "stocktake: counting": _stocktake_count,
+    "stocktake: finished": _stocktake_done,
 }
 
 
