@@ -89,7 +89,12 @@ def shelve(*, camera: Camera, shelf: Shelf | None, by: Actor, reason: str = "") 
     Camera.objects.filter(pk=camera.pk).update(shelf=shelf)
     camera.refresh_from_db()
     audit.record(
-        by=by, action=Action.CAMERA_SHELVED, obj=camera, camera=camera, before=before, after={"shelf": target},
+        by=by,
+        action=Action.CAMERA_SHELVED,
+        obj=camera,
+        camera=camera,
+        before=before,
+        after={"shelf": target},
         reason=reason,
     )
     return camera

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from inventory.lifecycle import DOCKABLE
-from inventory.models import Camera, MaintenanceRecord
-
 from assignments.models import Checkout
-from inventory.models import Shelf
+from inventory.lifecycle import DOCKABLE
+from inventory.models import Camera, MaintenanceRecord, Shelf
 
 from .models import Stocktake, StocktakeLine, VendorExport
 

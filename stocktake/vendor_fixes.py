@@ -54,7 +54,9 @@ def _record_firmware(camera: Camera, found: vendor.Disagreement, by: Actor, inci
             code="bad_firmware",
         ) from None
     inventory.update_camera(
-        camera=camera, by=by, reason="Firmware as the vendor's device export reports it.",
+        camera=camera,
+        by=by,
+        reason="Firmware as the vendor's device export reports it.",
         firmware_version=found.vendor_value,
     )
     return f"firmware recorded as {found.vendor_value}"

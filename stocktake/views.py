@@ -13,15 +13,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.urls import reverse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.roles import role_required
 from audit.actor import Actor
 from hartford_bwc.refusals import attempt, run_action
-
 from inventory import shelves
 from inventory.models import Shelf
 
@@ -241,7 +240,9 @@ def vendor_export(request, pk: int):
     for disagreement in found:
         disagreement.buttons = [VendorFixButton(slug, vendor_fixes.FIXES[slug]) for slug in disagreement.fixes]
         if disagreement.kind == "unknown_here":
-            disagreement.add_url = f"{reverse('inventory:camera_add')}?{urlencode({'serial_number': disagreement.serial})}"
+            disagreement.add_url = (
+                f"{reverse('inventory:camera_add')}?{urlencode({'serial_number': disagreement.serial})}"
+            )
     groups = [(kind, title, [d for d in found if d.kind == kind]) for kind, title in vendor.KINDS.items()]
     context = {
         "export": export,

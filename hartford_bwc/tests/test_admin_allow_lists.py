@@ -48,7 +48,7 @@ SERVICE_OWNED = {
     "accounts.AddressLoginLockout": EVERY_FIELD,
 }
 # Lists a quartermaster keeps by hand; no service owns any of their fields.
-REFERENCE_DATA = {"inventory.CameraModel", "inventory.Dock", "assignments.Unit", "assignments.Shift"}
+REFERENCE_DATA = {"inventory.CameraModel", "inventory.Dock", "inventory.Shelf", "assignments.Unit", "assignments.Shift"}
 
 
 def superuser_request():

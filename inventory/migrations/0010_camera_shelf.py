@@ -7,7 +7,6 @@ aside for the rebuild and put back word for word after it, as 0008 does.
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 _SET_ASIDE: list[tuple[str, str]] = []
 
 

@@ -70,12 +70,19 @@ def test_a_quartermaster_counts_a_dock_at_the_kiosk(kiosk_browser, quartermaster
     assert messages_in(page) == ["JUNK-1 (unknown here): counted."]
     assert "Counted: <strong>3</strong>" in page.content.decode()
     refused = kiosk_browser.post(scan, {"code": "=1+1"}, follow=True)
-    assert messages_in(refused) == ["A code is letters and digits (with . - / _ inside); that scan is not one: scan again."]
+    assert messages_in(refused) == [
+        "A code is letters and digits (with . - / _ inside); that scan is not one: scan again."
+    ]
 
     done = kiosk_browser.post(reverse("kiosk:stocktake_finish", args=[stocktake.pk]), follow=True).content.decode()
     assert "Count finished" in done
     assert "http://testserver" + stocktake.get_absolute_url() in done
-    for label, n in (("Seen and expected", 1), ("Recorded elsewhere", 1), ("Expected, not seen", 1), ("Unknown codes", 1)):
+    for label, n in (
+        ("Seen and expected", 1),
+        ("Recorded elsewhere", 1),
+        ("Expected, not seen", 1),
+        ("Unknown codes", 1),
+    ):
         assert f"<dt>{label}</dt><dd>{n}</dd>" in done
     scan_event = AuditEvent.objects.filter(action=Action.STOCKTAKE_SCAN).order_by("pk").first()
     assert scan_event.kiosk is not None and scan_event.actor_officer == quartermaster_officer

@@ -53,7 +53,12 @@ def stocktaker_view(view):
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    context = {"kiosk": request.kiosk, "officer": request.officer, "idle_seconds": settings.KIOSK_IDLE_SECONDS, **context}
+    context = {
+        "kiosk": request.kiosk,
+        "officer": request.officer,
+        "idle_seconds": settings.KIOSK_IDLE_SECONDS,
+        **context,
+    }
     return render(request, f"kiosk/{template}", context, status=status)
 
 

@@ -62,7 +62,8 @@ def test_two_vendor_fixes_at_once_change_the_camera_once():
     CameraFactory(asset_tag="HPD-BWC-0301", serial_number="STALE1")
     stale = (timezone.localdate() - timedelta(days=60)).isoformat()
     rows = vendor.read_export(
-        filename="v.csv", data=csv_bytes(["serial", "assigned_to", "firmware", "last_docked"], [["STALE1", "", "", stale]])
+        filename="v.csv",
+        data=csv_bytes(["serial", "assigned_to", "firmware", "last_docked"], [["STALE1", "", "", stale]]),
     )
     by = craft_count().by
     export = vendor_fixes.keep_export(filename="v.csv", rows=rows, by=by)

@@ -4,7 +4,6 @@ runs once however often it is clicked, and a check-in asks for a confirmation fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import reverse
@@ -111,7 +110,9 @@ def test_move_here_records_a_camera_from_another_shelf_or_a_dock_on_this_shelf()
         assert line_of(count.stocktake, tag).resolution == "moved to shelf Cabinet 1"
     # Out of the dock: the charge history says so, as an undock from the camera's page would.
     assert ChargeEvent.objects.filter(camera=camera("HPD-BWC-0104"), kind=ChargeEvent.Kind.UNDOCKED).exists()
-    shelved = AuditEvent.objects.filter(action=Action.CAMERA_SHELVED, camera=camera("HPD-BWC-0103")).order_by("pk").last()
+    shelved = (
+        AuditEvent.objects.filter(action=Action.CAMERA_SHELVED, camera=camera("HPD-BWC-0103")).order_by("pk").last()
+    )
     assert shelved.before == {"shelf": count.other_shelf.pk} and shelved.after == {"shelf": count.shelf.pk}
     assert AuditEvent.objects.filter(action=Action.STOCKTAKE_FIX).count() == 2
 
@@ -126,7 +127,9 @@ def test_check_in_asks_for_a_confirmation_then_checks_in_and_shelves_the_camera(
     assert (back.status, back.shelf) == (Camera.Status.AVAILABLE, count.shelf)
     assert not Checkout.objects.open().filter(camera=back).exists()
     resolution = line_of(count.stocktake, "HPD-BWC-0105").resolution
-    assert resolution.startswith("checked in from ") and resolution.endswith("(badge 2231) and moved to shelf Cabinet 1")
+    assert resolution.startswith("checked in from ") and resolution.endswith(
+        "(badge 2231) and moved to shelf Cabinet 1"
+    )
 
 
 def test_report_found_and_report_lost_at_a_shelf_go_through_their_services():
@@ -160,9 +163,7 @@ def test_a_second_click_changes_nothing_and_says_the_line_is_resolved(client):
     url = reverse("stocktake:fix", args=[line_of(count.stocktake, "HPD-BWC-0103").pk, "move-here"])
     assert messages_of(client.post(url, follow=True)) == ["HPD-BWC-0103: moved to shelf Cabinet 1."]
     events = AuditEvent.objects.count()
-    assert messages_of(client.post(url, follow=True)) == [
-        "HPD-BWC-0103 is already resolved: moved to shelf Cabinet 1."
-    ]
+    assert messages_of(client.post(url, follow=True)) == ["HPD-BWC-0103 is already resolved: moved to shelf Cabinet 1."]
     assert AuditEvent.objects.count() == events
 
 

@@ -13,21 +13,17 @@ from django.utils import timezone
 
 from accounts import roles
 from assignments import services as assignments
-from demo.vendor import PER_KIND, vendor_export_csv
-from hartford_bwc import timefmt
-from hartford_bwc.errors import DomainError
-from hartford_bwc.factories import CameraFactory, OfficerFactory
-from hartford_bwc.spreadsheet import csv_bytes
-from hartford_bwc.testing import sign_in
-from inventory.models import Camera
-
 from assignments.models import PersonalIssue
 from audit.actions import Action
 from audit.actor import Actor
 from audit.models import AuditEvent
-from hartford_bwc.errors import InvalidInput
-from hartford_bwc.testing import messages_of
-from inventory.models import MaintenanceRecord
+from demo.vendor import PER_KIND, vendor_export_csv
+from hartford_bwc import timefmt
+from hartford_bwc.errors import DomainError, InvalidInput
+from hartford_bwc.factories import CameraFactory, OfficerFactory
+from hartford_bwc.spreadsheet import csv_bytes
+from hartford_bwc.testing import messages_of, sign_in
+from inventory.models import Camera, MaintenanceRecord
 
 from .. import vendor, vendor_fixes
 from ..models import VendorExport
@@ -293,7 +289,9 @@ def test_the_page_s_buttons_fix_and_a_double_click_is_told_it_is_done(client):
     assert "Firmware differs: 0" in first.content.decode()
     second = client.post(url, {"serial": "FW1"}, follow=True)
     assert messages_of(second)[0].startswith("HPD-BWC-0201: nothing to record the vendor's firmware any more")
-    assert client.post(reverse("stocktake:vendor_fix", args=[export.pk, "nonsense"]), {"serial": "FW1"}).status_code == 404
+    assert (
+        client.post(reverse("stocktake:vendor_fix", args=[export.pk, "nonsense"]), {"serial": "FW1"}).status_code == 404
+    )
 
 
 def test_only_a_quartermaster_fixes_and_only_by_post(client):
