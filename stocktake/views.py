@@ -148,7 +148,9 @@ def stocktake_fix(request, pk: int, fix: str):
     chosen = services.FIXES[fix]
     if chosen.needs_confirmation and not form.cleaned_data["confirm"]:
         # Asked once more, on a page of its own (no script): what will happen, and the button that does it.
-        line = get_object_or_404(selectors.lines(line.stocktake), pk=pk)
+        stocktake = line.stocktake
+        line = get_object_or_404(selectors.lines(stocktake), pk=pk)
+        line.stocktake = stocktake  # read above, with its dock and shelf
         holder = selectors.holder_of(line.camera) if line.camera else None
         context = {"line": line, "fix": chosen, "slug": fix, "holder": holder, "stocktake": line.stocktake}
         return render(request, "stocktake/confirm_fix.html", context)

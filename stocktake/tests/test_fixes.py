@@ -252,3 +252,19 @@ def test_the_database_refuses_a_camera_both_docked_and_on_a_shelf():
     cam = CameraFactory(dock=DockFactory(), dock_bay=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Camera.objects.filter(pk=cam.pk).update(shelf=shelf)
+
+
+# Session and user (2), the user's roles (1), the line with its count (1), the line again with its
+# camera, recorded dock and shelf (1), the camera's open checkout with its officer (1).
+@pytest.mark.parametrize("extra_lines", [0, 40])
+def test_the_check_in_confirmation_runs_a_fixed_number_of_queries(extra_lines, client, django_assert_num_queries):
+    count = craft_count(finish=False)
+    for i in range(extra_lines):
+        services.scan(stocktake=count.stocktake, code=f"EXTRA-{i}", by=count.by)
+    services.finish(stocktake=count.stocktake, by=count.by)
+    sign_in(client)
+    url = reverse("stocktake:fix", args=[line_of(count.stocktake, "HPD-BWC-0004").pk, "check-in"])
+    client.get(count.stocktake.get_absolute_url())
+    with django_assert_num_queries(6):
+        response = client.post(url)
+    assert "Check in HPD-BWC-0004?" in response.content.decode()
