@@ -99,8 +99,9 @@ def check_out(
             )
             tallies.count_checkout(checkout)
             camera.status = cast(str, transition.target)
-            camera.dock, camera.dock_bay = None, None
-            camera.save(update_fields=["status", "dock", "dock_bay"])
+            # Off its dock or its shelf: in the officer's hands.
+            camera.dock, camera.dock_bay, camera.shelf = None, None, None
+            camera.save(update_fields=["status", "dock", "dock_bay", "shelf"])
     except IntegrityError:
         # A concurrent check-out won the race (the partial unique indexes or the trigger saw it).
         raise _race_error(camera, officer) from None

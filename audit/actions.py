@@ -190,6 +190,13 @@ class Action(models.TextChoices):
     STOCKTAKE_SCAN = "stocktake.scan", "Scanned in a stocktake"
     STOCKTAKE_FINISH = "stocktake.finish", "Stocktake finished"
     STOCKTAKE_FIX = "stocktake.fix", "Stocktake difference resolved"
+    STOCKTAKE_VENDOR_UPLOAD = "stocktake.vendor_upload", "Vendor device export uploaded"
+    STOCKTAKE_VENDOR_FIX = "stocktake.vendor_fix", "Vendor disagreement resolved"
+    CAMERA_SHELVED = "camera.shelved", "Put on a shelf"
+    SHELF_CREATE = "shelf.create", "Shelf added"
+    SHELF_EDIT = "shelf.edit", "Shelf edited"
+    SHELF_ADMIN_CREATE = "shelf.admin_create", "Shelf added in the admin"
+    SHELF_ADMIN_EDIT = "shelf.admin_edit", "Shelf edited in the admin"
 
     # Demo data
     DEMO_SEED = "demo.seed", "Demo fleet seeded"

@@ -37,6 +37,8 @@ PAGES = [
     ("officer duty page", "/assignments/officers/1044/duty/"),
     ("flags", "/inventory/flags/"),
     ("stocktake list", "/inventory/stocktake/"),
+    ("stocktake shelves", "/inventory/stocktake/shelves/"),
+    ("vendor reconciliation", "/inventory/stocktake/vendor/"),
     ("report: readiness", "/reports/readiness/"),
     ("report: coverage", "/reports/coverage/"),
     ("report: utilization", "/reports/utilization/"),

@@ -11,7 +11,17 @@ from hartford_bwc.refusals import attempt
 from . import services
 from .flags import preferences
 from .forms import CameraForm
-from .models import Camera, CameraModel, ChargeEvent, Dock, Flag, FlagNote, MaintenanceRecord, NotificationPreference
+from .models import (
+    Camera,
+    CameraModel,
+    ChargeEvent,
+    Dock,
+    Flag,
+    FlagNote,
+    MaintenanceRecord,
+    NotificationPreference,
+    Shelf,
+)
 
 
 def run_service_per_object(modeladmin, request, queryset, call, done: str) -> None:
@@ -40,6 +50,13 @@ class DockAdmin(AuditedModelAdmin):
     list_display = ("name", "location", "bays", "is_active")
     search_fields = ("name", "location")
     editable_fields = ("name", "location", "bays", "is_active")
+
+
+@admin.register(Shelf)
+class ShelfAdmin(AuditedModelAdmin):
+    list_display = ("name", "location", "is_active")
+    search_fields = ("name", "location")
+    editable_fields = ("name", "location", "is_active")
 
 
 @admin.register(Camera)

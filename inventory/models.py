@@ -94,6 +94,26 @@ def ready_condition() -> Q:
     return charged_condition() & CAMERA.status_condition(CAMERA.sources("check_out"))
 
 
+class Shelf(models.Model):
+    """A named shelf or cabinet where cameras wait out of a dock: a place a stocktake counts.
+
+    A camera's `shelf` says which one the records put it on (set when a count moves it there); a dock
+    clears it, and so do check-out and loss. A dock bank is a `Dock`; the vendor box is derived from the
+    open vendor repairs (stocktake.selectors.expected_cameras), so neither is a shelf.
+    """
+
+    name = models.CharField(max_length=60, unique=True)
+    location = models.CharField(max_length=120, blank=True, help_text="The room it is in, e.g. HQ equipment room.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="shelf_has_a_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location})" if self.location else self.name
+
+
 class CameraQuerySet(models.QuerySet):
     def charged(self) -> CameraQuerySet:
         """Cameras that meet the minimum charge to check out (see `charged_condition`)."""
@@ -131,6 +151,14 @@ class Camera(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AVAILABLE, db_index=True)
     dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="cameras")
     dock_bay = models.PositiveSmallIntegerField(null=True, blank=True, validators=BAY_VALIDATORS)
+    shelf = models.ForeignKey(
+        Shelf,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cameras",
+        help_text="The named shelf the records put it on (never while in a dock).",
+    )
     last_docked_at = models.DateTimeField(null=True, blank=True)
     last_full_charge_at = models.DateTimeField(null=True, blank=True)
     battery_percent = models.PositiveSmallIntegerField(
@@ -165,6 +193,13 @@ class Camera(models.Model):
             models.CheckConstraint(
                 condition=Q(dock__isnull=True) | CAMERA.status_condition(DOCKABLE),
                 name="camera_docked_only_when_on_shelf",
+            ),
+            models.CheckConstraint(
+                condition=Q(shelf__isnull=True) | Q(dock__isnull=True), name="camera_in_a_dock_or_on_a_shelf"
+            ),
+            models.CheckConstraint(
+                condition=Q(shelf__isnull=True) | CAMERA.status_condition(DOCKABLE),
+                name="camera_shelved_only_when_on_shelf",
             ),
             models.UniqueConstraint(
                 fields=["dock", "dock_bay"],

@@ -40,7 +40,10 @@ CHARGE_ACTIONS: dict[str, Action] = {
 
 
 def _lock(camera: Camera) -> Camera:
-    return Camera.objects.select_for_update().select_related("model").get(pk=camera.pk)
+    # Only the camera's row: a plain FOR UPDATE would lock its CameraModel row too, which every camera of
+    # that model shares, so two services on two cameras would queue on it and, holding the audit chain's
+    # advisory lock in the other order, deadlock (stocktake/tests/test_concurrency.py found it).
+    return Camera.objects.select_for_update(of=("self",)).select_related("model").get(pk=camera.pk)
 
 
 def _mark_returns_docked(camera: Camera, at: datetime) -> None:
@@ -122,9 +125,11 @@ def record_charge(
     fields = ["last_docked_at", "dock", "dock_bay", "last_full_charge_at", "battery_percent"]
     before = audit.field_values(camera, fields)
     if dock is not None and kind != ChargeEvent.Kind.UNDOCKED:
-        # A dock that reports a charge or a battery level has the camera in it.
+        # A dock that reports a charge or a battery level has the camera in it (and off any shelf).
         camera.dock, camera.dock_bay, camera.last_docked_at = dock, bay, at
         camera.last_seen_at = max(camera.last_seen_at or at, at)
+        if camera.shelf_id is not None:
+            before["shelf"], camera.shelf = camera.shelf_id, None
     if kind == ChargeEvent.Kind.UNDOCKED:
         camera.dock, camera.dock_bay = None, None
     elif kind == ChargeEvent.Kind.FULL_CHARGE:
@@ -145,7 +150,7 @@ def record_charge(
                 camera=camera, kind=kind, dock=dock, bay=bay, battery_percent=battery_percent, recorded_at=at
             )
             # last_seen_at is bookkeeping for the "not seen" flag, not part of the event's audited change.
-            camera.save(update_fields=[*fields, "last_seen_at"])
+            camera.save(update_fields=[*fields, "last_seen_at", "shelf"])
             if kind == ChargeEvent.Kind.DOCKED:
                 _mark_returns_docked(camera, at)
     except IntegrityError:
@@ -160,7 +165,7 @@ def record_charge(
         obj=event,
         camera=camera,
         before=before,
-        after=audit.field_values(camera, fields),
+        after=audit.field_values(camera, fields) | ({"shelf": None} if "shelf" in before else {}),
     )
     return event
 
@@ -347,8 +352,8 @@ def _retire_in_place(camera: Camera, *, now: datetime, transition: Transition) -
     PersonalIssue.objects.current().filter(camera=camera).update(revoked_at=now, reason="Retired")
     camera.status = cast(str, transition.target)
     camera.pool = Camera.Pool.SPARE
-    camera.dock, camera.dock_bay = None, None
-    camera.save(update_fields=["status", "pool", "dock", "dock_bay"])
+    camera.dock, camera.dock_bay, camera.shelf = None, None, None
+    camera.save(update_fields=["status", "pool", "dock", "dock_bay", "shelf"])
 
 
 @transaction.atomic
@@ -399,8 +404,8 @@ def report_lost(*, camera: Camera, incident_number: str, by: Actor, reason: str 
     camera.status = cast(str, transition.target)
     camera.pool = Camera.Pool.SPARE
     camera.lost_incident_number = incident_number
-    camera.dock, camera.dock_bay = None, None
-    camera.save(update_fields=["status", "pool", "lost_incident_number", "dock", "dock_bay"])
+    camera.dock, camera.dock_bay, camera.shelf = None, None, None
+    camera.save(update_fields=["status", "pool", "lost_incident_number", "dock", "dock_bay", "shelf"])
     audit.record(
         by=by,
         action=cast(Action, transition.action),

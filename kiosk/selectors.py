@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts import roles
 from assignments.models import Checkout, Officer, PersonalIssue
 from audit.models import AuditEvent
 from inventory.lifecycle import CAMERA
@@ -166,3 +169,15 @@ def open_alerts(*, limit: int = 200) -> list[KioskAlert]:
 
 def open_alert_count() -> int:
     return KioskAlert.objects.open().count()
+
+
+def stocktaker(officer: Officer) -> Any:
+    """The staff user behind `officer` if that user may count stock (a quartermaster or administrator), else None.
+
+    Only an officer linked to an active staff account (Officer.user) with one of those roles counts at
+    the kiosk: no query at all for the officers without an account, one for those with one.
+    """
+    if officer.user_id is None:
+        return None
+    users = get_user_model().objects.filter(pk=officer.user_id, is_active=True)
+    return users.filter(Q(is_superuser=True) | Q(groups__name__in=roles.CAN_ACT)).first()

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import officer as views
+from .views import stocktake
 
 app_name = "kiosk"
 urlpatterns = [
@@ -16,4 +17,8 @@ urlpatterns = [
     path("my-equipment/", views.my_equipment, name="my_equipment"),
     path("return/", views.return_camera, name="return"),
     path("enroll/<str:token>/", views.enroll, name="enroll"),
+    path("stocktake/", stocktake.choose, name="stocktake"),
+    path("stocktake/<int:pk>/", stocktake.count, name="stocktake_count"),
+    path("stocktake/<int:pk>/scan/", stocktake.scan, name="stocktake_scan"),
+    path("stocktake/<int:pk>/finish/", stocktake.finish, name="stocktake_finish"),
 ]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from devices.models import Vehicle
 from hartford_bwc import control_characters
-from inventory.models import Dock
+from inventory.models import Dock, Shelf
 
 from .models import Stocktake
 
@@ -16,6 +16,9 @@ class StartForm(forms.Form):
     place = forms.ChoiceField(label="Place to count", choices=Stocktake.Place.choices)
     dock = forms.ModelChoiceField(
         label="Dock", queryset=Dock.objects.filter(is_active=True), required=False, help_text="For a dock's bays."
+    )
+    shelf = forms.ModelChoiceField(
+        label="Shelf", queryset=Shelf.objects.filter(is_active=True), required=False, help_text="For a named shelf."
     )
 
     vehicle = forms.CharField(
@@ -40,6 +43,8 @@ class StartForm(forms.Form):
         data = super().clean()
         if data.get("place") == Stocktake.Place.DOCK and not data.get("dock"):
             self.add_error("dock", "Choose the dock to count.")
+        if data.get("place") == Stocktake.Place.SHELF and not data.get("shelf"):
+            self.add_error("shelf", "Choose the shelf to count.")
         if data.get("place") == Stocktake.Place.VEHICLE and not data.get("vehicle") and "vehicle" not in self.errors:
             self.add_error("vehicle", "Enter the unit number of the vehicle to count.")
         return data
@@ -56,6 +61,20 @@ def _no_controls(value: str) -> None:
 
 
 class FixForm(forms.Form):
+    incident_number = forms.CharField(
+        label="Incident report number", required=False, max_length=40, validators=[_no_controls]
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ShelfForm(forms.Form):
+    # Lengths and characters are the service's to refuse (inventory.shelves), in one place.
+    name = forms.CharField(label="Shelf name", max_length=200, strip=False)
+    location = forms.CharField(label="Where it is", max_length=400, required=False, strip=False)
+
+
+class VendorFixForm(forms.Form):
+    serial = forms.CharField(max_length=200)
     incident_number = forms.CharField(
         label="Incident report number", required=False, max_length=40, validators=[_no_controls]
     )

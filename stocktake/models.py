@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from devices.models import Device, DeviceStatus, Vehicle
-from inventory.models import Camera, Dock
+from inventory.models import Camera, Dock, Shelf
 
 
 class Stocktake(models.Model):
@@ -17,8 +17,12 @@ class Stocktake(models.Model):
 
     class Place(models.TextChoices):
         # What is expected at each place is derived from the records (stocktake.selectors.expected_cameras
-        # and expected_devices): neither a camera nor a device has a shelf field, so a shelf is a status.
+        # and expected_devices): a dock bank (a Dock) and a named shelf (a Shelf) hold the cameras recorded
+        # there; the spare and maintenance shelves hold the cameras of that status recorded in no dock and on
+        # no named shelf, and the signal devices of that status (in stock, in maintenance); the vendor box holds
+        # the cameras out under a vendor RMA; a vehicle its installed signal units.
         DOCK = "dock", "A dock's bays"
+        SHELF = "shelf", "A named shelf"
         SPARE_SHELF = "spare_shelf", "Spare shelf (available cameras not in a dock, signal devices in stock)"
         MAINTENANCE_SHELF = "maintenance_shelf", "Maintenance shelf (in-house repair or inspection)"
         VENDOR_BOX = "vendor_box", "Vendor box (going to or back from the vendor under an RMA)"
@@ -27,6 +31,7 @@ class Stocktake(models.Model):
     place = models.CharField(max_length=20, choices=Place.choices)
     dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="stocktakes")
     vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.PROTECT, related_name="stocktakes")
+    shelf = models.ForeignKey(Shelf, null=True, blank=True, on_delete=models.PROTECT, related_name="stocktakes")
     started_at = models.DateTimeField(default=timezone.now)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -42,6 +47,10 @@ class Stocktake(models.Model):
                 condition=Q(place="vehicle", vehicle__isnull=False) | (~Q(place="vehicle") & Q(vehicle__isnull=True)),
                 name="stocktake_vehicle_iff_vehicle_place",
             ),
+            models.CheckConstraint(
+                condition=Q(place="shelf", shelf__isnull=False) | (~Q(place="shelf") & Q(shelf__isnull=True)),
+                name="stocktake_shelf_iff_shelf_place",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -56,6 +65,8 @@ class Stocktake(models.Model):
             return f"{self.dock.name} ({self.dock.location})"
         if self.place == self.Place.VEHICLE and self.vehicle_id:
             return str(self.vehicle)
+        if self.place == self.Place.SHELF and self.shelf_id:
+            return f"Shelf {self.shelf}"
         return self.get_place_display().split(" (")[0]
 
     @property
@@ -92,6 +103,7 @@ class StocktakeLine(models.Model):
     # What the records said when the count finished, for a line seen elsewhere (a device's status for a device).
     recorded_status = models.CharField(max_length=20, choices=RECORDED_STATUSES, blank=True)
     recorded_dock = models.ForeignKey(Dock, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_shelf = models.ForeignKey(Shelf, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=300, blank=True)
 
@@ -141,4 +153,29 @@ class StocktakeLine(models.Model):
         status = Camera.Status(self.recorded_status).label.lower()
         if self.recorded_dock_id:
             return f"{status}, in dock {self.recorded_dock.name}"
+        if self.recorded_shelf_id:
+            return f"{status}, on shelf {self.recorded_shelf.name}"
         return status
+
+
+class VendorExport(models.Model):
+    """An uploaded vendor device export, kept so its disagreements can be fixed one click at a time.
+
+    Only the rows as read (stocktake.vendor.VendorRow as JSON); the comparison is made afresh against
+    the records each time the page is shown, so a fixed disagreement disappears from it.
+    """
+
+    filename = models.CharField(max_length=200)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rows = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Vendor export {self.pk}: {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stocktake:vendor_export", args=[self.pk])

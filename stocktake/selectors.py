@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from assignments.models import Checkout
 from devices.models import Device, DeviceStatus
-from inventory.models import Camera, MaintenanceRecord
+from inventory.lifecycle import DOCKABLE
+from inventory.models import Camera, MaintenanceRecord, Shelf
 
-from .models import Stocktake, StocktakeLine
+from .models import Stocktake, StocktakeLine, VendorExport
 
 
 def _at_vendor() -> Exists:
@@ -19,19 +21,36 @@ def _at_vendor() -> Exists:
 
 
 def expected_cameras(stocktake: Stocktake) -> QuerySet[Camera]:
-    """The cameras the records put at the count's place (one queryset, usable as a subquery)."""
+    """The cameras the records put at the count's place (one queryset, usable as a subquery).
+
+    Each camera is expected at one place at most: a camera out under a vendor RMA is in the vendor
+    box, whatever shelf it was on; one on a named shelf is not also expected on the spare or
+    maintenance shelf.
+    """
     cameras = Camera.objects.order_by()
     place = stocktake.place
     if place == Stocktake.Place.VEHICLE:
         return cameras.none()
     if place == Stocktake.Place.DOCK:
         return cameras.filter(dock_id=stocktake.dock_id)
-    if place == Stocktake.Place.SPARE_SHELF:
-        return cameras.filter(status=Camera.Status.AVAILABLE, dock__isnull=True)
     in_maintenance = cameras.filter(status=Camera.Status.IN_MAINTENANCE, dock__isnull=True)
     if place == Stocktake.Place.VENDOR_BOX:
         return in_maintenance.filter(_at_vendor())
-    return in_maintenance.exclude(_at_vendor())
+    if place == Stocktake.Place.SHELF:
+        return cameras.filter(shelf_id=stocktake.shelf_id, status__in=DOCKABLE).exclude(_at_vendor())
+    unshelved = cameras.filter(shelf__isnull=True, dock__isnull=True)
+    if place == Stocktake.Place.SPARE_SHELF:
+        return unshelved.filter(status=Camera.Status.AVAILABLE)
+    return unshelved.filter(status=Camera.Status.IN_MAINTENANCE).exclude(_at_vendor())
+
+
+def open_stocktakes() -> QuerySet[Stocktake]:
+    """The counts still open, newest first (a kiosk offers to carry one on)."""
+    return (
+        Stocktake.objects.filter(finished_at__isnull=True)
+        .select_related("dock", "shelf", "vehicle")
+        .order_by("-started_at")
+    )
 
 
 #: Where the records put a signal device, by status: in stock on the spare shelf (the quartermaster's
@@ -56,7 +75,7 @@ def expected_devices(stocktake: Stocktake) -> QuerySet[Device] | None:
 def stocktakes() -> QuerySet[Stocktake]:
     """Every count, newest first, with its line tallies (one query)."""
     return (
-        Stocktake.objects.select_related("dock", "vehicle", "started_by")
+        Stocktake.objects.select_related("dock", "shelf", "vehicle", "started_by")
         .annotate(
             scanned=Count("lines", filter=Q(lines__scanned_at__isnull=False)),
             differences=Count(
@@ -78,6 +97,29 @@ def stocktakes() -> QuerySet[Stocktake]:
 def lines(stocktake: Stocktake) -> QuerySet[StocktakeLine]:
     return (
         StocktakeLine.objects.filter(stocktake=stocktake)
-        .select_related("camera", "recorded_dock", "device__model", "device__officer", "device__vehicle")
+        .select_related(
+            "camera", "recorded_dock", "recorded_shelf", "device__model", "device__officer", "device__vehicle"
+        )
         .order_by("-scanned_at", "code")
+    )
+
+
+def holder_of(camera: Camera) -> Checkout | None:
+    """The open checkout of `camera`, with its officer (for the check-in fix's confirmation)."""
+    return Checkout.objects.open().select_related("officer").filter(camera=camera).first()
+
+
+def shelves() -> QuerySet[Shelf]:
+    """Every named shelf, in use first, with how many cameras the records put on each (one query)."""
+    return Shelf.objects.annotate(cameras_here=Count("cameras")).order_by("-is_active", "name")
+
+
+def vendor_exports() -> QuerySet[VendorExport]:
+    return VendorExport.objects.select_related("uploaded_by").defer("rows").order_by("-uploaded_at", "-pk")
+
+
+def outcome_tally(stocktake: Stocktake) -> list[tuple[str, int]]:
+    """How many lines of each outcome the count has (one query)."""
+    return list(
+        StocktakeLine.objects.filter(stocktake=stocktake).order_by().values_list("outcome").annotate(n=Count("pk"))
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -25,7 +26,8 @@ from devices.models import Device, Vehicle
 from hartford_bwc import control_characters
 from hartford_bwc.errors import DomainError, InvalidInput
 from inventory import services as inventory
-from inventory.models import Camera, ChargeEvent, Dock
+from inventory import shelves
+from inventory.models import Camera, ChargeEvent, Dock, Shelf
 
 from .models import Stocktake, StocktakeLine
 from .selectors import expected_cameras, expected_devices
@@ -66,20 +68,31 @@ def _lock_open(stocktake: Stocktake) -> Stocktake:
 
 
 @transaction.atomic
-def start(*, place: str, by: Actor, dock: Dock | None = None, vehicle: Vehicle | None = None) -> Stocktake:
-    """Open a count of one place (a dock's bays, a shelf, the vendor box, a vehicle's signal units)."""
+def start(
+    *, place: str, by: Actor, dock: Dock | None = None, shelf: Shelf | None = None, vehicle: Vehicle | None = None
+) -> Stocktake:
+    """Open a count of one place: a dock bank, a named shelf, the spare or maintenance shelf, the vendor box,
+    a vehicle's signal units."""
     if place not in Stocktake.Place.values:
         raise InvalidInput("Choose the place to count.", code="place_required")
     if place == Stocktake.Place.DOCK and dock is None:
         raise InvalidInput("Choose the dock to count.", code="dock_required")
     if place == Stocktake.Place.VEHICLE and vehicle is None:
         raise InvalidInput("Name the vehicle to count (its unit number).", code="vehicle_required")
+    if place == Stocktake.Place.SHELF and shelf is None:
+        raise InvalidInput("Choose the shelf to count.", code="shelf_required")
+    if place == Stocktake.Place.SHELF and shelf is not None:
+        shelf = Shelf.objects.get(pk=shelf.pk)  # as it is now, not as the form read it
+        if not shelf.is_active:
+            raise DomainError(f"Shelf {shelf.name} is retired; choose another.", code="shelf_retired")
     if place != Stocktake.Place.DOCK:
         dock = None
+    if place != Stocktake.Place.SHELF:
+        shelf = None
     if place != Stocktake.Place.VEHICLE:
         vehicle = None
-    stocktake = Stocktake.objects.create(place=place, dock=dock, vehicle=vehicle, started_by=by.user)
-    after = {"place": place, "dock": dock and dock.name}
+    stocktake = Stocktake.objects.create(place=place, dock=dock, shelf=shelf, vehicle=vehicle, started_by=by.user)
+    after = {"place": place, "dock": dock and dock.name, "shelf": shelf and shelf.name}
     if vehicle is not None:
         after["vehicle"] = vehicle.unit_number
     audit.record(by=by, action=Action.STOCKTAKE_START, obj=stocktake, after=after)
@@ -165,13 +178,13 @@ def scan(*, stocktake: Stocktake, code: str, by: Actor) -> ScanResult:
 
 def _insert_not_seen(stocktake: Stocktake, expected, scanned, *, asset: str, dock: bool) -> None:
     """One INSERT ... SELECT: a line for every expected asset (camera or device) not scanned, whatever
-    their number. `asset` is the line's column for it; `dock`: the asset has a dock to record."""
+    their number. `asset` is the line's column for it; `dock`: the asset has a dock and a shelf to record (a camera)."""
     columns = {  # the line's column: its value, from the asset's row or a constant
         "stocktake_id": Value(stocktake.pk),
         asset: F("pk"),
         "code": F("asset_tag"),
         "recorded_status": F("status"),
-        **({"recorded_dock_id": F("dock_id")} if dock else {}),
+        **({"recorded_dock_id": F("dock_id"), "recorded_shelf_id": F("shelf_id")} if dock else {}),
         "outcome": Value(StocktakeLine.Outcome.NOT_SEEN.value),
         "resolution": Value(""),
     }
@@ -200,6 +213,7 @@ def finish(*, stocktake: Stocktake, by: Actor) -> Stocktake:
         outcome=Outcome.SEEN_ELSEWHERE,
         recorded_status=Subquery(recorded.values("status")[:1]),
         recorded_dock_id=Subquery(recorded.values("dock_id")[:1]),
+        recorded_shelf_id=Subquery(recorded.values("shelf_id")[:1]),
     )
     _insert_not_seen(
         stocktake, expected, lines.filter(camera__isnull=False).values("camera_id"), asset="camera_id", dock=True
@@ -243,6 +257,12 @@ class Fix:
     applies: Callable[[StocktakeLine], bool]
     run: Callable[[StocktakeLine, Actor, str], str]
     needs_incident_number: bool = False
+    # Asked again before it runs: the page shows what will happen and a second button.
+    needs_confirmation: bool = False
+
+    def title_for(self, stocktake: Stocktake) -> str:
+        """The button's text: "Move to this dock" or "... shelf", as the count is of one or the other."""
+        return self.title.replace("{place}", "dock" if stocktake.place == Stocktake.Place.DOCK else "shelf")
 
 
 def _elsewhere(line: StocktakeLine, *statuses: str) -> bool:
@@ -271,25 +291,55 @@ def _report_found(line: StocktakeLine, by: Actor, incident_number: str) -> str:
     return "reported found; sent to inspection"
 
 
+def _put_here(line: StocktakeLine, by: Actor) -> str:
+    """Record the camera where it was counted; the part of the resolution that says where (or "")."""
+    stocktake, camera = line.stocktake, _camera(line)
+    reason = f"Seen in stocktake {stocktake.pk}."
+    if stocktake.place == Stocktake.Place.DOCK:
+        dock = cast(Dock, stocktake.dock)
+        inventory.record_charge(camera=camera, kind=ChargeEvent.Kind.DOCKED, dock=dock, by=by)
+        return f"moved to dock {dock.name}"
+    if stocktake.place == Stocktake.Place.SHELF:
+        shelf = cast(Shelf, stocktake.shelf)
+        shelves.shelve(camera=camera, shelf=shelf, by=by, reason=reason)
+        return f"moved to shelf {shelf.name}"
+    camera.refresh_from_db(fields=["dock", "shelf"])
+    if camera.dock_id is None and camera.shelf_id is None:
+        return ""
+    shelves.shelve(camera=camera, shelf=None, by=by, reason=reason)
+    return f"moved to the {stocktake.place_label.lower()}"
+
+
 def _check_in(line: StocktakeLine, by: Actor, incident_number: str) -> str:
     checkout = assignments.check_in(camera=_camera(line), by=by)
-    return f"checked in from {checkout.officer.display_name} (badge {checkout.officer.badge_number})"
+    done = f"checked in from {checkout.officer.display_name} (badge {checkout.officer.badge_number})"
+    where = _put_here(line, by) if line.stocktake.place in MOVABLE_TO else ""
+    return f"{done} and {where}" if where else done
 
 
 def _move_here(line: StocktakeLine, by: Actor, incident_number: str) -> str:
-    dock = line.stocktake.dock
-    if dock is None:
-        raise DomainError("This count is not of a dock; move the camera from its own page.", code="not_a_dock")
-    inventory.record_charge(camera=_camera(line), kind=ChargeEvent.Kind.DOCKED, dock=dock, by=by)
-    return f"moved to dock {dock.name}"
-
-
-def _undock(line: StocktakeLine, by: Actor, incident_number: str) -> str:
-    inventory.record_charge(camera=_camera(line), kind=ChargeEvent.Kind.UNDOCKED, by=by)
-    return "taken out of its dock in the records"
+    return _put_here(line, by) or "already recorded here"
 
 
 ON_SHELF = (Camera.Status.AVAILABLE, Camera.Status.IN_MAINTENANCE)
+# The places a camera can be moved to, and the statuses a camera there has (None: any on the shelf).
+MOVABLE_TO: dict[str, tuple[str, ...]] = {
+    Stocktake.Place.DOCK: ON_SHELF,
+    Stocktake.Place.SHELF: ON_SHELF,
+    Stocktake.Place.SPARE_SHELF: (Camera.Status.AVAILABLE,),
+    Stocktake.Place.MAINTENANCE_SHELF: (Camera.Status.IN_MAINTENANCE,),
+}
+
+
+def _movable(line: StocktakeLine) -> bool:
+    """Seen here, recorded on the shelf elsewhere (another dock or shelf), and this place takes its status."""
+    statuses = MOVABLE_TO.get(line.stocktake.place, ())
+    if not _elsewhere(line, *statuses):
+        return False
+    if line.stocktake.place in (Stocktake.Place.DOCK, Stocktake.Place.SHELF):
+        return True
+    return line.recorded_dock_id is not None or line.recorded_shelf_id is not None
+
 
 FIXES: dict[str, Fix] = {
     "report-lost": Fix(
@@ -299,21 +349,10 @@ FIXES: dict[str, Fix] = {
         needs_incident_number=True,
     ),
     "report-found": Fix("Report found", lambda line: _elsewhere(line, Camera.Status.LOST), _report_found),
-    "check-in": Fix("Check in", lambda line: _elsewhere(line, Camera.Status.CHECKED_OUT), _check_in),
-    "move-here": Fix(
-        "Move to this dock",
-        lambda line: line.stocktake.place == Stocktake.Place.DOCK and _elsewhere(line, *ON_SHELF),
-        _move_here,
+    "check-in": Fix(
+        "Check in", lambda line: _elsewhere(line, Camera.Status.CHECKED_OUT), _check_in, needs_confirmation=True
     ),
-    "undock": Fix(
-        "Take out of its dock",
-        lambda line: (
-            line.stocktake.place != Stocktake.Place.DOCK
-            and _elsewhere(line, *ON_SHELF)
-            and line.recorded_dock_id is not None
-        ),
-        _undock,
-    ),
+    "move-here": Fix("Move to this {place}", _movable, _move_here),
 }
 
 
@@ -324,12 +363,25 @@ def fixes_for(line: StocktakeLine) -> list[str]:
     return [slug for slug, fix in FIXES.items() if fix.applies(line)]
 
 
+def add_camera_prefill(code: str) -> dict[str, str]:
+    """What "Add camera" is given for an unknown code: an asset tag if it looks like one, else a serial."""
+    if code.startswith(settings.ASSET_TAG_PREFIX.upper()):
+        return {"asset_tag": code}
+    return {"serial_number": code}
+
+
 @transaction.atomic
-def fix(*, line: StocktakeLine, fix: str, by: Actor, incident_number: str = "") -> StocktakeLine:
-    """Apply one fix to a difference the count found, and mark the line resolved."""
+def fix(
+    *, line: StocktakeLine, fix: str, by: Actor, incident_number: str = "", confirmed: bool = False
+) -> StocktakeLine:
+    """Apply one fix to a difference the count found, and mark the line resolved.
+
+    The line is locked first: of two clicks at once (a double click, two quartermasters), the second
+    waits, then finds the line resolved and is told so; nothing is done twice.
+    """
     line = (
         StocktakeLine.objects.select_for_update(of=("self",))
-        .select_related("stocktake__dock", "camera")
+        .select_related("stocktake__dock", "stocktake__shelf", "camera")
         .get(pk=line.pk)
     )
     if line.stocktake.is_open:
@@ -338,6 +390,8 @@ def fix(*, line: StocktakeLine, fix: str, by: Actor, incident_number: str = "") 
         raise DomainError(f"{line.code} is already resolved: {line.resolution}.", code="already_resolved")
     if fix not in fixes_for(line):
         raise DomainError(f"That fix does not apply to {line.code}.", code="fix_not_applicable")
+    if FIXES[fix].needs_confirmation and not confirmed:
+        raise DomainError(f"Confirm before you {FIXES[fix].title.lower()} {line.code}.", code="confirm_required")
     resolution = FIXES[fix].run(line, by, incident_number)
     line.resolved_at = timezone.now()
     line.resolution = resolution

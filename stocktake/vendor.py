@@ -8,13 +8,14 @@ in service that the export does not name, whatever the size of the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from assignments.models import Checkout, PersonalIssue
+from assignments.models import Checkout, Officer, PersonalIssue
 from hartford_bwc import timefmt
 from hartford_bwc.errors import InvalidInput
 from imports.parsing import parse_upload
@@ -29,6 +30,22 @@ class VendorRow:
     firmware: str
     last_docked: date | None
 
+    def as_json(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["last_docked"] = self.last_docked.isoformat() if self.last_docked else None
+        return values
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any]) -> VendorRow:
+        day = values.get("last_docked")
+        return cls(
+            line=int(values["line"]),
+            serial=str(values["serial"]),
+            assigned_to=str(values.get("assigned_to", "")),
+            firmware=str(values.get("firmware", "")),
+            last_docked=date.fromisoformat(day) if day else None,
+        )
+
 
 @dataclass
 class Disagreement:
@@ -38,6 +55,8 @@ class Disagreement:
     there: str
     camera: Camera | None = None
     fixes: list[str] = field(default_factory=list)
+    # The vendor's value a fix would record (a firmware version, a badge number).
+    vendor_value: str = ""
 
 
 KINDS = {
@@ -88,52 +107,89 @@ def holders_of(cameras: list[Camera]) -> dict[int, str]:
     return holders
 
 
-def _compare_row(row: VendorRow, camera: Camera, holder: str, stale_before: date) -> list[Disagreement]:
+@dataclass(frozen=True)
+class Context:
+    """What a row is compared with besides its camera: read once for the whole file."""
+
+    holders: dict[int, str]
+    active_badges: set[str]
+    stale_before: date
+
+
+def _compare_row(row: VendorRow, camera: Camera, context: Context) -> list[Disagreement]:
     found = []
+    holder = context.holders.get(camera.pk, "")
     if row.assigned_to and row.assigned_to.upper() != holder.upper():
+        # Nobody holds it here and the vendor names an officer on file: record that officer's issue here.
+        fixes = ["issue-personal"] if not holder and row.assigned_to.upper() in context.active_badges else []
         found.append(
             Disagreement(
-                "assigned_elsewhere", row.serial, f"badge {holder}" if holder else "nobody", row.assigned_to, camera
+                "assigned_elsewhere",
+                row.serial,
+                f"badge {holder}" if holder else "nobody",
+                row.assigned_to,
+                camera,
+                fixes,
+                row.assigned_to,
             )
         )
     if row.firmware and row.firmware != camera.firmware_version:
-        found.append(Disagreement("firmware", row.serial, camera.firmware_version or "unknown", row.firmware, camera))
-    in_service = camera.status not in (Camera.Status.LOST, Camera.Status.RETIRED)
-    if in_service and (row.last_docked is None or row.last_docked < stale_before):
-        there = f"last docked {timefmt.day(row.last_docked)}" if row.last_docked else "never docked"
         found.append(
             Disagreement(
-                "not_docked_there", row.serial, camera.get_status_display().lower(), there, camera, ["report-lost"]
+                "firmware",
+                row.serial,
+                camera.firmware_version or "unknown",
+                row.firmware,
+                camera,
+                ["record-firmware"],
+                row.firmware,
             )
+        )
+    in_service = camera.status not in (Camera.Status.LOST, Camera.Status.RETIRED)
+    if in_service and (row.last_docked is None or row.last_docked < context.stale_before):
+        there = f"last docked {timefmt.day(row.last_docked)}" if row.last_docked else "never docked"
+        fixes = ["send-to-inspection", "report-lost"] if camera.status == Camera.Status.AVAILABLE else ["report-lost"]
+        found.append(
+            Disagreement("not_docked_there", row.serial, camera.get_status_display().lower(), there, camera, fixes)
         )
     return found
 
 
+def context_for(cameras: list[Camera], rows: list[VendorRow], *, now: datetime | None = None) -> Context:
+    """Holders here (two queries) and the active badges the export names (one)."""
+    now = now or timezone.now()
+    named = {row.assigned_to.upper() for row in rows if row.assigned_to}
+    badges = Officer.objects.filter(badge_number__in=named, is_active=True).values_list("badge_number", flat=True)
+    return Context(
+        holders=holders_of(cameras),
+        active_badges={badge.upper() for badge in badges} if named else set(),
+        stale_before=timezone.localtime(now).date() - timedelta(days=settings.VENDOR_NOT_DOCKED_DAYS),
+    )
+
+
+def compare_one(row: VendorRow, camera: Camera) -> list[Disagreement]:
+    """The disagreements of one row with its camera as the records stand now (a fix re-checks with this)."""
+    return _compare_row(row, camera, context_for([camera], [row]))
+
+
 def reconcile(rows: list[VendorRow], *, now: datetime | None = None) -> list[Disagreement]:
     """Every disagreement between the export and the records, grouped by kind (KINDS' order)."""
-    now = now or timezone.now()
-    stale_before = timezone.localtime(now).date() - timedelta(days=settings.VENDOR_NOT_DOCKED_DAYS)
     serials = {row.serial for row in rows}
     cameras = {
         camera.serial_number.upper(): camera for camera in Camera.objects.filter(serial_number__upper__in=serials)
     }
-    holders = holders_of(list(cameras.values()))
+    context = context_for(list(cameras.values()), rows, now=now)
     found: list[Disagreement] = []
     for row in rows:
         camera = cameras.get(row.serial)
         if camera is None:
             found.append(Disagreement("unknown_here", row.serial, "no camera with this serial", f"line {row.line}"))
             continue
-        found.extend(_compare_row(row, camera, holders.get(camera.pk, ""), stale_before))
+        found.extend(_compare_row(row, camera, context))
     for camera in Camera.objects.in_service().exclude(serial_number__in=serials).order_by("serial_number"):
         found.append(
             Disagreement(
-                "unknown_there",
-                camera.serial_number,
-                camera.get_status_display().lower(),
-                "not in the export",
-                camera,
-                ["report-lost"],
+                "unknown_there", camera.serial_number, camera.get_status_display().lower(), "not in the export", camera
             )
         )
     order = list(KINDS)

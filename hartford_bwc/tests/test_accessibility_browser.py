@@ -80,6 +80,29 @@ def _vehicle():
     return vehicle
 
 
+def _stocktake() -> int:
+    """A finished count of the spare shelf with every kind of line, counted by the staff user signed in."""
+    from stocktake import services as stocktake
+
+    by = Actor.system_process("tests")
+    user = UserFactory(username="a11y-qm", role=roles.QUARTERMASTER)
+    count = stocktake.start(place="spare_shelf", by=Actor.staff(user))
+    for camera in Camera.objects.order_by("asset_tag")[:6]:
+        stocktake.scan(stocktake=count, code=camera.asset_tag, by=Actor.staff(user))
+    stocktake.scan(stocktake=count, code="NOT-OURS-1", by=by)
+    stocktake.finish(stocktake=count, by=Actor.staff(user))
+    return count.pk
+
+
+def _vendor_export() -> int:
+    from demo.vendor import vendor_export_csv
+    from stocktake import vendor, vendor_fixes
+
+    user = UserFactory(username="a11y-qm", role=roles.QUARTERMASTER)
+    rows = vendor.read_export(filename="vendor.csv", data=vendor_export_csv())
+    return vendor_fixes.keep_export(filename="vendor.csv", rows=rows, by=Actor.staff(user)).pk
+
+
 def _query(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
@@ -106,7 +129,10 @@ CONSOLE_PAGES: dict[str, Callable[[], str] | None] = {
     "inventory:flag_detail": lambda: reverse("inventory:flag_detail", args=[Flag.objects.order_by("pk").first().pk]),
     "inventory:labels": lambda: _query("inventory:labels", camera=_camera().asset_tag),
     "stocktake:list": None,
+    "stocktake:detail": lambda: reverse("stocktake:detail", args=[_stocktake()]),
+    "stocktake:shelves": None,
     "stocktake:vendor": None,
+    "stocktake:vendor_export": lambda: reverse("stocktake:vendor_export", args=[_vendor_export()]),
     "assignments:officer_list": None,
     "assignments:officer_detail": lambda: reverse("assignments:officer_detail", args=[_officer().badge_number]),
     "assignments:officer_add": None,
@@ -494,6 +520,28 @@ def _enrollment_link_spent(kiosk: KioskSetup) -> None:
     kiosk.page.goto(kiosk.live_server.url + reverse("kiosk:enroll", args=["no-such-token"]))
 
 
+def _as_quartermaster(kiosk: KioskSetup) -> None:
+    kiosk.officer.user = UserFactory(username="kiosk-qm", role=roles.QUARTERMASTER)
+    kiosk.officer.save(update_fields=["user"])
+    kiosk.sign_in()
+    kiosk.page.get_by_role("link", name="Stocktake").click()
+    kiosk.page.get_by_role("heading", name="Stocktake: choose the place").wait_for()
+
+
+def _stocktake_count(kiosk: KioskSetup) -> None:
+    _as_quartermaster(kiosk)
+    kiosk.page.get_by_role("button", name="Dock Dock 01").click()
+    kiosk.page.get_by_label("Scan a code").fill("HPD-BWC-0100")
+    kiosk.page.get_by_role("button", name="Count", exact=True).click()
+    kiosk.page.get_by_role("status").wait_for()
+
+
+def _stocktake_done(kiosk: KioskSetup) -> None:
+    _stocktake_count(kiosk)
+    kiosk.page.get_by_role("button", name="Finish the count").click()
+    kiosk.page.get_by_role("heading", name="Count finished").wait_for()
+
+
 # Each kiosk screen: the URL name the browser ends on (checked; test_accessibility_coverage.py counts
 # it) and how an officer gets there from the start screen.
 KIOSK_SCREENS: dict[str, tuple[str, Callable[[KioskSetup], None]]] = {
@@ -511,6 +559,9 @@ KIOSK_SCREENS: dict[str, tuple[str, Callable[[KioskSetup], None]]] = {
     "choose a PIN refused": ("kiosk:choose_pin", _choose_pin_refused),
     "not enrolled": ("kiosk:home", _not_enrolled),
     "enrollment link spent": ("kiosk:enroll", _enrollment_link_spent),
+    "stocktake: choose the place": ("kiosk:stocktake", _as_quartermaster),
+    "stocktake: counting": ("kiosk:stocktake_count", _stocktake_count),
+    "stocktake: finished": ("kiosk:stocktake_count", _stocktake_done),
 }
 
 

@@ -93,7 +93,10 @@ NOT_A_PAGE: dict[str, str] = {
     # --- stocktake ---
     "stocktake:scan": "POST only: redirects to the count (stocktake:detail, checked mid-scan)",
     "stocktake:finish": "POST only: redirects to the count's result (stocktake:detail, checked)",
-    "stocktake:fix": "POST only: redirects to the count's result (stocktake:detail, checked)",
+    "stocktake:fix": "POST only: redirects to the count's result (stocktake:detail, checked); a check-in first "
+    "shows its confirmation (stocktake/confirm_fix.html, driven by stocktake/tests/test_stocktake_browser.py)",
+    "stocktake:vendor_fix": "POST only: redirects to the vendor export's page (stocktake:vendor_export, checked)",
+    "stocktake:shelf_active": "POST only: redirects to the shelves page (stocktake:shelves, checked)",
     # --- assignments ---
     "assignments:officer_unlock_badge": _OFFICER_ACTION,
     "assignments:officer_set_active": _OFFICER_ACTION,
@@ -103,6 +106,8 @@ NOT_A_PAGE: dict[str, str] = {
     "assignments:officer_assign_duty": _DUTY_ACTION,
     # --- kiosk ---
     "kiosk:sign_out": "POST only: ends the officer's session and redirects to the start screen",
+    "kiosk:stocktake_scan": "POST only: redirects to the kiosk count (kiosk:stocktake_count, checked)",
+    "kiosk:stocktake_finish": "POST only: redirects to the kiosk count's result (kiosk:stocktake_count, checked)",
     "kiosk_console:alert_acknowledge": "POST only: redirects to the kiosk alerts page",
     # --- imports ---
     "imports:template": "a blank CSV or XLSX template, downloaded",

@@ -72,7 +72,14 @@ SERVICE_OWNED = {
     "devices.DeviceFlag": EVERY_FIELD,
 }
 # Lists a quartermaster keeps by hand; no service owns any of their fields.
-REFERENCE_DATA = {"devices.DeviceModel", "inventory.CameraModel", "inventory.Dock", "assignments.Unit", "assignments.Shift"}
+REFERENCE_DATA = {
+    "devices.DeviceModel",
+    "inventory.CameraModel",
+    "inventory.Dock",
+    "inventory.Shelf",
+    "assignments.Unit",
+    "assignments.Shift",
+}
 # Models of ours with no admin page, each with the reason. Everything else is in the admin, so an
 # administrator can see every record the system keeps.
 NOT_IN_ADMIN = {

@@ -24,7 +24,7 @@ class CameraPage:
 
 def camera_by_tag(asset_tag: str) -> Camera | None:
     # Any case (hartford_bwc.anycase): a tag typed into the address bar in lower case is the same label.
-    return Camera.objects.select_related("model", "dock").filter(asset_tag__upper=asset_tag.upper()).first()
+    return Camera.objects.select_related("model", "dock", "shelf").filter(asset_tag__upper=asset_tag.upper()).first()
 
 
 def cameras_by_tags(tags: list[str]) -> tuple[list[Camera], list[str]]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from accounts import roles
 from assignments.models import Checkout, Officer
 from demo.services import seed_fleet
 from hartford_bwc.factories import UserFactory
 from inventory.flags.sweep import run_sweep
+from inventory.models import Camera
 
 pytestmark = [pytest.mark.browser]
 
@@ -127,3 +129,36 @@ def test_audit_log_fits_a_1366_px_screen(console, live_server, screenshot_dir):
     assert _page_width(page) == 1366
     first = page.locator("td.hash a").first
     assert len(first.inner_text()) == 12 and len(first.get_attribute("title")) == 64
+
+
+def test_the_stocktake_pages_do_not_scroll_sideways_on_a_phone(console, live_server):
+    from audit.actor import Actor
+    from demo.vendor import vendor_export_csv
+    from inventory import shelves
+    from stocktake import services as stocktake
+    from stocktake import vendor, vendor_fixes
+
+    page = console
+    page.set_viewport_size(PHONE)
+    by = Actor.staff(UserFactory(username="phone-qm", role=roles.QUARTERMASTER))
+    shelves.add_shelf(name="Cabinet 1", location="HQ equipment room", by=by)
+    count = stocktake.start(place="spare_shelf", by=by)
+    for camera in Camera.objects.order_by("asset_tag")[:8]:
+        stocktake.scan(stocktake=count, code=camera.asset_tag, by=by)
+    stocktake.scan(stocktake=count, code="NOT-OURS-1", by=by)
+    stocktake.finish(stocktake=count, by=by)
+    export = vendor_fixes.keep_export(
+        filename="vendor.csv", rows=vendor.read_export(filename="vendor.csv", data=vendor_export_csv()), by=by
+    )
+    pages = {
+        "stocktake": reverse("stocktake:list"),
+        "result": count.get_absolute_url(),
+        "shelves": reverse("stocktake:shelves"),
+        "vendor": reverse("stocktake:vendor"),
+        "vendor export": export.get_absolute_url(),
+    }
+    widths = {}
+    for name, path in pages.items():
+        page.goto(f"{live_server.url}{path}")
+        widths[name] = _page_width(page)
+    assert widths == dict.fromkeys(pages, 390)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from accounts import roles
 from accounts.roles import role_required
 from audit.actor import Actor
+from hartford_bwc import control_characters
 from hartford_bwc.refusals import attempt
 
 from .. import services
@@ -31,9 +32,25 @@ def _refused(request, form: CameraForm, refusal, *, camera=None):
     return _render(request, form, camera=camera, status=409)
 
 
+# Fields "Add camera" takes from its address, prefilled (a stocktake's unknown code, a vendor's serial).
+PREFILL = ("asset_tag", "serial_number")
+
+
+def _prefill(query) -> dict[str, str]:
+    values = {}
+    for name in PREFILL:
+        value = query.get(name, "")
+        limit = Camera._meta.get_field(name).max_length or 0
+        if value and len(value) <= limit and not control_characters.has_any(value):
+            values[name] = value
+    return values
+
+
 @role_required(roles.CAN_ACT)
 def camera_add(request):
-    form = CameraForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return _render(request, CameraForm(initial=_prefill(request.GET)))
+    form = CameraForm(request.POST)
     if not form.is_bound:
         return _render(request, form)
     if not form.is_valid():

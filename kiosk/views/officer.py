@@ -94,6 +94,7 @@ def _render_signed_in(request: HttpRequest, officer: Officer, *, refusal: str = 
         {
             "kiosk": request.kiosk,
             "at_kiosk": selectors.officer_at_kiosk(officer),
+            "can_stocktake": selectors.stocktaker(officer) is not None,
             "refusal": refusal,
             "suggestion": suggestion,
             "barcode": barcode,

@@ -172,12 +172,13 @@ def test_report_lost_without_an_incident_number_is_refused_and_changes_nothing()
 def test_found_check_in_and_move_fixes_go_through_their_services():
     count = craft_count()
     services.fix(line=line(count, "HPD-BWC-0005"), fix="report-found", by=count.by)
-    services.fix(line=line(count, "HPD-BWC-0004"), fix="check-in", by=count.by)
+    services.fix(line=line(count, "HPD-BWC-0004"), fix="check-in", by=count.by, confirmed=True)
     services.fix(line=line(count, "HPD-BWC-0003"), fix="move-here", by=count.by)
     for camera in (count.lost, count.out, count.other):
         camera.refresh_from_db()
     assert count.lost.status == Camera.Status.IN_MAINTENANCE
     assert count.out.status == Camera.Status.AVAILABLE
+    assert count.out.dock == count.dock  # checked in, and recorded where it was counted
     assert not Checkout.objects.open().filter(camera=count.out).exists()
     assert (count.other.dock, count.other.dock_bay) == (count.dock, None)
     assert line(count, "HPD-BWC-0004").resolution.startswith("checked in from")
@@ -199,17 +200,18 @@ def test_fixes_wait_for_the_count_to_finish():
         services.fix(line=line(count, "HPD-BWC-0003"), fix="move-here", by=count.by)
 
 
-def test_a_shelf_count_offers_to_undock_a_camera_the_records_put_in_a_dock():
+def test_a_spare_shelf_count_offers_to_move_a_camera_the_records_put_in_a_dock_onto_it():
     by = quartermaster()
     docked = CameraFactory(asset_tag="HPD-BWC-0100", dock=DockFactory(), dock_bay=3)
     stocktake = services.start(place=Stocktake.Place.SPARE_SHELF, by=by)
     services.scan(stocktake=stocktake, code="HPD-BWC-0100", by=by)
     services.finish(stocktake=stocktake, by=by)
     found = StocktakeLine.objects.select_related("stocktake").get(camera=docked)
-    assert services.fixes_for(found) == ["undock"]
-    services.fix(line=found, fix="undock", by=by)
+    assert services.fixes_for(found) == ["move-here"]
+    services.fix(line=found, fix="move-here", by=by)
     docked.refresh_from_db()
-    assert docked.dock is None
+    assert docked.dock is None and docked.shelf is None
+    assert StocktakeLine.objects.get(pk=found.pk).resolution == "moved to the spare shelf"
 
 
 # --- finish is set-based -------------------------------------------------------------------------

@@ -1,0 +1,132 @@
+"""Stocktake at the kiosk: only an officer whose staff account is a quartermaster's gets it; the same
+stocktake services as the console; a fixed number of queries per screen."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts import roles
+from assignments import services as assignments
+from audit.actions import Action
+from audit.models import AuditEvent
+from hartford_bwc.factories import CameraFactory, CameraModelFactory, DockFactory, OfficerFactory, UserFactory
+from inventory import shelves
+from inventory.models import Camera
+from stocktake.models import Stocktake, StocktakeLine
+
+from .conftest import PIN
+
+pytestmark = pytest.mark.django_db
+CHOOSE = reverse("kiosk:stocktake")
+
+
+@pytest.fixture
+def quartermaster_officer(system_actor):
+    user = UserFactory(username="qm", role=roles.QUARTERMASTER)
+    officer = OfficerFactory(first_name="Quinn", last_name="Marsh", user=user)
+    assignments.set_officer_pin(officer=officer, pin=PIN, by=system_actor)
+    return officer
+
+
+def messages_in(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_an_officer_who_is_not_a_quartermaster_gets_no_stocktake(kiosk_browser, officer, system_actor):
+    home = kiosk_browser.sign_in(officer.badge_number).content.decode()
+    assert "Stocktake" not in home
+    refused = kiosk_browser.get(CHOOSE, follow=True)
+    assert "Stocktake is for a quartermaster" in refused.content.decode()
+    # A staff account without the role is not enough either.
+    officer.user = UserFactory(role=roles.SUPERVISOR)
+    officer.save()
+    assert "Stocktake is for a quartermaster" in kiosk_browser.get(CHOOSE, follow=True).content.decode()
+    assert not Stocktake.objects.exists()
+
+
+def test_signed_out_or_not_enrolled_gets_no_stocktake(client, kiosk_browser):
+    assert kiosk_browser.get(CHOOSE)["Location"] == reverse("kiosk:home")
+    assert client.get(CHOOSE).status_code == 403  # not an enrolled kiosk
+
+
+def test_a_quartermaster_counts_a_dock_at_the_kiosk(kiosk_browser, quartermaster_officer):
+    dock = DockFactory(name="Bank A")
+    CameraFactory(asset_tag="HPD-BWC-0001", dock=dock, dock_bay=1)
+    CameraFactory(asset_tag="HPD-BWC-0002", dock=dock, dock_bay=2)
+    CameraFactory(asset_tag="HPD-BWC-0003")
+    home = kiosk_browser.sign_in(quartermaster_officer.badge_number).content.decode()
+    assert f'href="{CHOOSE}"' in home
+    choose = kiosk_browser.get(CHOOSE).content.decode()
+    assert "Dock Bank A" in choose and "Vendor box" in choose and "Spare shelf" in choose
+    started = kiosk_browser.post(CHOOSE, {"place": "dock", "dock": str(dock.pk)})
+    stocktake = Stocktake.objects.get()
+    assert started["Location"] == reverse("kiosk:stocktake_count", args=[stocktake.pk])
+    assert stocktake.started_by.username == "qm" and stocktake.dock == dock
+
+    scan = reverse("kiosk:stocktake_scan", args=[stocktake.pk])
+    for code in ("HPD-BWC-0001", "hpd-bwc-0003", "HPD-BWC-0001", "JUNK-1"):
+        page = kiosk_browser.post(scan, {"code": code}, follow=True)
+    assert messages_in(page) == ["JUNK-1 (unknown here): counted."]
+    assert "Counted: <strong>3</strong>" in page.content.decode()
+    refused = kiosk_browser.post(scan, {"code": "=1+1"}, follow=True)
+    assert messages_in(refused) == [
+        "A code is letters and digits (with . - / _ inside); that scan is not one: scan again."
+    ]
+
+    done = kiosk_browser.post(reverse("kiosk:stocktake_finish", args=[stocktake.pk]), follow=True).content.decode()
+    assert "Count finished" in done
+    assert "http://testserver" + stocktake.get_absolute_url() in done
+    for label, n in (
+        ("Seen and expected", 1),
+        ("Recorded elsewhere", 1),
+        ("Expected, not seen", 1),
+        ("Unknown codes", 1),
+    ):
+        assert f"<dt>{label}</dt><dd>{n}</dd>" in done
+    scan_event = AuditEvent.objects.filter(action=Action.STOCKTAKE_SCAN).order_by("pk").first()
+    assert scan_event.kiosk is not None and scan_event.actor_officer == quartermaster_officer
+    # A finished count takes no more scans, and says so.
+    again = kiosk_browser.post(scan, {"code": "HPD-BWC-0002"}, follow=True)
+    assert messages_in(again) == [f"Stocktake {stocktake.pk} is finished; start a new count to scan again."]
+    assert StocktakeLine.objects.filter(stocktake=stocktake, code="HPD-BWC-0002", outcome="not_seen").exists()
+
+
+def test_a_shelf_count_and_an_open_count_to_carry_on(kiosk_browser, quartermaster_officer, system_actor):
+    shelf = shelves.add_shelf(name="Cabinet 1", by=system_actor)
+    kiosk_browser.sign_in(quartermaster_officer.badge_number)
+    kiosk_browser.post(CHOOSE, {"place": "shelf", "shelf": str(shelf.pk)})
+    stocktake = Stocktake.objects.get()
+    assert stocktake.shelf == shelf
+    assert f"Count #{stocktake.pk}: Shelf Cabinet 1" in kiosk_browser.get(CHOOSE).content.decode()
+    bad = kiosk_browser.post(CHOOSE, {"place": "dock", "dock": "99999"}, follow=True)
+    assert messages_in(bad) == ["Choose the dock to count."]
+    assert Stocktake.objects.count() == 1
+
+
+def build(size: int, stocktake_by) -> Stocktake:
+    model = CameraModelFactory()
+    Camera.objects.bulk_create(
+        [Camera(asset_tag=f"HPD-BWC-K{i:05d}", serial_number=f"K{i:07d}", model=model) for i in range(size)]
+    )
+    for i in range(size // 10):
+        DockFactory(name=f"Bank {i}")
+    return Stocktake.objects.create(place=Stocktake.Place.SPARE_SHELF, started_by=stocktake_by)
+
+
+# kiosk, session, officer (with shift), the officer's staff user with the role; then the screen's reads:
+# choose: open counts, docks, shelves; count: the count, the number counted, the last few; and the
+# session's save (savepoint, update, release).
+@pytest.mark.parametrize("size", [20, 400])
+@pytest.mark.parametrize(("screen", "reads"), [("choose", 3), ("count", 3)])
+def test_the_stocktake_screens_run_a_fixed_number_of_queries(
+    size, screen, reads, kiosk_browser, quartermaster_officer, django_assert_num_queries
+):
+    stocktake = build(size, quartermaster_officer.user)
+    kiosk_browser.sign_in(quartermaster_officer.badge_number)
+    for i in range(0, size, 3):
+        kiosk_browser.post(reverse("kiosk:stocktake_scan", args=[stocktake.pk]), {"code": f"HPD-BWC-K{i:05d}"})
+    url = CHOOSE if screen == "choose" else reverse("kiosk:stocktake_count", args=[stocktake.pk])
+    with django_assert_num_queries(4 + reads + 3):
+        response = kiosk_browser.get(url)
+    assert response.status_code == 200
