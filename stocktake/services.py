@@ -1,8 +1,9 @@
 """Every state change of a stocktake: start a count, scan, finish, and fix a difference it found.
 
 Same shape as inventory.services: one transaction, the count locked, state checked, audit written.
-A fix calls the inventory or assignments service that owns the change (report lost, found, check
-in, dock, undock), inside the same transaction as the line's resolution.
+A fix calls the inventory, assignments or devices service that owns the change (report lost, found,
+check in, dock, undock; a device's report lost, found, return to stock), inside the same transaction
+as the line's resolution.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from assignments import services as assignments
 from audit import services as audit
 from audit.actions import Action
 from audit.actor import Actor
-from devices.models import Device, Vehicle
+from devices import services as devices
+from devices.models import Device, DeviceStatus, Vehicle
 from hartford_bwc import control_characters
 from hartford_bwc.errors import DomainError, InvalidInput
 from inventory import services as inventory
@@ -247,8 +249,8 @@ def _finish_devices(stocktake: Stocktake, lines) -> None:
 
 
 # --- fixes: one click each, through the service that owns the change -------------------------------
-# A device's line has none yet: the device services (report lost, found, return to stock) are not on
-# main; fixes_for offers nothing for it, and its page is where to act.
+# A camera's through inventory and assignments; a signal device's through devices.services (report
+# lost, report found, return to stock); anything else about a device is done on its page.
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,21 @@ def _elsewhere(line: StocktakeLine, *statuses: str) -> bool:
     return line.outcome == StocktakeLine.Outcome.SEEN_ELSEWHERE and line.recorded_status in statuses
 
 
+def _is_camera(line: StocktakeLine) -> bool:
+    return line.camera_id is not None
+
+
+def _is_device(line: StocktakeLine) -> bool:
+    return line.device_id is not None
+
+
+def _device(line: StocktakeLine) -> Device:
+    """The device a device fix acts on (its `applies` says the line has one)."""
+    if line.device is None:
+        raise DomainError(f"{line.code} is not a signal device on file; nothing to fix.", code="unknown_code")
+    return line.device
+
+
 def _camera(line: StocktakeLine) -> Camera:
     """The camera a fix acts on: every fix applies only to a line with one (its `applies` says so)."""
     if line.camera is None:
@@ -277,18 +294,28 @@ def _camera(line: StocktakeLine) -> Camera:
 
 
 def _report_lost(line: StocktakeLine, by: Actor, incident_number: str) -> str:
-    inventory.report_lost(
-        camera=_camera(line),
-        incident_number=incident_number,
-        by=by,
-        reason=f"Not seen in stocktake {line.stocktake_id}.",
-    )
+    reason = f"Not seen in stocktake {line.stocktake_id}."
+    if _is_device(line):
+        devices.report_lost(device=_device(line), incident_number=incident_number, by=by, reason=reason)
+    else:
+        inventory.report_lost(camera=_camera(line), incident_number=incident_number, by=by, reason=reason)
     return f"reported lost under incident {incident_number.strip()}"
 
 
 def _report_found(line: StocktakeLine, by: Actor, incident_number: str) -> str:
-    inventory.report_found(camera=_camera(line), by=by, notes=f"Seen in stocktake {line.stocktake_id}.")
+    notes = f"Seen in stocktake {line.stocktake_id}."
+    if _is_device(line):
+        device = devices.report_found(device=_device(line), by=by, notes=notes)
+        return f"reported found; now {device.get_status_display().lower()}"
+    inventory.report_found(camera=_camera(line), by=by, notes=notes)
     return "reported found; sent to inspection"
+
+
+def _return_to_stock(line: StocktakeLine, by: Actor, incident_number: str) -> str:
+    device = _device(line)
+    holder = device.holder_label
+    devices.return_to_stock(device=device, by=by, reason=f"Seen on the spare shelf in stocktake {line.stocktake_id}.")
+    return f"returned to stock from {holder}" if holder else "returned to stock"
 
 
 def _put_here(line: StocktakeLine, by: Actor) -> str:
@@ -332,9 +359,9 @@ MOVABLE_TO: dict[str, tuple[str, ...]] = {
 
 
 def _movable(line: StocktakeLine) -> bool:
-    """Seen here, recorded on the shelf elsewhere (another dock or shelf), and this place takes its status."""
+    """A camera seen here, recorded on the shelf elsewhere (another dock or shelf), and this place takes its status."""
     statuses = MOVABLE_TO.get(line.stocktake.place, ())
-    if not _elsewhere(line, *statuses):
+    if not _is_camera(line) or not _elsewhere(line, *statuses):
         return False
     if line.stocktake.place in (Stocktake.Place.DOCK, Stocktake.Place.SHELF):
         return True
@@ -348,17 +375,32 @@ FIXES: dict[str, Fix] = {
         _report_lost,
         needs_incident_number=True,
     ),
+    # A camera's and a device's "lost" are the same value.
     "report-found": Fix("Report found", lambda line: _elsewhere(line, Camera.Status.LOST), _report_found),
     "check-in": Fix(
-        "Check in", lambda line: _elsewhere(line, Camera.Status.CHECKED_OUT), _check_in, needs_confirmation=True
+        "Check in",
+        lambda line: _is_camera(line) and _elsewhere(line, Camera.Status.CHECKED_OUT),
+        _check_in,
+        needs_confirmation=True,
     ),
     "move-here": Fix("Move to this {place}", _movable, _move_here),
+    # A device on the spare shelf (the quartermaster's stock) recorded with an officer or in a vehicle.
+    "return-to-stock": Fix(
+        "Return to stock",
+        lambda line: (
+            _is_device(line)
+            and line.stocktake.place == Stocktake.Place.SPARE_SHELF
+            and _elsewhere(line, DeviceStatus.ISSUED)
+        ),
+        _return_to_stock,
+        needs_confirmation=True,
+    ),
 }
 
 
 def fixes_for(line: StocktakeLine) -> list[str]:
     """The one-click fixes offered for a line of a finished count (no query: the line's own fields)."""
-    if line.resolved_at is not None or line.camera_id is None or line.stocktake.is_open:
+    if line.resolved_at is not None or line.stocktake.is_open or not (_is_camera(line) or _is_device(line)):
         return []
     return [slug for slug, fix in FIXES.items() if fix.applies(line)]
 
@@ -381,7 +423,7 @@ def fix(
     """
     line = (
         StocktakeLine.objects.select_for_update(of=("self",))
-        .select_related("stocktake__dock", "stocktake__shelf", "camera")
+        .select_related("stocktake__dock", "stocktake__shelf", "camera", "device__officer", "device__vehicle")
         .get(pk=line.pk)
     )
     if line.stocktake.is_open:
@@ -401,6 +443,11 @@ def fix(
         action=Action.STOCKTAKE_FIX,
         obj=line,
         camera=line.camera,
-        after={"stocktake": line.stocktake_id, "fix": fix, "resolution": resolution},
+        after={
+            "stocktake": line.stocktake_id,
+            "fix": fix,
+            "resolution": resolution,
+            **({"device": line.device.asset_tag} if line.device is not None else {}),
+        },
     )
     return line

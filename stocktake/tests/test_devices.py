@@ -1,7 +1,7 @@
 """Signal devices are counted too: a scanned device tag or serial is recognised and marked seen; the
 spare shelf (the quartermaster's stock) expects the devices in stock, the maintenance shelf those in
-maintenance, a vehicle its installed units; a device recorded elsewhere says where. One-click fixes
-are for cameras only until the device services land (a device line points to its page)."""
+maintenance, a vehicle its installed units; a device recorded elsewhere says where. A device's line
+has its one-click fixes through devices.services (test_device_fixes.py)."""
 
 from __future__ import annotations
 
@@ -67,8 +67,8 @@ def test_a_stock_count_expects_the_devices_in_stock_and_says_where_others_are_re
     assert (elsewhere.device, elsewhere.outcome) == (worn, Outcome.SEEN_ELSEWHERE)
     assert elsewhere.recorded_label == "issued to Ofc. Emily Murphy (badge 1001)"
     assert lines["HPD-BWC-0001"].outcome == Outcome.NOT_SEEN
-    # No one-click fix for a device yet (the device services are not here): its page is where to act.
-    assert services.fixes_for(elsewhere) == [] and services.fixes_for(not_seen) == []
+    # Its fixes are the device services': report the missing one lost, take the worn one back into stock.
+    assert services.fixes_for(elsewhere) == ["return-to-stock"] and services.fixes_for(not_seen) == ["report-lost"]
 
 
 def test_a_maintenance_shelf_expects_devices_in_maintenance(by):
@@ -170,4 +170,4 @@ def test_the_result_page_with_devices_runs_a_fixed_number_of_queries(size, clien
         response = client.get(stocktake.get_absolute_url())
     page = response.content.decode()
     assert f"Expected, not seen: {size // 2}" in page and "Seen, but recorded elsewhere: 3" in page
-    assert "Act on the device's page." in page
+    assert page.count("Return to stock…</button>") == 3 and page.count("Report lost</button>") == size // 2
