@@ -10,7 +10,18 @@ from accounts import roles
 from assignments import services as assignments
 from audit.actions import Action
 from audit.models import AuditEvent
-from hartford_bwc.factories import CameraFactory, CameraModelFactory, DockFactory, OfficerFactory, UserFactory
+from devices import services as devices
+from devices.models import Device, DeviceKind
+from hartford_bwc.factories import (
+    CameraFactory,
+    CameraModelFactory,
+    DeviceFactory,
+    DeviceModelFactory,
+    DockFactory,
+    OfficerFactory,
+    UserFactory,
+    VehicleFactory,
+)
 from inventory import shelves
 from inventory.models import Camera
 from stocktake.models import Stocktake, StocktakeLine
@@ -102,6 +113,50 @@ def test_a_shelf_count_and_an_open_count_to_carry_on(kiosk_browser, quartermaste
     bad = kiosk_browser.post(CHOOSE, {"place": "dock", "dock": "99999"}, follow=True)
     assert messages_in(bad) == ["Choose the dock to count."]
     assert Stocktake.objects.count() == 1
+
+
+def test_a_device_scanned_at_the_kiosk_is_counted_and_shown_by_its_tag(kiosk_browser, quartermaster_officer):
+    device = DeviceFactory(asset_tag="HPD-SIG-0001", serial_number="SS-0001")
+    DeviceFactory(asset_tag="HPD-SIG-0002")  # in stock too: expected on the spare shelf, not scanned
+    kiosk_browser.sign_in(quartermaster_officer.badge_number)
+    kiosk_browser.post(CHOOSE, {"place": "spare_shelf"})
+    stocktake = Stocktake.objects.get()
+    page = kiosk_browser.post(reverse("kiosk:stocktake_scan", args=[stocktake.pk]), {"code": "ss-0001"}, follow=True)
+    assert messages_in(page) == ["HPD-SIG-0001 (Axon Signal Sidearm, recorded as in stock): counted."]
+    html = page.content.decode()
+    assert "<li>HPD-SIG-0001</li>" in html and "unknown" not in html
+    device.refresh_from_db()
+    assert device.last_seen_at is not None
+
+    done = kiosk_browser.post(reverse("kiosk:stocktake_finish", args=[stocktake.pk]), follow=True).content.decode()
+    assert "<dt>Expected, not seen</dt><dd>1</dd>" in done
+    line = StocktakeLine.objects.get(stocktake=stocktake, code="HPD-SIG-0002")
+    assert (line.device.asset_tag, line.outcome) == ("HPD-SIG-0002", "not_seen")
+
+
+def test_a_vehicle_is_counted_at_the_kiosk_by_its_unit_number(kiosk_browser, quartermaster_officer, system_actor):
+    vehicle = VehicleFactory(unit_number="P-412")
+    unit = DeviceFactory(asset_tag="HPD-SIG-0101", model=DeviceModelFactory(kind=DeviceKind.VEHICLE_UNIT))
+    devices.install_in_vehicle(device=unit, vehicle=vehicle, by=system_actor)
+    kiosk_browser.sign_in(quartermaster_officer.badge_number)
+    choose = kiosk_browser.get(CHOOSE).content.decode()
+    assert 'name="vehicle"' in choose and 'value="vehicle">A vehicle</button>' not in choose
+
+    unknown = kiosk_browser.post(CHOOSE, {"place": "vehicle", "vehicle": "P-999"}, follow=True)
+    assert messages_in(unknown) == ["No vehicle has unit number P-999."]
+    empty = kiosk_browser.post(CHOOSE, {"place": "vehicle", "vehicle": " "}, follow=True)
+    assert messages_in(empty) == ["Name the vehicle to count (its unit number)."]
+    assert not Stocktake.objects.exists()
+
+    kiosk_browser.post(CHOOSE, {"place": "vehicle", "vehicle": "p-412"})
+    stocktake = Stocktake.objects.get()
+    assert stocktake.vehicle == vehicle
+    counting = kiosk_browser.get(reverse("kiosk:stocktake_count", args=[stocktake.pk])).content.decode()
+    assert f"Counting <strong>{vehicle}</strong>" in counting
+    kiosk_browser.post(reverse("kiosk:stocktake_scan", args=[stocktake.pk]), {"code": "HPD-SIG-0101"})
+    done = kiosk_browser.post(reverse("kiosk:stocktake_finish", args=[stocktake.pk]), follow=True).content.decode()
+    assert "<dt>Seen and expected</dt><dd>1</dd>" in done
+    assert Device.objects.get(pk=unit.pk).last_seen_at is not None
 
 
 def build(size: int, stocktake_by) -> Stocktake:

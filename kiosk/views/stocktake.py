@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from audit.actor import Actor
+from devices.models import Vehicle
+from hartford_bwc import control_characters
 from hartford_bwc.client_address import client_address
 from hartford_bwc.refusals import attempt
 from inventory.models import Dock, Shelf
@@ -69,7 +71,14 @@ def choose(request: HttpRequest) -> HttpResponse:
         place = request.POST.get("place", "")
         dock = Dock.objects.filter(pk=_int(request.POST.get("dock")), is_active=True).first()
         shelf = Shelf.objects.filter(pk=_int(request.POST.get("shelf")), is_active=True).first()
-        outcome = attempt(lambda: stocktake_services.start(place=place, dock=dock, shelf=shelf, by=request.by))
+        number = request.POST.get("vehicle", "").strip()
+        vehicle = _vehicle(number) if place == Stocktake.Place.VEHICLE else None
+        if place == Stocktake.Place.VEHICLE and number and vehicle is None:
+            messages.error(request, _no_such_vehicle(number))
+            return redirect("kiosk:stocktake")
+        outcome = attempt(
+            lambda: stocktake_services.start(place=place, dock=dock, shelf=shelf, vehicle=vehicle, by=request.by)
+        )
         if not outcome.refused:
             return redirect("kiosk:stocktake_count", pk=outcome.result.pk)
         messages.error(request, outcome.refusal.message)
@@ -82,10 +91,27 @@ def choose(request: HttpRequest) -> HttpResponse:
         "places": [
             (value, label.split(" (")[0])
             for value, label in Stocktake.Place.choices
-            if value not in (Stocktake.Place.DOCK, Stocktake.Place.SHELF)
+            if value not in (Stocktake.Place.DOCK, Stocktake.Place.SHELF, Stocktake.Place.VEHICLE)
         ],
+        "unit_number_length": UNIT_NUMBER_LENGTH,
     }
     return _render(request, "stocktake_choose.html", context)
+
+
+UNIT_NUMBER_LENGTH = Vehicle._meta.get_field("unit_number").max_length
+
+
+def _vehicle(number: str) -> Vehicle | None:
+    """The vehicle with that unit number, in any case (None: no such vehicle, or not a unit number)."""
+    if not number or len(number) > UNIT_NUMBER_LENGTH or control_characters.has_any(number):
+        return None
+    return Vehicle.objects.filter(unit_number__iexact=number).first()
+
+
+def _no_such_vehicle(number: str) -> str:
+    if len(number) > UNIT_NUMBER_LENGTH or control_characters.has_any(number):
+        return "That is not a unit number: type the number painted on the vehicle."
+    return f"No vehicle has unit number {number}."
 
 
 def _int(value: str | None) -> int | None:
@@ -95,10 +121,14 @@ def _int(value: str | None) -> int | None:
 @stocktaker_view
 def count(request: HttpRequest, pk: int) -> HttpResponse:
     """The scan screen: the field (always focused), the running count, the last few codes, Finish."""
-    stocktake = get_object_or_404(Stocktake.objects.select_related("dock", "shelf"), pk=pk)
+    stocktake = get_object_or_404(Stocktake.objects.select_related("dock", "shelf", "vehicle"), pk=pk)
     if not stocktake.is_open:
         return _finished(request, stocktake)
-    lines = StocktakeLine.objects.filter(stocktake=stocktake).select_related("camera").order_by("-scanned_at", "-pk")
+    lines = (
+        StocktakeLine.objects.filter(stocktake=stocktake)
+        .select_related("camera", "device")
+        .order_by("-scanned_at", "-pk")
+    )
     context = {
         "heading": f"Count #{stocktake.pk}",
         "stocktake": stocktake,
