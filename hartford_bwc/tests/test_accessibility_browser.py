@@ -292,6 +292,21 @@ def _stocktake_result(page, base: str) -> None:
     page.get_by_role("heading", name="Expected, not seen").wait_for()
 
 
+def _stocktake_confirmation(asset_tag: Callable[[], str], fix: str):
+    """A spare-shelf count that scanned an asset recorded with an officer, then its fix's confirmation page."""
+
+    def drive(page, base: str) -> None:
+        tag = asset_tag()
+        _stocktake_started(page, base)
+        page.get_by_label("Scan a code").fill(tag)
+        _submit(page, page.get_by_role("button", name="Count", exact=True))
+        _submit(page, page.get_by_role("button", name="Finish the count"))
+        _submit(page, page.get_by_role("button", name=f"{fix}: {tag}"))
+        page.get_by_role("heading", name=f"{fix} {tag}?").wait_for()
+
+    return drive
+
+
 def _import_preview(page, base: str) -> None:
     """An officer file with one good row and one refused (no badge, a bad email, "maybe" for active)."""
     upload = Path(tempfile.mkdtemp()) / "officers.csv"
@@ -356,6 +371,14 @@ STATE_PAGES: dict[str, tuple[str, Callable]] = {
     "kiosk: a new link for a replaced PC": ("kiosk_console:link", _new_kiosk_link),
     "stocktake: counting, after two scans": ("stocktake:detail", _stocktake_mid_scan),
     "stocktake: the result with its fixes": ("stocktake:detail", _stocktake_result),
+    "stocktake: a check-in asks first": (
+        "stocktake:fix",
+        _stocktake_confirmation(lambda: _camera_with(Camera.Status.CHECKED_OUT).asset_tag, "Check in"),
+    ),
+    "stocktake: a device's return to stock asks first": (
+        "stocktake:fix",
+        _stocktake_confirmation(lambda: _device().asset_tag, "Return to stock"),
+    ),
     "import preview with refused rows": ("imports:preview", _import_preview),
     "import: an unreadable file refused": ("imports:upload", _import_refused),
     "flag: an empty note refused": ("inventory:flag_note", _flag_note_refused),

@@ -93,8 +93,6 @@ NOT_A_PAGE: dict[str, str] = {
     # --- stocktake ---
     "stocktake:scan": "POST only: redirects to the count (stocktake:detail, checked mid-scan)",
     "stocktake:finish": "POST only: redirects to the count's result (stocktake:detail, checked)",
-    "stocktake:fix": "POST only: redirects to the count's result (stocktake:detail, checked); a check-in first "
-    "shows its confirmation (stocktake/confirm_fix.html, driven by stocktake/tests/test_stocktake_browser.py)",
     "stocktake:vendor_fix": "POST only: redirects to the vendor export's page (stocktake:vendor_export, checked)",
     "stocktake:shelf_active": "POST only: redirects to the shelves page (stocktake:shelves, checked)",
     # --- assignments ---
