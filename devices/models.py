@@ -262,6 +262,7 @@ class DeviceFlag(models.Model):
         FIRMWARE_BELOW_MINIMUM = "device_firmware_below_minimum", "Device firmware below minimum"
         OUT_WITHOUT_REPLACEMENT = "device_out_without_replacement", "Device out of service, no replacement issued"
         VEHICLE_WITHOUT_SIGNAL = "vehicle_without_signal", "Vehicle in service without a working signal unit"
+        NOT_SEEN = "device_not_seen", "Device not seen in a stocktake or hand-over"
 
     device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")
     vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")
