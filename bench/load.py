@@ -60,6 +60,7 @@ def _targets() -> list[dict]:
     from django.utils import timezone
 
     from assignments.models import Officer
+    from devices.models import Device, Vehicle
     from inventory.models import Camera
     from reports.forms import MAX_RANGE_DAYS
 
@@ -68,6 +69,10 @@ def _targets() -> list[dict]:
     camera = Camera.objects.order_by("asset_tag").values_list("asset_tag", flat=True)[10]
     officer = Officer.objects.order_by("badge_number").values_list("badge_number", flat=True)[10]
     cameras, officers = reverse("inventory:camera_list"), reverse("assignments:officer_list")
+    # The signal kit (bench/seed_signal.py adds it to a fleet seeded before the devices app).
+    device = Device.objects.order_by("asset_tag").values_list("asset_tag", flat=True)[10]
+    vehicle = Vehicle.objects.order_by("unit_number").values_list("unit_number", flat=True)[10]
+    devices = reverse("devices:device_list")
     pages = [
         ("dashboard (uncached)", reverse("dashboard"), "page"),
         ("camera list, page 1", cameras, "page"),
@@ -88,6 +93,14 @@ def _targets() -> list[dict]:
         ("report: readiness", reverse("reports:readiness"), "report"),
         ("report: maintenance", reverse("reports:maintenance"), "report"),
         ("report: maintenance, widest", reverse("reports:maintenance") + widest, "report"),
+        ("report: signal readiness", reverse("reports:signal_readiness"), "report"),
+        ("report: signal readiness, widest", reverse("reports:signal_readiness") + widest, "report"),
+        ("device list", devices, "page"),
+        ("device search", f"{devices}?q=HPD-HS-0001", "page"),
+        ("device CSV export", f"{devices}?_export=csv", "export"),
+        ("device page", reverse("devices:device_detail", args=[device]), "page"),
+        ("vehicle list", reverse("devices:vehicle_list"), "page"),
+        ("vehicle page", reverse("devices:vehicle_detail", args=[vehicle]), "page"),
     ]
     for name in ("coverage", "utilization", "compliance"):
         path = reverse(f"reports:{name}")

@@ -46,6 +46,13 @@ PAGES = [
     ("report: maintenance", "/reports/maintenance/"),
     ("report: audit log", "/reports/audit-log/"),
     ("report: signal readiness", "/reports/signal-readiness/"),
+    ("report: signal readiness, widest", "/reports/signal-readiness/?start={widest_start}&end={today}"),
+    ("device list", "/inventory/devices/"),
+    ("device search", "/inventory/devices/?q=HPD-HS-0001"),
+    ("device CSV export", "/inventory/devices/?_export=csv"),
+    ("device page", "/inventory/devices/HPD-HS-00011/"),
+    ("vehicle list", "/inventory/vehicles/"),
+    ("vehicle page", "/inventory/vehicles/111/"),
     ("API cameras", "/api/v1/cameras/"),
     ("API checkouts", "/api/v1/checkouts/"),
 ]
@@ -174,9 +181,18 @@ def main() -> int:
         return 0
     results = {}
     print(f"{'page':<34} {'queries':>7} {'sql ms':>8} {'p50 ms':>8} {'min ms':>8} {'max ms':>8}  ({args.label})")
-    for name, path in PAGES:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.forms import MAX_RANGE_DAYS
+
+    today = timezone.localdate()
+    dates = {"today": today, "widest_start": today - timedelta(days=MAX_RANGE_DAYS - 1)}
+    for name, template in PAGES:
         if args.only and args.only not in name:
             continue
+        path = template.format(**dates)
         row = measure(client, path, args.repeat, args.budget)
         results[name] = {"path": path, **row}
         status = "" if row["status"] == 200 else f"  HTTP {row['status']}"

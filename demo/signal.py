@@ -2,7 +2,8 @@
 mounts, spare batteries), holster sensors for most uniformed officers, signal weapons for some, a cruiser
 with a vehicle signal unit for every four cameras or so (120 at Hartford's 475), each assigned to a unit;
 and what the flag sweep must catch: batteries over due (and some close to it), a firmware below its
-model's minimum or two, a lost sensor nobody replaced, a cruiser whose unit is in the shop.
+model's minimum or two, a lost sensor nobody replaced, a cruiser whose unit is in the shop, a spare
+mount or two not seen for months.
 
 It draws from its own random generator, after the camera fleet is written, so the camera fleet (and
 every draw it makes) is the same as without it. Written with bulk_create: a few thousand rows at
@@ -17,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from assignments.models import Officer
@@ -132,6 +134,7 @@ class Signal(BuilderState):
         for _ in range(max(1, self.n_cameras // 100)):
             make("sensor", battery_fitted_on=today - timedelta(days=rng.randint(1, 30)))
         lost = self._signal_problems(rng, today, [d for d in devices if d.model is models["sensor"] and d.officer])
+        self._signal_not_seen(rng, [d for d in devices if d.model is models["mount"]])
         Device.objects.bulk_create(devices, batch_size=5000)
         self._signal_history(devices, lost)
         self.result.devices, self.result.vehicles = len(devices), len(vehicles)
@@ -159,6 +162,13 @@ class Signal(BuilderState):
             device.lost_incident_number = f"HPD-{today:%y}-{rng.randint(10000, 99999)}"
             planted["device_out_without_replacement"].append(device.asset_tag)
         return lost
+
+    def _signal_not_seen(self, rng: random.Random, mounts: list[Device]) -> None:
+        """Spare mounts at the back of a shelf: last handled months ago, past NOT_SEEN_FLAG_DAYS."""
+        for device in rng.sample(mounts, min(len(mounts), self.plants)):
+            device.created_at = self.now - timedelta(days=rng.randint(300, 500))
+            device.last_seen_at = self.now - timedelta(days=settings.NOT_SEEN_FLAG_DAYS + rng.randint(5, 60))
+            self.result.signal_planted["device_not_seen"].append(device.asset_tag)
 
     def _signal_history(self, devices: list[Device], lost: list[tuple[Device, Officer]]) -> None:
         """The planted out-of-service devices' issue and loss in the audit trail, and a cruiser whose unit

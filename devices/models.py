@@ -182,6 +182,9 @@ class Device(models.Model):
         indexes = [
             models.Index(fields=["officer"], condition=Q(officer__isnull=False), name="device_by_officer"),
             models.Index(fields=["vehicle"], condition=Q(vehicle__isnull=False), name="device_by_vehicle"),
+            # The list's firmware choices (SELECT DISTINCT firmware_version): index only, 6 ms where the
+            # table took 45-65 ms at 57,000 devices.
+            models.Index(fields=["firmware_version"], name="device_firmware_version"),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +265,7 @@ class DeviceFlag(models.Model):
         FIRMWARE_BELOW_MINIMUM = "device_firmware_below_minimum", "Device firmware below minimum"
         OUT_WITHOUT_REPLACEMENT = "device_out_without_replacement", "Device out of service, no replacement issued"
         VEHICLE_WITHOUT_SIGNAL = "vehicle_without_signal", "Vehicle in service without a working signal unit"
+        NOT_SEEN = "device_not_seen", "Device not seen in a stocktake or hand-over"
 
     device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")
     vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")

@@ -69,6 +69,14 @@ def _clear_holder(device: Device) -> None:
     device.officer, device.vehicle, device.issued_at = None, None, None
 
 
+def _seen(device: Device) -> str:
+    """In a person's hands now (issued, installed, returned, found): the "not seen" flag's date, as a
+    camera's check-in sets it. Bookkeeping, not part of the audited change; returns the field to save."""
+    now = timezone.now()
+    device.last_seen_at = max(device.last_seen_at or now, now)
+    return "last_seen_at"
+
+
 def _save(device: Device, *fields: str) -> None:
     device.save(update_fields=list(fields))
 
@@ -97,7 +105,7 @@ def issue_to_officer(*, device: Device, officer: Officer, by: Actor, reason: str
     before = _holder_values(device)
     device.status = cast(str, transition.target)
     device.officer, device.vehicle, device.issued_at = officer, None, timezone.now()
-    _save(device, "status", "officer", "vehicle", "issued_at")
+    _save(device, "status", "officer", "vehicle", "issued_at", _seen(device))
     audit.record(
         by=by,
         action=cast(Action, transition.action),
@@ -125,7 +133,7 @@ def install_in_vehicle(*, device: Device, vehicle: Vehicle, by: Actor, reason: s
     before = _holder_values(device)
     device.status = cast(str, transition.target)
     device.officer, device.vehicle, device.issued_at = None, vehicle, timezone.now()
-    _save(device, "status", "officer", "vehicle", "issued_at")
+    _save(device, "status", "officer", "vehicle", "issued_at", _seen(device))
     audit.record(
         by=by,
         action=cast(Action, transition.action),
@@ -151,7 +159,7 @@ def return_to_stock(*, device: Device, by: Actor, reason: str = "", from_vehicle
     officer = device.officer
     device.status = cast(str, transition.target)
     _clear_holder(device)
-    _save(device, "status", "officer", "vehicle", "issued_at")
+    _save(device, "status", "officer", "vehicle", "issued_at", _seen(device))
     audit.record(
         by=by,
         action=cast(Action, transition.action),
@@ -264,7 +272,7 @@ def report_found(*, device: Device, by: Actor, notes: str = "") -> Device:
     transition = check_transition("report_found", device, by=by)
     before = {"status": device.status}
     device.status = cast(str, transition.target)
-    _save(device, "status")
+    _save(device, "status", _seen(device))
     audit.record(
         by=by,
         action=cast(Action, transition.action),

@@ -230,6 +230,22 @@ def test_device_list_query_count_does_not_grow_with_the_fleet(qm, django_assert_
 
 
 @pytest.mark.parametrize("fleet", [8, 60])
+def test_device_search_and_csv_export_query_counts_do_not_grow_with_the_fleet(qm, django_assert_num_queries, fleet):
+    _fleet(fleet)
+    qm.get(DEVICES)
+    # As the list: session, user, roles; the choices; count; rows; their pairings; their flags.
+    with django_assert_num_queries(9):
+        response = qm.get(DEVICES, {"q": "HPD"})
+    assert response.status_code == 200
+    # The export: every row (one query, no count), their pairings and flags read as the page does.
+    with django_assert_num_queries(9):
+        response = qm.get(DEVICES, {"_export": "csv"})
+        rows = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    assert rows.decode("utf-8-sig").count("\n") >= fleet + 1
+
+
+@pytest.mark.parametrize("fleet", [8, 60])
 def test_vehicle_list_query_count_does_not_grow_with_the_fleet(qm, django_assert_num_queries, fleet):
     _fleet(fleet)
     qm.get(VEHICLES)

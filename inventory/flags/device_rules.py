@@ -5,6 +5,9 @@
   (DEVICE_BATTERY_LIFE_MONTHS when the model names none); due on the day the months are complete;
 - firmware below minimum: an in-service device whose firmware reads lower than its model's minimum;
 - vehicle without signal: a vehicle in service with no *working* vehicle unit installed;
+- not seen: an in-service device (in stock, issued or in maintenance) last seen (scanned in a
+  stocktake, or in hand at an issue, install, return or when found) NOT_SEEN_FLAG_DAYS ago or more;
+  never seen, it counts from the day it joined the inventory (as a camera does);
 - out without replacement (a trigger lost, in maintenance, or retired in the last
   DEVICE_RETIRED_REPLACEMENT_DAYS, whose last holder has no other trigger of that kind issued) reads
   the device's history, so it lives in `inventory.flags.devices`.
@@ -19,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -119,3 +122,18 @@ def vehicles_without_signal(facts: DeviceFacts) -> QuerySet[Vehicle]:
     """Vehicles in service with no working vehicle unit installed."""
     working = working_vehicle_units(facts).filter(vehicle=OuterRef("pk"))
     return Vehicle.objects.filter(in_service=True).order_by().filter(~Exists(working))
+
+
+def not_seen_cutoff(now: datetime) -> datetime:
+    # Flagged on the 90th day: seen at or before now - 90 days (the camera rule's boundary).
+    return now - timedelta(days=settings.NOT_SEEN_FLAG_DAYS)
+
+
+def not_seen(now: datetime) -> QuerySet[Device]:
+    """In-service devices not seen for NOT_SEEN_FLAG_DAYS (never seen: since they were added)."""
+    return (
+        Device.objects.in_service()
+        .order_by()
+        .alias(seen=Coalesce("last_seen_at", "created_at"))
+        .filter(seen__lte=not_seen_cutoff(now))
+    )

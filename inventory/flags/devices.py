@@ -29,8 +29,16 @@ from audit.models import AuditEvent
 from devices.lifecycle import ISSUED_STATUS, DeviceStatus
 from devices.models import Device, DeviceFlag, DeviceKind, Vehicle
 from hartford_bwc import timefmt
+from hartford_bwc.timefmt import when
 
-from .device_rules import DeviceFacts, battery_due, battery_due_on, firmware_low, vehicles_without_signal
+from .device_rules import (
+    DeviceFacts,
+    battery_due,
+    battery_due_on,
+    firmware_low,
+    not_seen,
+    vehicles_without_signal,
+)
 from .events import flag_events
 
 Kind = DeviceFlag.Kind
@@ -242,6 +250,13 @@ def _vehicle_details(vehicles: list[Vehicle]) -> dict[int, str]:
     return details
 
 
+def _not_seen_detail(device: Device, now: datetime) -> str:
+    if device.last_seen_at is None:
+        return f"Never seen in a stocktake or hand-over; in the inventory since {timefmt.day(device.created_at)}."
+    days = (now - device.last_seen_at).days
+    return f"Last seen {timefmt.day(device.last_seen_at)} ({days} days ago)."
+
+
 def _out_resolution(device: Device, out: OutOfService) -> str:
     if device.pk in out.cleared:
         return out.cleared[device.pk]
@@ -250,7 +265,7 @@ def _out_resolution(device: Device, out: OutOfService) -> str:
     return f"back in service ({STATUS_LABELS[device.status].lower()})"
 
 
-def _resolution(flag: DeviceFlag, out: OutOfService) -> str:
+def _resolution(flag: DeviceFlag, out: OutOfService, now: datetime) -> str:
     if flag.vehicle is not None:
         return "vehicle taken out of service" if not flag.vehicle.in_service else "a working signal unit is installed"
     device = flag.device
@@ -259,6 +274,8 @@ def _resolution(flag: DeviceFlag, out: OutOfService) -> str:
         return _out_resolution(device, out)
     if device.status in {DeviceStatus.LOST.value, DeviceStatus.RETIRED.value}:
         return f"device {STATUS_LABELS[device.status].lower()}"
+    if flag.kind == Kind.NOT_SEEN:
+        return f"seen at {when(device.last_seen_at or device.created_at, now=now)}"
     if flag.kind == Kind.BATTERY_DUE:
         fitted = device.battery_fitted_on
         return f"battery replaced on {timefmt.day(fitted)}" if fitted else "battery date corrected"
@@ -268,12 +285,13 @@ def _resolution(flag: DeviceFlag, out: OutOfService) -> str:
 # --- the sweep ---------------------------------------------------------------------------------
 
 
-def _conditions(facts: DeviceFacts) -> set[tuple[str, int]]:
+def _conditions(facts: DeviceFacts, now: datetime) -> set[tuple[str, int]]:
     """(kind, device or vehicle id) for the set-based rules, in one UNION ALL."""
     parts = [
         battery_due(facts).values_list(Value(Kind.BATTERY_DUE, output_field=CharField()), "pk"),
         firmware_low(facts).values_list(Value(Kind.FIRMWARE_BELOW_MINIMUM, output_field=CharField()), "pk"),
         vehicles_without_signal(facts).values_list(Value(Kind.VEHICLE_WITHOUT_SIGNAL, output_field=CharField()), "pk"),
+        not_seen(now).values_list(Value(Kind.NOT_SEEN, output_field=CharField()), "pk"),
     ]
     return set(parts[0].union(*parts[1:], all=True))
 
@@ -295,7 +313,7 @@ def sweep_devices(*, now: datetime, today: date) -> DeviceSweep:
     result = DeviceSweep()
     facts = DeviceFacts(today=today)
     out = out_without_replacement(now)
-    should = _conditions(facts) | {(Kind.OUT_WITHOUT_REPLACEMENT, device_id) for device_id in out.flagged}
+    should = _conditions(facts, now) | {(Kind.OUT_WITHOUT_REPLACEMENT, device_id) for device_id in out.flagged}
     is_open = {
         _subject(kind, device_id, vehicle_id): pk
         for pk, kind, device_id, vehicle_id in DeviceFlag.objects.open()
@@ -321,6 +339,8 @@ def sweep_devices(*, now: datetime, today: date) -> DeviceSweep:
                 detail = _battery_detail(device, today)
             elif kind == Kind.FIRMWARE_BELOW_MINIMUM:
                 detail = _firmware_detail(device)
+            elif kind == Kind.NOT_SEEN:
+                detail = _not_seen_detail(device, now)
             else:
                 detail = out.flagged[pk]
             flag = DeviceFlag(device=device, kind=kind, detail=detail)
@@ -333,7 +353,7 @@ def sweep_devices(*, now: datetime, today: date) -> DeviceSweep:
             flag = resolving[pk]
             # max(): a clock behind the one that raised the flag must not break the sweep.
             flag.resolved_at = max(now, flag.raised_at)
-            flag.resolution = _resolution(flag, out)[:300]
+            flag.resolution = _resolution(flag, out, now)[:300]
             result.resolved.append(flag)
     if result.raised:
         DeviceFlag.objects.bulk_create(result.raised, batch_size=2000)

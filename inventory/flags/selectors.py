@@ -19,6 +19,8 @@ DEVICE_FLAG_SEVERITY: dict[str, int] = {
     DeviceFlag.Kind.VEHICLE_WITHOUT_SIGNAL: FlagSeverity.HIGH,
     DeviceFlag.Kind.FIRMWARE_BELOW_MINIMUM: FlagSeverity.MEDIUM,
     DeviceFlag.Kind.BATTERY_DUE: FlagSeverity.MEDIUM,
+    # As a camera not seen (inventory.models.FLAG_SEVERITY): perhaps lost, so a stocktake this week.
+    DeviceFlag.Kind.NOT_SEEN: FlagSeverity.MEDIUM,
 }
 if set(DEVICE_FLAG_SEVERITY) != set(DeviceFlag.Kind.values):  # a new kind must say how severe it is
     raise ImportError(f"DEVICE_FLAG_SEVERITY misses {set(DeviceFlag.Kind.values) - set(DEVICE_FLAG_SEVERITY)}")

@@ -109,3 +109,7 @@ def plant_device_flags(per_kind: int, now: datetime) -> None:
                 officer=officer,
             )
             take_device_out(lost, "lost")
+    # Not seen: in stock since before NOT_SEEN_FLAG_DAYS, never scanned or handled since.
+    with time_machine.travel(now - timedelta(days=settings.NOT_SEEN_FLAG_DAYS + 10), tick=False):
+        for _ in range(per_kind):
+            _sensor(battery_fitted_on=now.date())

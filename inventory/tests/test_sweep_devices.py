@@ -226,6 +226,84 @@ def test_a_lost_vehicle_unit_leaves_its_vehicle_without_signal_and_without_repla
     assert "Vehicle 412 has no other vehicle signal unit issued." in DeviceFlag.objects.get(device=unit).detail
 
 
+# --- not seen ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("days", "flagged"), [(89, False), (90, True), (91, True)])
+def test_an_in_service_device_not_seen_for_ninety_days_is_flagged(days, flagged):
+    with time_machine.travel(NOW - timedelta(days=200), tick=False):
+        device = sensor(battery_fitted_on=TODAY, last_seen_at=NOW - timedelta(days=days))
+    sweep_at(NOW)
+    assert ((Kind.NOT_SEEN, device.asset_tag) in open_device_flags()) is flagged
+    if flagged:
+        seen = (NOW - timedelta(days=days)).strftime("%b %-d, %Y")
+        assert DeviceFlag.objects.get(device=device).detail == f"Last seen {seen} ({days} days ago)."
+
+
+@pytest.mark.parametrize(("days", "flagged"), [(89, False), (90, True), (91, True)])
+def test_a_device_never_seen_counts_from_the_day_it_was_added(days, flagged):
+    with time_machine.travel(NOW - timedelta(days=days), tick=False):
+        device = sensor(battery_fitted_on=TODAY)
+    assert device.last_seen_at is None
+    sweep_at(NOW)
+    assert ((Kind.NOT_SEEN, device.asset_tag) in open_device_flags()) is flagged
+    if flagged:
+        assert DeviceFlag.objects.get(device=device).detail.startswith("Never seen in a stocktake or hand-over;")
+
+
+def test_issued_and_in_maintenance_devices_are_flagged_lost_and_retired_are_not():
+    long_ago = NOW - timedelta(days=120)
+    with time_machine.travel(long_ago, tick=False):
+        officer = OfficerFactory()
+        issued = issue_device(sensor(battery_fitted_on=TODAY), officer=officer)  # in hand 120 days ago
+        shop = take_device_out(issue_device(sensor(battery_fitted_on=TODAY), officer=officer), "in_maintenance")
+        lost = take_device_out(sensor(battery_fitted_on=TODAY), "lost")
+        retired = take_device_out(sensor(battery_fitted_on=TODAY), "retired")
+    sweep_at(NOW)
+    flagged = {tag for kind, tag in open_device_flags() if kind == Kind.NOT_SEEN}
+    assert flagged == {issued.asset_tag, shop.asset_tag}
+    assert {lost.asset_tag, retired.asset_tag}.isdisjoint(flagged)
+
+
+def test_a_not_seen_flag_resolves_when_the_device_is_seen_again_or_leaves_service():
+    with time_machine.travel(NOW - timedelta(days=100), tick=False):
+        scanned, lost = sensor(battery_fitted_on=TODAY), sensor(battery_fitted_on=TODAY)
+    sweep_at(NOW)
+    assert {tag for _, tag in open_device_flags()} == {scanned.asset_tag, lost.asset_tag}
+    later = NOW + timedelta(minutes=5)
+    scanned.last_seen_at = later - timedelta(minutes=1)  # scanned in a stocktake
+    scanned.save()
+    take_device_out(lost, "lost", at=later)
+    report = sweep_at(later)
+    assert report.counts[Kind.NOT_SEEN].resolved == 2 and report.counts[Kind.NOT_SEEN].open == 0
+    resolutions = dict(DeviceFlag.objects.values_list("device__asset_tag", "resolution"))
+    assert resolutions == {scanned.asset_tag: "seen at 10:04", lost.asset_tag: "device lost"}
+
+
+def test_a_device_issued_returned_or_found_is_seen_then():
+    with time_machine.travel(NOW - timedelta(days=100), tick=False):
+        officer = OfficerFactory()
+        issued, returned = sensor(battery_fitted_on=TODAY), sensor(battery_fitted_on=TODAY)
+        found = take_device_out(sensor(battery_fitted_on=TODAY), "lost")
+        unit, vehicle = DeviceFactory(model=DeviceModelFactory(kind=DeviceKind.VEHICLE_UNIT)), VehicleFactory()
+        returned = issue_device(returned, officer=officer)
+    assert returned.last_seen_at == NOW - timedelta(days=100)
+    from audit.actor import Actor
+    from devices import services as devices
+
+    at = NOW - timedelta(hours=1)
+    with time_machine.travel(at, tick=False):
+        issue_device(issued, officer=officer)
+        issue_device(unit, vehicle=vehicle)
+        devices.return_to_stock(device=returned, by=Actor.system_process("tests"))
+        devices.report_found(device=found, by=Actor.system_process("tests"))
+    for device in (issued, unit, returned, found):
+        device.refresh_from_db()
+        assert device.last_seen_at == at, device.asset_tag
+    sweep_at(NOW)
+    assert not {tag for kind, tag in open_device_flags() if kind == Kind.NOT_SEEN}
+
+
 # --- the sweep as a whole ----------------------------------------------------------------------
 
 
@@ -234,7 +312,7 @@ def test_the_device_sweep_is_idempotent_and_audited_by_the_sweep():
     first = sweep_at(NOW)
     assert {kind: first.counts[kind].raised for kind in Kind.values} == dict.fromkeys(Kind.values, 2)
     raised = AuditEvent.objects.filter(action="device_flag.raise")
-    assert raised.count() == 8
+    assert raised.count() == 2 * len(Kind.values)
     assert set(raised.values_list("actor_kind", "actor_label")) == {("system", "flag sweep")}
     rows, events = list(DeviceFlag.objects.order_by("pk").values()), AuditEvent.objects.count()
     second = sweep_at(NOW + timedelta(minutes=1))
@@ -277,6 +355,6 @@ def test_the_device_sweep_runs_a_fixed_number_of_queries_at_any_fleet_size(per_k
     # Raising: the devices, the vehicles, the vehicles' units, one INSERT.
     with time_machine.travel(NOW, tick=False), django_assert_num_queries(base + 4):
         swept = sweep_devices(now=NOW, today=TODAY)
-    assert len(swept.raised) == 4 * per_kind
+    assert len(swept.raised) == len(Kind.values) * per_kind
     with time_machine.travel(NOW, tick=False), django_assert_num_queries(base):
         assert not sweep_devices(now=NOW, today=TODAY).raised

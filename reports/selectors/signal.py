@@ -98,16 +98,28 @@ def officers(period: Period, facts: DeviceFacts, exempt: list[dict]) -> list[dic
         .order_by("last_name", "first_name", "badge_number")
     )
     result = []
+    no_camera, no_sensor, weapon_broken, no_vehicle = (text for _, text in GAPS)
     for row in rows:
         # Going out: on a shift, or took a camera. Tested here, not in SQL, where Django would repeat
         # the camera EXISTS (the range's check-outs hashed twice: 0.1-0.2 s at 30,000 cameras).
-        if row["shift_name"] is None and not row["camera"]:
+        # Plain branches, no comprehension a row: this loop runs once per officer (40,000 at 30k).
+        shift, camera = row.pop("shift_name"), row["camera"]
+        if shift is None and not camera:
             continue
+        sensor, vehicle = row["sensor"], row["vehicle"]
         row["unit"] = row.pop("unit_name") or "No unit"
-        row["shift"] = row.pop("shift_name") or "No shift"
-        row["weapon_broken"] = row["weapon_issued"] and not row["weapon"]
-        row["gaps"] = [text for key, text in GAPS if (not row[key] if key != "weapon_broken" else row[key])]
-        row["ready"] = row["camera"] and row["sensor"] and row["vehicle"]
+        row["shift"] = shift or "No shift"
+        broken = row["weapon_broken"] = row["weapon_issued"] and not row["weapon"]
+        gaps = row["gaps"] = []
+        if not camera:
+            gaps.append(no_camera)
+        if not sensor:
+            gaps.append(no_sensor)
+        if broken:
+            gaps.append(weapon_broken)
+        if not vehicle:
+            gaps.append(no_vehicle)
+        row["ready"] = camera and sensor and vehicle
         result.append(row)
     return result
 
@@ -128,27 +140,31 @@ def vehicles_by_unit(facts: DeviceFacts) -> dict[str | None, dict]:
 def by_unit_and_shift(rows: list[dict], vehicles: dict[str | None, dict]) -> list[dict]:
     """One row per (unit, shift): officers going out and how many have each part, ready and gaps."""
     groups: dict[tuple[str, str], dict] = {}
+    # Counted in a list a group (one add a row and part), turned into the group's dict at the end.
+    tallies: dict[tuple[str, str], list[int]] = {}
     for row in rows:
         key = (row["unit"], row["shift"])
-        group = groups.setdefault(
-            key,
-            {
-                "unit": row["unit"],
-                "shift": row["shift"],
-                "starts": row["shift_starts"],
-                "officers": 0,
-                "camera": 0,
-                "sensor": 0,
-                "weapon": 0,
-                "vehicle": 0,
-                "ready": 0,
-                "gaps": 0,
-            },
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = [0] * 7
+            groups[key] = {"unit": row["unit"], "shift": row["shift"], "starts": row["shift_starts"]}
+        tally[0] += 1
+        if row["camera"]:
+            tally[1] += 1
+        if row["sensor"]:
+            tally[2] += 1
+        if row["weapon"]:
+            tally[3] += 1
+        if row["vehicle"]:
+            tally[4] += 1
+        if row["ready"]:
+            tally[5] += 1
+        if row["gaps"]:
+            tally[6] += 1
+    for key, tally in tallies.items():
+        groups[key].update(
+            zip(("officers", "camera", "sensor", "weapon", "vehicle", "ready", "gaps"), tally, strict=True)
         )
-        group["officers"] += 1
-        for key_ in ("camera", "sensor", "weapon", "vehicle", "ready"):
-            group[key_] += int(bool(row[key_]))
-        group["gaps"] += int(bool(row["gaps"]))
     result = []
 
     def order(item):

@@ -33,6 +33,7 @@ from hartford_bwc.factories import (
     VehicleFactory,
 )
 from hartford_bwc.testing import issue_device
+from reports.forms import MAX_RANGE_DAYS
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +222,9 @@ def test_the_report_runs_a_fixed_number_of_queries_at_two_sizes(fleet, client_, 
     with django_assert_num_queries(8):
         response = client_.get(URL)
     assert response.context["totals"]["officers"] == 5 + 12
+    # The widest range the form allows reads as many queries.
+    end = NOW.date()
+    widest = {"start": end - timedelta(days=MAX_RANGE_DAYS - 1), "end": end}
+    with django_assert_num_queries(8):
+        response = client_.get(URL, widest)
+    assert response.status_code == 200 and response.context["form"].period().days == MAX_RANGE_DAYS
