@@ -110,7 +110,12 @@ class Officer(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.RANK_ABBREVIATIONS.get(self.rank, '')} {self.first_name} {self.last_name}".strip()
+        return self.name_for(self.rank, self.first_name, self.last_name)
+
+    @classmethod
+    def name_for(cls, rank: str, first_name: str, last_name: str) -> str:
+        """The display name from the three fields (exports read them with values_list, not as officers)."""
+        return f"{cls.RANK_ABBREVIATIONS.get(rank, '')} {first_name} {last_name}".strip()
 
     @property
     def has_pin(self) -> bool:

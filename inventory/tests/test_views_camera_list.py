@@ -179,8 +179,9 @@ def test_page_size_is_25_50_or_100(qm, asked, shown):
 
 def export_rows(response) -> list[dict]:
     if response["Content-Type"].startswith("text/csv"):
-        return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        # The CSV is streamed (getvalue() reads a streamed body as a whole one).
+        return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     header, *rows = [[cell if cell is not None else "" for cell in row] for row in sheet.iter_rows(values_only=True)]
     return [dict(zip(header, map(str, row), strict=True)) for row in rows]
 

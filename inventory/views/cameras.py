@@ -16,6 +16,7 @@ from ..filters import CameraFilter
 from ..selectors.camera_page import camera_by_tag
 from ..selectors.cameras import camera_list
 from ..tables import CameraTable
+from ..tables import export_rows as camera_export_rows
 from .actions import render_camera_page
 
 PAGE_SIZES = (25, 50, 100)
@@ -27,6 +28,7 @@ class CameraListView(spreadsheet.ExportMixin, SingleTableMixin, FilterView):
     filterset_class = CameraFilter
     template_name = "inventory/camera_list.html"
     export_title = "Cameras"
+    export_rows = staticmethod(camera_export_rows)
 
     def get_queryset(self):
         return camera_list()
