@@ -47,6 +47,36 @@ def device_list() -> QuerySet[Device]:
     )
 
 
+def device_models_by_id() -> dict[int, DeviceModel]:
+    """Every device model (a handful), by id: the export reads each device's as values, not a join per row."""
+    return {model.pk: model for model in DeviceModel.objects.all()}
+
+
+def open_pairing_cameras(devices: QuerySet[Device]) -> dict[int, str]:
+    """{device id: the asset tag of the camera it is paired with} for these devices, in one query."""
+    rows = (
+        Pairing.objects.open()
+        .filter(device_id__in=devices.order_by().values("pk"))
+        .order_by()
+        .values_list("device_id", "camera__asset_tag")
+    )
+    return dict(rows.iterator(chunk_size=2000))
+
+
+def open_device_flag_kinds(devices: QuerySet[Device]) -> dict[int, list[str]]:
+    """{device id: its open flags' kinds, in kind order} for these devices, in one query."""
+    kinds: dict[int, list[str]] = {}
+    rows = (
+        DeviceFlag.objects.open()
+        .filter(device_id__in=devices.order_by().values("pk"))
+        .order_by("device_id", "kind")
+        .values_list("device_id", "kind")
+    )
+    for device_id, kind in rows.iterator(chunk_size=2000):
+        kinds.setdefault(device_id, []).append(kind)
+    return kinds
+
+
 def search_devices(queryset: QuerySet[Device], text: str) -> QuerySet[Device]:
     """Asset tag, serial number, the officer it is issued to (as the tables show one: "Ofc. Emily
     Murphy", "#4411") or the vehicle it is in (unit number or plate).

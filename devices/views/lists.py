@@ -14,6 +14,7 @@ from hartford_bwc import spreadsheet
 from .. import selectors
 from ..filters import DeviceFilter, VehicleFilter
 from ..tables import DeviceTable, VehicleTable
+from ..tables import export_rows as device_export_rows
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -62,6 +63,7 @@ class DeviceListView(_ListView):
     template_name = "devices/device_list.html"
     export_title = "Signal devices"
     export_name = "devices"
+    export_rows = staticmethod(device_export_rows)
 
     def get_queryset(self):
         return selectors.device_list()
