@@ -106,6 +106,61 @@ class OfficerTable(tables.Table):
         return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
 
 
+# --- the whole-list export, without a model instance or a django-tables2 cell per row ---------------
+
+EXPORT_COLUMNS = (
+    "badge_number",
+    "name",
+    "rank",
+    "unit",
+    "shift",
+    "is_active",
+    "current_camera_tag",
+    "current_due_back_at",
+    "personal_camera_tag",
+    "pin_set_at",
+)
+_EXPORT_FIELDS = (
+    "badge_number",
+    "last_name",
+    "first_name",
+    "rank",
+    "unit__name",
+    "shift__name",
+    "is_active",
+    "current_camera_tag",
+    "current_due_back_at",
+    "personal_camera_tag",
+    "pin_set_at",
+)
+_RANK = dict(Officer.Rank.choices)
+
+
+def _minute(value):
+    return timezone.localtime(value).isoformat(timespec="minutes") if value else None
+
+
+def export_rows(officers):
+    """OfficerTable's export (its value_* methods, column for column) from the list's filtered and sorted
+    queryset: one values_list query, streamed (the holder and personal camera are its annotations)."""
+    rows = officers.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
+    return EXPORT_COLUMNS, (
+        [
+            badge,
+            f"{last}, {first}",
+            _RANK.get(rank, rank),
+            unit,
+            shift,
+            "yes" if active else "no",
+            current or None,
+            _minute(due),
+            personal or None,
+            _minute(pin_set),
+        ]
+        for badge, last, first, rank, unit, shift, active, current, due, personal, pin_set in rows
+    )
+
+
 class CheckoutHistoryTable(tables.Table):
     camera = tables.Column(
         "Camera", accessor="camera__asset_tag", linkify=lambda record: record.camera.get_absolute_url()
