@@ -76,3 +76,21 @@ def test_xlsx_header_is_bold_and_frozen_and_the_sheet_named():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="csv, xlsx"):
         spreadsheet.file_bytes("tsv", ["h"], [])
+
+
+def test_the_streamed_csv_is_the_same_file_across_chunk_boundaries():
+    headers = ["Tag", "Note", "Count"]
+    rows = [[f"T{i}", "=1+1" if i % 7 == 0 else f'say "{i}", then', i] for i in range(1234)]
+
+    chunks = list(spreadsheet.csv_chunks(headers, iter(rows)))
+
+    assert len(chunks) > 2, "written a few hundred rows at a time, not as one string"
+    assert "".join(chunks).encode("utf-8") == spreadsheet.csv_bytes(headers, rows)
+
+
+def test_a_streamed_response_is_a_download_and_xlsx_stays_whole():
+    csv_response = spreadsheet.streaming_response("csv", ["A"], [["=x"]], filename="a.csv")
+    assert csv_response.streaming and csv_response["Content-Disposition"] == 'attachment; filename="a.csv"'
+    assert csv_response.getvalue() == spreadsheet.csv_bytes(["A"], [["=x"]])
+    xlsx_response = spreadsheet.streaming_response("xlsx", ["A"], [["=x"]], filename="a.xlsx")
+    assert not xlsx_response.streaming and xlsx_response.content.startswith(b"PK")
