@@ -194,7 +194,7 @@ def test_camera_list_searches_filters_and_exports(staff):
     assert "HPD-BWC-0100" in lost and "HPD-BWC-0412" not in lost
     exported = staff.get("/inventory/cameras/", {"_export": "csv", "status": "lost"})
     assert exported["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(exported.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 2 and "HPD-BWC-0100" in rows[1]
     xlsx = staff.get("/inventory/cameras/", {"_export": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"  # a zip: the xlsx container
