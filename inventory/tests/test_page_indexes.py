@@ -151,7 +151,9 @@ def test_api_lists_read_no_big_table_whole(fleet, path):
     [
         "checkout_open_due_back",
         "camera_not_docked_after_return",
-        "camera_spare_last_charge",
+        # Not "camera_spare_last_charge": for the spares' last charge the planner may as well start from
+        # another of the camera's indexes (it did after the inventory suite on PostgreSQL, whatever the
+        # statistics); test_console_pages_read_no_big_table_whole["/"] still holds it to no whole read.
         "camera_inspected",
         "maintenance_open_by_performer",
         "kept_count_key",
