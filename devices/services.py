@@ -102,20 +102,7 @@ def issue_to_officer(*, device: Device, officer: Officer, by: Actor, reason: str
             f"{officer.display_name} (badge {officer.badge_number}) is inactive and cannot be issued a device.",
             code="officer_inactive",
         )
-    before = _holder_values(device)
-    device.status = cast(str, transition.target)
-    device.officer, device.vehicle, device.issued_at = officer, None, timezone.now()
-    _save(device, "status", "officer", "vehicle", "issued_at", _seen(device))
-    audit.record(
-        by=by,
-        action=cast(Action, transition.action),
-        obj=device,
-        officer=officer,
-        before=before,
-        after=_holder_values(device),
-        reason=reason,
-    )
-    return device
+    return _hand_over(device, transition, officer=officer, vehicle=None, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -130,14 +117,23 @@ def install_in_vehicle(*, device: Device, vehicle: Vehicle, by: Actor, reason: s
             "installed in a vehicle. Issue it to an officer instead.",
             code="not_vehicle_unit",
         )
+    return _hand_over(device, transition, officer=None, vehicle=vehicle, by=by, reason=reason)
+
+
+def _hand_over(
+    device: Device, transition: Transition, *, officer: Officer | None, vehicle: Vehicle | None, by: Actor, reason: str
+) -> Device:
+    """Give a locked, checked device to its one holder (an officer or a vehicle) and audit it: the issue
+    event names the officer; both keep the holder before and after."""
     before = _holder_values(device)
     device.status = cast(str, transition.target)
-    device.officer, device.vehicle, device.issued_at = None, vehicle, timezone.now()
+    device.officer, device.vehicle, device.issued_at = officer, vehicle, timezone.now()
     _save(device, "status", "officer", "vehicle", "issued_at", _seen(device))
     audit.record(
         by=by,
         action=cast(Action, transition.action),
         obj=device,
+        officer=officer,
         before=before,
         after=_holder_values(device),
         reason=reason,
