@@ -159,8 +159,18 @@ def _record_pages(camera: str, officer: str, device: str, vehicle: str) -> list[
     if event is not None:
         pages.append(("audit event", reverse("reports:audit_event", args=[event])))
     targets = [{"name": name, "path": path, "group": "page"} for name, path in pages]
-    ticked = list(Camera.objects.order_by("asset_tag").values_list("asset_tag", flat=True)[:25])
-    for slug in ("move-to-dock", "check-in", "retire", "send-to-inspection"):
+    # Cameras the action fits (a refused camera shows another form: "continue without them").
+    tags = Camera.objects.order_by("asset_tag").values_list("asset_tag", flat=True)
+    on_shelf = list(tags.filter(status=Camera.Status.AVAILABLE, maintenance_records__isnull=True)[:25])
+    out = list(tags.filter(status=Camera.Status.CHECKED_OUT)[:25])
+    for slug, ticked in (
+        ("move-to-dock", on_shelf),
+        ("check-in", out),
+        ("retire", on_shelf),
+        ("send-to-inspection", on_shelf),
+    ):
+        if len(ticked) < 25:
+            continue
         name = f"camera_bulk_{slug.replace('-', '_')}"
         data = {"camera": ticked, "next": reverse("inventory:camera_list")}
         path = reverse(f"inventory:{name}")
