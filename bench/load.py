@@ -161,7 +161,7 @@ def _record_pages(camera: str, officer: str, device: str, vehicle: str) -> list[
     targets = [{"name": name, "path": path, "group": "page"} for name, path in pages]
     # Cameras the action fits (a refused camera shows another form: "continue without them").
     tags = Camera.objects.order_by("asset_tag").values_list("asset_tag", flat=True)
-    on_shelf = list(tags.filter(status=Camera.Status.AVAILABLE, maintenance_records__isnull=True)[:25])
+    on_shelf = list(tags.filter(status=Camera.Status.AVAILABLE)[:25])
     out = list(tags.filter(status=Camera.Status.CHECKED_OUT)[:25])
     for slug, ticked in (
         ("move-to-dock", on_shelf),
