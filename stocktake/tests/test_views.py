@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
 from hartford_bwc.factories import CameraModelFactory, DockFactory
@@ -11,7 +12,8 @@ from hartford_bwc.testing import messages_of, sign_in
 from inventory.models import Camera, Dock
 
 from .. import services
-from ..models import Stocktake, StocktakeLine
+from ..models import TO_RESOLVE, Stocktake, StocktakeLine
+from ..views import LISTED_COUNTS
 from .count import craft_count, quartermaster
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +212,34 @@ def test_a_dock_count_of_an_unknown_dock_name_says_so(client):
     assert response.status_code == 422
     assert "No dock in service is named “Bank Z”" in response.content.decode()
     assert not Stocktake.objects.exists()
+
+
+def test_the_list_tallies_each_count_s_scans_and_its_differences_to_resolve(client):
+    count = craft_count()
+    lines = count.stocktake.lines
+    scanned = lines.filter(scanned_at__isnull=False).count()
+    to_resolve = lines.exclude(outcome=StocktakeLine.Outcome.SEEN_EXPECTED).count()
+    sign_in(client)
+    [row] = client.get(LIST).context["stocktakes"]
+    assert (row.scanned, row.differences) == (scanned, to_resolve) and to_resolve > 1
+    line = lines.filter(outcome=StocktakeLine.Outcome.NOT_SEEN).first()
+    line.resolved_at, line.resolution = timezone.now(), "Found later."
+    line.save()
+    [row] = client.get(LIST).context["stocktakes"]
+    assert row.differences == to_resolve - 1
+    assert f"{to_resolve - 1} to resolve" in client.get(LIST).content.decode()
+
+
+def test_the_lines_to_resolve_are_the_differences_of_a_finished_count():
+    differences = {StocktakeLine.Outcome.SEEN_ELSEWHERE, StocktakeLine.Outcome.NOT_SEEN, StocktakeLine.Outcome.UNKNOWN}
+    assert set(TO_RESOLVE) == differences
+
+
+def test_the_list_shows_the_newest_counts_only(client):
+    by = quartermaster()
+    started = [services.start(place=Stocktake.Place.SPARE_SHELF, by=by) for _ in range(LISTED_COUNTS + 1)]
+    for stocktake in started:
+        services.finish(stocktake=stocktake, by=by)
+    sign_in(client)
+    shown = [s.pk for s in client.get(LIST).context["stocktakes"]]
+    assert shown == [s.pk for s in reversed(started)][:LISTED_COUNTS]
