@@ -108,7 +108,74 @@ def _targets() -> list[dict]:
     for name in ("coverage", "utilization", "compliance"):
         path = reverse(f"reports:{name}")
         pages += [(f"report: {name}", path, "report"), (f"report: {name}, widest", path + widest, "report")]
-    return [{"name": name, "path": path, "group": group} for name, path, group in pages]
+    targets = [{"name": name, "path": path, "group": group} for name, path, group in pages]
+    return targets + _record_pages(camera, officer, device, vehicle)
+
+
+def _record_pages(camera: str, officer: str, device: str, vehicle: str) -> list[dict]:
+    """The forms, printouts and single-record pages (issue 11), each once the fleet has something to show.
+
+    The camera list's bulk actions are POSTs (the list's ticked cameras): their confirmation page is
+    loaded with `data`, the first page of the list ticked, as the list's buttons send it.
+    """
+    from django.urls import reverse
+
+    from audit.models import AuditEvent
+    from inventory.models import Camera, Flag
+    from stocktake.models import Stocktake
+
+    pages = [
+        ("camera add", reverse("inventory:camera_add")),
+        ("camera edit", reverse("inventory:camera_edit", args=[camera])),
+        ("camera labels", reverse("inventory:labels")),
+        ("officer add", reverse("assignments:officer_add")),
+        ("officer edit", reverse("assignments:officer_edit", args=[officer])),
+        ("officer duty", reverse("assignments:officer_duty", args=[officer])),
+        ("badge cards", reverse("assignments:badge_cards")),
+        ("PIN letters", reverse("assignments:pin_letters")),
+        ("notification settings", reverse("notification_settings")),
+        ("stocktake list", reverse("stocktake:list")),
+        ("stocktake shelves", reverse("stocktake:shelves")),
+        ("stocktake vendor", reverse("stocktake:vendor")),
+        ("device add", reverse("devices:device_create")),
+        ("device edit", reverse("devices:device_edit", args=[device])),
+        ("device labels", reverse("devices:device_labels")),
+        ("vehicle add", reverse("devices:vehicle_create")),
+        ("vehicle edit", reverse("devices:vehicle_edit", args=[vehicle])),
+        ("kiosk console", reverse("kiosk_console:list")),
+        ("kiosk alerts", reverse("kiosk_console:alerts")),
+        ("reports index", reverse("reports:index")),
+        ("report: officer history", f"{reverse('reports:officer_history')}?badge={quote(officer)}"),
+        ("report: camera custody", f"{reverse('reports:camera_custody')}?asset_tag={quote(camera)}"),
+        ("imports", reverse("imports:index")),
+    ]
+    flag = Flag.objects.open().order_by("pk").values_list("pk", flat=True).first()
+    if flag is not None:
+        pages.append(("flag page", reverse("inventory:flag_detail", args=[flag])))
+    stocktake = Stocktake.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if stocktake is not None:
+        pages.append(("stocktake page", reverse("stocktake:detail", args=[stocktake])))
+    event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if event is not None:
+        pages.append(("audit event", reverse("reports:audit_event", args=[event])))
+    targets = [{"name": name, "path": path, "group": "page"} for name, path in pages]
+    # Cameras the action fits (a refused camera shows another form: "continue without them").
+    tags = Camera.objects.order_by("asset_tag").values_list("asset_tag", flat=True)
+    on_shelf = list(tags.filter(status=Camera.Status.AVAILABLE)[:25])
+    out = list(tags.filter(status=Camera.Status.CHECKED_OUT)[:25])
+    for slug, ticked in (
+        ("move-to-dock", on_shelf),
+        ("check-in", out),
+        ("retire", on_shelf),
+        ("send-to-inspection", on_shelf),
+    ):
+        if len(ticked) < 25:
+            continue
+        name = f"camera_bulk_{slug.replace('-', '_')}"
+        data = {"camera": ticked, "next": reverse("inventory:camera_list")}
+        path = reverse(f"inventory:{name}")
+        targets.append({"name": f"bulk {slug}, 25 cameras", "path": path, "group": "page", "data": data})
+    return targets
 
 
 def _one_badge() -> str:
@@ -147,13 +214,17 @@ def _one_holder() -> str:
     raise SystemExit("no holder's name finds one camera alone")
 
 
-def _queries(client, path: str) -> int | None:
+def _queries(client, path: str, data: dict | None = None) -> int | None:
+    """The queries of one request (a POST of `data` when the target has it), after a warm-up."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(path)  # warm-up: caches, the session's sliding refresh
+    def request():
+        return client.get(path) if data is None else client.post(path, data)
+
+    request()  # warm-up: caches, the session's sliding refresh
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
+        response = request()
         if response.streaming:
             b"".join(response.streaming_content)
     return len(captured) if response.status_code == 200 else None
@@ -237,7 +308,7 @@ def prepare(base: str, *, reports_only: bool, only: str | None) -> dict:
     client.force_login(user)
     targets = [t for t in _targets() if (not reports_only or t["group"] == "report") and _chosen(t["name"], only)]
     for target in targets:
-        target["queries"] = _queries(client, target["path"])
+        target["queries"] = _queries(client, target["path"], target.get("data"))
     kiosk = None
     if not reports_only and _chosen("kiosk", only):
         charge_the_shelf()
@@ -323,11 +394,12 @@ def _prepare(url: str, port: int, *, reports_only: bool, only: str | None) -> di
 
 
 def _load_page(fleet: str, port: int, setup: dict, target: dict, results: dict) -> None:
-    _warm(port, target["path"], setup["session"])
+    if "data" not in target:  # a POST is warmed up by locust's own first request
+        _warm(port, target["path"], setup["session"])
     row = results.setdefault(target["name"], {"queries": target["queries"], "group": target["group"]})
     for clients in CLIENTS:
         env = {**os.environ, "BENCH_MODE": "page", "BENCH_NAME": target["name"], "BENCH_PATH": target["path"],
-               "BENCH_SESSION": setup["session"]}  # fmt: skip
+               "BENCH_SESSION": setup["session"], "BENCH_DATA": json.dumps(target.get("data"))}  # fmt: skip
         seconds = SECONDS * (2 if target["group"] in ("export", "report") else 1)
         stats = _locust(env, port, clients, seconds, target["name"])
         row[str(clients)] = stats[0] if stats else {}

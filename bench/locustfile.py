@@ -3,7 +3,9 @@
 bench/load.py starts `locust -f bench/locustfile.py --headless` once per page, fleet and number of
 clients, and passes what to load in the environment (no Django here: paths come from `reverse`):
 
-- BENCH_MODE=page: BENCH_NAME, BENCH_PATH and BENCH_SESSION (a signed-in staff session cookie);
+- BENCH_MODE=page: BENCH_NAME, BENCH_PATH and BENCH_SESSION (a signed-in staff session cookie), and
+  BENCH_DATA, a JSON object posted to the page instead of a GET (the camera list's bulk actions: their
+  confirmation page is what the list's selection posts to), with the CSRF token the list hands out;
 - BENCH_MODE=kiosk: BENCH_KIOSK, a JSON object with the kiosk paths and one enrolled kiosk (its
   one-time enrollment URL) and one officer (badge, PIN) per client, so clients never share a camera.
 """
@@ -36,10 +38,21 @@ class Page(HttpUser):
         self.client.cookies.set("sessionid", os.environ.get("BENCH_SESSION", ""))
         self.path = os.environ.get("BENCH_PATH", "/")
         self.name = os.environ.get("BENCH_NAME", self.path)
+        self.data = json.loads(os.environ.get("BENCH_DATA") or "null")
+        if self.data is not None:
+            # Any console page sets the CSRF cookie; the form posts its value back.
+            self.client.get(self.data.get("next", "/"), name=f"{self.name}: form (untimed)")
+            self.data["csrfmiddlewaretoken"] = self.client.cookies.get("csrftoken", "")
 
     @task
     def open_page(self) -> None:
-        with self.client.get(self.path, name=self.name, catch_response=True, allow_redirects=False) as response:
+        if self.data is not None:
+            request = self.client.post(
+                self.path, data=self.data, name=self.name, catch_response=True, allow_redirects=False
+            )
+        else:
+            request = self.client.get(self.path, name=self.name, catch_response=True, allow_redirects=False)
+        with request as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
 

@@ -80,6 +80,10 @@ RECORDED_STATUSES = Camera.Status.choices + [
 ]
 
 
+#: The outcomes of a finished count's lines that are differences to resolve (StocktakeLine.Outcome's values).
+TO_RESOLVE = ("seen_elsewhere", "not_seen", "unknown")
+
+
 class StocktakeLine(models.Model):
     """A code scanned in a count, or (added when the count finishes) an asset expected and not seen.
 
@@ -109,6 +113,16 @@ class StocktakeLine(models.Model):
 
     class Meta:
         ordering = ["-scanned_at", "-pk"]
+        # The stocktake list's tallies of the counts it shows (stocktake.selectors.stocktakes): each counts
+        # in its own small index, not by reading every line of a count of the whole spare pool.
+        indexes = [
+            models.Index(fields=["stocktake"], condition=Q(scanned_at__isnull=False), name="stocktake_line_scanned"),
+            models.Index(
+                fields=["stocktake"],
+                condition=Q(outcome__in=TO_RESOLVE, resolved_at__isnull=True),
+                name="stocktake_line_to_resolve",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["stocktake", "code"], name="stocktake_line_one_per_code"),
             models.UniqueConstraint(

@@ -28,6 +28,9 @@ from . import selectors, services, vendor, vendor_fixes
 from .forms import FixForm, ScanForm, ShelfForm, StartForm, VendorExportForm, VendorFixForm
 from .models import Stocktake, StocktakeLine, VendorExport
 
+# The stocktake list shows the newest counts only.
+LISTED_COUNTS = 50
+
 RESULT_SECTIONS = (
     (StocktakeLine.Outcome.SEEN_ELSEWHERE, "Seen, but recorded elsewhere"),
     (StocktakeLine.Outcome.NOT_SEEN, "Expected, not seen"),
@@ -58,7 +61,7 @@ def stocktake_list(request):
             form.add_error(None, outcome.refusal.message)
     context = {
         "form": form,
-        "stocktakes": selectors.stocktakes()[:50],
+        "stocktakes": selectors.stocktakes(limit=LISTED_COUNTS),
         "can_act": roles.has_role(request.user, roles.CAN_ACT),
     }
     return render(request, "stocktake/list.html", context, status=422 if form.errors else 200)

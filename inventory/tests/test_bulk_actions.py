@@ -181,14 +181,14 @@ def test_move_to_a_dock_shows_the_free_bays_each_camera_takes_then_docks_them(qm
 
     chosen = qm.post(bulk_url("move-to-dock"), {"camera": tags})
     assert 'value="confirm"' not in chosen.content.decode()  # the dock first
-    preview = qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.pk, "step": "preview"})
+    preview = qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.name, "step": "preview"})
 
     assert rows(preview) == {
         "HPD-BWC-0001": "Docked in Dock 001, bay 2",
         "HPD-BWC-0003": "Already in Dock 001, bay 3: unchanged",
         "HPD-BWC-0002": "Docked in Dock 001, bay 4",
     }
-    qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.pk, "step": "confirm"})
+    qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.name, "step": "confirm"})
     placed = dict(Camera.objects.filter(dock=dock).values_list("asset_tag", "dock_bay"))
     assert placed == {"HPD-BWC-0009": 1, "HPD-BWC-0001": 2, "HPD-BWC-0003": 3, "HPD-BWC-0002": 4}
     assert AuditEvent.objects.filter(action=Action.CAMERA_DOCKED).count() == 2
@@ -200,8 +200,8 @@ def test_a_dock_without_enough_free_bays_refuses_the_rest_and_docks_none(qm):
     tags = [c.asset_tag for c in cameras]
     before = fleet_state()
 
-    preview = qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.pk, "step": "preview"})
-    confirmed = qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.pk, "step": "confirm"})
+    preview = qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.name, "step": "preview"})
+    confirmed = qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.name, "step": "confirm"})
 
     refusal = "No free bay left in Dock 002 (2 bays). Choose another dock or fewer cameras."
     assert rows(preview)["HPD-BWC-0003"] == f"Refused: {refusal}"
@@ -279,8 +279,8 @@ def test_hostile_tags_and_next_are_harmless(qm):
         # session, user, roles; the cameras, their open checkouts, their open maintenance.
         ("check-in", {}, 6),
         ("retire", {}, 6),
-        # ... and the dock (the form's choice), its taken bays; the dock menu of the form.
-        ("move-to-dock", {"step": "preview"}, 9),
+        # ... and the dock (typed by its name), its taken bays.
+        ("move-to-dock", {"step": "preview"}, 8),
     ],
 )
 def test_the_confirmation_page_reads_a_fixed_number_of_queries(qm, django_assert_num_queries, slug, extra, expected):
@@ -292,7 +292,7 @@ def test_the_confirmation_page_reads_a_fixed_number_of_queries(qm, django_assert
         if slug == "check-in":
             for camera in cameras:
                 assignment_services.check_out(camera=camera, officer=next(officers), by=SYSTEM)
-        return {"camera": [c.asset_tag for c in cameras], "dock": dock.pk, **extra}
+        return {"camera": [c.asset_tag for c in cameras], "dock": dock.name, **extra}
 
     small, large = selection(4), selection(120)
     qm.get(LIST)  # the session's refresh after sign-in is not the page's cost
@@ -302,3 +302,38 @@ def test_the_confirmation_page_reads_a_fixed_number_of_queries(qm, django_assert
     with django_assert_num_queries(expected):
         response = qm.post(bulk_url(slug), large)
     assert response.context["can_confirm"] and len(response.context["forecast"].to_change) == 120
+
+
+@pytest.mark.parametrize("docks", [3, 300])
+def test_the_move_to_a_dock_page_reads_as_many_queries_however_many_docks(qm, django_assert_num_queries, docks):
+    """Straight from the list (the dock not yet typed) and with the bays shown: the docks are never listed."""
+    DockFactory.create_batch(docks - 1)
+    dock = DockFactory(bays=10)
+    tags = [c.asset_tag for c in CameraFactory.create_batch(3, dock=None, dock_bay=None)]
+    qm.get(LIST)
+    # session, user, roles; the cameras, their open checkouts, their open maintenance.
+    with django_assert_num_queries(6):
+        chosen = qm.post(bulk_url("move-to-dock"), {"camera": tags})
+    # ... and the dock typed, its taken bays.
+    with django_assert_num_queries(8):
+        preview = qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": dock.name, "step": "preview"})
+    assert chosen.context["choose_first"] and preview.context["can_confirm"]
+
+
+def test_the_move_to_a_dock_page_does_not_list_every_dock(qm):
+    tags = [c.asset_tag for c in CameraFactory.create_batch(2, dock=None, dock_bay=None)]
+    DockFactory.create_batch(3)
+    qm.get(LIST)
+    few = qm.post(bulk_url("move-to-dock"), {"camera": tags})
+    DockFactory.create_batch(297)
+    many = qm.post(bulk_url("move-to-dock"), {"camera": tags})
+    assert len(many.content) == len(few.content)
+    assert "<option" not in many.content.decode()
+
+
+def test_a_dock_name_no_dock_has_is_refused_on_the_form(qm):
+    DockFactory(name="Dock 001")
+    tags = [CameraFactory(dock=None, dock_bay=None).asset_tag]
+    response = qm.post(bulk_url("move-to-dock"), {"camera": tags, "dock": "Dock 999", "step": "confirm"})
+    assert response.status_code == 422
+    assert "No dock in service is named “Dock 999”" in response.content.decode()
