@@ -69,8 +69,8 @@ def test_a_quartermaster_counts_a_dock_at_the_kiosk(kiosk_browser, quartermaster
     home = kiosk_browser.sign_in(quartermaster_officer.badge_number).content.decode()
     assert f'href="{CHOOSE}"' in home
     choose = kiosk_browser.get(CHOOSE).content.decode()
-    assert "Dock Bank A" in choose and "Vendor box" in choose and "Spare shelf" in choose
-    started = kiosk_browser.post(CHOOSE, {"place": "dock", "dock": str(dock.pk)})
+    assert 'name="dock"' in choose and "Vendor box" in choose and "Spare shelf" in choose
+    started = kiosk_browser.post(CHOOSE, {"place": "dock", "dock": "bank a"})  # as typed: letter case aside
     stocktake = Stocktake.objects.get()
     assert started["Location"] == reverse("kiosk:stocktake_count", args=[stocktake.pk])
     assert stocktake.started_by.username == "qm" and stocktake.dock == dock
@@ -110,9 +110,20 @@ def test_a_shelf_count_and_an_open_count_to_carry_on(kiosk_browser, quartermaste
     stocktake = Stocktake.objects.get()
     assert stocktake.shelf == shelf
     assert f"Count #{stocktake.pk}: Shelf Cabinet 1" in kiosk_browser.get(CHOOSE).content.decode()
-    bad = kiosk_browser.post(CHOOSE, {"place": "dock", "dock": "99999"}, follow=True)
-    assert messages_in(bad) == ["Choose the dock to count."]
+    bad = kiosk_browser.post(CHOOSE, {"place": "dock", "dock": "Bank Z"}, follow=True)
+    assert messages_in(bad) == ["No dock in service is named “Bank Z”. Type the name on its label."]
+    empty = kiosk_browser.post(CHOOSE, {"place": "dock", "dock": ""}, follow=True)
+    assert messages_in(empty) == ["Choose the dock to count."]
     assert Stocktake.objects.count() == 1
+
+
+def test_the_choose_screen_does_not_grow_with_the_docks(kiosk_browser, quartermaster_officer):
+    """The dock is typed from its label: the screen is the same size with 3 docks or 300."""
+    DockFactory.create_batch(3)
+    kiosk_browser.sign_in(quartermaster_officer.badge_number)
+    few = len(kiosk_browser.get(CHOOSE).content)
+    DockFactory.create_batch(297)
+    assert len(kiosk_browser.get(CHOOSE).content) == few
 
 
 def test_a_device_scanned_at_the_kiosk_is_counted_and_shown_by_its_tag(kiosk_browser, quartermaster_officer):
