@@ -553,7 +553,8 @@ def _as_quartermaster(kiosk: KioskSetup) -> None:
 
 def _stocktake_count(kiosk: KioskSetup) -> None:
     _as_quartermaster(kiosk)
-    kiosk.page.get_by_role("button", name="Dock Dock 01").click()
+    kiosk.page.get_by_label("A dock: the name on its label").fill("Dock 01")
+    kiosk.page.get_by_role("button", name="Count the dock").click()
     kiosk.page.get_by_label("Scan a code").fill("HPD-BWC-0100")
     kiosk.page.get_by_role("button", name="Count", exact=True).click()
     kiosk.page.get_by_role("status").wait_for()
