@@ -14,6 +14,7 @@ import pytest
 from assignments import tallies
 from assignments.models import Checkout, DutyAssignment
 from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
+from inventory.models import Camera
 from reports.forms import Period
 from reports.selectors import compliance, counted, coverage, exemptions, utilization
 
@@ -87,11 +88,16 @@ def history(fleet):
 @pytest.mark.parametrize("period", PERIODS, ids=str)
 def test_utilization_from_the_counts_is_the_utilization_from_the_check_outs(history, period, most, monkeypatch):
     monkeypatch.setattr(counted, "range_is_most_of_history", lambda period: most)
+    reference = utilization.per_camera_from_checkouts(period, NOW)
     counted_rows = utilization.per_camera(period, NOW)
-    assert counted_rows == utilization.per_camera_from_checkouts(period, NOW)
-    assert utilization.per_model(period, NOW, counted_rows) == utilization.per_model(
-        period, NOW, utilization.per_camera_from_checkouts(period, NOW)
-    )
+    assert len(counted_rows) == len(reference)
+    assert list(counted_rows) == reference
+    # The page a table shows is ordered and cut in the database: the first and the last page.
+    assert counted_rows[0:5] == reference[0:5]
+    last = max(0, len(reference) - 5)
+    assert counted_rows[last : len(reference)] == reference[last:]
+    # Per model summed in the database over the same per-camera rows, tail correction included.
+    assert utilization.per_model(period, NOW) == utilization.per_model(period, NOW, reference)
     assert utilization.per_day_and_hour(period) == utilization.per_day_and_hour_from_checkouts(period)
     if date(2026, 2, 1) <= period.end <= NOW.date():
         assert counted_rows, "the range has check-outs: the comparison is not of two empty lists"
@@ -105,7 +111,10 @@ def test_a_range_ending_in_the_past_cuts_the_check_outs_back_after_its_end(histo
     assert late.exists(), "the history has check-outs back after this range's end"
     assert not counted.range_is_most_of_history(period)
     assert counted.range_is_most_of_history(PERIODS[2])  # the widest range holds the whole history
-    assert utilization.per_camera(period, NOW) == utilization.per_camera_from_checkouts(period, NOW)
+    assert list(utilization.per_camera(period, NOW)) == utilization.per_camera_from_checkouts(period, NOW)
+    assert utilization.per_model(period, NOW) == utilization.per_model(
+        period, NOW, utilization.per_camera_from_checkouts(period, NOW)
+    )
 
 
 @pytest.mark.parametrize("most", [True, False], ids=["totals less the rest", "the range's day rows"])
@@ -134,3 +143,59 @@ def test_coverage_from_the_counts_is_the_coverage_from_the_check_outs(history, p
     # (Over 731 days, 4 months of history make no weekday a working day: nothing is missed.)
     if 14 <= period.days <= 200 and date(2026, 2, 1) <= period.end <= NOW.date():
         assert missed, "shifts worked without a camera are in the comparison"
+
+
+def test_cameras_used_equally_long_are_ordered_by_asset_tag_a_page_at_a_time(fleet):
+    """Ties in hours are broken by asset tag in code-point order (capitals before small letters,
+    "A-10" before "A-9"), as the reference sorts in Python, whatever the database's collation; the
+    page a table asks for is cut in the database, the last page short."""
+    tags = ["b-1", "B-2", "a-3", "A-10", "A-9"]
+    officer = OfficerFactory()
+    for tag in tags:
+        out = at(date(2026, 2, 21), 9)  # a Saturday nobody else took a camera
+        Checkout.objects.create(
+            camera=CameraFactory(asset_tag=tag),
+            officer=officer,
+            checked_out_at=out,
+            due_back_at=out + timedelta(hours=9),
+            checked_in_at=out + timedelta(hours=8),
+            condition="working",
+        )
+    tallies.rebuild()
+    period = Period(date(2026, 2, 21), date(2026, 2, 21))
+
+    rows = utilization.per_camera(period, NOW)
+
+    assert [row["asset_tag"] for row in rows] == ["A-10", "A-9", "B-2", "a-3", "b-1"]
+    assert list(rows) == utilization.per_camera_from_checkouts(period, NOW)
+    assert len(rows) == 5
+    assert [row["asset_tag"] for row in rows[0:2]] == ["A-10", "A-9"]
+    assert [row["asset_tag"] for row in rows[4:6]] == ["b-1"]
+    assert rows[4]["in_use"] == timedelta(hours=8)
+
+
+@pytest.mark.parametrize("days", [1, 7, 30, 120])
+def test_idle_cameras_are_the_available_ones_nobody_took_since_the_cutoff(history, days):
+    """The idle cameras, longest idle first (never taken first, then by last check-out, then by asset
+    tag), are exactly the available cameras with no check-out taken in the last `days` days."""
+    cutoff = NOW - timedelta(days=days)
+    last_out: dict = {}
+    for camera_id, out in Checkout.objects.values_list("camera_id", "checked_out_at"):
+        last_out[camera_id] = max(out, last_out.get(camera_id, out))
+    expected = sorted(
+        (
+            camera
+            for camera in Camera.objects.filter(status=Camera.Status.AVAILABLE)
+            if last_out.get(camera.pk) is None or last_out[camera.pk] < cutoff
+        ),
+        key=lambda camera: (last_out.get(camera.pk) is not None, last_out.get(camera.pk) or NOW, camera.asset_tag),
+    )
+
+    idle = utilization.idle(days, NOW)
+
+    assert [(camera.asset_tag, camera.last_checkout) for camera in idle] == [
+        (camera.asset_tag, last_out.get(camera.pk)) for camera in expected
+    ]
+    assert idle.count() == len(expected)
+    if days == 1:
+        assert any(camera.last_checkout for camera in idle), "cameras taken before the cutoff are in the comparison"

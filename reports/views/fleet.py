@@ -11,7 +11,7 @@ from hartford_bwc import timefmt
 from .. import charts
 from .. import tables as t
 from ..forms import IdleForm
-from ..selectors import coverage, exemptions, readiness, utilization
+from ..selectors import counted, coverage, exemptions, readiness, utilization
 from .base import ReportView, paginated, register
 
 
@@ -124,10 +124,11 @@ class UtilizationView(ReportView):
         period = form.period()
         now = timezone.now()
         idle_days = form.idle()
-        cameras = utilization.per_camera(period, now)
-        models = utilization.per_model(period, now, cameras)
+        most = counted.range_is_most_of_history(period)  # which per-day counts the camera figures read
+        models = utilization.per_model(period, now, most=most)
         days, hours = utilization.per_day_and_hour(period)
         total = utilization.summary(models)
+        cameras = utilization.per_camera(period, now, most=most, count=total["cameras_used"])
         tables = {
             "models": t.ModelUtilizationTable(models),
             "cameras": paginated(t.CameraUtilizationTable(TableListData(cameras))),
