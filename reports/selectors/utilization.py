@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import cast
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Least, TruncHour
 from django.utils import timezone
 
@@ -153,12 +153,60 @@ def per_camera_from_checkouts(period: Period, now: datetime | None = None) -> li
     return rows
 
 
+def models_and_cameras(
+    period: Period, now: datetime | None = None, *, most: bool | None = None, offset: int = 0, limit: int = 25
+) -> tuple[list[dict], LazyRows]:
+    """`per_model`'s rows and `per_camera`'s, the page `offset` to `offset + limit` of the cameras read
+    with the per-model sums in one statement: the per-camera counts (`per_camera_sql`, the costly
+    part: a group per camera used) are computed once for both. Another page is read when asked for."""
+    now = now or timezone.now()
+    most = counted.range_is_most_of_history(period) if most is None else most
+    inner, params = per_camera_sql(period, now, most)
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
+    rows = fetch_dicts(
+        # CAST: PostgreSQL sums counts as numeric. The two parts' order is not kept by UNION ALL:
+        # the page's few rows are put in order again below.
+        f"""WITH per_camera AS {materialized} (
+                SELECT c.asset_tag AS asset_tag, m.name AS model, m.maker AS maker, c.pool AS pool,
+                       counted.checkouts AS checkouts, counted.in_use AS in_use
+                FROM ({inner}) counted
+                JOIN {_TABLES["camera"]} c ON c.id = counted.camera_id
+                JOIN {_TABLES["model"]} m ON m.id = c.model_id)
+            SELECT NULL AS asset_tag, model, maker, NULL AS pool, COUNT(*) AS cameras_used,
+                   CAST(SUM(checkouts) AS BIGINT) AS checkouts, SUM(in_use) AS in_use
+            FROM per_camera GROUP BY maker, model
+            UNION ALL
+            SELECT * FROM (SELECT asset_tag, model, maker, pool, 1, checkouts, in_use FROM per_camera
+                           ORDER BY in_use DESC, {_bytewise("asset_tag")} LIMIT %s OFFSET %s) page""",
+        [*params, limit, offset],
+    )
+    used, page = [], []
+    for row in rows:
+        row["in_use"] = as_timedelta(row["in_use"]) or timedelta(0)
+        if row["asset_tag"] is None:
+            del row["asset_tag"], row["pool"]
+            used.append(row)
+        else:
+            del row["cameras_used"]
+            page.append(row)
+    page.sort(key=lambda row: (-row["in_use"], row["asset_tag"]))
+    models = per_model(period, now, used=used)
+    cameras = per_camera(period, now, most=most, count=sum(row["cameras_used"] for row in models))
+    cameras.prefetch(offset, limit, page)
+    return models, cameras
+
+
 def per_model(
-    period: Period, now: datetime | None = None, cameras: Iterable[dict] | None = None, *, most: bool | None = None
+    period: Period,
+    now: datetime | None = None,
+    cameras: Iterable[dict] | None = None,
+    *,
+    most: bool | None = None,
+    used: list[dict] | None = None,
 ) -> list[dict]:
     """Per model: cameras in service, cameras used, check-outs and hours. Summed in the database over
     `per_camera_sql` (a row per model, whatever the fleet), or, given `cameras` (`per_camera`'s rows
-    or the reference's), from those."""
+    or the reference's), from those; `used` is the sums already read (`models_and_cameras`)."""
     fleet = {
         row["model_name"]: row["cameras"]
         for row in Camera.objects.in_service()
@@ -166,7 +214,8 @@ def per_model(
         .annotate(cameras=Count("pk"))
         .order_by()
     }
-    used = _used_per_model(period, now, most) if cameras is None else _sum_per_model(cameras)
+    if used is None:
+        used = _used_per_model(period, now, most) if cameras is None else _sum_per_model(cameras)
     rows = []
     for row in sorted(used, key=lambda row: (row["maker"], row["model"])):
         cameras_in_model = fleet.pop(row["model"], 0)
@@ -231,17 +280,18 @@ def _sum_per_model(cameras: Iterable[dict]) -> list[dict]:
 def idle(days: int, now: datetime | None = None):
     """Cameras available on the shelf that nobody took in the last `days` days, longest idle first.
 
-    One look-up per available camera of its last check-out (the camera/check-out-time index), which
-    both decides whether it is idle and orders the page: the page's count and its rows each read it
-    once, with no second pass for "taken since the cutoff".
+    "Taken since the cutoff" is one probe of the camera/check-out-time index per available camera,
+    and only the few idle ones look their last check-out up (a filter on that last check-out would
+    look it up for every available camera, twice: 120-170 ms against 35 ms at 16,000 on the shelf).
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=days)
+    recent = Checkout.objects.filter(camera=OuterRef("pk"), checked_out_at__gte=cutoff)
     last_out = Checkout.objects.filter(camera=OuterRef("pk")).order_by("-checked_out_at").values("checked_out_at")[:1]
     return (
         Camera.objects.filter(status=Camera.Status.AVAILABLE)
+        .filter(~Exists(recent))
         .annotate(last_checkout=Subquery(last_out))
-        .filter(Q(last_checkout__isnull=True) | Q(last_checkout__lt=cutoff))
         .select_related("model")
         .order_by(F("last_checkout").asc(nulls_first=True), "asset_tag")
     )

@@ -97,7 +97,13 @@ def test_utilization_from_the_counts_is_the_utilization_from_the_check_outs(hist
     last = max(0, len(reference) - 5)
     assert counted_rows[last : len(reference)] == reference[last:]
     # Per model summed in the database over the same per-camera rows, tail correction included.
-    assert utilization.per_model(period, NOW) == utilization.per_model(period, NOW, reference)
+    by_model = utilization.per_model(period, NOW, reference)
+    assert utilization.per_model(period, NOW) == by_model
+    # ...and read with a page of cameras in one statement (the page the table shows): pages 1 and N.
+    models, cameras = utilization.models_and_cameras(period, NOW, offset=0, limit=5)
+    assert (models, len(cameras), cameras[0:5]) == (by_model, len(reference), reference[0:5])
+    models, cameras = utilization.models_and_cameras(period, NOW, offset=last, limit=5)
+    assert (models, cameras[last : len(reference)]) == (by_model, reference[last:])
     assert utilization.per_day_and_hour(period) == utilization.per_day_and_hour_from_checkouts(period)
     if date(2026, 2, 1) <= period.end <= NOW.date():
         assert counted_rows, "the range has check-outs: the comparison is not of two empty lists"
@@ -122,13 +128,22 @@ def test_a_range_ending_in_the_past_cuts_the_check_outs_back_after_its_end(histo
 def test_compliance_from_the_counts_is_the_compliance_from_the_check_outs(history, period, most):
     exempt = exemptions.exemptions(period)
     not_docked = compliance.not_docked_by_officer(period, NOW, exempt)
-    officers = compliance.by_officer(period, NOW, not_docked, exempt, most)
-    assert officers == compliance.by_officer_from_checkouts(period, NOW, not_docked, exempt)
-    units = compliance.by_unit(period, NOW, not_docked, exempt, most)
+    reference = compliance.by_officer_from_checkouts(period, NOW, not_docked, exempt)
+    officers = compliance.by_officer(period, NOW, exempt, most)
+    assert len(officers) == len(reference)
+    assert list(officers) == reference
+    # The page a table shows is ordered and cut in the database: the first and the last page.
+    assert officers[0:5] == reference[0:5]
+    last = max(0, len(reference) - 5)
+    assert officers[last : len(reference)] == reference[last:]
+    assert officers.repeat == sum(1 for row in reference if row["repeat"])
+    # Undocked returns per unit summed in the database, the same as from the reference's rows.
+    units = compliance.by_unit(period, NOW, exempt, most)
     assert units == compliance.by_unit_from_checkouts(period, NOW, not_docked, exempt)
     if date(2026, 2, 1) <= period.end <= NOW.date():
-        assert any(row["late"] for row in officers), "late returns are in the comparison"
-        assert any(row["overdue"] for row in officers), "overdue check-outs are in the comparison"
+        assert any(row["late"] for row in reference), "late returns are in the comparison"
+        assert any(row["overdue"] for row in reference), "overdue check-outs are in the comparison"
+        assert any(row["not_docked"] for row in reference), "undocked returns are in the comparison"
         assert any(row["returns"] for row in units)
     if period.start <= date(2026, 2, 10) and period.end >= date(2026, 2, 25):
         assert exempt, "exempt officers are in the comparison"
@@ -172,6 +187,10 @@ def test_cameras_used_equally_long_are_ordered_by_asset_tag_a_page_at_a_time(fle
     assert [row["asset_tag"] for row in rows[0:2]] == ["A-10", "A-9"]
     assert [row["asset_tag"] for row in rows[4:6]] == ["b-1"]
     assert rows[4]["in_use"] == timedelta(hours=8)
+    _, page_two = utilization.models_and_cameras(period, NOW, offset=2, limit=2)
+    assert [row["asset_tag"] for row in page_two[2:4]] == ["B-2", "a-3"]
+    _, last_page = utilization.models_and_cameras(period, NOW, offset=4, limit=2)
+    assert [row["asset_tag"] for row in last_page[4:5]] == ["b-1"]
 
 
 @pytest.mark.parametrize("days", [1, 7, 30, 120])

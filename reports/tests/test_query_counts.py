@@ -27,12 +27,12 @@ QUERIES = {
     "/reports/readiness/": 10,
     "/reports/coverage/?start=2026-02-16&end=2026-03-01": 9,
     # Read from the per-day counts (reports.selectors.counted): + which counts hold less (the per-hour
-    # counts summed, in and out of the range). Utilization: that, the per-model sums (the per-camera
-    # counts, their correction for check-outs still out or back after the range's end, summed per
-    # model in one statement), the cameras in service per model, the per-hour counts, the page of
-    # cameras (the same per-camera statement, ordered and cut), the idle cameras' count and page.
-    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 10,
-    "/reports/utilization/?start=2024-03-04&end=2026-03-04": 10,  # the widest range allowed
+    # counts summed, in and out of the range). Utilization: that, the per-camera counts with their
+    # correction for check-outs still out or back after the range's end, summed per model and cut to
+    # the page of cameras shown, in one statement; the cameras in service per model, the per-hour
+    # counts, the idle cameras' count and page.
+    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 9,
+    "/reports/utilization/?start=2024-03-04&end=2026-03-04": 9,  # the widest range allowed
     "/reports/compliance/?start=2026-02-16&end=2026-03-04": 12,
     "/reports/compliance/?start=2024-03-04&end=2026-03-04": 12,
     "/reports/maintenance/": 14,  # + repair cost per model and batch, + the warranty repairs listed

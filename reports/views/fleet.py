@@ -12,7 +12,7 @@ from .. import charts
 from .. import tables as t
 from ..forms import IdleForm
 from ..selectors import counted, coverage, exemptions, readiness, utilization
-from .base import ReportView, paginated, register
+from .base import ReportView, paginated, register, requested_page
 
 
 def local_start(start) -> str:
@@ -125,10 +125,10 @@ class UtilizationView(ReportView):
         now = timezone.now()
         idle_days = form.idle()
         most = counted.range_is_most_of_history(period)  # which per-day counts the camera figures read
-        models = utilization.per_model(period, now, most=most)
+        offset, limit = requested_page(request, "cameras")
+        models, cameras = utilization.models_and_cameras(period, now, most=most, offset=offset, limit=limit)
         days, hours = utilization.per_day_and_hour(period)
         total = utilization.summary(models)
-        cameras = utilization.per_camera(period, now, most=most, count=total["cameras_used"])
         tables = {
             "models": t.ModelUtilizationTable(models),
             "cameras": paginated(t.CameraUtilizationTable(TableListData(cameras))),
