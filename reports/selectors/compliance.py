@@ -146,31 +146,45 @@ def _offender(row: dict) -> dict:
 
 
 def by_officer(
-    period: Period, now: datetime | None = None, exempt: list[dict] | None = None, most: bool | None = None
+    period: Period,
+    now: datetime | None = None,
+    exempt: list[dict] | None = None,
+    most: bool | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 25,
 ) -> Offenders:
     """Officers with any late, overdue or undocked return in the range, most first (then by name and
     badge; check-outs taken on a day the officer was exempt left out): late returns from the per-day
     counts (reports.selectors.counted; `most` is its `range_is_most_of_history`, worked out when not
     given), overdue from the open check-outs, undocked from the range's returns (`offenders_sql`).
 
-    Ordered and cut in the database, read a page at a time; counted, repeat offenders with them, in
-    one query. Iterating it reads every row (an export).
+    Ordered and cut in the database: the page `offset` to `offset + limit` (the one the table will
+    show) is read with the count of officers and of repeat offenders, in one query; another page is
+    read when asked for, and iterating it reads every row (an export).
     """
     now = now or timezone.now()
     inner, params = offenders_sql(period, now, exempt or [], _most(period, most))
-    figures = fetch_dicts(
-        f"""SELECT COUNT(*) AS officers, SUM(CASE WHEN total >= %s THEN 1 ELSE 0 END) AS repeat_offenders
-            FROM ({inner}) offenders""",
-        [REPEAT_OFFENDER_MIN, *params],
-    )[0]
     order = ", ".join(_bytewise(column) for column in ("last_name", "first_name", "badge"))
-    rows = Offenders(
-        f"SELECT * FROM ({inner}) offenders ORDER BY total DESC, {order}",
-        params,
-        count=figures["officers"],
-        convert=_offender,
+    ordered = f"SELECT * FROM ({inner}) offenders ORDER BY total DESC, {order}"
+    repeat = f"SUM(CASE WHEN total >= {int(REPEAT_OFFENDER_MIN)} THEN 1 ELSE 0 END)"
+    page = fetch_dicts(
+        f"""SELECT * FROM (SELECT *, COUNT(*) OVER () AS officers, {repeat} OVER () AS repeat_offenders
+                           FROM ({inner}) offenders) counted
+            ORDER BY total DESC, {order} LIMIT %s OFFSET %s""",
+        [*params, limit, offset],
     )
+    if page:
+        figures = {key: page[0][key] for key in ("officers", "repeat_offenders")}
+    else:  # a page past the last: the figures alone
+        figures = fetch_dicts(
+            f"SELECT COUNT(*) AS officers, {repeat} AS repeat_offenders FROM ({inner}) offenders", params
+        )[0]
+    rows = Offenders(ordered, params, count=figures["officers"], convert=_offender)
     rows.repeat = int(figures["repeat_offenders"] or 0)
+    for row in page:
+        del row["officers"], row["repeat_offenders"]
+    rows.prefetch(offset, limit, [_offender(row) for row in page])
     return rows
 
 

@@ -137,6 +137,11 @@ def test_compliance_from_the_counts_is_the_compliance_from_the_check_outs(histor
     last = max(0, len(reference) - 5)
     assert officers[last : len(reference)] == reference[last:]
     assert officers.repeat == sum(1 for row in reference if row["repeat"])
+    # ...and the page the table shows read with those counts in one query: pages 1 and N, and past the end.
+    for offset in (0, last, len(reference) + 5):
+        page = compliance.by_officer(period, NOW, exempt, most, offset=offset, limit=5)
+        assert (len(page), page.repeat) == (len(officers), officers.repeat)
+        assert page[offset : min(offset + 5, len(reference))] == reference[offset : offset + 5]
     # Undocked returns per unit summed in the database, the same as from the reference's rows.
     units = compliance.by_unit(period, NOW, exempt, most)
     assert units == compliance.by_unit_from_checkouts(period, NOW, not_docked, exempt)

@@ -11,7 +11,7 @@ from hartford_bwc import timefmt
 from .. import charts
 from .. import tables as t
 from ..selectors import compliance, counted, exemptions
-from .base import ReportView, paginated, register
+from .base import ReportView, paginated, register, requested_page
 
 
 @register
@@ -27,7 +27,8 @@ class ComplianceView(ReportView):
         now = timezone.now()
         exempt = exemptions.exemptions(period)
         most = counted.range_is_most_of_history(period)  # which per-day counts both tables read
-        officers = compliance.by_officer(period, now, exempt, most)
+        offset, limit = requested_page(request, "officers")
+        officers = compliance.by_officer(period, now, exempt, most, offset=offset, limit=limit)
         units = compliance.by_unit(period, now, exempt, most)
         kinds = compliance.flags_by_kind(period, now)
         weeks, series = compliance.flags_per_week(period)
