@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import cast
 
 from django.db import connection
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Least, TruncHour
 from django.utils import timezone
 
@@ -104,13 +104,20 @@ def per_camera_sql(period: Period, now: datetime | None = None, most: bool | Non
     counted_time = ExpressionWrapper(
         Coalesce("checked_in_at", "checked_out_at") - F("checked_out_at"), output_field=DurationField()
     )
-    tail, tail_params = compiled(
-        _in_range(period)
-        .filter(Q(checked_in_at__isnull=True) | Q(checked_in_at__gt=end, camera_id__in=back_after_end))
-        .values("camera_id")
-        .annotate(correction=Sum(_duration(period, now) - counted_time))
-        .order_by()
-    )
+    # Two parts, each through its own index: an OR of the two would read every check-out of the range
+    # (150 ms at 650,000; the open-check-out index serves only the first on its own).
+    parts = [
+        _in_range(period).filter(checked_in_at__isnull=True),
+        _in_range(period).filter(checked_in_at__gt=end, camera_id__in=back_after_end),
+    ]
+    sqls, tail_params = [], []
+    for part in parts:
+        sql, part_params = compiled(
+            part.values("camera_id").annotate(correction=Sum(_duration(period, now) - counted_time)).order_by()
+        )
+        sqls.append(f"SELECT * FROM ({sql}) part{len(sqls)}")
+        tail_params.extend(part_params)
+    tail = f"SELECT camera_id, SUM(correction) AS correction FROM ({' UNION ALL '.join(sqls)}) parts GROUP BY camera_id"
     sql = f"""SELECT counted.camera_id AS camera_id, counted.checkouts AS checkouts,
                      counted.held + COALESCE(tail.correction, {_zero_duration()}) AS in_use
               FROM ({inner}) counted LEFT JOIN ({tail}) tail ON tail.camera_id = counted.camera_id"""
