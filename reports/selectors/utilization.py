@@ -110,7 +110,8 @@ def per_camera_sql(period: Period, now: datetime | None = None, most: bool | Non
         _in_range(period).filter(checked_in_at__isnull=True),
         _in_range(period).filter(checked_in_at__gt=end, camera_id__in=back_after_end),
     ]
-    sqls, tail_params = [], []
+    sqls: list[str] = []
+    tail_params: list = []
     for part in parts:
         sql, part_params = compiled(
             part.values("camera_id").annotate(correction=Sum(_duration(period, now) - counted_time)).order_by()

@@ -10,13 +10,16 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django_tables2.data import TableListData
 
 from assignments import tallies
 from assignments.models import Checkout, DutyAssignment
+from hartford_bwc import spreadsheet
 from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from inventory.models import Camera
 from reports.forms import Period
 from reports.selectors import compliance, counted, coverage, exemptions, utilization
+from reports.tables import CameraUtilizationTable, OffenderTable
 
 from .conftest import NOW, at
 
@@ -223,3 +226,21 @@ def test_idle_cameras_are_the_available_ones_nobody_took_since_the_cutoff(histor
     assert idle.count() == len(expected)
     if days == 1:
         assert any(camera.last_checkout for camera in idle), "cameras taken before the cutoff are in the comparison"
+
+
+@pytest.mark.parametrize("period", [PERIODS[0], PERIODS[2], PERIODS[3]], ids=str)
+def test_the_long_tables_export_what_django_tables2_would_write(history, period):
+    """The cameras and the offenders are exported without a bound row per cell (export_rows): the same
+    columns and values, row for row, as the table's own as_values()."""
+    exempt = exemptions.exemptions(period)
+    tables = [
+        CameraUtilizationTable(TableListData(utilization.per_camera(period, NOW))),
+        OffenderTable(TableListData(compliance.by_officer(period, NOW, exempt))),
+    ]
+    for table in tables:
+        names, rows = table.export_rows(table.data.data)
+        headers, *expected = table.as_values()
+        assert list(names) == [column.name for column in spreadsheet.exported_columns(table)]
+        assert [list(row) for row in rows] == [list(row) for row in expected]
+        if period.end <= NOW.date():
+            assert expected, f"{type(table).__name__} has rows to compare"

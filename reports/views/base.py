@@ -70,6 +70,9 @@ class ReportView(View):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         subject = context.get("export_subject", "")
         filename = "-".join(filter(None, ["bwc", self.slug, slugify(subject), name, stamp])) + f".{export_format}"
+        rows_builder = getattr(table, "export_rows", None)
+        if rows_builder is not None:  # a long table: its values written without a bound row per cell
+            return spreadsheet.fast_table_response(table, rows_builder, export_format, filename=filename, title=name)
         return spreadsheet.table_response(table, export_format, filename=filename, title=name)
 
 
