@@ -244,3 +244,31 @@ def test_the_long_tables_export_what_django_tables2_would_write(history, period)
         assert [list(row) for row in rows] == [list(row) for row in expected]
         if period.end <= NOW.date():
             assert expected, f"{type(table).__name__} has rows to compare"
+
+
+def test_offenders_with_the_same_total_and_name_are_ordered_by_badge_a_page_at_a_time(fleet):
+    """Equal totals are ordered by last name, first name, then badge (code-point order), in the
+    database as in the reference; a page of one officer shows the next one by badge."""
+    for badge in ("9020", "9003", "9010"):
+        officer = OfficerFactory(badge_number=badge, first_name="Sam", last_name="Quist")
+        out = at(date(2026, 2, 21), 9)  # a Saturday nobody else took a camera
+        Checkout.objects.create(
+            camera=CameraFactory(),
+            officer=officer,
+            checked_out_at=out,
+            due_back_at=out + timedelta(hours=9),
+            checked_in_at=out + timedelta(hours=10),  # an hour late
+            condition="working",
+        )
+    tallies.rebuild()
+    period = Period(date(2026, 2, 21), date(2026, 2, 21))
+    exempt = exemptions.exemptions(period)
+    reference = compliance.by_officer_from_checkouts(period, NOW, compliance.not_docked_by_officer(period, NOW, exempt))
+
+    officers = compliance.by_officer(period, NOW, exempt)
+
+    assert [row["badge"] for row in officers if row["last_name"] == "Quist"] == ["9003", "9010", "9020"]
+    assert list(officers) == reference
+    quists = [n for n, row in enumerate(reference) if row["last_name"] == "Quist"]
+    page = compliance.by_officer(period, NOW, exempt, offset=quists[1], limit=1)
+    assert [row["badge"] for row in page[quists[1] : quists[1] + 1]] == ["9010"]
