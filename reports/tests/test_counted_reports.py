@@ -272,3 +272,23 @@ def test_offenders_with_the_same_total_and_name_are_ordered_by_badge_a_page_at_a
     quists = [n for n, row in enumerate(reference) if row["last_name"] == "Quist"]
     page = compliance.by_officer(period, NOW, exempt, offset=quists[1], limit=1)
     assert [row["badge"] for row in page[quists[1] : quists[1] + 1]] == ["9010"]
+
+
+@pytest.mark.parametrize("page", ["2", "-1", "x", "9" * 30])
+def test_a_page_past_the_last_or_no_page_at_all_shows_a_page_of_the_table(fleet, supervisor_client, page):
+    """The page read with the per-model sums is the one the address asks for; a page past the last,
+    a negative one, a word or a number past any integer the database takes show the page the
+    paginator settles on (the last, or the first), not an error."""
+    response = supervisor_client.get(
+        "/reports/utilization/",
+        {"start": "2026-02-16", "end": "2026-03-01", "cameras-page": page, "cameras-per_page": "1"},
+    )
+    assert response.status_code == 200
+    shown = [row.record["asset_tag"] for row in response.context["tables"]["cameras"].page.object_list]
+    assert shown == (["C1"] if page == "x" else ["C5"])  # C1 most used first; C5 last of two
+    response = supervisor_client.get(
+        "/reports/compliance/",
+        {"start": "2026-02-16", "end": "2026-03-04", "officers-page": page, "officers-per_page": "1"},
+    )
+    assert response.status_code == 200
+    assert len(response.context["tables"]["officers"].page.object_list) == 1

@@ -94,10 +94,14 @@ def requested_page(request, name: str, per_page: int = ReportView.per_page) -> t
     except (TypeError, ValueError):
         size = MAX_PAGE_SIZE
     try:
-        page = max(int(request.GET.get(f"{name}-page", 1)), 1)
+        # At most a billion: an offset past any table, which PostgreSQL's OFFSET (a bigint) still takes.
+        page = min(max(int(request.GET.get(f"{name}-page", 1)), 1), MAX_PAGE)
     except (TypeError, ValueError):
         page = 1
     return (page - 1) * size, size
+
+
+MAX_PAGE = 10**9
 
 
 def paginated(table):
