@@ -83,6 +83,10 @@ def _range_errors(form) -> bool:
     return any(name in form.errors for name in RANGE_FIELDS)
 
 
+# The highest page number read from an address: past any table, and an OFFSET PostgreSQL still takes.
+MAX_PAGE = 10**9
+
+
 def requested_page(request, name: str, per_page: int = ReportView.per_page) -> tuple[int, int]:
     """(offset, limit) of the page of table `name` the address asks for, as its paginator will read it
     (`?<name>-page=`, `?<name>-per_page=` bounded as BoundedPaginator bounds it): so that a selector
@@ -94,14 +98,10 @@ def requested_page(request, name: str, per_page: int = ReportView.per_page) -> t
     except (TypeError, ValueError):
         size = MAX_PAGE_SIZE
     try:
-        # At most a billion: an offset past any table, which PostgreSQL's OFFSET (a bigint) still takes.
         page = min(max(int(request.GET.get(f"{name}-page", 1)), 1), MAX_PAGE)
     except (TypeError, ValueError):
         page = 1
     return (page - 1) * size, size
-
-
-MAX_PAGE = 10**9
 
 
 def paginated(table):
