@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -227,10 +229,24 @@ class CameraUtilizationTable(ReportTable):
     in_use = HoursColumn("Hours in use")
 
     def render_pool(self, value):
-        return Camera.Pool(value).label if value in Camera.Pool.values else value
+        return _pool_label(value)
 
     def value_pool(self, value):
         return self.render_pool(value)
+
+    @staticmethod
+    def export_rows(cameras) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
+        """The export's values (value_* and the columns' `value`, column for column) without a bound row
+        per cell: django-tables2 took 10 s for the 29,000 cameras used in two years at 30,000."""
+        names = ("asset_tag", "model", "pool", "checkouts", "in_use")
+        return names, (
+            [row["asset_tag"], row["model"], _pool_label(row["pool"]), row["checkouts"], hours(row["in_use"])]
+            for row in cameras
+        )
+
+
+def _pool_label(value):
+    return Camera.Pool(value).label if value in Camera.Pool.values else value
 
 
 class IdleCameraTable(ReportTable):
@@ -295,6 +311,24 @@ class OffenderTable(ReportTable):
 
     def value_repeat(self, value):
         return "Yes" if value else "No"
+
+    @staticmethod
+    def export_rows(officers) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
+        """The export's values (as CameraUtilizationTable.export_rows) of every offender."""
+        names = ("badge", "name", "unit", "late", "overdue", "not_docked", "total", "repeat")
+        return names, (
+            [
+                row["badge"],
+                officer_name(row),
+                row["unit"],
+                row["late"],
+                row["overdue"],
+                row["not_docked"],
+                row["total"],
+                "Yes" if row["repeat"] else "No",
+            ]
+            for row in officers
+        )
 
 
 class ComplianceUnitTable(ReportTable):

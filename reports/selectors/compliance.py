@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -29,7 +30,7 @@ from inventory.models import Flag
 from ..forms import Period
 from . import counted
 from .exemptions import not_exempt
-from .sql import compiled, fetch_dicts
+from .sql import LazyRows, compiled, fetch_dicts
 
 REPEAT_OFFENDER_MIN = 2
 
@@ -97,43 +98,94 @@ def _most(period: Period, most: bool | None) -> bool:
     return counted.range_is_most_of_history(period) if most is None else most
 
 
+def _bytewise(column: str) -> str:
+    # Names in code-point order on either database (as Python sorts strings), whatever collation the
+    # PostgreSQL database was created with.
+    return f'{column} COLLATE "C"' if connection.vendor == "postgresql" else column
+
+
+def _not_docked_per_officer(period: Period, now: datetime, exempt: list[dict]) -> tuple[str, tuple]:
+    return compiled(_not_docked(period, now, exempt).values("officer_id").annotate(not_docked=Count("pk")).order_by())
+
+
+def offenders_sql(period: Period, now: datetime, exempt: list[dict], most: bool) -> tuple[str, list]:
+    """SQL of (badge, rank, first_name, last_name, unit, late, overdue, not_docked, total): a row per
+    officer with any late return (the per-day counts, reports.selectors.counted), open check-out overdue
+    now, or undocked return in the range, summed per officer in one statement."""
+    per_officer, params = counted.per_key_sql(period, "officer_id", exempt, most=most, late_only=True)
+    overdue, overdue_params = compiled(
+        _overdue_now(now, exempt).values("officer_id").annotate(overdue=Count("pk")).order_by()
+    )
+    undocked, undocked_params = _not_docked_per_officer(period, now, exempt)
+    sql = f"""SELECT o.badge_number AS badge, o.rank AS rank, o.first_name AS first_name, o.last_name AS last_name,
+                     u.name AS unit, per_officer.late AS late, per_officer.overdue AS overdue,
+                     per_officer.not_docked AS not_docked,
+                     per_officer.late + per_officer.overdue + per_officer.not_docked AS total
+              FROM (SELECT officer_id, CAST(SUM(late) AS BIGINT) AS late, CAST(SUM(overdue) AS BIGINT) AS overdue,
+                           CAST(SUM(not_docked) AS BIGINT) AS not_docked
+                    FROM (SELECT officer_id, late, 0 AS overdue, 0 AS not_docked FROM ({per_officer}) counted
+                          WHERE late > 0
+                          UNION ALL SELECT officer_id, 0, overdue, 0 FROM ({overdue}) overdue
+                          UNION ALL SELECT officer_id, 0, 0, not_docked FROM ({undocked}) undocked) parts
+                    GROUP BY officer_id) per_officer
+              JOIN {Officer._meta.db_table} o ON o.id = per_officer.officer_id
+              LEFT JOIN {Unit._meta.db_table} u ON u.id = o.unit_id"""
+    return sql, [*params, *overdue_params, *undocked_params]
+
+
+class Offenders(LazyRows):
+    """The officers of `by_officer`, a page at a time, with how many are repeat offenders."""
+
+    repeat: int
+
+
+def _offender(row: dict) -> dict:
+    row["repeat"] = row["total"] >= REPEAT_OFFENDER_MIN
+    row["unit"] = row["unit"] or "No unit"
+    return row
+
+
 def by_officer(
     period: Period,
     now: datetime | None = None,
-    not_docked: list[dict] | None = None,
     exempt: list[dict] | None = None,
     most: bool | None = None,
-) -> list[dict]:
-    """Officers with any late, overdue or undocked return in the range, most first (check-outs taken
-    on a day the officer was exempt left out): late returns from the per-day counts
-    (reports.selectors.counted; `most` is its `range_is_most_of_history`, worked out when not given),
-    overdue from the open check-outs, in one query."""
+    *,
+    offset: int = 0,
+    limit: int = 25,
+) -> Offenders:
+    """Officers with any late, overdue or undocked return in the range, most first (then by name and
+    badge; check-outs taken on a day the officer was exempt left out): late returns from the per-day
+    counts (reports.selectors.counted; `most` is its `range_is_most_of_history`, worked out when not
+    given), overdue from the open check-outs, undocked from the range's returns (`offenders_sql`).
+
+    Ordered and cut in the database: the page `offset` to `offset + limit` (the one the table will
+    show) is read with the count of officers and of repeat offenders, in one query; another page is
+    read when asked for, and iterating it reads every row (an export).
+    """
     now = now or timezone.now()
-    per_officer, params = counted.per_key_sql(
-        period, "officer_id", exempt or [], most=_most(period, most), late_only=True
+    inner, params = offenders_sql(period, now, exempt or [], _most(period, most))
+    order = ", ".join(_bytewise(column) for column in ("last_name", "first_name", "badge"))
+    ordered = f"SELECT * FROM ({inner}) offenders ORDER BY total DESC, {order}"
+    repeat = f"SUM(CASE WHEN total >= {int(REPEAT_OFFENDER_MIN)} THEN 1 ELSE 0 END)"
+    page = fetch_dicts(
+        f"""SELECT * FROM (SELECT *, COUNT(*) OVER () AS officers, {repeat} OVER () AS repeat_offenders
+                           FROM ({inner}) offenders) counted
+            ORDER BY total DESC, {order} LIMIT %s OFFSET %s""",
+        [*params, limit, offset],
     )
-    overdue, overdue_params = compiled(
-        _overdue_now(now, exempt or []).values(**_OFFICER).annotate(late=_zero(), overdue=Count("pk")).order_by()
-    )
-    columns = "badge, rank, first_name, last_name, unit, late, overdue"
-    rows = fetch_dicts(
-        f"""SELECT o.badge_number AS badge, o.rank AS rank, o.first_name AS first_name, o.last_name AS last_name,
-                   u.name AS unit, per_officer.late AS late, 0 AS overdue
-            FROM ({per_officer}) per_officer
-            JOIN {Officer._meta.db_table} o ON o.id = per_officer.officer_id
-            LEFT JOIN {Unit._meta.db_table} u ON u.id = o.unit_id
-            WHERE per_officer.late > 0
-            UNION ALL SELECT {columns} FROM ({overdue}) overdue""",
-        [*params, *overdue_params],
-    )
-    merged: dict[str, dict] = {}
-    for row in rows:
-        entry = merged.setdefault(row["badge"], {**row, "late": 0, "overdue": 0, "not_docked": 0})
-        entry["late"] += row["late"]
-        entry["overdue"] += row["overdue"]
-    return _with_not_docked(
-        merged, not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
-    )
+    if page:
+        figures = {key: page[0][key] for key in ("officers", "repeat_offenders")}
+    else:  # a page past the last: the figures alone
+        figures = fetch_dicts(
+            f"SELECT COUNT(*) AS officers, {repeat} AS repeat_offenders FROM ({inner}) offenders", params
+        )[0]
+    rows = Offenders(ordered, params, count=figures["officers"], convert=_offender)
+    rows.repeat = int(figures["repeat_offenders"] or 0)
+    for row in page:
+        del row["officers"], row["repeat_offenders"]
+    rows.prefetch(offset, limit, [_offender(row) for row in page])
+    return rows
 
 
 def by_officer_from_checkouts(
@@ -162,33 +214,30 @@ def _with_not_docked(merged: dict[str, dict], not_docked: list[dict]) -> list[di
         row["total"] = row["late"] + row["overdue"] + row["not_docked"]
         row["repeat"] = row["total"] >= REPEAT_OFFENDER_MIN
         row["unit"] = row["unit"] or "No unit"
-    return sorted(merged.values(), key=lambda row: (-row["total"], row["last_name"], row["first_name"]))
+    return sorted(merged.values(), key=lambda row: (-row["total"], row["last_name"], row["first_name"], row["badge"]))
 
 
 def by_unit(
-    period: Period,
-    now: datetime | None = None,
-    not_docked: list[dict] | None = None,
-    exempt: list[dict] | None = None,
-    most: bool | None = None,
+    period: Period, now: datetime | None = None, exempt: list[dict] | None = None, most: bool | None = None
 ) -> list[dict]:
     """Returns, late returns, overdue and undocked per unit (check-outs taken on a day the officer was
-    exempt left out): the per-day counts of the range (reports.selectors.counted) and the open
-    check-outs overdue now, summed per officer and then per unit through the officers, in one query."""
+    exempt left out): the per-day counts of the range (reports.selectors.counted), the open check-outs
+    overdue now and the undocked returns, summed per officer and then per unit through the officers,
+    in one query."""
     now = now or timezone.now()
-    per_officer, params = counted.per_key_sql(period, "officer_id", exempt or [], most=_most(period, most))
+    exempt = exempt or []
+    per_officer, params = counted.per_key_sql(period, "officer_id", exempt, most=_most(period, most))
     overdue, overdue_params = compiled(
-        _overdue_now(now, exempt or [])
-        .values("officer_id")
-        .annotate(returns=_zero(), late=_zero(), overdue=Count("pk"))
-        .order_by()
+        _overdue_now(now, exempt).values("officer_id").annotate(overdue=Count("pk")).order_by()
     )
-    inner = f"""SELECT officer_id, SUM(returns) AS returns, SUM(late) AS late, SUM(overdue) AS overdue
-        FROM (SELECT officer_id, returns, late, 0 AS overdue FROM ({per_officer}) counted
-              UNION ALL SELECT officer_id, returns, late, overdue FROM ({overdue}) overdue) parts
+    undocked, undocked_params = _not_docked_per_officer(period, now, exempt)
+    inner = f"""SELECT officer_id, SUM(returns) AS returns, SUM(late) AS late, SUM(overdue) AS overdue,
+                       SUM(not_docked) AS not_docked
+        FROM (SELECT officer_id, returns, late, 0 AS overdue, 0 AS not_docked FROM ({per_officer}) counted
+              UNION ALL SELECT officer_id, 0, 0, overdue, 0 FROM ({overdue}) overdue
+              UNION ALL SELECT officer_id, 0, 0, 0, not_docked FROM ({undocked}) undocked) parts
         GROUP BY officer_id"""
-    undocked = not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt)
-    return _units(inner, [*params, *overdue_params], undocked)
+    return _units(inner, [*params, *overdue_params, *undocked_params])
 
 
 def by_unit_from_checkouts(
@@ -216,15 +265,18 @@ def by_unit_from_checkouts(
     return _units(inner, params, not_docked if not_docked is not None else not_docked_by_officer(period, now, exempt))
 
 
-def _units(inner: str, params, not_docked: list[dict]) -> list[dict]:
-    """Per unit from per-officer counts (`inner`: officer_id, returns, late, overdue), with undocked returns."""
+def _units(inner: str, params, not_docked: list[dict] | None = None) -> list[dict]:
+    """Per unit from per-officer counts (`inner`: officer_id, returns, late, overdue, and not_docked
+    unless the undocked returns per officer, `not_docked_by_officer`'s rows, are given)."""
+    summed_not_docked = "CAST(SUM(not_docked) AS BIGINT)" if not_docked is None else "0"
     rows = {
         row["unit"]: row
         for row in fetch_dicts(
             # CAST: PostgreSQL sums counts as numeric.
             f"""SELECT u.name AS unit, CAST(SUM(returns) AS BIGINT) AS returns, CAST(SUM(late) AS BIGINT) AS late,
                        CAST(SUM(overdue) AS BIGINT) AS overdue,
-                       SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_officers
+                       SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) AS late_officers,
+                       {summed_not_docked} AS not_docked
                 FROM ({inner}) per_officer
                 JOIN {Officer._meta.db_table} o ON o.id = per_officer.officer_id
                 LEFT JOIN {Unit._meta.db_table} u ON u.id = o.unit_id
@@ -232,7 +284,10 @@ def _units(inner: str, params, not_docked: list[dict]) -> list[dict]:
             params,
         )
     }
-    undocked = {row["unit"]: row["unit_not_docked"] for row in not_docked}
+    if not_docked is None:
+        undocked = {unit: row["not_docked"] for unit, row in rows.items()}
+    else:
+        undocked = {row["unit"]: row["unit_not_docked"] for row in not_docked}
     result = []
     for unit in sorted(set(rows) | set(undocked), key=lambda name: (name is None, name or "")):
         row = rows.get(unit, {"unit": unit, "returns": 0, "late": 0, "overdue": 0, "late_officers": 0})

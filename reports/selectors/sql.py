@@ -39,11 +39,22 @@ class LazyRows(Sequence):
 
     def __init__(self, sql: str, params, *, count: int, convert=None) -> None:
         self.sql, self.params, self.length, self.convert = sql, list(params), count, convert or (lambda row: row)
+        self.prefetched: tuple[int, int, list[dict]] | None = None
+
+    def prefetch(self, offset: int, limit: int, rows: list[dict]) -> None:
+        """Rows `offset` to `offset + limit` already read (converted) by another statement: the page a
+        table will ask for, read with the figures it shares a costly subquery with."""
+        self.prefetched = (offset, limit, rows)
 
     def __len__(self) -> int:
         return self.length
 
     def _fetch(self, limit: int | None = None, offset: int = 0) -> list[dict]:
+        if limit is not None and self.prefetched is not None:
+            start, asked, rows = self.prefetched
+            # The same first row, and no more rows wanted than were asked for (fewer came at the end).
+            if offset == start and limit <= asked and (len(rows) >= limit or len(rows) < asked):
+                return rows[:limit]
         sql, params = self.sql, self.params
         if limit is not None:
             sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]

@@ -86,7 +86,7 @@ def test_csv_and_xlsx_exports_match_the_table(fleet, supervisor_client, url, nam
     response = supervisor_client.get(_joined(url, f"_export=csv&_table={name}"))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = [[_text(value) for value in row] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
+    rows = [[_text(value) for value in row] for row in csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")))]
     # CSV holds the table's values with formula-like text quoted (hartford_bwc.spreadsheet).
     assert rows == [[_text(spreadsheet.csv_cell(value)) for value in row] for row in expected_values]
 

@@ -27,12 +27,16 @@ QUERIES = {
     "/reports/readiness/": 10,
     "/reports/coverage/?start=2026-02-16&end=2026-03-01": 9,
     # Read from the per-day counts (reports.selectors.counted): + which counts hold less (the per-hour
-    # counts summed, in and out of the range); utilization + the day rows with a return after the
-    # range's end, + the check-outs a day row cannot give whole (still out, or back after that end).
-    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 11,
-    "/reports/utilization/?start=2024-03-04&end=2026-03-04": 11,  # the widest range allowed
-    "/reports/compliance/?start=2026-02-16&end=2026-03-04": 12,
-    "/reports/compliance/?start=2024-03-04&end=2026-03-04": 12,
+    # counts summed, in and out of the range). Utilization: that, the per-camera counts with their
+    # correction for check-outs still out or back after the range's end, summed per model and cut to
+    # the page of cameras shown, in one statement; the cameras in service per model, the per-hour
+    # counts, the idle cameras' count and page.
+    "/reports/utilization/?start=2026-02-16&end=2026-03-01": 9,
+    "/reports/utilization/?start=2024-03-04&end=2026-03-04": 9,  # the widest range allowed
+    # Compliance: the offenders (late, overdue, undocked per officer) summed, ordered and cut to the
+    # page shown with their count in one query (the undocked returns are no longer read apart).
+    "/reports/compliance/?start=2026-02-16&end=2026-03-04": 11,
+    "/reports/compliance/?start=2024-03-04&end=2026-03-04": 11,
     "/reports/maintenance/": 14,  # + repair cost per model and batch, + the warranty repairs listed
     "/reports/officer-history/?badge=101&start=2026-02-16&end=2026-03-01": 8,
     "/reports/camera-custody/?asset_tag=C1&start=2026-02-01&end=2026-03-04": 9,

@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 
 from accounts import roles
 from hartford_bwc import spreadsheet
-from hartford_bwc.paging import paginate
+from hartford_bwc.paging import MAX_PAGE_SIZE, paginate
 
 from ..forms import RangeForm
 
@@ -70,6 +70,9 @@ class ReportView(View):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         subject = context.get("export_subject", "")
         filename = "-".join(filter(None, ["bwc", self.slug, slugify(subject), name, stamp])) + f".{export_format}"
+        rows_builder = getattr(table, "export_rows", None)
+        if rows_builder is not None:  # a long table: its values written without a bound row per cell
+            return spreadsheet.fast_table_response(table, rows_builder, export_format, filename=filename, title=name)
         return spreadsheet.table_response(table, export_format, filename=filename, title=name)
 
 
@@ -78,6 +81,27 @@ RANGE_FIELDS = ("start", "end", NON_FIELD_ERRORS)
 
 def _range_errors(form) -> bool:
     return any(name in form.errors for name in RANGE_FIELDS)
+
+
+# The highest page number read from an address: past any table, and an OFFSET PostgreSQL still takes.
+MAX_PAGE = 10**9
+
+
+def requested_page(request, name: str, per_page: int = ReportView.per_page) -> tuple[int, int]:
+    """(offset, limit) of the page of table `name` the address asks for, as its paginator will read it
+    (`?<name>-page=`, `?<name>-per_page=` bounded as BoundedPaginator bounds it): so that a selector
+    can read that page with the figures it shares a query with. A guess only: any other page the
+    paginator asks for (past the last one, say) is read when it does."""
+    size = request.GET.get(f"{name}-per_page", per_page)
+    try:
+        size = min(max(int(size), 1), MAX_PAGE_SIZE)
+    except (TypeError, ValueError):
+        size = MAX_PAGE_SIZE
+    try:
+        page = min(max(int(request.GET.get(f"{name}-page", 1)), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        page = 1
+    return (page - 1) * size, size
 
 
 def paginated(table):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django_tables2.data import TableListData
 
 from hartford_bwc import timefmt
 
 from .. import charts
 from .. import tables as t
 from ..selectors import compliance, counted, exemptions
-from .base import ReportView, paginated, register
+from .base import ReportView, paginated, register, requested_page
 
 
 @register
@@ -25,15 +26,15 @@ class ComplianceView(ReportView):
         period = form.period()
         now = timezone.now()
         exempt = exemptions.exemptions(period)
-        not_docked = compliance.not_docked_by_officer(period, now, exempt)
         most = counted.range_is_most_of_history(period)  # which per-day counts both tables read
-        officers = compliance.by_officer(period, now, not_docked, exempt, most)
-        units = compliance.by_unit(period, now, not_docked, exempt, most)
+        offset, limit = requested_page(request, "officers")
+        officers = compliance.by_officer(period, now, exempt, most, offset=offset, limit=limit)
+        units = compliance.by_unit(period, now, exempt, most)
         kinds = compliance.flags_by_kind(period, now)
         weeks, series = compliance.flags_per_week(period)
         tables = {
             "units": t.ComplianceUnitTable(units),
-            "officers": paginated(t.OffenderTable(officers)),
+            "officers": paginated(t.OffenderTable(TableListData(officers))),
             "overdue": paginated(t.OverdueNowTable(compliance.overdue_now(now))),
             "exempt": paginated(t.ExemptOfficerTable(exempt)),
             "flags": t.FlagKindTable(kinds),
@@ -56,12 +57,11 @@ class ComplianceView(ReportView):
             stacked=True,
             rotate=30,
         )
-        repeat = sum(1 for row in officers if row["repeat"])
         totals = {
             "late": sum(row["late"] for row in units),
             "overdue": sum(row["overdue"] for row in units),
             "not_docked": sum(row["not_docked"] for row in units),
-            "repeat": repeat,
+            "repeat": officers.repeat,
         }
         return {
             "period": period,

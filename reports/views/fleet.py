@@ -11,8 +11,8 @@ from hartford_bwc import timefmt
 from .. import charts
 from .. import tables as t
 from ..forms import IdleForm
-from ..selectors import coverage, exemptions, readiness, utilization
-from .base import ReportView, paginated, register
+from ..selectors import counted, coverage, exemptions, readiness, utilization
+from .base import ReportView, paginated, register, requested_page
 
 
 def local_start(start) -> str:
@@ -124,8 +124,9 @@ class UtilizationView(ReportView):
         period = form.period()
         now = timezone.now()
         idle_days = form.idle()
-        cameras = utilization.per_camera(period, now)
-        models = utilization.per_model(period, now, cameras)
+        most = counted.range_is_most_of_history(period)  # which per-day counts the camera figures read
+        offset, limit = requested_page(request, "cameras")
+        models, cameras = utilization.models_and_cameras(period, now, most=most, offset=offset, limit=limit)
         days, hours = utilization.per_day_and_hour(period)
         total = utilization.summary(models)
         tables = {
