@@ -30,15 +30,26 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import ExtractIsoWeekDay
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from assignments.models import Checkout, CheckoutDay, Officer, Shift, Unit, current_issue
-from assignments.shifts import CHECKOUT_LEAD, shift_window
+from assignments.models import (
+    WEEKDAY_COUNTS,
+    Checkout,
+    CheckoutDay,
+    CheckoutShiftDay,
+    CheckoutShiftDayTotal,
+    Officer,
+    Shift,
+    Unit,
+    current_issue,
+)
+from assignments.shifts import shift_day_offset, shift_window
 from inventory.models import Camera
 
 from ..forms import Period
-from . import exemptions
+from . import counted, exemptions
 from .sql import compiled, fetch_dicts
 
 
@@ -157,15 +168,10 @@ def _bit_count(mask: str) -> str:
     return "(" + " + ".join(f"(({mask} >> {n}) & 1)" for n in range(DAYS_PER_MASK)) + ")"
 
 
-def _shift_offset(shift: Shift) -> timedelta:
-    """How far a shift day's check-outs are moved from local midnight: the shift start less the lead."""
-    return timedelta(hours=shift.starts_at.hour, minutes=shift.starts_at.minute) - CHECKOUT_LEAD
-
-
 def _shift_day_start(day: date, shift: Shift) -> datetime:
     """When check-outs for `shift`'s shift day `day` begin: local midnight plus (start - lead), elapsed."""
     # In UTC first: adding hours to a local-zone datetime adds wall-clock time, an hour off on a DST change.
-    return Period(day, day).since.astimezone(UTC) + _shift_offset(shift)
+    return Period(day, day).since.astimezone(UTC) + shift_day_offset(shift)
 
 
 def _shift_day_index(period: Period, shifts: list[Shift]):
@@ -223,46 +229,6 @@ def _exempt_masks(period: Period, shifts: list[Shift], exempt: list[dict], now: 
     return " UNION ALL ".join(selects) or None
 
 
-def _shift_day_bucket(period: Period, shifts: list[Shift], instant: str):
-    """1 + the index in the range of the shift day an instant was taken for; 0 before the range's first
-    shift day and period.days + 1 after its last (the bounds of every day and the one after it)."""
-    whens = []
-    for shift in shifts:
-        starts = [_shift_day_start(day, shift) for day in [*_dates(period), period.end + timedelta(days=1)]]
-        whens.append(When(officer__shift=shift.pk, then=DayOfRange(F(instant), starts)))
-    return Case(*whens, output_field=IntegerField())
-
-
-def _shift_days_sql(period: Period, shifts: list[Shift]) -> tuple[str, list]:
-    """(officer_id, shift_id, day): the shift days in the range each active officer took a camera on,
-    from the check-outs counted per local day (assignments.CheckoutDay).
-
-    A local day's check-outs fall on at most two shift days (its bound, shift start - lead, is inside
-    it at most once), those of its earliest and its latest check-out, which the day row keeps: so each
-    row gives two days, duplicates folding away in the bitmask below.
-    """
-    rows = CheckoutDay.objects.filter(
-        officer__is_active=True,
-        officer__shift__isnull=False,
-        day__gte=period.start - timedelta(days=1),
-        day__lte=period.end + timedelta(days=1),
-    ).order_by()
-    first, last = (
-        part.values("officer_id", shift_id=F("officer__shift"), bucket=_shift_day_bucket(period, shifts, instant))
-        for part, instant in (
-            (rows, "first_out"),
-            # Most days hold one check-out: its latest is its earliest, already counted.
-            (rows.filter(last_out__gt=F("first_out")), "last_out"),
-        )
-    )
-    inner, params = compiled(first.union(last, all=True))
-    if connection.vendor == "postgresql":
-        # Fenced: each row's shift day worked out once, not again in each test of the WHERE below.
-        inner = f"{inner} OFFSET 0"
-    sql = f"SELECT officer_id, shift_id, bucket - 1 AS day FROM ({inner}) buckets WHERE bucket BETWEEN 1 AND {period.days}"
-    return sql, list(params)
-
-
 def _shift_days_from_checkouts_sql(period: Period, shifts: list[Shift]) -> tuple[str, list]:
     """(officer_id, shift_id, day) for every check-out of an active officer in the range (the reference)."""
     # A check-out's shift day is in the range exactly when its time falls between the range's bounds
@@ -284,15 +250,12 @@ def _shift_days_from_checkouts_sql(period: Period, shifts: list[Shift]) -> tuple
     return inner, list(params)
 
 
-def _missed_per_officer_sql(
-    period: Period, now: datetime, exempt: list[dict] | None = None, *, from_checkouts: bool = True
-) -> tuple[str, list] | None:
-    shifts = list(Shift.objects.all())
-    if not shifts:
-        return None
+def _worked_from_checkouts_sql(period: Period, shifts: list[Shift], exempt_sql: str | None) -> tuple[str, list]:
+    """(officer_id, shift_id, worked1..worked7[, exocc1..exocc7]): the shift days each active officer on
+    a shift worked in the range per ISO weekday, from the range's check-outs (the reference)."""
     # Each check-out's shift day n (day n of the range), computed once per row: the inner query is
     # fenced (OFFSET 0) on PostgreSQL, which would otherwise copy the expression into every use.
-    inner, params = (_shift_days_from_checkouts_sql if from_checkouts else _shift_days_sql)(period, shifts)
+    inner, params = _shift_days_from_checkouts_sql(period, shifts)
     if connection.vendor == "postgresql":
         inner = f"{inner} OFFSET 0"
     # Then per officer, the set of days as 62-day bitmasks (bit n - first of day n), so duplicates
@@ -313,9 +276,6 @@ def _missed_per_officer_sql(
     ]
     grouped = f"SELECT officer_id, shift_id, {', '.join(masks)} FROM ({inner}) shift_days GROUP BY officer_id, shift_id"
     dates = _dates(period)
-    # Exempt days (assignments.DutyAssignment) needed no camera: their check-outs and their shifts
-    # both drop out of the officer's counts, through a join to constant rows (a few per exempt officer).
-    exempt_sql = _exempt_masks(period, shifts, exempt or [], now)
     worked = []
     for weekday in range(1, 8):
         counts = []
@@ -334,6 +294,104 @@ def _missed_per_officer_sql(
         source = f"({grouped}) day_masks LEFT JOIN ({exempt_sql}) exempt ON exempt.officer_id = day_masks.officer_id"
     else:
         source = f"({grouped}) day_masks"
+    return f"SELECT day_masks.officer_id, shift_id, {', '.join(worked)} FROM {source}", params
+
+
+def _per_weekday(rows: list[tuple[str, tuple]]) -> str:
+    """SQL of (officer_id, worked1..worked7) summing `n` per ISO weekday over the union of `rows`, each
+    the SQL of (officer_id, weekday, n)."""
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) part{n}" for n, (sql, _) in enumerate(rows))
+    sums = ", ".join(f"SUM(CASE WHEN weekday = {w} THEN n ELSE 0 END) AS worked{w}" for w in range(1, 8))
+    return f"SELECT officer_id, {sums} FROM ({union}) signed GROUP BY officer_id"
+
+
+def _signed_days(rows, sign: int) -> tuple[str, tuple]:
+    return compiled(
+        rows.order_by().values(
+            "officer_id", weekday=ExtractIsoWeekDay("day"), n=Value(sign, output_field=IntegerField())
+        )
+    )
+
+
+def _exempt_days_worked(period: Period, shifts: list[Shift], exempt: list[dict]):
+    """The kept shift days of exempt officers on a shift that fall on their exempt days in the range
+    (a few runs of dates per officer, read through the (officer, day) unique index); None when none."""
+    on_shift = {row["officer_id"] for row in exempt if row["shift_id"] in {shift.pk for shift in shifts}}
+    runs = Q(pk__in=[])
+    for officer_id, days in exemptions.exempt_days(exempt, period).items():
+        if officer_id not in on_shift:
+            continue
+        ordered = sorted(days)
+        first = ordered[0]
+        for n, day in enumerate(ordered):
+            if n + 1 == len(ordered) or ordered[n + 1] != day + 1:
+                runs |= Q(
+                    officer_id=officer_id,
+                    day__gte=period.start + timedelta(days=first),
+                    day__lte=period.start + timedelta(days=day),
+                )
+                if n + 1 < len(ordered):
+                    first = ordered[n + 1]
+    return CheckoutShiftDay.objects.filter(runs) if on_shift else None
+
+
+def _worked_from_shift_days_sql(
+    period: Period, shifts: list[Shift], exempt: list[dict], exempt_sql: str | None, *, most: bool
+) -> tuple[str, list]:
+    """As `_worked_from_checkouts_sql`, from the shift days kept per officer (assignments.CheckoutShiftDay
+    and CheckoutShiftDayTotal). Of two equal counts it reads the one with fewer rows, as the counted
+    reports do (reports.selectors.counted): a range holding at most half of the history reads its own
+    rows; a longer one, each officer's all-time counts less the rows outside the range. Either way, less
+    the exempt officers' rows on their exempt days."""
+    in_range = CheckoutShiftDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    rows: list[tuple[str, tuple]] = []
+    if not most:
+        rows.append(_signed_days(in_range, 1))
+    else:
+        rows.append(_signed_days(CheckoutShiftDay.objects.filter(Q(day__lt=period.start) | Q(day__gt=period.end)), -1))
+    if (exempt_days := _exempt_days_worked(period, shifts, exempt)) is not None:
+        rows.append(_signed_days(exempt_days.filter(day__gte=period.start, day__lte=period.end), -1))
+    per_weekday = _per_weekday(rows)
+    params = [param for _, part in rows for param in part]
+    if most:
+        total = CheckoutShiftDayTotal._meta.db_table
+        counts = ", ".join(f"{name} AS worked{w}" for w, name in enumerate(WEEKDAY_COUNTS, 1))
+        sums = ", ".join(f"SUM(worked{w}) AS worked{w}" for w in range(1, 8))
+        per_weekday = (
+            f"SELECT officer_id, {sums} FROM (SELECT officer_id, {counts} FROM {total}"
+            f" UNION ALL {per_weekday}) totals_less_the_rest GROUP BY officer_id"
+        )
+    officer = Officer._meta.db_table
+    worked = ", ".join(f"worked{w}" for w in range(1, 8))
+    if exempt_sql:
+        worked += ", " + ", ".join(f"COALESCE(exocc{w}, 0) AS exocc{w}" for w in range(1, 8))
+        joined = f"LEFT JOIN ({exempt_sql}) exempt ON exempt.officer_id = days.officer_id"
+    else:
+        joined = ""
+    sql = f"""SELECT days.officer_id, o.shift_id, {worked}
+        FROM ({per_weekday}) days JOIN {officer} o ON o.id = days.officer_id {joined}
+        WHERE o.is_active = %s AND o.shift_id IS NOT NULL"""
+    return sql, [*params, True]
+
+
+def _missed_per_officer_sql(
+    period: Period,
+    now: datetime,
+    exempt: list[dict] | None = None,
+    *,
+    from_checkouts: bool = False,
+    most: bool = False,
+) -> tuple[str, list] | None:
+    shifts = list(Shift.objects.all())
+    if not shifts:
+        return None
+    # Exempt days (assignments.DutyAssignment) needed no camera: their check-outs and their shifts
+    # both drop out of the officer's counts, through a join to constant rows (a few per exempt officer).
+    exempt_sql = _exempt_masks(period, shifts, exempt or [], now)
+    if from_checkouts:
+        source, params = _worked_from_checkouts_sql(period, shifts, exempt_sql)
+    else:
+        source, params = _worked_from_shift_days_sql(period, shifts, exempt or [], exempt_sql, most=most)
     # occ(shift, weekday): counted above from the calendar, never from rows (integers, written inline).
     occurrences = _completed_shift_days(period, shifts, now)
     missed = []
@@ -351,28 +409,34 @@ def _missed_per_officer_sql(
         return None
     sql = f"""
         SELECT officer_id, {" + ".join(missed)} AS missed
-        FROM (SELECT day_masks.officer_id, shift_id, {", ".join(worked)} FROM {source}) per_weekday
+        FROM ({source}) per_weekday
     """
     return sql, list(params)
 
 
 def missed_by_officer(
-    period: Period, now: datetime | None = None, exempt: list[dict] | None = None, *, from_checkouts: bool = True
+    period: Period,
+    now: datetime | None = None,
+    exempt: list[dict] | None = None,
+    *,
+    from_checkouts: bool = False,
+    most: bool | None = None,
 ) -> list[dict]:
     """Officers with shifts worked without a camera, most first, each with their unit's totals.
 
     The unit totals come from window functions over the same rows, so one query serves both tables.
     `exempt` is `exemptions.exemptions(period)`: an exempt day is neither a shift missed nor one worked.
-    The shift days worked come from the range's check-outs. `from_checkouts=False` reads them from the
-    check-outs counted per day instead (assignments.CheckoutDay: each day row's earliest and latest
-    check-out), tested equal, and not the default: at a check-out or so per officer and day the day
-    rows are as many as the check-outs, and working out two shift days per row over a range widened
-    by a day at each end measured slower (14 days at 1 M check-outs: 2.2-2.3 s against 0.9-1.3 s, EXPLAIN
-    ANALYZE at load 9). What the widest range needs is per-officer running counts of shift days
-    worked per weekday, kept by the services and recounted when an officer's shift changes (the
-    shift day depends on the officer's shift today); not built (bench/RESULTS.md).
+    The shift days worked are read from those kept per officer (assignments.CheckoutShiftDay, and its
+    all-time counts per weekday when the range holds most of the history: `most`, by default
+    `counted.range_is_most_of_history`, one small query). `from_checkouts` works them out from the
+    range's check-outs instead: the reference the kept rows are tested against, which read every
+    check-out of the range (2-3.5 s at 14 days on 1 M check-outs, no answer at 731 days).
     """
-    built = _missed_per_officer_sql(period, now or timezone.now(), exempt or [], from_checkouts=from_checkouts)
+    if most is None and not from_checkouts:
+        most = counted.range_is_most_of_history(period)
+    built = _missed_per_officer_sql(
+        period, now or timezone.now(), exempt or [], from_checkouts=from_checkouts, most=bool(most)
+    )
     if built is None:
         return []
     sql, params = built

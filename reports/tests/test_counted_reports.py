@@ -125,10 +125,11 @@ def test_compliance_from_the_counts_is_the_compliance_from_the_check_outs(histor
         assert exempt, "exempt officers are in the comparison"
 
 
+@pytest.mark.parametrize("most", [True, False], ids=["totals less the rest", "the range's rows"])
 @pytest.mark.parametrize("period", PERIODS, ids=str)
-def test_coverage_from_the_counts_is_the_coverage_from_the_check_outs(history, period):
+def test_coverage_from_the_kept_shift_days_is_the_coverage_from_the_check_outs(history, period, most):
     exempt = exemptions.exemptions(period)
-    missed = coverage.missed_by_officer(period, NOW, exempt, from_checkouts=False)
+    missed = coverage.missed_by_officer(period, NOW, exempt, most=most)
     assert missed == coverage.missed_by_officer(period, NOW, exempt, from_checkouts=True)
     assert coverage.units(period, missed) == coverage.units(period, missed, from_checkouts=True)
     # (Over 731 days, 4 months of history make no weekday a working day: nothing is missed.)
