@@ -3,7 +3,8 @@
 The report finds each check-out's shift day by comparing its time with precomputed bounds, never by
 converting it to local time; these tests hold it to the definition (coverage module docstring) on
 check-outs placed at the bounds, across both daylight-saving changes and over a range long enough
-to need more than one bitmask per officer.
+to need more than one bitmask per officer; and so is each way of reading the shift days worked (the
+check-outs, the rows kept per officer), before and after an officer's or a shift's hours change.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import pytest
 from django.utils import timezone
 
 from assignments import tallies
-from assignments.models import Checkout, Shift
+from assignments.models import Checkout, Officer, Shift
+from assignments.services import save_shift, update_officer
 from assignments.shifts import CHECKOUT_LEAD, shift_window
+from audit.actor import Actor
 from hartford_bwc.factories import CameraFactory, OfficerFactory
-from reports.forms import Period
+from reports.forms import MAX_RANGE_DAYS, Period
 from reports.selectors import coverage
 
 from .conftest import NY
@@ -32,6 +35,9 @@ WAYS = [{"from_checkouts": True}, {"most": False}, {"most": True}]
 
 HISTORY_START = date(2026, 2, 20)
 HISTORY_DAYS = 280
+# The widest range allowed, holding the whole history; its shifts after "now" (2026-11-20) are still
+# to come, so the history's weekly pattern still makes working days.
+WIDEST = (HISTORY_START, HISTORY_START + timedelta(days=MAX_RANGE_DAYS - 1))
 
 
 def _expected(period: Period, now: datetime) -> dict[str, int]:
@@ -102,6 +108,7 @@ def history():
         (date(2026, 10, 19), date(2026, 11, 1)),  # ending on one
         (date(2026, 2, 24), date(2026, 6, 30)),  # 127 days: three bitmasks per officer
         (date(2026, 4, 6), date(2026, 4, 6)),  # a single day
+        WIDEST,
     ],
 )
 def test_missed_shifts_match_the_definition(history, start, end):
@@ -144,3 +151,34 @@ def test_each_checkouts_shift_day_is_worked_out_once_whatever_the_range():
     assert uses(coverage._missed_per_officer_sql(period, now, from_checkouts=True)[1]) == 1
     assert uses(coverage._missed_per_officer_sql(period, now, most=True)[1]) == 0
     assert uses(coverage._missed_per_officer_sql(period, now, most=False)[1]) == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2026, 3, 1), date(2026, 3, 21)),  # across the spring DST change
+        (date(2026, 10, 19), date(2026, 11, 8)),  # and the fall one
+        WIDEST,
+    ],
+)
+def test_an_officer_moved_to_another_shift_and_a_shift_moved_are_counted_with_their_shift_today(
+    history, start, end
+):
+    period = Period(start=start, end=end)
+    now = timezone.make_aware(datetime(2026, 11, 20, 12), NY)
+    by = Actor.system_process("tests")
+    before = coverage.missed_by_officer(period, now, from_checkouts=True)
+
+    # Officer 500 moves from Day to Midnight (each check-out's shift day moves back a day or not at
+    # all); the Evening shift starts an hour later (its check-outs on the old bound move a day back).
+    update_officer(officer=Officer.objects.get(badge_number="500"), by=by, shift=Shift.objects.get(name="Midnight"))
+    evening = Shift.objects.get(name="Evening")
+    evening.starts_at = time(16)
+    save_shift(shift=evening, fields=["starts_at"], by=by)
+
+    expected = _expected(period, now)
+    for ways in WAYS:
+        found = {row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now, **ways)}
+        assert found == expected, ways
+    assert expected, "the history must leave some shifts without a camera"
+    assert coverage.missed_by_officer(period, now, from_checkouts=True) != before, "the changes moved shift days"
