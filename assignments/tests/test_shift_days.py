@@ -66,9 +66,7 @@ def test_a_check_out_counts_its_shift_day_once_across_local_midnight_and_the_bou
 
     days, totals = kept()
 
-    assert days == sorted(
-        [(day.pk, date(2026, 2, 9)), (day.pk, date(2026, 2, 10)), (midnight.pk, date(2026, 2, 10))]
-    )
+    assert days == sorted([(day.pk, date(2026, 2, 9)), (day.pk, date(2026, 2, 10)), (midnight.pk, date(2026, 2, 10))])
     # Feb 9 2026 is a Monday, Feb 10 a Tuesday.
     assert totals == sorted([(day.pk, 1, 1, 0, 0, 0, 0, 0), (midnight.pk, 0, 1, 0, 0, 0, 0, 0)])
     assert recounted() == (days, totals)

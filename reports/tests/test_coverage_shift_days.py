@@ -161,9 +161,7 @@ def test_each_checkouts_shift_day_is_worked_out_once_whatever_the_range():
         WIDEST,
     ],
 )
-def test_an_officer_moved_to_another_shift_and_a_shift_moved_are_counted_with_their_shift_today(
-    history, start, end
-):
+def test_an_officer_moved_to_another_shift_and_a_shift_moved_are_counted_with_their_shift_today(history, start, end):
     period = Period(start=start, end=end)
     now = timezone.make_aware(datetime(2026, 11, 20, 12), NY)
     by = Actor.system_process("tests")
