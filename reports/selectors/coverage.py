@@ -18,6 +18,7 @@ all-time counts less the rows outside a range holding most of the history, never
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -229,16 +230,19 @@ def _dates(period: Period) -> list[date]:
     return [period.start + timedelta(days=n) for n in range(period.days)]
 
 
+def _days_completed(period: Period, shift: Shift, now: datetime) -> int:
+    """How many of the range's shift days of `shift` have ended by `now`: its first days, as a shift
+    ends later each day (a binary search, not a shift's end worked out for every day of the range)."""
+    dates = _dates(period)
+    return bisect_right(range(period.days), now, key=lambda n: shift_window(shift, dates[n])[1])
+
+
 def _completed_shift_days(period: Period, shifts: list[Shift], now: datetime) -> dict[int, Counter]:
     """For each shift, how many of its shift days in the range (that have ended) fall on each ISO weekday."""
-    result = {}
-    for shift in shifts:
-        counts: Counter[int] = Counter()
-        for day in _dates(period):
-            if shift_window(shift, day)[1] <= now:
-                counts[day.isoweekday()] += 1
-        result[shift.pk] = counts
-    return result
+    dates = _dates(period)
+    return {
+        shift.pk: Counter(day.isoweekday() for day in dates[: _days_completed(period, shift, now)]) for shift in shifts
+    }
 
 
 def _constant_rows(names: list[str], rows: list[list[int]]) -> str:
@@ -258,13 +262,14 @@ def _exempt_masks(period: Period, shifts: list[Shift], exempt: list[dict], now: 
     shift_of = {row["officer_id"]: row["shift_id"] for row in exempt if row["shift_id"] in by_shift}
     dates = _dates(period)
     chunks = range(0, period.days, DAYS_PER_MASK)
+    ended = {shift.pk: _days_completed(period, shift, now) for shift in shifts}
     rows = []
     for officer_id, days in sorted(exemptions.exempt_days(exempt, period).items()):
         if officer_id not in shift_of:
             continue
         shift = by_shift[shift_of[officer_id]]
         masks = [sum(1 << (n - first) for n in days if first <= n < first + DAYS_PER_MASK) for first in chunks]
-        completed = [n for n in days if shift_window(shift, dates[n])[1] <= now]
+        completed = [n for n in days if n < ended[shift.pk]]
         occ = [sum(1 for n in completed if dates[n].isoweekday() == weekday) for weekday in range(1, 8)]
         rows.append([officer_id, *masks, *occ])
     if not rows:
