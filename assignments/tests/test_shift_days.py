@@ -9,13 +9,17 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
+from accounts import roles
 from assignments import shift_days, tallies
 from assignments.models import WEEKDAY_COUNTS, Checkout, CheckoutShiftDay, CheckoutShiftDayTotal, Shift
 from assignments.services import check_in, check_out, save_shift, update_officer
 from audit.actor import Actor
+from audit.models import AuditEvent
 from conftest import requires_postgres
-from hartford_bwc.factories import CameraFactory, OfficerFactory
+from hartford_bwc.factories import CameraFactory, OfficerFactory, UserFactory
 from hartford_bwc.testing import run_at_once
 from inventory.services import report_lost
 
@@ -142,6 +146,23 @@ def test_moving_a_shifts_start_recounts_its_officers_shift_days(shifts):
     shift.ends_at = time(17)  # the end decides no shift day: nothing to recount
     save_shift(shift=shift, fields=["ends_at"], by=KIOSK)
     assert kept() == recounted()
+
+
+def test_a_shifts_start_moved_in_the_admin_recounts_its_officers_and_is_audited(shifts):
+    officer, camera = OfficerFactory(shift=shifts["day"]), CameraFactory()
+    out_and_back(camera, officer, datetime(2026, 2, 10, 9, 30, tzinfo=UTC))  # 04:30 EST: Feb 10's
+    client = Client()
+    client.force_login(UserFactory(username="admin1", role=roles.ADMINISTRATOR, is_staff=True, is_superuser=True))
+
+    response = client.post(
+        reverse("admin:assignments_shift_change", args=[shifts["day"].pk]),
+        {"name": "Day", "starts_at": "09:00", "ends_at": "15:00"},
+    )
+
+    assert response.status_code == 302
+    assert kept()[0] == [(officer.pk, date(2026, 2, 9))]  # its shift days now start at 05:00
+    event = AuditEvent.objects.get(action="shift.admin_edit")
+    assert (event.actor_label, event.after) == ("admin1", {"starts_at": "09:00:00"})
 
 
 def test_recount_checkouts_counts_the_shift_days_of_history_written_outside_the_services(shifts):

@@ -335,8 +335,8 @@ def _worked_from_day_numbers(period: Period, inner: str, exempt_sql: str | None,
             f"SELECT officer_id, shift_id, {', '.join(masks)} FROM ({inner}) shift_days GROUP BY officer_id, shift_id"
         )
     else:
-        # Grouped per officer first (in parallel on PostgreSQL), then joined to the officers: one row
-        # each instead of one per shift day worked.
+        # Grouped per officer first, then joined to the officers: a row per officer joined, not one
+        # per shift day worked (0.56 s -> 0.39 s EXPLAIN ANALYZE at 14 days, 30,000 cameras).
         names = ", ".join(f"days{first}" for first in chunks)
         grouped = (
             f"SELECT per_officer_days.officer_id, o.shift_id, {names}"
@@ -401,20 +401,14 @@ def _exempt_days_worked(period: Period, shifts: list[Shift], exempt: list[dict])
         return None
     rows = CheckoutShiftDay.objects.filter(
         officer_id__in=sorted(on_shift), day__gte=period.start, day__lte=period.end
-    ).values("officer_id", weekday=IsoWeekday("day"), n=_day_number(period))
+    ).values("officer_id", weekday=IsoWeekday("day"), day_number=DayNumber(F("day"), period.start))
     sql, params = compiled(rows.order_by())
     return (
         f"SELECT exempt_rows.officer_id, weekday, -1 AS n FROM ({sql}) exempt_rows"
         f" JOIN ({_constant_rows(['officer_id', 'first', 'last'], runs)}) runs"
-        " ON runs.officer_id = exempt_rows.officer_id AND exempt_rows.n BETWEEN runs.first AND runs.last",
+        " ON runs.officer_id = exempt_rows.officer_id AND exempt_rows.day_number BETWEEN runs.first AND runs.last",
         params,
     )
-
-
-def _day_number(period: Period):
-    """Which day of the range a kept shift day is (0 = its first): a few CASE arms would not do at
-    731 days, so date arithmetic, which each backend spells its own way."""
-    return DayNumber(F("day"), period.start)
 
 
 def _worked_from_shift_days_sql(
@@ -428,8 +422,8 @@ def _worked_from_shift_days_sql(
     officer = Officer._meta.db_table
     if not most:
         # The range's rows as day numbers, through the bitmasks the reference uses (exempt days masked
-        # out there): one integer per row, not a sum per weekday (0.72 s against 0.37 s EXPLAIN ANALYZE
-        # at 14 days over 294,000 rows, 30,000 cameras).
+        # out there): one integer per row, not a sum per weekday (0.72 s -> 0.56 s EXPLAIN ANALYZE at
+        # 14 days over 292,000 rows, 30,000 cameras).
         in_range = CheckoutShiftDay.objects.filter(day__gte=period.start, day__lte=period.end).order_by()
         numbers = in_range.values("officer_id", day_number=DayNumber(F("day"), period.start))
         numbered, day_params = compiled(numbers)
