@@ -110,7 +110,7 @@ def _forget(officers: QuerySet[Officer]) -> None:
 
 def recount_officers(officer_ids: Iterable[int]) -> None:
     """Work out these officers' shift days again from their check-outs, with their shift as it is now
-    (call in the transaction that changed it, the officers' rows locked): four statements a batch."""
+    (call in the transaction that changed it, the officers' rows locked): five statements a batch."""
     ids = sorted(set(officer_ids))
     for start in range(0, len(ids), BATCH_SIZE):
         officers = Officer.objects.filter(pk__in=ids[start : start + BATCH_SIZE])

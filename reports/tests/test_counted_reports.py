@@ -1,5 +1,6 @@
-"""Reports read from the check-outs counted per day (assignments.CheckoutDay / CheckoutHour) say exactly
-what they said when they read every check-out of their range (the `..._from_checkouts` selectors, kept
+"""Reports read from the check-outs counted per day (assignments.CheckoutDay / CheckoutHour) and from the
+shift days kept per officer (CheckoutShiftDay / CheckoutShiftDayTotal: coverage) say exactly what they
+said when they read every check-out of their range (the `..._from_checkouts` selectors, kept
 as the reference): on the hand-built fleet grown with months of history that crosses local midnight,
 the DST changes and the range's own ends, with check-outs still out, returned late, returned after the
 range's end, and officers exempt from wearing a camera (only required shifts count)."""
