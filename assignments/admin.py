@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from audit.actions import Action
+from audit.actor import Actor
 from audit.admin import AuditedModelAdmin, RecordFormModelAdmin
 from hartford_bwc.admin import ReadOnlyModelAdmin
 from inventory.admin import run_service_per_object
@@ -24,6 +25,10 @@ class UnitAdmin(AuditedModelAdmin):
 class ShiftAdmin(AuditedModelAdmin):
     list_display = ("name", "starts_at", "ends_at")
     editable_fields = ("name", "starts_at", "ends_at")
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: a moved start recounts the shift days of its officers' check-outs.
+        services.save_shift(shift=obj, fields=form.changed_data, by=Actor.from_request(request))
 
 
 class OfficerAdminForm(OfficerForm):

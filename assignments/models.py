@@ -322,6 +322,57 @@ class CheckoutTotal(models.Model):
         return f"officer {self.officer_id}, camera {self.camera_id}: {self.checkouts} out"
 
 
+class CheckoutShiftDay(models.Model):
+    """A shift day on which an officer took a camera: one row per (officer, shift day), for the coverage
+    report (issue 11), which asks per officer and weekday how many shift days they worked in a range.
+
+    A check-out's shift day is that of the officer's shift *today* (assignments.shifts.shift_day), so
+    the rows are kept for officers on a shift only and recounted when an officer's shift changes or
+    their shift's start moves (assignments.shift_days). Written by `check_out` in its transaction; a
+    check-in or a loss changes nothing here.
+    """
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+", db_index=False)
+    day = models.DateField()
+
+    class Meta:
+        indexes = [
+            # A range's rows (or those outside it) read from the index alone, with their officer.
+            models.Index(fields=["day"], include=["officer"], name="checkoutshiftday_day_officer"),
+        ]
+        constraints = [
+            # Also the index an officer's rows (a recount, an exempt officer's days) are read through.
+            models.UniqueConstraint(fields=["officer", "day"], name="checkoutshiftday_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"officer {self.officer_id} took a camera on shift day {self.day}"
+
+
+#: CheckoutShiftDayTotal's count for each ISO weekday (1 = Monday), in order.
+WEEKDAY_COUNTS = ("mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays")
+
+
+class CheckoutShiftDayTotal(models.Model):
+    """An officer's shift days with a camera (CheckoutShiftDay) counted per ISO weekday over all time.
+
+    The coverage report's widest range reads these less the rows outside it, instead of every row in it
+    (reports.selectors.coverage). Kept by the same services, recounted with the rows.
+    """
+
+    officer = models.OneToOneField(Officer, on_delete=models.PROTECT, primary_key=True, related_name="+")
+    mondays = models.PositiveIntegerField(default=0)
+    tuesdays = models.PositiveIntegerField(default=0)
+    wednesdays = models.PositiveIntegerField(default=0)
+    thursdays = models.PositiveIntegerField(default=0)
+    fridays = models.PositiveIntegerField(default=0)
+    saturdays = models.PositiveIntegerField(default=0)
+    sundays = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"officer {self.officer_id}: shift days with a camera per weekday"
+
+
 class CheckoutHour(models.Model):
     """Check-outs taken in one hour (its start, UTC), counted: the utilization report's per-day and
     per-hour charts read these (24 rows a day) instead of the range's check-outs."""

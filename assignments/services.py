@@ -28,9 +28,9 @@ from inventory.models import Camera, MaintenanceRecord
 from inventory.services import check_transition, refusal_as_if
 from kiosk.models import BadgeLockout
 
-from . import tallies
+from . import shift_days, tallies
 from .duty import certification_refusal
-from .models import Checkout, Officer, PersonalIssue
+from .models import Checkout, Officer, PersonalIssue, Shift
 from .shifts import expected_return
 
 
@@ -451,6 +451,8 @@ def update_officers(
         on_progress=on_progress,
         locked=locked,
     )
+    # A check-out's shift day is that of the officer's shift today: theirs are worked out again.
+    shift_days.recount_officers(edit.obj.pk for edit in edits if "shift" in edit.after)
     for active in (True, False):
         if officers := [o for o, values in changes if values.get("is_active", not active) is active]:
             set_officers_active(officers=officers, active=active, by=by, reason=reason)
@@ -493,3 +495,17 @@ def set_officers_active(*, officers: Sequence[Officer], active: bool, by: Actor,
         ],
     )
     return changed
+
+
+# --- shifts ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_shift(*, shift: Shift, fields: Sequence[str], by: Actor) -> Shift:
+    """Add a shift or edit its name and hours (the admin's form), audited. A start that moved moves
+    the shift days of its officers' check-outs (assignments.shift_days): they are recounted here."""
+    stored = Shift.objects.select_for_update().filter(pk=shift.pk).values_list("starts_at", flat=True).first()
+    audit.save_edit(obj=shift, fields=fields, by=by)
+    if stored is not None and stored != shift.starts_at:
+        shift_days.recount_shift(shift)
+    return shift

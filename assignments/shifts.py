@@ -13,6 +13,19 @@ from .models import Officer, Shift
 CHECKOUT_LEAD = timedelta(hours=4)
 
 
+def shift_day_offset(shift: Shift) -> timedelta:
+    """How far a shift day's check-outs are moved from local midnight: the shift's start less the lead."""
+    return timedelta(hours=shift.starts_at.hour, minutes=shift.starts_at.minute) - CHECKOUT_LEAD
+
+
+def shift_day(shift: Shift, at: datetime):
+    """The shift day a check-out at `at` was taken for: the local date of (at - shift start + lead).
+
+    The hours are elapsed hours (subtracted in UTC), as everywhere a shift's bounds are worked out.
+    """
+    return timezone.localdate(at.astimezone(UTC) - shift_day_offset(shift))
+
+
 def shift_window(shift: Shift, day) -> tuple[datetime, datetime]:
     """The aware start and end of `shift` starting on local date `day`."""
     tz = timezone.get_current_timezone()

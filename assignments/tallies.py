@@ -20,6 +20,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Field, 
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.utils import timezone
 
+from . import shift_days
 from .models import Checkout, CheckoutDay, CheckoutHour, CheckoutTotal
 
 
@@ -73,7 +74,8 @@ _ZERO = {"returns": 0, "late": 0, "held": timedelta(0)}
 
 
 def count_checkout(checkout: Checkout) -> None:
-    """Count a new check-out (call inside the transaction that wrote it): three statements."""
+    """Count a new check-out (call inside the transaction that wrote it): three statements, and the
+    shift day's one or two when its officer is on a shift (assignments.shift_days)."""
     out = checkout.checked_out_at
     values = {"checkouts": 1, **_ZERO}
     _upsert(
@@ -87,6 +89,9 @@ def count_checkout(checkout: Checkout) -> None:
     _upsert(CheckoutTotal, _total_key(checkout), values, add=("checkouts",))
     hour = out.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     _upsert(CheckoutHour, {"hour": hour}, {"checkouts": 1}, add=("checkouts",))
+    # The officer as the check-out service read it under its lock, with their shift.
+    officer = checkout.officer
+    shift_days.count_checkout(checkout, officer.shift if officer.shift_id else None)
 
 
 def count_return(checkout: Checkout) -> None:
@@ -167,7 +172,8 @@ def _insert_select(table: str, queryset, columns: dict[str, str]) -> int:
 
 @transaction.atomic
 def rebuild() -> tuple[int, int]:
-    """Count every check-out again from the rows (history written in bulk); the day and hour rows written."""
+    """Count every check-out again from the rows (history written in bulk), the shift days worked
+    (assignments.shift_days) included; the day and hour rows written."""
     CheckoutDay.objects.all().delete()
     CheckoutTotal.objects.all().delete()
     CheckoutHour.objects.all().delete()
@@ -189,4 +195,6 @@ def rebuild() -> tuple[int, int]:
         .annotate(n_checkouts=Count("pk"))
         .order_by()
     )
-    return days, _insert_select(CheckoutHour._meta.db_table, hours, {"tally_hour": "hour", "n_checkouts": "checkouts"})
+    hour_rows = _insert_select(CheckoutHour._meta.db_table, hours, {"tally_hour": "hour", "n_checkouts": "checkouts"})
+    shift_days.rebuild()
+    return days, hour_rows

@@ -242,10 +242,12 @@ def test_the_pages_run_a_fixed_number_of_queries(client, officer, size, django_a
         assert client.post(add, _data()).status_code == 302
     # session, user, roles; the officer; the form: the badge on file, the units, the shifts;
     # update_officer: savepoint, the badges taken, the officer locked, savepoint, UPDATE, release, audit
-    # ([PG lock], last hash, INSERT); set_officers_active: savepoint, the officer locked (already active:
-    # nothing more), release; release; the officer read again
+    # ([PG lock], last hash, INSERT); the shift changed (none -> Day), so the officer's shift days are
+    # recounted (assignments.shift_days: the shifts, two DELETEs, two INSERT ... SELECTs);
+    # set_officers_active: savepoint, the officer locked (already active: nothing more), release;
+    # release; the officer read again
     data = _data(badge_number="6001", is_active="on")
-    with django_assert_num_queries(20 + AUDIT_LOCK):
+    with django_assert_num_queries(25 + AUDIT_LOCK):
         assert client.post(edit, data).status_code == 302
 
 

@@ -96,6 +96,10 @@ NOT_IN_ADMIN = {
     "assignments.CheckoutHour": "Kept by the check-out services (assignments/tallies.py); the utilization "
     "report reads them.",
     "assignments.CheckoutTotal": "Kept by the check-out services (assignments/tallies.py); the reports read them.",
+    "assignments.CheckoutShiftDay": "Kept by the check-out service and recounted when a shift changes "
+    "(assignments/shift_days.py); the coverage report reads them.",
+    "assignments.CheckoutShiftDayTotal": "Kept with CheckoutShiftDay (assignments/shift_days.py); the coverage "
+    "report reads them.",
 }
 
 

@@ -100,8 +100,9 @@ def test_check_out(fleet, kiosk_browser, officer, django_assert_num_queries):
     PairingFactory(camera=Camera.objects.get(asset_tag="HPD-BWC-F00000"))  # on the shelf: not listed
     # session, kiosk, officer, camera by barcode; check_out: camera and officer locked, certification,
     # held, shift, insert checkout, the reports' counts (day, officer-camera total, hour: one upsert
-    # each), update camera (savepoints), audit; session save
-    with django_assert_num_queries(23 + AUDIT_LOCK):
+    # each; the officer's shift day, new today, and its weekday count: two more), update camera
+    # (savepoints), audit; session save
+    with django_assert_num_queries(25 + AUDIT_LOCK):
         response = kiosk_browser.check_out("HPD-BWC-F00000", follow=False)
     assert response.status_code == 302
     # kiosk, session, the checkout with camera and officer; the signal triggers paired with the camera

@@ -1,5 +1,6 @@
-"""Reports read from the check-outs counted per day (assignments.CheckoutDay / CheckoutHour) say exactly
-what they said when they read every check-out of their range (the `..._from_checkouts` selectors, kept
+"""Reports read from the check-outs counted per day (assignments.CheckoutDay / CheckoutHour) and from the
+shift days kept per officer (CheckoutShiftDay / CheckoutShiftDayTotal: coverage) say exactly what they
+said when they read every check-out of their range (the `..._from_checkouts` selectors, kept
 as the reference): on the hand-built fleet grown with months of history that crosses local midnight,
 the DST changes and the range's own ends, with check-outs still out, returned late, returned after the
 range's end, and officers exempt from wearing a camera (only required shifts count)."""
@@ -157,10 +158,11 @@ def test_compliance_from_the_counts_is_the_compliance_from_the_check_outs(histor
         assert exempt, "exempt officers are in the comparison"
 
 
+@pytest.mark.parametrize("most", [True, False], ids=["totals less the rest", "the range's rows"])
 @pytest.mark.parametrize("period", PERIODS, ids=str)
-def test_coverage_from_the_counts_is_the_coverage_from_the_check_outs(history, period):
+def test_coverage_from_the_kept_shift_days_is_the_coverage_from_the_check_outs(history, period, most):
     exempt = exemptions.exemptions(period)
-    missed = coverage.missed_by_officer(period, NOW, exempt, from_checkouts=False)
+    missed = coverage.missed_by_officer(period, NOW, exempt, most=most)
     assert missed == coverage.missed_by_officer(period, NOW, exempt, from_checkouts=True)
     assert coverage.units(period, missed) == coverage.units(period, missed, from_checkouts=True)
     # (Over 731 days, 4 months of history make no weekday a working day: nothing is missed.)

@@ -3,7 +3,8 @@
 The report finds each check-out's shift day by comparing its time with precomputed bounds, never by
 converting it to local time; these tests hold it to the definition (coverage module docstring) on
 check-outs placed at the bounds, across both daylight-saving changes and over a range long enough
-to need more than one bitmask per officer.
+to need more than one bitmask per officer; and so is each way of reading the shift days worked (the
+check-outs, the rows kept per officer), before and after an officer's or a shift's hours change.
 """
 
 from __future__ import annotations
@@ -16,18 +17,27 @@ import pytest
 from django.utils import timezone
 
 from assignments import tallies
-from assignments.models import Checkout, Shift
+from assignments.models import Checkout, Officer, Shift
+from assignments.services import save_shift, update_officer
 from assignments.shifts import CHECKOUT_LEAD, shift_window
+from audit.actor import Actor
 from hartford_bwc.factories import CameraFactory, OfficerFactory
-from reports.forms import Period
+from reports.forms import MAX_RANGE_DAYS, Period
 from reports.selectors import coverage
 
 from .conftest import NY
 
 pytestmark = pytest.mark.django_db
 
+# Each way of reading the shift days worked: the check-outs (the reference), and the rows kept per
+# officer, read in range or as all-time counts less the rows outside it.
+WAYS = [{"from_checkouts": True}, {"most": False}, {"most": True}]
+
 HISTORY_START = date(2026, 2, 20)
 HISTORY_DAYS = 280
+# The widest range allowed, holding the whole history; its shifts after "now" (2026-11-20) are still
+# to come, so the history's weekly pattern still makes working days.
+WIDEST = (HISTORY_START, HISTORY_START + timedelta(days=MAX_RANGE_DAYS - 1))
 
 
 def _expected(period: Period, now: datetime) -> dict[str, int]:
@@ -98,6 +108,7 @@ def history():
         (date(2026, 10, 19), date(2026, 11, 1)),  # ending on one
         (date(2026, 2, 24), date(2026, 6, 30)),  # 127 days: three bitmasks per officer
         (date(2026, 4, 6), date(2026, 4, 6)),  # a single day
+        WIDEST,
     ],
 )
 def test_missed_shifts_match_the_definition(history, start, end):
@@ -105,9 +116,9 @@ def test_missed_shifts_match_the_definition(history, start, end):
     now = timezone.make_aware(datetime(2026, 11, 20, 12), NY)
     expected = _expected(period, now)
 
-    found = {row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now)}
-
-    assert found == expected
+    for ways in WAYS:
+        found = {row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now, **ways)}
+        assert found == expected, ways
     if end - start > timedelta(days=7):
         assert expected, "the history must leave some shifts without a camera"
 
@@ -116,21 +127,16 @@ def test_shifts_still_to_come_are_not_counted_missed(history):
     period = Period(start=date(2026, 3, 1), end=date(2026, 3, 21))
     now = timezone.make_aware(datetime(2026, 3, 12, 12), NY)
 
-    found = {row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now)}
-
-    assert found == _expected(period, now)
-    # The same from the check-outs counted per day (each day row's earliest and latest check-out).
-    assert {
-        row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now, from_checkouts=False)
-    } == _expected(period, now)
+    for ways in WAYS:
+        found = {row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now, **ways)}
+        assert found == _expected(period, now), ways
 
 
 def test_each_checkouts_shift_day_is_worked_out_once_whatever_the_range():
     # The shift day is a comparison with one bound per day of the range. Worked out once per
     # check-out, its bounds appear once in the query; evaluated per bitmask (12 at 731 days) and per
     # use inside it, they appeared 36 times, and the widest range took 3.3 s of CPU at 30,000 cameras.
-    # Read from the check-outs counted per day, it is worked out for the earliest and the latest
-    # check-out of each day row: twice (still never per bitmask).
+    # The shift days kept per officer carry their day: no bound at all.
     shift = Shift.objects.create(name="Day", starts_at=time(7), ends_at=time(15))
     period = Period(start=date(2025, 1, 1), end=date(2026, 12, 31))
     day_one_starts = coverage._shift_day_start(period.start + timedelta(days=1), shift)
@@ -142,5 +148,35 @@ def test_each_checkouts_shift_day_is_worked_out_once_whatever_the_range():
     def uses(params) -> int:
         return sum(1 for p in params if p in (day_one_starts, as_text) or (isinstance(p, list) and day_one_starts in p))
 
-    assert uses(coverage._missed_per_officer_sql(period, now)[1]) == 1
-    assert uses(coverage._missed_per_officer_sql(period, now, from_checkouts=False)[1]) == 2
+    assert uses(coverage._missed_per_officer_sql(period, now, from_checkouts=True)[1]) == 1
+    assert uses(coverage._missed_per_officer_sql(period, now, most=True)[1]) == 0
+    assert uses(coverage._missed_per_officer_sql(period, now, most=False)[1]) == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2026, 3, 1), date(2026, 3, 21)),  # across the spring DST change
+        (date(2026, 10, 19), date(2026, 11, 8)),  # and the fall one
+        WIDEST,
+    ],
+)
+def test_an_officer_moved_to_another_shift_and_a_shift_moved_are_counted_with_their_shift_today(history, start, end):
+    period = Period(start=start, end=end)
+    now = timezone.make_aware(datetime(2026, 11, 20, 12), NY)
+    by = Actor.system_process("tests")
+    before = coverage.missed_by_officer(period, now, from_checkouts=True)
+
+    # Officer 500 moves from Day to Midnight (each check-out's shift day moves back a day or not at
+    # all); the Evening shift starts an hour later (its check-outs on the old bound move a day back).
+    update_officer(officer=Officer.objects.get(badge_number="500"), by=by, shift=Shift.objects.get(name="Midnight"))
+    evening = Shift.objects.get(name="Evening")
+    evening.starts_at = time(16)
+    save_shift(shift=evening, fields=["starts_at"], by=by)
+
+    expected = _expected(period, now)
+    for ways in WAYS:
+        found = {row["badge"]: row["missed"] for row in coverage.missed_by_officer(period, now, **ways)}
+        assert found == expected, ways
+    assert expected, "the history must leave some shifts without a camera"
+    assert coverage.missed_by_officer(period, now, from_checkouts=True) != before, "the changes moved shift days"

@@ -8,7 +8,8 @@ from assignments import tallies
 class Command(BaseCommand):
     help = (
         "Counts every check-out again into the reports' per-day, per-officer-and-camera and per-hour counts "
-        "(after history was written outside the services, e.g. by SQL); the services keep them otherwise."
+        "and each officer's shift days worked (after history was written outside the services, e.g. by SQL); "
+        "the services keep them otherwise."
     )
 
     def handle(self, *args, **options):
