@@ -281,6 +281,7 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the dataset, the seed included")
     parser.add_argument("--checkouts", type=int, default=CHECKOUTS, help="check-outs of history (default 10 M)")
     parser.add_argument("--build-only", action="store_true", help="build the dataset if needed, time nothing")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a report is over budget")
     args = parser.parse_args()
     ensure_database()
     import django
@@ -307,7 +308,8 @@ def main() -> int:
         mark = "" if median < BUDGET_SECONDS or "," in label else "  OVER BUDGET"
         slow += bool(mark)
         print(f"{label:28} {best * 1000:6.0f}ms {median * 1000:6.0f}ms {queries:8d}{mark}")
-    return 1 if slow else 0
+    # A report over budget is a figure to read, not a failed run: make bench goes on to the load table.
+    return 1 if slow and args.strict else 0
 
 
 if __name__ == "__main__":
