@@ -16,11 +16,16 @@ class BoundedPaginator(Paginator):
     """
 
     def __init__(self, object_list, per_page, *args, **kwargs):
-        try:
-            size = int(per_page)
-        except (TypeError, ValueError):
-            size = MAX_PAGE_SIZE
-        super().__init__(object_list, min(max(size, 1), MAX_PAGE_SIZE), *args, **kwargs)
+        super().__init__(object_list, bounded_page_size(per_page), *args, **kwargs)
+
+
+def bounded_page_size(per_page) -> int:
+    """A page size read from the address, 1 to MAX_PAGE_SIZE (MAX_PAGE_SIZE when it is no number)."""
+    try:
+        size = int(per_page)
+    except (TypeError, ValueError):
+        return MAX_PAGE_SIZE
+    return min(max(size, 1), MAX_PAGE_SIZE)
 
 
 def paginate(per_page: int) -> dict:

@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 
 from accounts import roles
 from hartford_bwc import spreadsheet
-from hartford_bwc.paging import MAX_PAGE_SIZE, paginate
+from hartford_bwc.paging import bounded_page_size, paginate
 
 from ..forms import RangeForm
 
@@ -92,11 +92,7 @@ def requested_page(request, name: str, per_page: int = ReportView.per_page) -> t
     (`?<name>-page=`, `?<name>-per_page=` bounded as BoundedPaginator bounds it): so that a selector
     can read that page with the figures it shares a query with. A guess only: any other page the
     paginator asks for (past the last one, say) is read when it does."""
-    size = request.GET.get(f"{name}-per_page", per_page)
-    try:
-        size = min(max(int(size), 1), MAX_PAGE_SIZE)
-    except (TypeError, ValueError):
-        size = MAX_PAGE_SIZE
+    size = bounded_page_size(request.GET.get(f"{name}-per_page", per_page))
     try:
         page = min(max(int(request.GET.get(f"{name}-page", 1)), 1), MAX_PAGE)
     except (TypeError, ValueError):
