@@ -23,9 +23,9 @@ from django.db import connection
 from django.db.models import Case, Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
-from . import tallies
 from .models import WEEKDAY_COUNTS, Checkout, CheckoutShiftDay, CheckoutShiftDayTotal, Officer, Shift
 from .shifts import shift_day, shift_day_offset
+from .upserts import insert_select, upsert
 
 # Officers recounted per statement (a roster import may move thousands to another shift at once).
 BATCH_SIZE = 1000
@@ -47,7 +47,7 @@ def count_checkout(checkout: Checkout, shift: Shift | None) -> None:
         inserted = cursor.rowcount
     if inserted:
         column = WEEKDAY_COUNTS[day.isoweekday() - 1]
-        tallies._upsert(
+        upsert(
             CheckoutShiftDayTotal,
             {"officer_id": checkout.officer_id},
             {**dict.fromkeys(WEEKDAY_COUNTS, 0), column: 1},
@@ -85,9 +85,7 @@ def _count(officers: QuerySet[Officer] | None) -> int:
         checkouts = checkouts.filter(officer__in=officers.values("pk"))
         days = days.filter(officer__in=officers.values("pk"))
     worked = checkouts.values("officer_id", shift_day=_shift_day_of_checkout(shifts)).distinct().order_by()
-    written = tallies._insert_select(
-        CheckoutShiftDay._meta.db_table, worked, {"officer_id": "officer_id", "shift_day": "day"}
-    )
+    written = insert_select(CheckoutShiftDay._meta.db_table, worked, {"officer_id": "officer_id", "shift_day": "day"})
     counts = (
         days.values("officer_id")
         .annotate(
@@ -95,7 +93,7 @@ def _count(officers: QuerySet[Officer] | None) -> int:
         )
         .order_by()
     )
-    tallies._insert_select(
+    insert_select(
         CheckoutShiftDayTotal._meta.db_table,
         counts,
         {"officer_id": "officer_id", **{f"n_{name}": name for name in WEEKDAY_COUNTS}},

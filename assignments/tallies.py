@@ -13,49 +13,15 @@ tables) is counted by `rebuild`, one set-based statement per table.
 from __future__ import annotations
 
 from datetime import UTC, timedelta
-from typing import cast
 
 from django.db import connection, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Field, Max, Min, Model, Q, Sum, Value
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.utils import timezone
 
 from . import shift_days
 from .models import Checkout, CheckoutDay, CheckoutHour, CheckoutTotal
-
-
-def _field(model: type[Model], name: str) -> Field:
-    return cast(Field, model._meta.get_field(name))
-
-
-def _upsert(
-    model: type[Model], key: dict, values: dict, *, add: tuple = (), least: tuple = (), greatest: tuple = ()
-) -> None:
-    """Insert the row at `key` with `values`, or, when it exists, add `add`'s values to its columns and
-    keep the least / greatest of `least` / `greatest`: one statement (ON CONFLICT DO UPDATE, PostgreSQL
-    and SQLite alike), the row locked by the database, so concurrent additions all count."""
-    quote, table = connection.ops.quote_name, model._meta.db_table
-    fields = {**key, **values}
-    columns = [quote(_field(model, name).column) for name in fields]
-    params = [_field(model, name).get_db_prep_value(value, connection) for name, value in fields.items()]
-    lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
-
-    def column(name: str) -> str:
-        return quote(_field(model, name).column)
-
-    sets = [f"{column(n)} = {quote(table)}.{column(n)} + EXCLUDED.{column(n)}" for n in add]
-    sets += [f"{column(n)} = {lo}({quote(table)}.{column(n)}, EXCLUDED.{column(n)})" for n in least]
-    # COALESCE: SQLite's MAX() of a NULL is NULL (PostgreSQL's GREATEST skips it).
-    sets += [
-        f"{column(n)} = {hi}(COALESCE({quote(table)}.{column(n)}, EXCLUDED.{column(n)}), EXCLUDED.{column(n)})"
-        for n in greatest
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(table)} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-            f" ON CONFLICT ({', '.join(column(n) for n in key)}) DO UPDATE SET {', '.join(sets)}",
-            params,
-        )
+from .upserts import insert_select, upsert
 
 
 def _day_key(checkout: Checkout) -> dict:
@@ -78,7 +44,7 @@ def count_checkout(checkout: Checkout) -> None:
     shift day's one or two when its officer is on a shift (assignments.shift_days)."""
     out = checkout.checked_out_at
     values = {"checkouts": 1, **_ZERO}
-    _upsert(
+    upsert(
         CheckoutDay,
         _day_key(checkout),
         {**values, "first_out": out, "last_out": out},
@@ -86,9 +52,9 @@ def count_checkout(checkout: Checkout) -> None:
         least=("first_out",),
         greatest=("last_out",),
     )
-    _upsert(CheckoutTotal, _total_key(checkout), values, add=("checkouts",))
+    upsert(CheckoutTotal, _total_key(checkout), values, add=("checkouts",))
     hour = out.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    _upsert(CheckoutHour, {"hour": hour}, {"checkouts": 1}, add=("checkouts",))
+    upsert(CheckoutHour, {"hour": hour}, {"checkouts": 1}, add=("checkouts",))
     # The officer as the check-out service read it under its lock, with their shift.
     officer = checkout.officer
     shift_days.count_checkout(checkout, officer.shift if officer.shift_id else None)
@@ -102,14 +68,14 @@ def count_return(checkout: Checkout) -> None:
     assert back is not None
     values = {"checkouts": 1, "returns": 1, "late": int(back > checkout.due_back_at), "held": back - out}
     returned = ("returns", "late", "held")
-    _upsert(
+    upsert(
         CheckoutDay,
         _day_key(checkout),
         {**values, "first_out": out, "last_out": out, "last_in": back},
         add=returned,
         greatest=("last_in",),
     )
-    _upsert(CheckoutTotal, _total_key(checkout), values, add=returned)
+    upsert(CheckoutTotal, _total_key(checkout), values, add=returned)
 
 
 def _day_rows():
@@ -156,20 +122,6 @@ _TOTAL_COLUMNS = {
 }
 
 
-def _insert_select(table: str, queryset, columns: dict[str, str]) -> int:
-    query = queryset.query
-    # Selected by name from the compiled query: its column order is the ORM's to choose.
-    names = [*query.values_select, *query.annotation_select]
-    sql, params = query.sql_with_params()
-    target = ", ".join(connection.ops.quote_name(columns[name]) for name in names)
-    sources = ", ".join(connection.ops.quote_name(name) for name in names)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(table)} ({target}) SELECT {sources} FROM ({sql}) counted", params
-        )
-        return cursor.rowcount
-
-
 @transaction.atomic
 def rebuild() -> tuple[int, int]:
     """Count every check-out again from the rows (history written in bulk), the shift days worked
@@ -181,20 +133,20 @@ def rebuild() -> tuple[int, int]:
         # The grouping of every check-out fits in memory instead of spilling to disk.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
-    days = _insert_select(CheckoutDay._meta.db_table, _day_rows(), _DAY_COLUMNS)
+    days = insert_select(CheckoutDay._meta.db_table, _day_rows(), _DAY_COLUMNS)
     # The totals from the day rows just written (far fewer rows than the check-outs).
     totals = (
         CheckoutDay.objects.values("officer_id", "camera_id")
         .annotate(n_checkouts=Sum("checkouts"), n_returns=Sum("returns"), n_late=Sum("late"), sum_held=Sum("held"))
         .order_by()
     )
-    _insert_select(CheckoutTotal._meta.db_table, totals, _TOTAL_COLUMNS)
+    insert_select(CheckoutTotal._meta.db_table, totals, _TOTAL_COLUMNS)
     hours = (
         Checkout.objects.annotate(tally_hour=TruncHour("checked_out_at", tzinfo=UTC))
         .values("tally_hour")
         .annotate(n_checkouts=Count("pk"))
         .order_by()
     )
-    hour_rows = _insert_select(CheckoutHour._meta.db_table, hours, {"tally_hour": "hour", "n_checkouts": "checkouts"})
+    hour_rows = insert_select(CheckoutHour._meta.db_table, hours, {"tally_hour": "hour", "n_checkouts": "checkouts"})
     shift_days.rebuild()
     return days, hour_rows
