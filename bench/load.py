@@ -66,8 +66,6 @@ REASONS: dict[str, str] = {
     " chain's lock and append, three kept counts) on two workers; not profiled this pass",
     "kiosk: check-in": "p50 42-43 ms, p95 at the line; as the check-out",
     "kiosk alerts": "15 vs 30 ms: not looked into this pass (its queries are the same at both sizes)",
-    "report: maintenance, widest": "at 10 M check-outs only: 40,000 repairs over 13 months grouped in the page's"
-    " queries (0.7 s in-process); not looked into this pass",
 }
 
 

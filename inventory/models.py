@@ -342,7 +342,19 @@ class MaintenanceRecord(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
-        indexes = [models.Index(fields=["camera", "-opened_at"])]
+        indexes = [
+            models.Index(fields=["camera", "-opened_at"]),
+            # The maintenance report's warranty repairs, latest first: a page is the first few entries
+            # of this index (each joined to its camera for the warranty), not a sort of every failure
+            # closed in the range (tens of thousands at the widest range of a big fleet). The kinds
+            # are reports.selectors.maintenance.FAILURE_KINDS.
+            models.Index(
+                F("closed_at").desc(),
+                F("id").desc(),
+                condition=Q(kind__in=["repair", "battery_replacement"]),
+                name="maintenance_failures_closed",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["camera"], condition=Q(closed_at__isnull=True), name="maintenance_one_open_per_camera"

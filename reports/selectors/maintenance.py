@@ -4,6 +4,11 @@ and what repairs cost.
 A failure is a repair or a battery replacement (inspections and firmware updates are routine).
 Turnaround is opened -> closed for records closed in the range, split in-house / vendor.
 A warranty repair is a failure closed on or before its camera's warranty end (under_warranty_condition).
+
+At scale (issue 11; the widest range of a big fleet holds some 40,000 failures): the failures are
+grouped per camera before the cameras are joined, the repeat failures are ordered and cut to the page
+in the database with their count, and the warranty repairs are paged down the index of closing times
+(maintenance_failures_closed) with the count the cost totals already hold.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from hartford_bwc.months import add_months
-from inventory.models import Camera, MaintenanceRecord, under_warranty_condition
+from inventory.models import Camera, CameraModel, MaintenanceRecord, under_warranty_condition
 
 from ..forms import Period
+from .sql import CountedRows, LazyRows, as_datetime, compiled, fetch_dicts
 
 FAILURE_KINDS = (MaintenanceRecord.Kind.REPAIR, MaintenanceRecord.Kind.BATTERY_REPLACEMENT)
 REPEAT_FAILURE_MIN = 2
@@ -71,57 +77,85 @@ def _days(value) -> float | None:
     return round(value.total_seconds() / 86400, 1) if value is not None else None
 
 
-def repeat_failures(period: Period):
-    """Cameras with REPEAT_FAILURE_MIN or more failures opened in the range."""
-    return (
-        MaintenanceRecord.objects.filter(
-            kind__in=FAILURE_KINDS, opened_at__gte=period.since, opened_at__lt=period.until
-        )
-        .values(
-            asset_tag=F("camera__asset_tag"),
-            model=F("camera__model__name"),
-            batch=F("camera__purchase_batch"),
-            status=F("camera__status"),
-        )
-        .annotate(failures=Count("pk"), first=Min("opened_at"), last=Max("opened_at"))
-        .filter(failures__gte=REPEAT_FAILURE_MIN)
-        .order_by("-failures", "asset_tag")
+def _failures_opened(period: Period):
+    return MaintenanceRecord.objects.filter(
+        kind__in=FAILURE_KINDS, opened_at__gte=period.since, opened_at__lt=period.until
     )
 
 
-def failures_by_model_batch(period: Period) -> list[dict]:
-    """Failures in the range per model and purchase batch, against the cameras bought in that batch."""
-    fleet = {
-        (row["model_name"], row["batch"]): row["cameras"]
-        for row in Camera.objects.values(model_name=F("model__name"), batch=F("purchase_batch"))
-        .annotate(cameras=Count("pk"))
+def _per_camera(period: Period) -> tuple[str, tuple]:
+    """SQL of (camera_id, failures, first, last): the failures opened in the range, a row a camera.
+
+    Grouped before the cameras are joined, so the join reads a row a camera that failed, not a row a
+    failure (the widest range of a big fleet holds some 40,000 failures: bench/reports.py)."""
+    return compiled(
+        _failures_opened(period)
+        .values("camera_id")
+        .annotate(failures=Count("*"), first=Min("opened_at"), last=Max("opened_at"))
         .order_by()
-    }
-    failures = {
-        (row["model"], row["batch"]): row
-        for row in MaintenanceRecord.objects.filter(
-            kind__in=FAILURE_KINDS, opened_at__gte=period.since, opened_at__lt=period.until
-        )
-        .values(model=F("camera__model__name"), batch=F("camera__purchase_batch"))
-        .annotate(failures=Count("pk"), cameras_failed=Count("camera", distinct=True))
-        .order_by()
-    }
-    rows = []
-    for key in sorted(set(fleet) | set(failures)):
-        model, batch = key
-        cameras = fleet.get(key, 0)
-        row = failures.get(key, {"failures": 0, "cameras_failed": 0})
-        rows.append(
-            {
-                "model": model,
-                "batch": batch or "Unknown batch",
-                "cameras": cameras,
-                "failures": row["failures"],
-                "cameras_failed": row["cameras_failed"],
-                "per_100": round(100 * row["failures"] / cameras, 1) if cameras else 0.0,
-            }
-        )
+    )
+
+
+def _dated(row: dict) -> dict:
+    row["first"], row["last"] = as_datetime(row["first"]), as_datetime(row["last"])
+    return row
+
+
+class RepeatFailures(LazyRows):
+    """The cameras of `repeat_failures`, a page at a time."""
+
+
+def repeat_failures(period: Period, *, offset: int = 0, limit: int = 25) -> RepeatFailures:
+    """Cameras with REPEAT_FAILURE_MIN or more failures opened in the range, most first, then by asset
+    tag. Cut in the database: the page `offset` to `offset + limit` (the one the table shows first) is
+    read with the count in one query; another page is read when asked for, and iterating reads every
+    row (an export)."""
+    per_camera, params = _per_camera(period)
+    select = f"""SELECT camera.asset_tag AS asset_tag, model.name AS model, camera.purchase_batch AS batch,
+                        camera.status AS status, failed.failures AS failures, failed.first AS first,
+                        failed.last AS last
+                 FROM ({per_camera}) failed
+                 JOIN {Camera._meta.db_table} camera ON camera.id = failed.camera_id
+                 JOIN {CameraModel._meta.db_table} model ON model.id = camera.model_id
+                 WHERE failed.failures >= {int(REPEAT_FAILURE_MIN)}"""
+    order = "ORDER BY failures DESC, asset_tag"
+    page = fetch_dicts(
+        f"SELECT *, COUNT(*) OVER () AS cameras FROM ({select}) repeated {order} LIMIT %s OFFSET %s",
+        [*params, limit, offset],
+    )
+    if page:
+        count = page[0]["cameras"]
+    else:  # a page past the last: the count alone
+        count = fetch_dicts(f"SELECT COUNT(*) AS cameras FROM ({select}) repeated", params)[0]["cameras"]
+    for row in page:
+        del row["cameras"]
+    rows = RepeatFailures(f"SELECT * FROM ({select}) repeated {order}", params, count=count, convert=_dated)
+    rows.prefetch(offset, limit, [_dated(row) for row in page])
     return rows
+
+
+def failures_by_model_batch(period: Period) -> list[dict]:
+    """Failures in the range per model and purchase batch, against the cameras bought in that batch:
+    every camera joined to its failures of the range (grouped per camera first), one query."""
+    per_camera, params = _per_camera(period)
+    rows = fetch_dicts(
+        f"""SELECT model.name AS model, camera.purchase_batch AS batch, COUNT(*) AS cameras,
+                   COALESCE(SUM(failed.failures), 0) AS failures, COUNT(failed.camera_id) AS cameras_failed
+            FROM {Camera._meta.db_table} camera
+            JOIN {CameraModel._meta.db_table} model ON model.id = camera.model_id
+            LEFT JOIN ({per_camera}) failed ON failed.camera_id = camera.id
+            GROUP BY model.name, camera.purchase_batch""",
+        params,
+    )
+    return [
+        {
+            **row,
+            "batch": row["batch"] or "Unknown batch",
+            "failures": int(row["failures"]),
+            "per_100": round(100 * int(row["failures"]) / row["cameras"], 1),
+        }
+        for row in sorted(rows, key=lambda row: (row["model"], row["batch"]))
+    ]
 
 
 def _closed_failures(period: Period):
@@ -163,14 +197,17 @@ def cost_totals(rows: list[dict]) -> dict:
     return {key: sum(row[key] for row in rows) for key in keys}
 
 
-def warranty_repairs(period: Period):
-    """Each failure closed in the range while its camera was under warranty, latest first."""
-    return (
+def warranty_repairs(period: Period, count: int | None = None):
+    """Each failure closed in the range while its camera was under warranty, latest first. `count`,
+    when given, is how many there are (`cost_totals`' warranty_repairs, counted with the same
+    condition): the pages are then read without a COUNT of their own."""
+    repairs = (
         _closed_failures(period)
         .filter(under_warranty_condition())
         .select_related("camera", "camera__model")
         .order_by("-closed_at", "-pk")
     )
+    return repairs if count is None else CountedRows(repairs, count)
 
 
 def _quarter(day: date) -> str:
@@ -213,9 +250,7 @@ def open_repairs():
 
 def opened_per_month(period: Period) -> list[dict]:
     return list(
-        MaintenanceRecord.objects.filter(
-            kind__in=FAILURE_KINDS, opened_at__gte=period.since, opened_at__lt=period.until
-        )
+        _failures_opened(period)
         .annotate(month=TruncMonth("opened_at"))
         .values("month")
         .annotate(

@@ -7,7 +7,7 @@ plain standard SQL and runs on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -22,6 +22,15 @@ def fetch_dicts(sql: str, params) -> list[dict]:
 
 def compiled(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.query.sql_with_params()
+
+
+def as_datetime(value) -> datetime | None:
+    """A datetime read with raw SQL: aware already on PostgreSQL, text on SQLite (parsed, made aware
+    by the backend's own converter)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    # SQLite's backend operations parse it (PostgreSQL's have no such converter: never reached there).
+    return connection.ops.convert_datetimefield_value(value, None, connection)  # type: ignore[attr-defined]
 
 
 def as_timedelta(value) -> timedelta | None:
@@ -73,3 +82,22 @@ class LazyRows(Sequence):
 
     def __iter__(self):
         return iter(self._fetch())
+
+
+class CountedRows(Sequence):
+    """A queryset paged with a count another query already read (a total the report shows anyway), so
+    a table's paginator does not count its rows again; an export iterates every row."""
+
+    def __init__(self, queryset: QuerySet, count: int) -> None:
+        self.queryset, self.length = queryset, count
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return list(self.queryset[key])
+        return self.queryset[key]
+
+    def __iter__(self):
+        return self.queryset.iterator(chunk_size=2000)

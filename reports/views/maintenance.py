@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django_tables2.data import TableListData
 
 from .. import charts
 from .. import tables as t
 from ..selectors import maintenance
-from .base import ReportView, paginated, register
+from .base import ReportView, paginated, register, requested_page
 
 
 @register
@@ -29,14 +30,22 @@ class MaintenanceView(ReportView):
         batches = maintenance.failures_by_model_batch(period)
         refresh = maintenance.refresh_due(now)
         costs = maintenance.repair_costs_by_model_batch(period)
+        cost_totals = maintenance.cost_totals(costs)
+        offset, limit = requested_page(request, "repeat")
         tables = {
             "routes": t.RouteTable(routes),
             "open": paginated(t.OpenRepairTable(maintenance.open_repairs())),
-            "repeat": paginated(t.RepeatFailureTable(maintenance.repeat_failures(period))),
+            "repeat": paginated(
+                t.RepeatFailureTable(TableListData(maintenance.repeat_failures(period, offset=offset, limit=limit)))
+            ),
             "batches": t.ModelBatchTable(batches),
             "refresh": t.RefreshTable(refresh),
             "costs": t.RepairCostTable(costs),
-            "warranty": paginated(t.WarrantyRepairTable(maintenance.warranty_repairs(period))),
+            "warranty": paginated(
+                t.WarrantyRepairTable(
+                    TableListData(maintenance.warranty_repairs(period, count=cost_totals["warranty_repairs"]))
+                )
+            ),
         }
         route_chart = charts.bar(
             "Average turnaround (days)",
@@ -65,7 +74,7 @@ class MaintenanceView(ReportView):
             "period": period,
             "tables": tables,
             "open_total": sum(row["open_now"] for row in routes),
-            "cost_totals": maintenance.cost_totals(costs),
+            "cost_totals": cost_totals,
             "route_chart": route_chart,
             "batch_chart": batch_chart,
             "refresh_chart": refresh_chart,
