@@ -20,11 +20,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from accounts import roles
 from assignments.models import Checkout, DutyAssignment, Officer, Shift, Unit
+from conftest import requires_postgres
 from devices.models import Device, DeviceKind, Vehicle
 from hartford_bwc.factories import (
     CameraFactory,
@@ -336,3 +338,22 @@ def test_only_the_page_of_gaps_shown_is_read(varied, client_, django_assert_num_
     with django_assert_num_queries(9):
         response = client_.get(f"{URL}&gaps-per_page=5&gaps-page=999")
     assert response.context["tables"]["gaps"].page.number == -(-len(gaps.data) // 5)
+
+
+@requires_postgres()
+def test_postgresql_works_out_each_officers_answers_once(varied):
+    """The per-officer answers are a CTE computed once for the groups and the page (read twice, so
+    materialized): inlined, each part would probe the check-outs and devices again."""
+    period = PERIODS[1]
+    facts = DeviceFacts(today=timezone.localdate())
+    exempt = exemptions.exemptions(period)
+    inner, params = signal.per_officer_sql(period, facts, exempt)
+    with_rows = signal._with_per_officer(inner)
+    sql = f"{with_rows} {signal._GROUPS} UNION ALL SELECT * FROM ({signal._GAP_ROWS} LIMIT 25) page"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "CTE per_officer" in plan and plan.count("CTE Scan on per_officer") == 2
+    # The camera answer: a probe of the range's check-outs, plus one (leaving out exempt days) for the
+    # officers with an exemption in the range, and nowhere else.
+    assert plan.count("on assignments_checkout") == 2
