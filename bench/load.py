@@ -54,9 +54,6 @@ TARGET_MS = {"report": 1000.0, "kiosk: sign-in": 50.0, "kiosk: check-out": 50.0,
 REASONS: dict[str, str] = {
     "camera list, page 1": "its SQL is 9-11 ms at either size (bench/pages.py), the rest django-tables2 rendering"
     " 50 rows with their filters, 70 ms on the 475-camera fleet too; 30 ms needs a leaner table, not a query",
-    "report: signal readiness": "every active officer going out (37,854 at 30k) is worked out and tallied per unit"
-    " and shift in Python; the tally belongs in SQL as utilization's and compliance's now are",
-    "report: signal readiness, widest": "as the default range: the rows per officer in Python",
     "report: coverage": "every officer with a missed shift (26,000 at 10 M) is fetched to be paged and summed per"
     " unit in Python; paging in SQL as compliance does is the next step",
     "report: coverage, widest": "as the default range: every officer with a missed shift fetched",

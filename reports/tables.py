@@ -636,3 +636,12 @@ class SignalGapTable(ReportTable):
 
     def value_gaps(self, record):
         return "; ".join(record["gaps"])
+
+    @staticmethod
+    def export_rows(officers) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
+        """The export's values (as CameraUtilizationTable.export_rows) of every officer with a gap, read
+        as they are written (reports.selectors.signal.Gaps streams them)."""
+        names = ("badge", "name", "unit", "shift", "gaps")
+        return names, (
+            [row["badge"], officer_name(row), row["unit"], row["shift"], "; ".join(row["gaps"])] for row in officers
+        )

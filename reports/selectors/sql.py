@@ -6,7 +6,7 @@ plain standard SQL and runs on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.db import connection
@@ -18,6 +18,25 @@ def fetch_dicts(sql: str, params) -> list[dict]:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# Rows read per round trip when every row of a query is wanted (an export).
+CHUNK_ROWS = 2000
+
+
+def stream_dicts(sql: str, params, convert=None) -> Iterator[dict]:
+    """The rows of `sql`, read CHUNK_ROWS at a time (a server-side cursor on PostgreSQL, as
+    QuerySet.iterator reads), so an export of every row never holds them all at once."""
+    convert = convert or (lambda row: row)
+    use_server_cursor = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if use_server_cursor else connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names: list[str] | None = None
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            # A named cursor describes its columns once the first rows are fetched.
+            names = names or [column[0] for column in cursor.description]
+            for row in rows:
+                yield convert(dict(zip(names, row, strict=True)))
 
 
 def compiled(queryset: QuerySet) -> tuple[str, tuple]:
@@ -43,7 +62,7 @@ def as_timedelta(value) -> timedelta | None:
 class LazyRows(Sequence):
     """Rows of an SQL query fetched a page at a time (LIMIT/OFFSET), with a count known in advance.
 
-    django-tables2 paginates it like a list; an export iterates it whole.
+    django-tables2 paginates it like a list; an export iterates it whole, a chunk at a time.
     """
 
     def __init__(self, sql: str, params, *, count: int, convert=None) -> None:
@@ -81,7 +100,7 @@ class LazyRows(Sequence):
         return rows[0]
 
     def __iter__(self):
-        return iter(self._fetch())
+        return stream_dicts(self.sql, self.params, self.convert)
 
 
 class CountedRows(Sequence):
@@ -100,4 +119,4 @@ class CountedRows(Sequence):
         return self.queryset[key]
 
     def __iter__(self):
-        return self.queryset.iterator(chunk_size=2000)
+        return self.queryset.iterator(chunk_size=CHUNK_ROWS)

@@ -162,7 +162,7 @@ def test_the_report_counts_each_unit_and_shift_on_a_known_fleet(fleet, client_):
 def test_the_gaps_export_as_csv_and_xlsx(fleet, client_):
     response = client_.get(f"{URL}&_export=csv&_table=gaps")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))  # streamed
     assert rows[0] == ["Badge", "Officer", "Unit", "Shift", "Gaps"]
     assert [
         "204",

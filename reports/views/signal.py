@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django_tables2.data import TableListData
 
 from inventory.flags.device_rules import DeviceFacts
 
 from .. import charts
 from .. import tables as t
 from ..selectors import exemptions, signal
-from .base import ReportView, paginated, register
+from .base import ReportView, paginated, register, requested_page
 
 
 @register
@@ -27,12 +28,12 @@ class SignalReadinessView(ReportView):
         period = form.period()
         facts = DeviceFacts(today=timezone.localdate())
         exempt = exemptions.exemptions(period)
-        officers = signal.officers(period, facts, exempt)
-        groups = signal.by_unit_and_shift(officers, signal.vehicles_by_unit(facts))
-        gaps = [row for row in officers if row["gaps"]]
+        offset, limit = requested_page(request, "gaps")
+        report = signal.readiness(period, facts, exempt, offset=offset, limit=limit)
+        groups = report.groups
         tables = {
             "units": paginated(t.SignalUnitTable(groups)),
-            "gaps": paginated(t.SignalGapTable(gaps)),
+            "gaps": paginated(t.SignalGapTable(TableListData(report.gaps))),
         }
         chart = charts.bar(
             "Officers going out: fully signal-ready and with a gap, by unit and shift",
@@ -48,8 +49,8 @@ class SignalReadinessView(ReportView):
         return {
             "period": period,
             "tables": tables,
-            "totals": signal.totals(groups),
+            "totals": report.totals,
             "chart": chart,
-            "gap_officers": len(gaps),
+            "gap_officers": len(report.gaps),
             "exempt_officers": len({row["officer_id"] for row in exempt}),
         }
