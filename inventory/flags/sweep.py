@@ -39,7 +39,7 @@ from ..models import Camera, Flag
 from . import devices as device_sweep
 from .events import flag_events
 from .officers import sweep_officers
-from .rules import RULES, SweepContext
+from .rules import DETAIL_FIELDS, RULES, SweepContext
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def run_sweep() -> SweepReport:
         for _, kind in is_open:
             report.counts[kind].open += 1
 
-        cameras = _fetch(Camera.objects.all(), {camera_id for camera_id, _ in to_raise})
+        cameras = _fetch(Camera.objects.only(*DETAIL_FIELDS), {camera_id for camera_id, _ in to_raise})
         resolving = _fetch(Flag.objects.select_related("camera"), to_resolve)
         for rule in RULES:
             counts = report.counts[rule.kind]
