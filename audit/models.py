@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -128,7 +129,9 @@ class AuditEvent(models.Model):
             return hashlib.sha256(_canonical(self._payload_v1())).hexdigest()
         if version == 2:
             payload = {**self._payload_v1(), "v": 2}
-            return hmac.new(audit_key(), _canonical(payload), hashlib.sha256).hexdigest()
+            digest = _keyed(audit_key()).copy()  # the key's HMAC state set up once, not per event
+            digest.update(_canonical(payload))
+            return digest.hexdigest()
         raise ValueError(f"Unknown audit hash version {version}.")
 
 
@@ -137,6 +140,11 @@ CURRENT_HASH_VERSION = 2
 
 def _canonical(payload: dict) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+
+
+@functools.lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def audit_key() -> bytes:

@@ -8,11 +8,15 @@ exports write `iso_minutes()` / `iso_day()`, which a spreadsheet sorts.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -23,9 +27,26 @@ def _local(value: date | datetime) -> date | datetime:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: date, format_name: str, language: str | None) -> str:
+    # A day reads the same every time it is written: the flag sweep writes thousands of details at
+    # once, most of them about the same few hundred days, and Django's formatter is the slow part.
+    return date_format(value, format_name)
+
+
+@receiver(setting_changed)
+def _formats_changed(**kwargs) -> None:
+    _date_text.cache_clear()  # a test that changes the formats or the language reads the new ones
+
+
+def _day_of(value: date | datetime, format_name: str) -> str:
+    local = _local(value)
+    return _date_text(local.date() if isinstance(local, datetime) else local, format_name, get_language())
+
+
 def day(value: date | datetime | None) -> str:
     """ "Dec 2, 2026" (a datetime in local time)."""
-    return date_format(_local(value), "DATE_FORMAT") if value else ""
+    return _day_of(value, "DATE_FORMAT") if value else ""
 
 
 def moment(value: datetime | None) -> str:
@@ -35,7 +56,7 @@ def moment(value: datetime | None) -> str:
 
 def month_day(value: date | datetime | None) -> str:
     """ "Dec 2": chart axes and other places where the year goes without saying."""
-    return date_format(_local(value), "MONTH_DAY_FORMAT") if value else ""
+    return _day_of(value, "MONTH_DAY_FORMAT") if value else ""
 
 
 def iso_minutes(value: datetime | None) -> str:
@@ -53,7 +74,7 @@ def day_time(value: datetime | None) -> str:
     if not value:
         return ""
     local = timezone.localtime(value)
-    return f"{date_format(local, 'MONTH_DAY_FORMAT')} {date_format(local, 'TIME_FORMAT')}"
+    return f"{_day_of(local, 'MONTH_DAY_FORMAT')} {date_format(local, 'TIME_FORMAT')}"
 
 
 def when(moment: datetime, *, now: datetime | None = None) -> str:

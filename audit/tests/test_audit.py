@@ -264,6 +264,38 @@ def test_compute_hash_covers_every_recorded_field(world, system_actor):
         assert tampered.compute_hash() != original, field
 
 
+def test_many_events_store_what_their_hashes_cover_plain_or_not(system_actor):
+    # A flat dict (text, a str enum, whole numbers, flags, nulls) is copied, anything else goes through
+    # JSON: both must store what the hash covered, so the trail verifies read back from the database.
+    from audit.services import PendingEvent, record_many
+
+    camera = CameraFactory()
+    at = timezone.now().replace(microsecond=123456)
+    plain = {"kind": Flag.Kind.NOT_SEEN, "count": 3, "open": True, "rma": None, "note": "‘quoted’"}
+    nested = {"due": at.date(), "at": at, "charges": [1.5, 2], "by": {"badge": "1234"}}
+    record_many(
+        by=system_actor,
+        events=[
+            PendingEvent(action=Action.FLAG_RAISE, obj=camera, camera=camera, before=plain, after=nested, at=at),
+            PendingEvent(action=Action.FLAG_RAISE, obj=camera, before={}, after=plain, at=at),
+        ],
+    )
+    first, second = AuditEvent.objects.filter(action="flag.raise").order_by("id")
+    assert (
+        first.before == second.after == {"kind": "not_seen", "count": 3, "open": True, "rma": None, "note": "‘quoted’"}
+    )
+    assert type(first.before["kind"]) is str
+    assert first.after == {
+        "due": at.date().isoformat(),
+        "at": first.after["at"],
+        "charges": [1.5, 2],
+        "by": {"badge": "1234"},
+    }
+    assert (first.camera_id, second.camera_id, first.occurred_at) == (camera.pk, None, at)
+    assert all(event.hash == event.compute_hash() for event in (first, second))
+    assert verify_chain() is None
+
+
 # --- append-only --------------------------------------------------------------------------------
 
 

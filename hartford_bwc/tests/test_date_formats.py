@@ -114,3 +114,17 @@ def test_a_flag_detail_reads_dates_like_the_pages(settings):
     camera = CameraFactory(last_inspected_at=datetime(2026, 9, 1, 12, 0, tzinfo=NY))
     ctx = SweepContext(now=datetime(2026, 12, 2, 12, 0, tzinfo=NY))
     assert _inspection_detail(camera, ctx) == "Last inspected Sep 1, 2026 (92 days ago)."
+
+
+def test_a_day_written_many_times_is_formatted_once(monkeypatch):
+    # The flag sweep writes thousands of details about a few hundred days (issue 11).
+    calls = []
+    monkeypatch.setattr(timefmt, "date_format", lambda value, name: calls.append(name) or f"{name} {value}")
+    timefmt._date_text.cache_clear()
+    new_york = ZoneInfo(settings.TIME_ZONE)
+    moments = [datetime(2026, 12, 2, hour, minute, tzinfo=new_york) for hour in range(24) for minute in (0, 30)]
+    assert {timefmt.day(moment) for moment in moments} == {"DATE_FORMAT 2026-12-02"}
+    assert timefmt.day(date(2026, 12, 2)) == "DATE_FORMAT 2026-12-02"
+    assert {timefmt.month_day(moment) for moment in moments} == {"MONTH_DAY_FORMAT 2026-12-02"}
+    assert calls == ["DATE_FORMAT", "MONTH_DAY_FORMAT"]
+    timefmt._date_text.cache_clear()

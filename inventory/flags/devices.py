@@ -29,6 +29,7 @@ from audit.models import AuditEvent
 from devices.lifecycle import ISSUED_STATUS, DeviceStatus
 from devices.models import Device, DeviceFlag, DeviceKind, Vehicle
 from hartford_bwc import timefmt
+from hartford_bwc.bulk_insert import insert_all
 from hartford_bwc.timefmt import when
 
 from .device_rules import (
@@ -46,8 +47,6 @@ DEVICE_OBJECT = Device._meta.label
 HOLDER_ACTIONS = (Action.DEVICE_ISSUE, Action.DEVICE_INSTALL, Action.DEVICE_RETURN)
 KIND_LABELS = dict(DeviceKind.choices)
 STATUS_LABELS = dict(DeviceStatus.choices)
-# Rows fetched by id in chunks, so that SQLite's limit on query variables is never reached.
-FETCH_CHUNK = 5000
 
 
 @dataclass
@@ -297,11 +296,9 @@ def _conditions(facts: DeviceFacts, now: datetime) -> set[tuple[str, int]]:
 
 
 def _fetch(queryset, ids) -> dict:
-    ids = sorted(ids)
-    rows = {}
-    for start in range(0, len(ids), FETCH_CHUNK):
-        rows.update(queryset.in_bulk(ids[start : start + FETCH_CHUNK]))
-    return rows
+    # One query on PostgreSQL however many rows; in_bulk splits the ids where the database limits the
+    # variables of a query (SQLite), so the number of queries does not grow with the flags raised.
+    return queryset.in_bulk(sorted(ids))
 
 
 def _subject(kind: str, device_id: int | None, vehicle_id: int | None) -> tuple[str, int]:
@@ -356,7 +353,7 @@ def sweep_devices(*, now: datetime, today: date) -> DeviceSweep:
             flag.resolution = _resolution(flag, out, now)[:300]
             result.resolved.append(flag)
     if result.raised:
-        DeviceFlag.objects.bulk_create(result.raised, batch_size=2000)
+        insert_all(result.raised)
     if result.resolved:
         DeviceFlag.objects.bulk_update(result.resolved, ["resolved_at", "resolution"], batch_size=1000)
     return result

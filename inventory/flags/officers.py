@@ -18,6 +18,7 @@ from django.db.models import Max, Q
 
 from assignments.duty import day_text
 from assignments.models import Officer, OfficerFlag
+from hartford_bwc.bulk_insert import insert_all
 
 KIND = OfficerFlag.Kind.CERTIFICATION_EXPIRING
 
@@ -51,16 +52,11 @@ def detail(expires_on: date, today: date) -> str:
     return f"BWC certification expires on {day_text(expires_on)} (in {days} day{plural}): book the renewal."
 
 
-# Rows fetched by id in chunks, so that SQLite's limit on query variables is never reached.
-FETCH_CHUNK = 5000
-
-
 def _fetch_officers(ids) -> list[Officer]:
-    ids = sorted(ids)
-    rows: list[Officer] = []
-    for start in range(0, len(ids), FETCH_CHUNK):
-        rows.extend(Officer.objects.filter(pk__in=ids[start : start + FETCH_CHUNK]).order_by("pk"))
-    return rows
+    # One query on PostgreSQL however many officers; in_bulk splits the ids where the database limits
+    # the variables of a query (SQLite).
+    found = Officer.objects.in_bulk(sorted(ids))
+    return [found[pk] for pk in sorted(found)]
 
 
 def _resolution(flag: OfficerFlag, today: date) -> str:
@@ -96,7 +92,7 @@ def sweep_officers(*, now, today: date) -> tuple[list[OfficerFlag], list[Officer
         flag.resolved_at = max(now, flag.raised_at)
         flag.resolution = _resolution(flag, today)[:300]
     if raised:
-        OfficerFlag.objects.bulk_create(raised, batch_size=2000)
+        insert_all(raised)
     if resolved:
         OfficerFlag.objects.bulk_update(resolved, ["resolved_at", "resolution"], batch_size=1000)
     return raised, resolved, len(is_open)

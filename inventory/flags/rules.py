@@ -412,4 +412,20 @@ RULES: tuple[Rule, ...] = (
     NotSeen(),
 )
 assert {rule.kind for rule in RULES} == set(Flag.Kind.values), "every flag kind needs a rule"
+# What the rules' details read of a camera they raise a flag on, and the flag's description (its
+# asset tag): the sweep reads only these of thousands of cameras at once. A field read but not listed
+# would cost a query per flag, which the sweep's query-count tests catch.
+DETAIL_FIELDS = (
+    "asset_tag",
+    "status",
+    "pool",
+    "firmware_version",
+    "purchased_on",
+    "created_at",
+    "last_full_charge_at",
+    "last_docked_at",
+    "last_returned_at",
+    "last_inspected_at",
+    "last_seen_at",
+)
 RULES_BY_KIND: dict[str, Rule] = {rule.kind: rule for rule in RULES}

@@ -32,13 +32,14 @@ from audit.actions import Action
 from audit.actor import Actor
 from audit.checkpoints import write_checkpoint
 from devices.models import DeviceFlag
+from hartford_bwc.bulk_insert import insert_all
 from hartford_bwc.enqueue import enqueue_after_commit
 
 from ..models import Camera, Flag
 from . import devices as device_sweep
 from .events import flag_events
 from .officers import sweep_officers
-from .rules import RULES, SweepContext
+from .rules import DETAIL_FIELDS, RULES, SweepContext
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def run_sweep() -> SweepReport:
         for _, kind in is_open:
             report.counts[kind].open += 1
 
-        cameras = _fetch(Camera.objects.all(), {camera_id for camera_id, _ in to_raise})
+        cameras = _fetch(Camera.objects.only(*DETAIL_FIELDS), {camera_id for camera_id, _ in to_raise})
         resolving = _fetch(Flag.objects.select_related("camera"), to_resolve)
         for rule in RULES:
             counts = report.counts[rule.kind]
@@ -129,7 +130,7 @@ def run_sweep() -> SweepReport:
             counts.open += counts.raised - counts.resolved
 
         if report.raised:
-            Flag.objects.bulk_create(report.raised, batch_size=2000)
+            insert_all(report.raised)
         if report.resolved:
             Flag.objects.bulk_update(report.resolved, ["resolved_at", "resolution"], batch_size=1000)
         _sweep_officers(report, ctx)
@@ -220,16 +221,10 @@ def _open_flags() -> list[tuple[int, int, str]]:
     return list(Flag.objects.open().order_by().values_list("pk", "camera_id", "kind"))
 
 
-# Rows fetched by id in chunks, so that SQLite's limit on query variables is never reached.
-FETCH_CHUNK = 5000
-
-
 def _fetch(queryset, ids) -> dict:
-    ids = sorted(ids)
-    rows = {}
-    for start in range(0, len(ids), FETCH_CHUNK):
-        rows.update(queryset.in_bulk(ids[start : start + FETCH_CHUNK]))
-    return rows
+    # One query on PostgreSQL however many rows; in_bulk splits the ids where the database limits the
+    # variables of a query (SQLite), so the number of queries does not grow with the flags raised.
+    return queryset.in_bulk(sorted(ids))
 
 
 def _why_cleared(rule, flag: Flag, ctx: SweepContext) -> str:
