@@ -52,21 +52,32 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     # Choices only in Django's state (no database constraint): events stored under a code since
     # retired stay as they are, and read through `action_title`.
-    action = models.CharField(max_length=60, db_index=True, choices=Action.choices)
+    action = models.CharField(max_length=60, choices=Action.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField(max_length=200)
+    # No index of their own: (camera, -occurred_at) and (officer, -occurred_at) below start with them.
     camera = models.ForeignKey(
-        "inventory.Camera", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+        "inventory.Camera",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        db_index=False,
     )
     officer = models.ForeignKey(
-        "assignments.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+        "assignments.Officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        db_index=False,
     )
     before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)  # unique: audit_event_hash_unique
     # Which payload and algorithm `hash` covers (see HASH_VERSIONS): a field added later goes into a
     # new version, so every older event still verifies as it was written.
     hash_version = models.PositiveSmallIntegerField(default=2)
@@ -75,7 +86,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        # Every index is written on each event (thousands at once in a flag sweep): none that another
+        # already serves. Hence no db_index/unique on the fields, whose PostgreSQL indexes come with a
+        # text-pattern copy (for LIKE, which nothing asks of an action or a hash).
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_event_hash_unique")]
         indexes = [
+            models.Index(fields=["action"], name="audit_event_action"),
             models.Index(fields=["camera", "-occurred_at"]),
             models.Index(fields=["officer", "-occurred_at"]),
             # One object's history (a signal device's or a vehicle's page: devices.selectors).
