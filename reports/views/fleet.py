@@ -77,7 +77,8 @@ class CoverageView(ReportView):
         period = form.period()
         now = timezone.now()
         exempt = exemptions.exemptions(period)
-        missed = coverage.missed_by_officer(period, now, exempt)
+        offset, limit = requested_page(request, "officers")
+        missed = coverage.missed_by_officer(period, now, exempt, offset=offset, limit=limit)
         units = coverage.units(period, missed)
         total = coverage.totals(units)
         pool = coverage.spares()
@@ -87,7 +88,7 @@ class CoverageView(ReportView):
         )
         tables = {
             "units": t.CoverageUnitTable([*units, total]),
-            "officers": paginated(t.MissedShiftsTable(missed)),
+            "officers": paginated(t.MissedShiftsTable(TableListData(missed))),
             "exempt": paginated(t.ExemptOfficerTable(exempt)),
         }
         chart = charts.bar(
