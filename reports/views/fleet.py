@@ -77,9 +77,10 @@ class CoverageView(ReportView):
         period = form.period()
         now = timezone.now()
         exempt = exemptions.exemptions(period)
+        most = counted.range_is_most_of_history(period)  # which kept counts both tables read
         offset, limit = requested_page(request, "officers")
-        missed = coverage.missed_by_officer(period, now, exempt, offset=offset, limit=limit)
-        units = coverage.units(period, missed)
+        missed = coverage.missed_by_officer(period, now, exempt, most=most, offset=offset, limit=limit)
+        units = coverage.units(period, missed, most=most)
         total = coverage.totals(units)
         pool = coverage.spares()
         pool["ratio"] = round(pool["spares"] / total["officers"], 2) if total["officers"] else None
