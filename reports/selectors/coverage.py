@@ -31,6 +31,7 @@ from django.db.models import (
     Func,
     IntegerField,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -60,7 +61,7 @@ def _in_service_personal() -> Q:
     return Q(issue__id__isnull=False) & ~Q(issue__camera__status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
 
 
-def _flag(condition: Q) -> Case:
+def _flag(condition) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
@@ -69,12 +70,13 @@ def _took_a_camera_sql(period: Period, *, most: bool, from_checkouts: bool) -> t
     counts: the range's day rows, or (`most`) the all-time totals less the rows outside the range
     (reports.selectors.counted); `from_checkouts` from the check-outs (the tested reference)."""
     if most and not from_checkouts:
-        sql, params = counted.per_key_sql(period, "officer_id", [], most=True)
-        return f"SELECT officer_id FROM ({sql}) took", params
-    if from_checkouts:
-        rows = Checkout.objects.filter(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
-    else:
-        rows = CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end)
+        totals, totals_params = counted.per_key_sql(period, "officer_id", [], most=True)
+        return f"SELECT officer_id FROM ({totals}) took", totals_params
+    rows: QuerySet = (
+        Checkout.objects.filter(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
+        if from_checkouts
+        else CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    )
     sql, params = compiled(rows.values("officer_id").distinct().order_by())
     return sql, list(params)
 
