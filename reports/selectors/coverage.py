@@ -14,6 +14,8 @@ The shift days worked are kept per officer by the check-out service (assignments
 officer and shift day, and all-time counts per weekday), recounted when an officer's shift or a
 shift's start changes, so the report reads a row per officer and shift day in a short range, or the
 all-time counts less the rows outside a range holding most of the history, never the check-outs.
+Each officer's count is worked out once per page, in one statement that sums it per unit and cuts the
+page of officers shown (`missed_by_officer`); an export reads every officer, in the same order.
 """
 
 from __future__ import annotations
