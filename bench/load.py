@@ -57,10 +57,10 @@ REASONS: dict[str, str] = {
     "report: signal readiness": "every active officer going out (37,854 at 30k) is worked out and tallied per unit"
     " and shift in Python; the tally belongs in SQL as utilization's and compliance's now are",
     "report: signal readiness, widest": "as the default range: the rows per officer in Python",
-    "report: coverage": "paged and summed per unit in SQL now (0.41-0.69 s in-process at load 4, was 0.67-1.4 s);"
-    " left: each officer's count from the range's 334,000 shift-day rows, 0.4 s EXPLAIN ANALYZE at 14 days",
-    "report: coverage, widest": "as the default range (0.41-0.60 s in-process at load 4, was 0.76-3.0 s); the counts"
-    " from the all-time totals, 0.25-0.37 s",
+    "report: coverage": "paged and summed per unit in SQL now (0.5-1.0 s in-process at load 3-5, before 0.6-1.8 s in"
+    " the same runs); left: each officer's count from the range's 334,000 shift-day rows, 0.4 s EXPLAIN ANALYZE",
+    "report: coverage, widest": "as the default range (0.4-0.7 s in-process at load 3-5, before 0.7-3.0 s); the"
+    " counts from the all-time totals, 0.25-0.37 s",
     "kiosk: sign-in": "the PIN's PBKDF2 (60,000 iterations, assignments.hashers) is most of the step, by design:"
     " the per-badge lock-out guards a six-digit PIN, the hash cost keeps it off a stolen table",
     "kiosk: check-out": "p50 38-42 ms; the tail is the step's 25 queries (the officer and camera locked, the audit"
