@@ -5,7 +5,8 @@ days (after), on an existing database (PostgreSQL), in one process.
 
 For each range (the default 14 days, the widest 731 days) and each way of reading: the best and the
 median of `--runs` calls of `missed_by_officer` (after a warm-up), then EXPLAIN (ANALYZE, BUFFERS) of
-its query (the summary lines; `--plans` prints the whole plans). The load average is printed with it.
+its one statement, the sums per unit and the first page of officers (the summary lines; `--plans` prints
+the whole plans). The load average is printed with it.
 A way that takes longer than `--timeout` seconds is cut short (statement_timeout) and said so.
 """
 
@@ -68,8 +69,8 @@ def main() -> None:
             except OperationalError:
                 print(f"{label}: no answer in {args.timeout} s")
                 continue
-            sql, params = coverage.missed_by_officer_sql(
-                period, now, exempt, from_checkouts=bool(way), most=most and not way
+            sql, params = coverage.missed_page_sql(
+                period, now, exempt, from_checkouts=bool(way), most=most and not way, offset=0, limit=25
             )
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)

@@ -188,6 +188,12 @@ class MissedShiftsTable(ReportTable):
     def value_name(self, record):
         return officer_name(record)
 
+    @staticmethod
+    def export_rows(officers) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
+        """The export's values (as OffenderTable.export_rows) of every officer with a missed shift."""
+        names = ("badge", "name", "unit", "missed")
+        return names, ([row["badge"], officer_name(row), row["unit"] or "No unit", row["missed"]] for row in officers)
+
 
 class ExemptOfficerTable(ReportTable):
     """Officers with a camera exemption in the range: listed apart, never as a violation."""

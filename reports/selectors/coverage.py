@@ -14,6 +14,8 @@ The shift days worked are kept per officer by the check-out service (assignments
 officer and shift day, and all-time counts per weekday), recounted when an officer's shift or a
 shift's start changes, so the report reads a row per officer and shift day in a short range, or the
 all-time counts less the rows outside a range holding most of the history, never the check-outs.
+Each officer's count is worked out once per page, in one statement that sums it per unit and cuts the
+page of officers shown (`missed_by_officer`); an export reads every officer, in the same order.
 """
 
 from __future__ import annotations
@@ -26,13 +28,12 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     FilteredRelation,
     Func,
     IntegerField,
-    OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -55,58 +56,82 @@ from inventory.models import Camera
 
 from ..forms import Period
 from . import counted, exemptions
-from .sql import compiled, fetch_dicts
+from .sql import LazyRows, compiled, fetch_dicts
 
 
 def _in_service_personal() -> Q:
     return Q(issue__id__isnull=False) & ~Q(issue__camera__status__in=[Camera.Status.RETIRED, Camera.Status.LOST])
 
 
-def _took_a_camera(period: Period) -> Exists:
-    """The officer took a camera in the range: a day row of theirs in it (the unique index's prefix)."""
-    return Exists(CheckoutDay.objects.filter(officer=OuterRef("pk"), day__gte=period.start, day__lte=period.end))
+def _flag(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _took_a_camera_from_checkouts(period: Period) -> Exists:
-    return Exists(
-        Checkout.objects.filter(
-            officer=OuterRef("pk"), checked_out_at__gte=period.since, checked_out_at__lt=period.until
+def _took_a_camera_sql(period: Period, *, most: bool, from_checkouts: bool) -> tuple[str, list]:
+    """SQL of (officer_id), once each: the officers who took a camera in the range. From the per-day
+    counts: the range's day rows, or (`most`) the all-time totals less the rows outside the range
+    (reports.selectors.counted); `from_checkouts` from the check-outs (the tested reference)."""
+    if most and not from_checkouts:
+        totals, totals_params = counted.per_key_sql(period, "officer_id", [], most=True)
+        return f"SELECT officer_id FROM ({totals}) took", totals_params
+    rows: QuerySet = (
+        Checkout.objects.filter(checked_out_at__gte=period.since, checked_out_at__lt=period.until)
+        if from_checkouts
+        else CheckoutDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    )
+    sql, params = compiled(rows.values("officer_id").distinct().order_by())
+    return sql, list(params)
+
+
+def units_sql(period: Period, *, most: bool, from_checkouts: bool = False) -> tuple[str, list]:
+    """SQL of (unit_key, officers, with_personal, on_shift, no_checkout): `units`' counts per unit id."""
+    # Per officer, joined once to the officers who took a camera (a hash join), then summed per unit:
+    # an EXISTS per officer probed the per-day counts' index 38,000 times (0.4-0.7 s at 10 M check-outs,
+    # widest range; the join 0.2 s).
+    officers, params = compiled(
+        Officer.objects.filter(is_active=True)
+        .annotate(issue=FilteredRelation("personal_issues", condition=current_issue("personal_issues__")))
+        .values(
+            officer_id=F("pk"),
+            unit_key=F("unit"),
+            personal=_flag(_in_service_personal()),
+            on_shift=_flag(Q(shift__isnull=False)),
+            may_idle=_flag(Q(shift__isnull=False) & ~exemptions.exempt_throughout(period)),
         )
+        .order_by()
+    )
+    took, took_params = _took_a_camera_sql(period, most=most, from_checkouts=from_checkouts)
+    return (
+        f"""SELECT unit_key, COUNT(*) AS officers, SUM(personal) AS with_personal, SUM(on_shift) AS on_shift,
+                   SUM(CASE WHEN may_idle = 1 AND took.officer_id IS NULL THEN 1 ELSE 0 END) AS no_checkout
+            FROM ({officers}) officers LEFT JOIN ({took}) took ON took.officer_id = officers.officer_id
+            GROUP BY unit_key""",
+        [*params, *took_params],
     )
 
 
-def units(period: Period, missed: list[dict], *, from_checkouts: bool = False) -> list[dict]:
+def units(
+    period: Period, missed: MissedShifts, *, most: bool | None = None, from_checkouts: bool = False
+) -> list[dict]:
     """One row per unit: officers, personal cameras, shift days without a camera, idle officers.
 
-    `missed` is `missed_by_officer(period)`: its rows carry their unit's totals. "Took no camera"
-    reads the check-outs counted per day; `from_checkouts` the check-outs (the tested reference).
+    `missed` is `missed_by_officer(period)`: its sums per unit. "Took no camera" reads the check-outs
+    counted per day (`most` as for `missed_by_officer`, worked out when not given); `from_checkouts`
+    the check-outs (the tested reference).
     """
-    took = (_took_a_camera_from_checkouts if from_checkouts else _took_a_camera)(period)
-    rows = {
-        row["unit_key"]: row
-        for row in Officer.objects.filter(is_active=True)
-        .annotate(issue=FilteredRelation("personal_issues", condition=current_issue("personal_issues__")))
-        .values(unit_key=F("unit"))
-        .annotate(
-            officers=Count("pk"),
-            with_personal=Count("pk", filter=_in_service_personal()),
-            on_shift=Count("pk", filter=Q(shift__isnull=False)),
-            no_checkout=Count(
-                "pk",
-                filter=Q(shift__isnull=False) & ~exemptions.exempt_throughout(period) & ~took,
-            ),
-        )
-        .order_by()
-    }
-    unit_missed = {row["unit_id"]: row for row in missed}
+    if most is None and not from_checkouts:
+        most = counted.range_is_most_of_history(period)
+    counts = fetch_dicts(*units_sql(period, most=bool(most), from_checkouts=from_checkouts))
+    rows = {row["unit_key"]: row for row in counts}
     names = dict(Unit.objects.values_list("pk", "name"))
     result = []
     for unit_id in sorted(rows, key=lambda pk: (pk is None, names.get(pk, ""))):
         row = rows[unit_id]
         row["unit"] = names.get(unit_id, "No unit")
         row["without_personal"] = row["officers"] - row["with_personal"]
-        row["missed_shifts"] = unit_missed.get(unit_id, {}).get("unit_missed") or 0
-        row["officers_missing"] = unit_missed.get(unit_id, {}).get("unit_officers_missing") or 0
+        missing = missed.per_unit.get(unit_id, {})
+        row["missed_shifts"] = missing.get("missed", 0)
+        row["officers_missing"] = missing.get("officers", 0)
         result.append(row)
     return result
 
@@ -493,30 +518,81 @@ def _missed_per_officer_sql(
     return sql, list(params)
 
 
+# Officers with a missed shift, most first, then by name and badge (as the page has always listed them).
+_ORDER = "missed DESC, last_name, first_name, badge"
+OFFICER_COLUMNS = ("badge", "rank", "first_name", "last_name", "unit", "unit_id", "missed")
+
+
+def _missing_sql(per_officer: str) -> str:
+    """SQL of (badge, rank, first_name, last_name, unit, unit_id, missed): the officers of `per_officer`
+    (the CTE's name) with a missed shift."""
+    return f"""SELECT o.badge_number AS badge, o.rank AS rank, o.first_name AS first_name, o.last_name AS last_name,
+                      u.name AS unit, o.unit_id AS unit_id, {per_officer}.missed AS missed
+               FROM {per_officer}
+               JOIN {Officer._meta.db_table} o ON o.id = {per_officer}.officer_id
+               LEFT JOIN {Unit._meta.db_table} u ON u.id = o.unit_id
+               WHERE {per_officer}.missed > 0"""
+
+
+def _ordered_sql(per_officer: tuple[str, list]) -> tuple[str, list]:
+    sql, params = per_officer
+    # MATERIALIZED: each officer's count worked out once, not again in every clause that uses it
+    # (the WHERE and the ORDER BY as well as the SELECT, inlined; SQLite ran out of memory planning that).
+    return (
+        f"WITH per_officer AS MATERIALIZED ({sql})"
+        f" SELECT * FROM ({_missing_sql('per_officer')}) missing ORDER BY {_ORDER}",
+        params,
+    )
+
+
+def _page_sql(per_officer: tuple[str, list], offset: int, limit: int) -> tuple[str, list]:
+    sql, params = per_officer
+    # MATERIALIZED: each officer's count is worked out once for both parts (an earlier version read it
+    # once for the units and again for the officers' table). The sums per unit are a GROUP BY of a few
+    # rows per unit; the page is cut from the officers in order (a top-N sort, not every row fetched).
+    return (
+        f"""WITH per_officer AS MATERIALIZED ({sql}), missing AS ({_missing_sql("per_officer")})
+            SELECT * FROM (
+                SELECT 0 AS part, NULL AS badge, NULL AS rank, NULL AS first_name, NULL AS last_name,
+                       NULL AS unit, unit_id, CAST(SUM(missed) AS BIGINT) AS missed, COUNT(*) AS officers
+                FROM missing GROUP BY unit_id
+                UNION ALL
+                SELECT * FROM (SELECT 1 AS part, missing.*, 1 AS officers FROM missing
+                               ORDER BY {_ORDER} LIMIT %s OFFSET %s) page
+            ) parts
+            ORDER BY part, {_ORDER}""",
+        [*params, limit, offset],
+    )
+
+
 def missed_by_officer_sql(
     period: Period, now: datetime, exempt: list[dict], *, from_checkouts: bool, most: bool
 ) -> tuple[str, list] | None:
-    """The one query of `missed_by_officer` (bench/coverage.py explains it); None when nothing can be missed."""
+    """Every officer with a missed shift, in order: the rows `missed_by_officer` reads whole (an export)
+    or a page at a time; None when nothing can be missed."""
     built = _missed_per_officer_sql(period, now, exempt, from_checkouts=from_checkouts, most=most)
-    if built is None:
-        return None
-    sql, params = built
-    officer = Officer._meta.db_table
-    unit = Unit._meta.db_table
-    # MATERIALIZED: each officer's count is worked out once, not again in every clause that uses it.
-    return (
-        f"""WITH per_officer AS MATERIALIZED ({sql})
-            SELECT o.badge_number AS badge, o.rank, o.first_name, o.last_name, u.name AS unit,
-                   o.unit_id, per_officer.missed,
-                   SUM(per_officer.missed) OVER (PARTITION BY o.unit_id) AS unit_missed,
-                   COUNT(*) OVER (PARTITION BY o.unit_id) AS unit_officers_missing
-            FROM per_officer
-            JOIN {officer} o ON o.id = per_officer.officer_id
-            LEFT JOIN {unit} u ON u.id = o.unit_id
-            WHERE per_officer.missed > 0
-            ORDER BY per_officer.missed DESC, o.last_name, o.first_name, o.badge_number""",
-        params,
-    )
+    return None if built is None else _ordered_sql(built)
+
+
+def missed_page_sql(
+    period: Period, now: datetime, exempt: list[dict], *, from_checkouts: bool, most: bool, offset: int, limit: int
+) -> tuple[str, list] | None:
+    """The one statement of `missed_by_officer` (bench/coverage.py explains it): the missed shifts and
+    officers with one per unit (rows of part 0), then the page `offset` to `offset + limit` of the
+    officers (part 1, in order); None when nothing can be missed."""
+    built = _missed_per_officer_sql(period, now, exempt, from_checkouts=from_checkouts, most=most)
+    return None if built is None else _page_sql(built, offset, limit)
+
+
+class MissedShifts(LazyRows):
+    """The officers of `missed_by_officer`, a page at a time, with the missed shifts and officers per
+    unit: `per_unit`, unit id (None: no unit) to {"missed", "officers"}."""
+
+    per_unit: dict[int | None, dict[str, int]]
+
+    def _fetch(self, limit: int | None = None, offset: int = 0) -> list[dict]:
+        # Nothing missed (or nothing that can be): no statement to read.
+        return [] if self.length == 0 else super()._fetch(limit, offset)
 
 
 def missed_by_officer(
@@ -526,10 +602,15 @@ def missed_by_officer(
     *,
     from_checkouts: bool = False,
     most: bool | None = None,
-) -> list[dict]:
-    """Officers with shifts worked without a camera, most first, each with their unit's totals.
+    offset: int = 0,
+    limit: int = 25,
+) -> MissedShifts:
+    """Officers with shifts worked without a camera, most first (then by name and badge), each row
+    (badge, rank, first_name, last_name, unit, unit_id, missed); with their sums per unit.
 
-    The unit totals come from window functions over the same rows, so one query serves both tables.
+    Summed, ordered and cut in the database: the page `offset` to `offset + limit` (the one the table
+    will show) is read with the sums per unit, whose officers add up to the count, in one statement;
+    another page is read when asked for, and iterating reads every row (an export).
     `exempt` is `exemptions.exemptions(period)`: an exempt day is neither a shift missed nor one worked.
     The shift days worked are read from those kept per officer (assignments.CheckoutShiftDay, and its
     all-time counts per weekday when the range holds most of the history: `most`, by default
@@ -539,7 +620,17 @@ def missed_by_officer(
     """
     if most is None and not from_checkouts:
         most = counted.range_is_most_of_history(period)
-    built = missed_by_officer_sql(
+    built = _missed_per_officer_sql(
         period, now or timezone.now(), exempt or [], from_checkouts=from_checkouts, most=bool(most)
     )
-    return [] if built is None else fetch_dicts(*built)
+    if built is None:
+        missed = MissedShifts("", [], count=0)
+        missed.per_unit = {}
+        return missed
+    rows = fetch_dicts(*_page_sql(built, offset, limit))
+    missed = MissedShifts(*_ordered_sql(built), count=sum(row["officers"] for row in rows if not row["part"]))
+    missed.per_unit = {
+        row["unit_id"]: {"missed": row["missed"], "officers": row["officers"]} for row in rows if not row["part"]
+    }
+    missed.prefetch(offset, limit, [{key: row[key] for key in OFFICER_COLUMNS} for row in rows if row["part"]])
+    return missed

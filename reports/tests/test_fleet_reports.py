@@ -103,7 +103,7 @@ def test_a_one_week_range_finds_no_pattern_to_break(fleet):
     # In one week every weekday E1 worked is fully covered, so nothing is missed.
     week = Period(start=date(2026, 2, 16), end=date(2026, 2, 22))
 
-    assert coverage.missed_by_officer(week, NOW) == []
+    assert list(coverage.missed_by_officer(week, NOW)) == []
 
 
 def test_utilization_hours_per_model_and_camera(fleet):

@@ -26,8 +26,12 @@ QUERIES = {
     "/reports/": 3,
     "/reports/readiness/": 10,
     # Coverage: + which of the kept shift days hold less, the range's or all-time counts less the rest
-    # (the per-hour counts summed, in and out of the range: reports.selectors.counted).
+    # (the per-hour counts summed, in and out of the range: reports.selectors.counted), read once for
+    # both tables; the missed shifts summed per unit with the page of officers shown in one statement,
+    # the units' officers in another (with those who took a camera joined once); shifts, unit names,
+    # the spare pool. Any page of officers, not only the first.
     "/reports/coverage/?start=2026-02-16&end=2026-03-01": 10,
+    "/reports/coverage/?start=2026-02-16&end=2026-03-01&officers-per_page=1&officers-page=2": 10,
     "/reports/coverage/?start=2024-03-04&end=2026-03-04": 10,  # the widest range allowed
     # Read from the per-day counts (reports.selectors.counted): + which counts hold less (the per-hour
     # counts summed, in and out of the range). Utilization: that, the per-camera counts with their

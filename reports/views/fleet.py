@@ -77,8 +77,10 @@ class CoverageView(ReportView):
         period = form.period()
         now = timezone.now()
         exempt = exemptions.exemptions(period)
-        missed = coverage.missed_by_officer(period, now, exempt)
-        units = coverage.units(period, missed)
+        most = counted.range_is_most_of_history(period)  # which kept counts both tables read
+        offset, limit = requested_page(request, "officers")
+        missed = coverage.missed_by_officer(period, now, exempt, most=most, offset=offset, limit=limit)
+        units = coverage.units(period, missed, most=most)
         total = coverage.totals(units)
         pool = coverage.spares()
         pool["ratio"] = round(pool["spares"] / total["officers"], 2) if total["officers"] else None
@@ -87,7 +89,7 @@ class CoverageView(ReportView):
         )
         tables = {
             "units": t.CoverageUnitTable([*units, total]),
-            "officers": paginated(t.MissedShiftsTable(missed)),
+            "officers": paginated(t.MissedShiftsTable(TableListData(missed))),
             "exempt": paginated(t.ExemptOfficerTable(exempt)),
         }
         chart = charts.bar(
