@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import django_filters
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 
 from assignments.models import Unit
 from hartford_bwc.widgets import QuickSelect
@@ -27,6 +31,10 @@ class DynamicChoiceFilter(django_filters.ChoiceFilter):
         if not hasattr(self, "_field"):
             self.extra["choices"] = [(value, value) for value in self._choices_from()]
         return super().field
+
+
+def _menu(empty_label: str, choices: Callable[[], list]) -> list:
+    return [("", empty_label), *choices()]
 
 
 class CameraFilter(django_filters.FilterSet):
@@ -80,10 +88,11 @@ class CameraFilter(django_filters.FilterSet):
         fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": "Asset tag, serial, holder's name or badge"}
         )
-        # The menus drawn from the cache (two queries a page otherwise); the fields' querysets still
-        # check a value sent, so a model or unit deleted a moment ago is refused, not matched.
+        # The menus drawn from the cache (two queries a page otherwise), when they are rendered (an
+        # export renders none); the fields' querysets still check a value sent, so a model or unit
+        # deleted a moment ago is refused, not matched.
         for name, cached in (("model", camera_selectors.model_choices), ("unit", camera_selectors.unit_choices)):
-            fields[name].widget.choices = [("", fields[name].empty_label), *cached()]
+            fields[name].widget.choices = CallableChoiceIterator(partial(_menu, fields[name].empty_label, cached))
 
     def search(self, queryset, name, value):
         return camera_selectors.search_cameras(queryset, value)

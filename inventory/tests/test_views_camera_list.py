@@ -406,3 +406,14 @@ def test_the_lists_charge_follows_the_minimum_charge_setting(qm, settings):
     settings.MIN_CHECKOUT_BATTERY_PERCENT = 80
     assert 'class="badge warn">70 %' in qm.get(URL).content.decode()
     assert camera_list().filter(is_charged_now=True).count() == 0
+
+
+def test_the_heading_counts_the_whole_fleet_or_the_filtered_cameras(qm):
+    cameras = CameraFactory.create_batch(3)
+    check_out(cameras[0], OfficerFactory())
+    # The whole fleet's size comes from the kept counts, a filtered list's from its rows: the same answers.
+    assert '<span class="count">3</span>' in qm.get(URL).content.decode()
+    assert '<span class="count">1</span>' in qm.get(URL, {"status": "checked_out"}).content.decode()
+    assert '<span class="count">3</span>' in qm.get(URL, {"sort": "-holder", "per_page": 50}).content.decode()
+    Camera.objects.filter(pk=cameras[1].pk).delete()
+    assert '<span class="count">2</span>' in qm.get(URL).content.decode()
