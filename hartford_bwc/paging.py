@@ -31,12 +31,3 @@ def bounded_page_size(per_page) -> int:
 def paginate(per_page: int) -> dict:
     """RequestConfig's `paginate=` for a table with this default page size."""
     return {"per_page": per_page, "paginator_class": BoundedPaginator}
-
-
-class CountedPaginator(BoundedPaginator):
-    """A bounded paginator told its count (a kept count, not a COUNT(*) over the rows) when one is known."""
-
-    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        if count is not None:
-            self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its value

@@ -127,7 +127,6 @@ def qm(client):
     "path",
     [
         "/",
-        "/inventory/cameras/",  # the whole fleet's size from the kept counts, not a COUNT(*) of cameras
         "/inventory/cameras/?q=HPD-BWC-04",
         "/inventory/cameras/?q=lopez",
         "/inventory/cameras/?q=Ofc.+Maria+Lopez",

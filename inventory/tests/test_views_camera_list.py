@@ -411,7 +411,6 @@ def test_the_lists_charge_follows_the_minimum_charge_setting(qm, settings):
 def test_the_heading_counts_the_whole_fleet_or_the_filtered_cameras(qm):
     cameras = CameraFactory.create_batch(3)
     check_out(cameras[0], OfficerFactory())
-    # The whole fleet's size comes from the kept counts, a filtered list's from its rows: the same answers.
     assert '<span class="count">3</span>' in qm.get(URL).content.decode()
     assert '<span class="count">1</span>' in qm.get(URL, {"status": "checked_out"}).content.decode()
     assert '<span class="count">3</span>' in qm.get(URL, {"sort": "-holder", "per_page": 50}).content.decode()

@@ -11,9 +11,7 @@ from django_tables2 import SingleTableMixin
 from accounts import roles
 from accounts.roles import role_required
 from hartford_bwc import spreadsheet
-from hartford_bwc.paging import CountedPaginator
 
-from .. import counts
 from ..filters import CameraFilter
 from ..selectors.camera_page import camera_by_tag
 from ..selectors.cameras import camera_list
@@ -47,12 +45,7 @@ class CameraListView(spreadsheet.ExportMixin, SingleTableMixin, FilterView):
 
     def get_table_pagination(self, table) -> dict:
         # The table paginates; leaving ListView's paginate_by unset spares a second COUNT query.
-        pagination = {"per_page": self.page_size(), "paginator_class": CountedPaginator}
-        if not any(self.request.GET.get(name) for name in self.filterset.filters):
-            # The whole fleet: its size from the kept counts (as the API's), not a COUNT(*) that reads
-            # every camera's index entry (3 ms at 30,000 cameras, the part of the page that grew).
-            pagination["count"] = counts.total(counts.all_camera_keys())
-        return pagination
+        return {"per_page": self.page_size()}
 
     def get_table_kwargs(self):
         # The page size is validated above; keep django-tables2 from reading ?per_page= unchecked.
