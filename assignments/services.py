@@ -138,6 +138,8 @@ def check_in(
     transition = check_transition("check_in", camera, by=by)
     if checkout is None:
         raise transition.otherwise.error(tag=camera.asset_tag)
+    # The locked camera, not a third read of it: the audit event names the checkout by its tag.
+    checkout.camera = camera
     if condition not in (Checkout.Condition.WORKING, Checkout.Condition.DAMAGED):
         raise InvalidInput("Say whether the camera is working or damaged.", code="bad_condition")
     if condition == Checkout.Condition.DAMAGED:

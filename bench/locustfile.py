@@ -102,17 +102,23 @@ class Kiosk(HttpUser):
         if held:  # left over from an interrupted run: return it, untimed
             self._post("kiosk: leftover (untimed)", "sign_out", {})
             self._get("kiosk: leftover (untimed)", "kiosk")
-            self._post("kiosk: leftover (untimed)", "return", {"barcode": held.group(1)}, expect=200)
-            self._post("kiosk: leftover (untimed)", "return", {"barcode": held.group(1), "condition": "working"})
+            self._post(
+                "kiosk: leftover (untimed)", "return", {"barcode": held.group(1), "entry_method": "scanned"}, expect=200
+            )
+            self._post(
+                "kiosk: leftover (untimed)",
+                "return",
+                {"barcode": held.group(1), "entry_method": "scanned", "condition": "working"},
+            )
             return
         offer = OFFER.search(page)
         if not offer:
             self._post("kiosk: sign-out", "sign_out", {})
             raise RuntimeError("The kiosk offers no charged camera (bench/load.py charges the shelf first).")
         tag = offer.group(1)
-        self._post("kiosk: check-out", "check_out", {"barcode": tag})
+        self._post("kiosk: check-out", "check_out", {"barcode": tag, "entry_method": "scanned"})
         self._get("kiosk: confirmation", "done")
         self._post("kiosk: pre-shift passed", "done", {"outcome": "passed"})
         self._get("kiosk: start screen", "kiosk")
-        self._post("kiosk: return scan", "return", {"barcode": tag}, expect=200)
-        self._post("kiosk: check-in", "return", {"barcode": tag, "condition": "working"})
+        self._post("kiosk: return scan", "return", {"barcode": tag, "entry_method": "scanned"}, expect=200)
+        self._post("kiosk: check-in", "return", {"barcode": tag, "entry_method": "scanned", "condition": "working"})

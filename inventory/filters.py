@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import django_filters
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 
 from assignments.models import Unit
+from hartford_bwc.widgets import QuickSelect
 
 from .models import Camera, CameraModel, Flag
 from .selectors import cameras as camera_selectors
@@ -28,31 +33,48 @@ class DynamicChoiceFilter(django_filters.ChoiceFilter):
         return super().field
 
 
+def _menu(empty_label: str, choices: Callable[[], list]) -> list:
+    return [("", empty_label), *choices()]
+
+
 class CameraFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
-    status = django_filters.ChoiceFilter(choices=Camera.Status.choices, empty_label="Any status")
+    # Every menu is a QuickSelect: the same markup as Django's Select, without its template per option.
+    status = django_filters.ChoiceFilter(choices=Camera.Status.choices, empty_label="Any status", widget=QuickSelect)
     state = django_filters.ChoiceFilter(
-        label="Needs attention", choices=STATE_CHOICES, method="in_state", empty_label="Any"
+        label="Needs attention", choices=STATE_CHOICES, method="in_state", empty_label="Any", widget=QuickSelect
     )
-    pool = django_filters.ChoiceFilter(choices=Camera.Pool.choices, empty_label="Any pool")
-    model = django_filters.ModelChoiceFilter(queryset=CameraModel.objects.all(), empty_label="Any model")
+    pool = django_filters.ChoiceFilter(choices=Camera.Pool.choices, empty_label="Any pool", widget=QuickSelect)
+    model = django_filters.ModelChoiceFilter(
+        queryset=CameraModel.objects.all(), empty_label="Any model", widget=QuickSelect
+    )
     firmware = DynamicChoiceFilter(
         field_name="firmware_version",
         label="Firmware",
         choices_from=camera_selectors.firmware_versions,
         empty_label="Any firmware",
+        widget=QuickSelect,
     )
     batch = DynamicChoiceFilter(
         field_name="purchase_batch",
         label="Batch",
         choices_from=camera_selectors.purchase_batches,
         empty_label="Any batch",
+        widget=QuickSelect,
     )
     unit = django_filters.ModelChoiceFilter(
-        label="Holder's unit", queryset=Unit.objects.all(), method="held_by_unit", empty_label="Any unit"
+        label="Holder's unit",
+        queryset=Unit.objects.all(),
+        method="held_by_unit",
+        empty_label="Any unit",
+        widget=QuickSelect,
     )
     flag = django_filters.ChoiceFilter(
-        label="Open flag", choices=Flag.Kind.choices, method="with_open_flag", empty_label="Any or none"
+        label="Open flag",
+        choices=Flag.Kind.choices,
+        method="with_open_flag",
+        empty_label="Any or none",
+        widget=QuickSelect,
     )
 
     class Meta:
@@ -62,9 +84,15 @@ class CameraFilter(django_filters.FilterSet):
     def __init__(self, *args, now=None, **kwargs):
         self.now = now
         super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget = forms.TextInput(
+        fields = self.form.fields
+        fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": "Asset tag, serial, holder's name or badge"}
         )
+        # The menus drawn from the cache (two queries a page otherwise), when they are rendered (an
+        # export renders none); the fields' querysets still check a value sent, so a model or unit
+        # deleted a moment ago is refused, not matched.
+        for name, cached in (("model", camera_selectors.model_choices), ("unit", camera_selectors.unit_choices)):
+            fields[name].widget.choices = CallableChoiceIterator(partial(_menu, fields[name].empty_label, cached))
 
     def search(self, queryset, name, value):
         return camera_selectors.search_cameras(queryset, value)

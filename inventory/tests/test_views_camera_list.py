@@ -17,6 +17,7 @@ from audit.actor import Actor
 from hartford_bwc.factories import CameraFactory, CameraModelFactory, OfficerFactory, UnitFactory
 from hartford_bwc.testing import page_tags, sign_in
 from inventory.models import Camera, CameraModel, Flag, MaintenanceRecord
+from inventory.selectors.cameras import camera_list
 
 URL = "/inventory/cameras/"
 pytestmark = pytest.mark.django_db
@@ -352,9 +353,66 @@ def test_a_second_page_view_reads_neither_the_filter_choices_nor_writes_the_sess
     settings.FILTER_CHOICES_CACHE_SECONDS = 60
     CameraFactory.create_batch(5, firmware_version="3.4.1", purchase_batch="2019-A")
     qm.get(URL)
-    # Session, user, roles, count, model and unit choices, rows, holders, flags: firmware versions
-    # and batches come from the cache, and the session was refreshed less than a minute ago.
-    response = list_queries(qm, django_assert_num_queries, 9)
+    # Session, user, roles, count, rows, holders, flags: the menus (firmware versions, batches, camera
+    # models, units) come from the cache, and the session was refreshed less than a minute ago.
+    response = list_queries(qm, django_assert_num_queries, 7)
     form = response.context["filter"].form
     assert ("3.4.1", "3.4.1") in form.fields["firmware"].choices
     assert ("2019-A", "2019-A") in form.fields["batch"].choices
+
+
+def test_a_unit_or_camera_model_added_renamed_or_removed_shows_in_its_menu_at_once(qm, settings):
+    settings.FILTER_CHOICES_CACHE_SECONDS = 60  # the menus are cached: a change must reach them anyway
+    traffic = UnitFactory(name="Traffic")
+    body3 = CameraModelFactory(maker="Axon", name="Body 3")
+    html = qm.get(URL).content.decode()
+    assert f'<option value="{traffic.pk}">Traffic</option>' in html
+    assert f'<option value="{body3.pk}">Axon Body 3</option>' in html
+
+    harbour = UnitFactory(name="Harbour")
+    traffic.name = "Traffic Division"
+    traffic.save()
+    body4 = CameraModelFactory(maker="Axon", name="Body 4")
+    body3.delete()
+    html = qm.get(URL).content.decode()
+
+    assert f'<option value="{harbour.pk}">Harbour</option>' in html
+    assert f'<option value="{traffic.pk}">Traffic Division</option>' in html
+    assert f'<option value="{body4.pk}">Axon Body 4</option>' in html
+    assert "Body 3" not in html
+
+
+def test_a_camera_model_chosen_from_a_menu_shown_before_it_was_removed_is_refused(qm, settings):
+    settings.FILTER_CHOICES_CACHE_SECONDS = 60
+    body3 = CameraModelFactory(name="Body 3")
+    CameraFactory(model=CameraModelFactory(name="Body 4"))
+    qm.get(URL)  # the menu, with Body 3, is cached
+    gone = body3.pk
+    body3.delete()
+
+    response = qm.get(URL, {"model": gone})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert page_tags(response) == []
+
+
+def test_the_lists_charge_follows_the_minimum_charge_setting(qm, settings):
+    # camera_list() is built once per process: the threshold it reads must still take effect.
+    CameraFactory(asset_tag="HPD-BWC-0001", battery_percent=70)
+    settings.MIN_CHECKOUT_BATTERY_PERCENT = 60
+    assert 'class="badge ok">70 %' in qm.get(URL).content.decode()
+    assert camera_list().filter(is_charged_now=True).count() == 1
+    settings.MIN_CHECKOUT_BATTERY_PERCENT = 80
+    assert 'class="badge warn">70 %' in qm.get(URL).content.decode()
+    assert camera_list().filter(is_charged_now=True).count() == 0
+
+
+def test_the_heading_counts_the_whole_fleet_or_the_filtered_cameras(qm):
+    cameras = CameraFactory.create_batch(3)
+    check_out(cameras[0], OfficerFactory())
+    assert '<span class="count">3</span>' in qm.get(URL).content.decode()
+    assert '<span class="count">1</span>' in qm.get(URL, {"status": "checked_out"}).content.decode()
+    assert '<span class="count">3</span>' in qm.get(URL, {"sort": "-holder", "per_page": 50}).content.decode()
+    Camera.objects.filter(pk=cameras[1].pk).delete()
+    assert '<span class="count">2</span>' in qm.get(URL).content.decode()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts import roles
+from assignments.models import Checkout
 from audit.models import AuditEvent
-from hartford_bwc.factories import KioskFactory, UserFactory
-from kiosk.models import Kiosk
+from hartford_bwc.factories import CameraFactory, KioskFactory, OfficerFactory, UserFactory
+from kiosk.models import Kiosk, KioskAlert
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +87,22 @@ def test_the_kiosk_list_uses_a_fixed_number_of_queries(quartermaster, django_ass
     with django_assert_num_queries(4):
         response = quartermaster.get("/kiosks/")
     assert response.content.decode().count("Awaiting enrollment") == count
+
+
+@pytest.mark.parametrize("open_alerts", [1, 60])
+def test_the_alerts_page_reads_the_same_queries_however_many_alerts_are_open(
+    quartermaster, django_assert_num_queries, open_alerts
+):
+    kiosk = KioskFactory(name="HQ front desk")
+    for n in range(open_alerts):
+        checkout = Checkout.objects.create(
+            camera=CameraFactory(), officer=OfficerFactory(), due_back_at=timezone.now() + timedelta(hours=9)
+        )
+        KioskAlert.objects.create(
+            kind=KioskAlert.Kind.TYPED_RETURN, kiosk=kiosk, officer=checkout.officer, checkout=checkout, detail=f"n{n}"
+        )
+    quartermaster.get("/kiosks/alerts/")  # the session's sliding refresh
+    # session, user, roles, the open alerts with their kiosk, officer and checkout's camera
+    with django_assert_num_queries(4):
+        page = quartermaster.get("/kiosks/alerts/").content.decode()
+    assert page.count("HQ front desk") == open_alerts

@@ -119,10 +119,11 @@ def test_check_in(fleet, kiosk_browser, django_assert_num_queries):
         page = kiosk_browser.return_camera("HPD-BWC-F00001", follow=False).content.decode()
     assert ">Working<" in page
     # Step 2, scanned: check_in (camera locked, open checkout locked, update both, the reports' counts:
-    # day and officer-camera total, one upsert each, audit), the return's
+    # day and officer-camera total, one upsert each, audit: the checkout named by the locked camera,
+    # not a third read of it), the return's
     # entry method and its audit event, all in one savepoint; then the free dock bay: the first dock
     # with room where the kiosk stands (none here), else the first anywhere, then its taken bays.
-    with django_assert_num_queries(21 + 2 * AUDIT_LOCK):
+    with django_assert_num_queries(20 + 2 * AUDIT_LOCK):
         response = kiosk_browser.post(
             "/kiosk/return/",
             {"barcode": "HPD-BWC-F00001", "condition": "working", "entry_method": "scanned"},
