@@ -18,6 +18,7 @@ from assignments.models import (
     CheckoutTotal,
     PersonalIssue,
 )
+from inventory import counts
 from inventory.models import Camera, ChargeEvent, MaintenanceRecord
 
 from .base import SeedResult
@@ -88,7 +89,7 @@ class Builder(Fleet, People, Problems, History, Signal):
             ((self.officers[i].pk, camera_ids[i], issued_at, "") for i in range(self.n_personal)),
         )
         # The history and its counts: a million rows whose keys are checked in one join a table.
-        with foreign_keys_checked_at_end(Checkout, ChargeEvent, *TALLIES):
+        with foreign_keys_checked_at_end(Checkout, ChargeEvent, *TALLIES), counts.checkouts_counted_at_end():
             insert_rows(Checkout, (*CHECKOUT_ROW, "first_docked_at"), self._checkout_rows(camera_ids))
             insert_rows(ChargeEvent, CHARGE_ROW, ((camera_ids[row[0]], *row[1:]) for row in self.charges))
             tallies.rebuild()  # what the check-out services count for the reports, for the history written in bulk

@@ -86,6 +86,8 @@ def foreign_keys_checked_at_end(*models: type[Model]) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
+    if not connection.in_atomic_block:
+        raise RuntimeError("Call it in a transaction: a failure inside the block must undo the ALTER TABLE too.")
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         cursor.execute(
