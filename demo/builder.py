@@ -88,7 +88,9 @@ class Builder(Fleet, People, Problems, History, Signal):
             ("officer_id", "camera_id", "issued_at", "reason"),
             ((self.officers[i].pk, camera_ids[i], issued_at, "") for i in range(self.n_personal)),
         )
-        # The history and its counts: a million rows whose keys are checked in one join a table.
+        # The history and its counts, 1.6 million rows at 30,000 cameras: their foreign keys checked in
+        # one join a table rather than one deferred check a row and key at COMMIT, and the
+        # check-outs counted once rather than by a trigger call and a KeptCount row each.
         with foreign_keys_checked_at_end(Checkout, ChargeEvent, *TALLIES), counts.checkouts_counted_at_end():
             insert_rows(Checkout, (*CHECKOUT_ROW, "first_docked_at"), self._checkout_rows(camera_ids))
             insert_rows(ChargeEvent, CHARGE_ROW, ((camera_ids[row[0]], *row[1:]) for row in self.charges))
