@@ -2,8 +2,10 @@
 Hartford demo fleet (`seed_fleet`), empty it (`reset_fleet`), and name the officer the kiosk demo signs in as.
 
 Everything is built in memory (the big histories as plain tuples) and written once: COPY on
-PostgreSQL, bulk_create on SQLite (demo/bulk.py). 30,000 cameras with 30 days of history (about
-1.6 million rows) seed in about 45 s on PostgreSQL; `python bench/seed.py` measures it. The parts:
+PostgreSQL, bulk_create on SQLite (demo/bulk.py), with the history's foreign keys checked once a table
+and its check-outs counted once (demo.builder.Builder.write says why). 30,000 cameras with 30 days of
+history (about 1.6 million rows) seed in about 75 s on PostgreSQL on two loaded cores; `python
+bench/seed.py` measures it. The parts:
 demo.fleet (cameras, docks), demo.people (officers, units, shifts, training, exemptions), demo.history
 (check-outs, charges, repairs), demo.problems (what the flag sweep must catch right now; `SeedResult.planted`
 names them), demo.signal (signal devices and cruisers, from its own random generator), put together by

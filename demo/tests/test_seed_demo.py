@@ -10,12 +10,15 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
+from assignments import tallies
+from assignments.first_dock import fill_first_docked_at
 from assignments.models import (
     Certification,
     Checkout,
+    CheckoutDay,
     DutyAssignment,
     Officer,
     OfficerFlag,
@@ -29,6 +32,7 @@ from audit.models import AuditEvent
 from audit.services import verify_chain
 from demo import services
 from demo.fleet import OLD_BATCH
+from inventory import counts
 from inventory.flags.sweep import run_sweep
 from inventory.models import Camera, Flag, MaintenanceRecord
 
@@ -262,3 +266,19 @@ def test_the_demo_has_prices_suppliers_warranties_and_repair_costs():
     closed = MaintenanceRecord.objects.closed().exclude(kind=MaintenanceRecord.Kind.INSPECTION)
     assert closed.exists() and not closed.filter(repair_cost__isnull=True).exists()
     assert not MaintenanceRecord.objects.open().filter(repair_cost__isnull=False).exists()
+
+
+def test_the_seed_writes_each_return_s_first_dock_as_the_bulk_fill_works_it_out_and_counts_it_all():
+    services.seed_fleet(cameras=160, days=10)
+    docked = Checkout.objects.filter(first_docked_at__isnull=False)
+    assert docked.count() > 100
+    assert not docked.filter(first_docked_at__lt=F("checked_in_at")).exists()
+    assert fill_first_docked_at() == 0, "the seed wrote every first dock the set-based fill works out, no other"
+    days = sorted(CheckoutDay.objects.values_list("officer_id", "day", "camera_id", "checkouts", "returns", "held"))
+    assert sum(n for *_, n, _, _ in days) == Checkout.objects.count()
+    tallies.rebuild()
+    assert (
+        sorted(CheckoutDay.objects.values_list("officer_id", "day", "camera_id", "checkouts", "returns", "held"))
+        == days
+    )
+    assert counts.counted() == counts.live()

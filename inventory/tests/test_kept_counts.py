@@ -152,3 +152,24 @@ def test_two_recounts_at_once_count_each_camera_once():
     for thread in threads:
         thread.join(timeout=30)
     assert counts.counted() == counts.live() == {counts.BATTERY_PREFIX + "95": 6}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: the block is a no-op elsewhere")
+def test_check_outs_written_in_bulk_are_counted_once_at_the_end_and_the_trigger_counts_again_after():
+    from demo.bulk import insert_rows
+    from demo.history import CHECKOUT_ROW
+
+    now = timezone.now()
+    officer = OfficerFactory()
+    rows = [(CameraFactory().pk, officer.pk, now - timedelta(hours=h), now, now, "working", "") for h in (3, 4, 5)]
+    counts.recount()
+    before = KeptCount.objects.count()
+    with counts.checkouts_counted_at_end():
+        insert_rows(Checkout, CHECKOUT_ROW, rows)
+        assert KeptCount.objects.count() == before, "no row of KeptCount a check-out written"
+    assert counts.counted()[counts.CHECKOUTS] == 3
+    assert_kept()
+    camera = CameraFactory()
+    assignment_services.check_out(camera=camera, officer=OfficerFactory(), by=SYSTEM)
+    assert counts.counted()[counts.OPEN_CHECKOUTS] == 1  # the trigger counts again
+    assert_kept()
