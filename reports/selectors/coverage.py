@@ -590,10 +590,6 @@ class MissedShifts(LazyRows):
 
     per_unit: dict[int | None, dict[str, int]]
 
-    def _fetch(self, limit: int | None = None, offset: int = 0) -> list[dict]:
-        # Nothing missed (or nothing that can be): no statement to read.
-        return [] if self.length == 0 else super()._fetch(limit, offset)
-
 
 def missed_by_officer(
     period: Period,
@@ -624,7 +620,7 @@ def missed_by_officer(
         period, now or timezone.now(), exempt or [], from_checkouts=from_checkouts, most=bool(most)
     )
     if built is None:
-        missed = MissedShifts("", [], count=0)
+        missed = MissedShifts("", [], count=0)  # nothing missed, or nothing that can be: no statement
         missed.per_unit = {}
         return missed
     rows = fetch_dicts(*_page_sql(built, offset, limit))

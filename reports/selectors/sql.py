@@ -78,6 +78,8 @@ class LazyRows(Sequence):
         return self.length
 
     def _fetch(self, limit: int | None = None, offset: int = 0) -> list[dict]:
+        if self.length == 0:
+            return []  # none to read (a report may then have no statement to give: sql "")
         if limit is not None and self.prefetched is not None:
             start, asked, rows = self.prefetched
             # The same first row, and no more rows wanted than were asked for (fewer came at the end).
@@ -100,7 +102,7 @@ class LazyRows(Sequence):
         return rows[0]
 
     def __iter__(self):
-        return stream_dicts(self.sql, self.params, self.convert)
+        return stream_dicts(self.sql, self.params, self.convert) if self.length else iter(())
 
 
 class CountedRows(Sequence):
