@@ -125,6 +125,8 @@ def repeat_failures(period: Period, *, offset: int = 0, limit: int = 25) -> Repe
     )
     if page:
         count = page[0]["cameras"]
+    elif offset == 0:
+        count = 0  # not even a first page: none
     else:  # a page past the last: the count alone
         count = fetch_dicts(f"SELECT COUNT(*) AS cameras FROM ({select}) repeated", params)[0]["cameras"]
     for row in page:

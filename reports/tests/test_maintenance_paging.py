@@ -96,8 +96,9 @@ def test_a_page_past_the_last_still_knows_how_many_cameras_repeat(failures):
     assert _repeat(past[0:25]) == _repeat_reference(MARCH)
 
 
-def test_no_repeat_failure_is_an_empty_table():
-    assert len(maintenance.repeat_failures(MARCH)) == 0
+def test_no_repeat_failure_is_an_empty_table_read_in_one_query(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert len(maintenance.repeat_failures(MARCH)) == 0
 
 
 def test_failures_per_model_and_batch_count_every_camera_bought(failures):
