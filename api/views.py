@@ -45,7 +45,11 @@ class KnownCountPaginator(DjangoPaginator):
 
     @cached_property
     def count(self) -> int:
-        return self.known_count if self.known_count is not None else super().count
+        if self.known_count is None:
+            return super().count
+        # Never below none: kept counts that drifted from the rows (a TRUNCATE's rows are not seen by
+        # the row triggers) must give a short or empty page, not a negative offset and a 500.
+        return max(self.known_count, 0)
 
 
 class StrictPageNumberPagination(PageNumberPagination):
