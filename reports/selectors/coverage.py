@@ -565,15 +565,6 @@ def _page_sql(per_officer: tuple[str, list], offset: int, limit: int) -> tuple[s
     )
 
 
-def missed_by_officer_sql(
-    period: Period, now: datetime, exempt: list[dict], *, from_checkouts: bool, most: bool
-) -> tuple[str, list] | None:
-    """Every officer with a missed shift, in order: the rows `missed_by_officer` reads whole (an export)
-    or a page at a time; None when nothing can be missed."""
-    built = _missed_per_officer_sql(period, now, exempt, from_checkouts=from_checkouts, most=most)
-    return None if built is None else _ordered_sql(built)
-
-
 def missed_page_sql(
     period: Period, now: datetime, exempt: list[dict], *, from_checkouts: bool, most: bool, offset: int, limit: int
 ) -> tuple[str, list] | None:

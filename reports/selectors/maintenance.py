@@ -34,10 +34,6 @@ def _turnaround():
     return ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
 
 
-def _hours(value) -> float | None:
-    return round(value.total_seconds() / 3600, 1) if value is not None else None
-
-
 def repairs_by_route(period: Period) -> list[dict]:
     """Open now, opened and closed in the range, and average turnaround per route."""
     opened = Q(opened_at__gte=period.since, opened_at__lt=period.until)
@@ -248,17 +244,3 @@ def refresh_due(now: datetime | None = None) -> list[dict]:
 
 def open_repairs():
     return MaintenanceRecord.objects.open().select_related("camera", "camera__model").order_by("opened_at")
-
-
-def opened_per_month(period: Period) -> list[dict]:
-    return list(
-        _failures_opened(period)
-        .annotate(month=TruncMonth("opened_at"))
-        .values("month")
-        .annotate(
-            in_house=Count("pk", filter=Q(performed_by=MaintenanceRecord.PerformedBy.IN_HOUSE)),
-            vendor=Count("pk", filter=Q(performed_by=MaintenanceRecord.PerformedBy.VENDOR)),
-            triage=Count("pk", filter=Q(performed_by="")),
-        )
-        .order_by("month")
-    )
