@@ -6,16 +6,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from assignments.models import Officer
 from hartford_bwc import timefmt
 from hartford_bwc.timefmt import when
 
 from .models import Camera, Flag
-from .selectors.cameras import open_flag_kinds, open_holders
+from .selectors.cameras import Holder, open_flag_kinds, open_holders
 
 STATUS_BADGE = {
     Camera.Status.AVAILABLE: "ok",
@@ -24,12 +24,6 @@ STATUS_BADGE = {
     Camera.Status.LOST: "bad",
     Camera.Status.RETIRED: "",
 }
-
-
-def holder_of(camera: Camera):
-    """The open checkout prefetched by selectors.cameras.camera_list, or None."""
-    checkouts = getattr(camera, "open_checkouts", None)
-    return checkouts[0] if checkouts else None
 
 
 def charge_state(camera: Camera) -> tuple[str, str]:
@@ -116,6 +110,10 @@ class CameraTable(tables.Table):
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        # What the rows show of their holders and flags, read for the rows shown (body_html) or, for
+        # the table's own export, for every row at the first use.
+        self._holders: dict[int, Holder] | None = None
+        self._flag_kinds: dict[int, list[str]] | None = None
         # Hidden from the HTML columns, not from the export (django-tables2 exports hidden columns).
         for name in _FOLDED:
             self.columns.hide(name)
@@ -137,14 +135,31 @@ class CameraTable(tables.Table):
     def body_html(self) -> str:
         names = [column.name for column in self.columns]
         cells = [getattr(self, f"cell_{name}") for name in names]
+        records = [row.record for row in self.paginated_rows]
+        # One query each for the page's held and flagged cameras; none when no row has one.
+        held = [record.pk for record in records if record.holder_badge is not None]
+        flagged = [record.pk for record in records if record.open_flag_count]
+        self._holders = open_holders(held) if held else {}
+        self._flag_kinds = open_flag_kinds(flagged) if flagged else {}
         rows = [
-            format_html("<tr>{}</tr>", format_html_join("", "<td>{}</td>", ((cell(row.record),) for cell in cells)))
-            for row in self.paginated_rows
+            format_html("<tr>{}</tr>", format_html_join("", "<td>{}</td>", ((cell(record),) for cell in cells)))
+            for record in records
         ]
         if not rows:
             return format_html('<tr><td colspan="{}">{}</td></tr>', len(names), self.empty_text)
         # Safe: every row above is built by format_html.
         return mark_safe("".join(rows))
+
+    def holder_of(self, record: Camera) -> Holder | None:
+        if self._holders is None:
+            self._holders = open_holders(self.data.data)
+        return self._holders.get(record.pk)
+
+    def open_flag_labels(self, record: Camera) -> list[str]:
+        """The record's open flags, as the list names them."""
+        if self._flag_kinds is None:
+            self._flag_kinds = open_flag_kinds(self.data.data)
+        return [_FLAG_KIND.get(kind, kind) for kind in self._flag_kinds.get(record.pk, ())]
 
     def cell_select(self, record: Camera):
         # The checkbox belongs to the bulk-action form outside the table (form="bulk-form").
@@ -185,18 +200,17 @@ class CameraTable(tables.Table):
         return record.get_pool_display()
 
     def cell_holder(self, record: Camera):
-        checkout = holder_of(record)
-        if checkout is None:
+        holder = self.holder_of(record)
+        if holder is None:
             return ""
-        officer = checkout.officer
-        overdue = mark_safe(' <span class="badge bad">overdue</span>') if checkout.due_back_at < self.now else ""
+        overdue = mark_safe(' <span class="badge bad">overdue</span>') if holder.due_back_at < self.now else ""
         return format_html(
             '<a href="{}">{}</a>{}<span class="sub">#{}{}</span>',
-            officer.get_absolute_url(),
-            officer.display_name,
+            reverse("assignments:officer_detail", args=[holder.badge_number]),
+            holder.name,
             overdue,
-            officer.badge_number,
-            f" · {unit}" if (unit := self.cell_holder_unit(record)) else "",
+            holder.badge_number,
+            f" · {holder.unit}" if holder.unit else "",
         )
 
     def cell_holder_unit(self, record: Camera) -> str:
@@ -228,7 +242,7 @@ class CameraTable(tables.Table):
 
     def cell_flags(self, record: Camera):
         return format_html_join(
-            " ", '<span class="badge warn">{}</span>', ((flag.get_kind_display(),) for flag in record.open_flags)
+            " ", '<span class="badge warn">{}</span>', ((label,) for label in self.open_flag_labels(record))
         )
 
     # --- export values -----------------------------------------------------------------------------
@@ -240,8 +254,8 @@ class CameraTable(tables.Table):
         return record.get_pool_display()
 
     def value_holder(self, record: Camera) -> str:
-        checkout = holder_of(record)
-        return f"{checkout.officer.display_name} (badge {checkout.officer.badge_number})" if checkout else ""
+        holder = self.holder_of(record)
+        return f"{holder.name} (badge {holder.badge_number})" if holder else ""
 
     def value_charge(self, record: Camera) -> str:
         return charge_state(record)[0]
@@ -250,7 +264,7 @@ class CameraTable(tables.Table):
         return record.location_label
 
     def value_flags(self, record: Camera) -> str:
-        return ", ".join(flag.get_kind_display() for flag in getattr(record, "open_flags", []))
+        return ", ".join(self.open_flag_labels(record))
 
     def value_last_inspected_at(self, record: Camera) -> str:
         at = record.last_inspected_at
@@ -298,7 +312,7 @@ def export_rows(cameras) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
     sorted queryset, in three queries at any fleet size: the cameras (streamed), their holders, their flags."""
     holders = open_holders(cameras)
     flags = open_flag_kinds(cameras)
-    rows = cameras.prefetch_related(None).values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
+    rows = cameras.values_list(*_EXPORT_FIELDS).iterator(chunk_size=2000)
     return EXPORT_COLUMNS, (_export_row(row, holders, flags) for row in rows)
 
 
@@ -307,7 +321,7 @@ _POOL = dict(Camera.Pool.choices)
 _FLAG_KIND = dict(Flag.Kind.choices)
 
 
-def _export_row(row, holders: dict, flags: dict) -> list[Any]:
+def _export_row(row, holders: dict[int, Holder], flags: dict[int, list[str]]) -> list[Any]:
     (pk, tag, serial, maker, model, status, pool, unit, charged, battery, dock, bay, firmware, batch, inspected) = row
     holder = holders.get(pk)
     return [
@@ -316,7 +330,7 @@ def _export_row(row, holders: dict, flags: dict) -> list[Any]:
         f"{maker} {model}",
         _STATUS.get(status, status),
         _POOL.get(pool, pool),
-        f"{Officer.name_for(*holder[:3])} (badge {holder[3]})" if holder else None,
+        f"{holder.name} (badge {holder.badge_number})" if holder else None,
         unit,
         charge_of(status, battery, lambda: charged)[0],
         (f"{dock}, bay {bay}" if bay else dock) if dock else None,

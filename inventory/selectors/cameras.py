@@ -3,9 +3,10 @@ menus."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from datetime import datetime
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,7 +16,6 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from assignments import name_search
-from assignments.models import Checkout, Unit
+from assignments.models import Checkout, Officer, Unit
 
 from ..models import Camera, CameraModel, Flag, charged_condition
 from .states import open_checkouts
@@ -33,10 +33,13 @@ from .states import open_checkouts
 def camera_list() -> QuerySet[Camera]:
     """Cameras with what each row shows: holder, charge state and open flags, in a fixed number of queries.
 
-    Sortable values are annotations (one correlated subquery each); the holder and the flags to
-    display are prefetched, one query each per page. Building this queryset (five annotations
-    resolved, two prefetches) is about 3 ms of ORM work, as long as the page's SQL: it is built once
-    per process (per charge threshold, the one setting it reads) and each call returns a clone.
+    Sortable values are annotations (one correlated subquery each). What a page shows of its holders
+    and flags is read for that page's rows alone, as plain values (open_holders, open_flag_kinds):
+    one query each, none when no row has one, and no model instance per checkout, officer, unit or
+    flag. A join to the open checkout would spare the holder's query but not the page's count, which
+    would carry the join (PostgreSQL does not drop a join on a partial unique index). Building this
+    queryset (five annotations resolved) is milliseconds of ORM work, as long as the page's SQL: it is
+    built once per process (per charge threshold, the one setting it reads) and each call returns a clone.
     """
     return _camera_list(settings.MIN_CHECKOUT_BATTERY_PERCENT).all()
 
@@ -46,58 +49,66 @@ def _camera_list(min_battery_percent: int) -> QuerySet[Camera]:
     # Never evaluated itself (callers get .all() clones), so no rows are ever kept in it.
     holder = open_checkouts().select_related(None).order_by()
     open_flags = Flag.objects.open().filter(camera=OuterRef("pk")).order_by()
-    return (
-        Camera.objects.select_related("model", "dock")
-        .annotate(
-            holder_name=Subquery(holder.values("officer__last_name")[:1]),
-            holder_badge=Subquery(holder.values("officer__badge_number")[:1]),
-            holder_unit=Subquery(holder.values("officer__unit__name")[:1]),
-            # 0, not NULL, for no flags: PostgreSQL and SQLite sort NULLs at opposite ends.
-            open_flag_count=Coalesce(Subquery(open_flags.values("camera").annotate(n=Count("pk")).values("n")[:1]), 0),
-            # Case, not the bare condition: NULL battery readings would make it NULL, not False.
-            is_charged_now=Case(When(charged_condition(), then=True), default=False, output_field=BooleanField()),
-        )
-        .prefetch_related(
-            Prefetch(
-                "checkouts",
-                queryset=Checkout.objects.open().select_related("officer__unit"),
-                to_attr="open_checkouts",
-            ),
-            Prefetch(
-                "flags",
-                queryset=Flag.objects.open().order_by("kind"),
-                to_attr="open_flags",
-            ),
-        )
+    return Camera.objects.select_related("model", "dock").annotate(
+        holder_name=Subquery(holder.values("officer__last_name")[:1]),
+        holder_badge=Subquery(holder.values("officer__badge_number")[:1]),
+        holder_unit=Subquery(holder.values("officer__unit__name")[:1]),
+        # 0, not NULL, for no flags: PostgreSQL and SQLite sort NULLs at opposite ends.
+        open_flag_count=Coalesce(Subquery(open_flags.values("camera").annotate(n=Count("pk")).values("n")[:1]), 0),
+        # Case, not the bare condition: NULL battery readings would make it NULL, not False.
+        is_charged_now=Case(When(charged_condition(), then=True), default=False, output_field=BooleanField()),
     )
 
 
-def open_holders(cameras: QuerySet[Camera]) -> dict[int, tuple[str, str, str, str]]:
-    """{camera id: (rank, first name, last name, badge number)} of the open checkouts of these cameras,
-    in one query (the export's holder column, without a model instance per row)."""
+class Holder(NamedTuple):
+    """Who holds a camera, as the list and its export show them."""
+
+    name: str
+    badge_number: str
+    unit: str
+    due_back_at: datetime
+
+
+def open_holders(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, Holder]:
+    """{camera id: its holder} for these cameras (a queryset, or the ids of a page's rows) that are
+    checked out, in one query."""
     rows = (
         Checkout.objects.open()
-        .filter(camera_id__in=cameras.order_by().values("pk"))
+        .filter(camera_id__in=_ids(cameras))
         .order_by()
-        .values_list("camera_id", "officer__rank", "officer__first_name", "officer__last_name", "officer__badge_number")
+        .values_list(
+            "camera_id",
+            "officer__rank",
+            "officer__first_name",
+            "officer__last_name",
+            "officer__badge_number",
+            "officer__unit__name",
+            "due_back_at",
+        )
     )
     return {
-        camera_id: (rank, first, last, badge) for camera_id, rank, first, last, badge in rows.iterator(chunk_size=2000)
+        camera_id: Holder(Officer.name_for(rank, first, last), badge, unit or "", due_back_at)
+        for camera_id, rank, first, last, badge, unit, due_back_at in rows.iterator(chunk_size=2000)
     }
 
 
-def open_flag_kinds(cameras: QuerySet[Camera]) -> dict[int, list[str]]:
-    """{camera id: its open flags' kinds, in kind order} for these cameras, in one query."""
+def open_flag_kinds(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, list[str]]:
+    """{camera id: its open flags' kinds, in kind order} for these cameras (a queryset, or the ids of
+    a page's rows), in one query."""
     kinds: dict[int, list[str]] = {}
     rows = (
         Flag.objects.open()
-        .filter(camera_id__in=cameras.order_by().values("pk"))
+        .filter(camera_id__in=_ids(cameras))
         .order_by("camera_id", "kind")
         .values_list("camera_id", "kind")
     )
     for camera_id, kind in rows.iterator(chunk_size=2000):
         kinds.setdefault(camera_id, []).append(kind)
     return kinds
+
+
+def _ids(cameras: QuerySet[Camera] | Collection[int]):
+    return cameras.order_by().values("pk") if isinstance(cameras, QuerySet) else cameras
 
 
 def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
