@@ -52,12 +52,12 @@ SERVER_ENV = {
 TARGET_MS = {"report": 1000.0, "kiosk: sign-in": 50.0, "kiosk: check-out": 50.0, "kiosk: check-in": 50.0}
 # Why a target is missed where the cause is known and not a fault to fix: printed beside the verdict.
 REASONS: dict[str, str] = {
-    "camera list, page 1": "7 queries at either size (its menus cached and written without a template per option,"
-    " its queryset built once per process); the COUNT(*) of the fleet is the one that grows (3 ms at 30k: the"
-    " kept counts would spare it, but a drifted count breaks the paging). What is left is"
-    " Python: Django's ORM compiling the five-annotation query and building 25 cameras with their holders and"
-    " flags, and the page's templates: 25-30 ms of CPU in-process, so 30 ms through gunicorn on two shared"
-    " cores needs less per-row work than Django's model layer gives, or a cached page",
+    "camera list, page 1": "5-7 queries at either size (its menus cached and written without a template per"
+    " option, its queryset built once per process, the page's holders and flags read as values for its own rows,"
+    " none when no row has one). What is left is Python, the same at either size: the 475 page misses 30 ms too,"
+    " and the flags page (a 25-row table, 7 queries) takes 25-32 ms through the same server: the layout, session"
+    " and middleware take most of 30 ms on two shared cores before the list's 14 columns and filter form. It"
+    " needs a lighter page than Django's templates and forms give, or a cached page",
     "report: coverage": "paged and summed per unit in SQL now (0.5-1.0 s in-process at load 3-5, before 0.6-1.8 s in"
     " the same runs); left: each officer's count from the range's 334,000 shift-day rows, 0.4 s EXPLAIN ANALYZE",
     "report: coverage, widest": "as the default range (0.4-0.7 s in-process at load 3-5, before 0.7-3.0 s); the"
@@ -66,8 +66,9 @@ REASONS: dict[str, str] = {
     " the per-badge lock-out guards a six-digit PIN, the hash cost keeps it off a stolen table",
     "kiosk: check-out": "25 queries (26 on PostgreSQL), none reading the fleet (kiosk/tests/test_queries.py at 475"
     " and 5,000): camera and officer locked, certification, held, shift, the check-out and its five kept counts,"
-    " the camera, the audit chain's lock and append, the session; the tail is two shared cores. Its confirmation"
-    " screen read every issued trigger (65 ms at 30k), now two index lookups",
+    " the camera, the audit chain's lock and append, the session. At 1 client its p95 is the second-slowest of"
+    " some 40: gunicorn's log of 124 check-outs at 30k had the first on each worker at 63 ms (cold), the rest"
+    " 19-37 ms at 1 client. Its confirmation screen read every issued trigger (65 ms at 30k), now two index lookups",
     "kiosk: check-in": "20 queries (22 on PostgreSQL; the camera is no longer read a third time), none reading the"
     " fleet; the bench now posts a scan, as kiosk.js does, not the typed return (an alert, one more row and audit"
     " event) it measured before; the tail as the check-out's",
@@ -294,14 +295,25 @@ def _kiosk_clients(base: str, count: int, links: int) -> tuple[list[dict], list[
 
 
 def charge_the_shelf() -> None:
-    """Every camera on the shelf fully charged now: each kiosk cycle leaves the camera it used uncharged."""
+    """Every camera on the shelf that the kiosk would not offer, charged now: each kiosk cycle leaves the
+    camera it used uncharged, as a dock would until it has charged it. Run before each kiosk load (the
+    1-client run used up the 475 fleet's charged cameras, and the 8-client run then measured 7 check-outs
+    among 190 sign-ins offered nothing). Only those rows are written, and the table vacuumed: rewriting
+    the whole shelf before the pages were loaded left some 20,000 dead rows at 30k, which the camera
+    list's COUNT(*) read through (3 ms became 28 ms) until autovacuum came by."""
+    import django
+
+    django.setup()
     from django.db import connection
     from django.utils import timezone
 
+    from inventory.models import Camera, charged_condition
+
+    Camera.objects.filter(status=Camera.Status.AVAILABLE).exclude(charged_condition()).update(
+        last_full_charge_at=timezone.now()
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE inventory_camera SET last_full_charge_at = %s WHERE status = 'available'", [timezone.now()]
-        )
+        cursor.execute("VACUUM (ANALYZE) inventory_camera")
 
 
 def _chosen(name: str, only: str | None) -> bool:
@@ -337,7 +349,6 @@ def prepare(base: str, *, reports_only: bool, only: str | None) -> dict:
         target["queries"] = _queries(client, target["path"], target.get("data"))
     kiosk = None
     if not reports_only and _chosen("kiosk", only):
-        charge_the_shelf()
         kiosk = {
             "paths": {
                 key: reverse(f"kiosk:{key}") for key in ("home", "sign_in", "sign_out", "check_out", "done", "return")
@@ -448,9 +459,10 @@ def _drain(port: int, seconds: float = 300) -> None:
 KIOSK_STEPS = ("kiosk: sign-in", "kiosk: check-out", "kiosk: check-in")
 
 
-def _load_kiosk(fleet: str, port: int, kiosk: dict, results: dict) -> None:
+def _load_kiosk(fleet: str, url: str, port: int, kiosk: dict, results: dict) -> None:
     links = kiosk["links"]
     for clients in CLIENTS:
+        subprocess.run([sys.executable, __file__, "--charge-shelf"], cwd=ROOT, env=_env(url), check=True)
         run = {
             "paths": kiosk["paths"],
             "clients": [{**officer, "enroll_url": links.pop()} for officer in kiosk["officers"][:clients]],
@@ -481,9 +493,10 @@ def load(found: list[tuple[str, str, bool]], only: str | None) -> dict[str, dict
                 for target in setup["targets"]:
                     if target["name"] == name:
                         _load_page(label, ports[label], setup, target, results[label])
+        urls = {label: url for label, url, _ in found}
         for label, setup in setups.items():
             if setup["kiosk"]:
-                _load_kiosk(label, ports[label], setup["kiosk"], results[label])
+                _load_kiosk(label, urls[label], ports[label], setup["kiosk"], results[label])
     finally:
         for server in servers:
             server.terminate()
@@ -599,12 +612,16 @@ def main() -> int:
     parser.add_argument("--fleets", help="comma-separated fleets to load (475,30k,10M); the others' figures are kept")
     parser.add_argument("--prepare", metavar="BASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--reports-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--charge-shelf", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--table", action="store_true", help="print the table of the last run (var/bench-load.json)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     out = ROOT / "var" / "bench-load.json"
     if args.table:
         print(table(json.loads(out.read_text())))
+        return 0
+    if args.charge_shelf:
+        charge_the_shelf()
         return 0
     if args.prepare:
         print(json.dumps(prepare(args.prepare, reports_only=args.reports_only, only=args.only)))

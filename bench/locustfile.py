@@ -79,7 +79,8 @@ class Kiosk(HttpUser):
             self.page = response.text
             return response.text
 
-    def _post(self, step: str, key: str, data: dict, expect: int = 302) -> str:
+    def _post(self, step: str, key: str, data: dict, expect: int = 302) -> bool:
+        """Post the step; whether it answered as expected (the page it showed is kept in self.page)."""
         token = CSRF.search(self.page)
         data = {**data, "csrfmiddlewaretoken": token.group(1) if token else ""}
         with self.client.post(
@@ -91,7 +92,7 @@ class Kiosk(HttpUser):
                 response.failure(reason[:200])
             if response.status_code == 200:
                 self.page = response.text
-            return response.text
+            return response.status_code == expect
 
     @task
     def cycle(self) -> None:
@@ -116,7 +117,11 @@ class Kiosk(HttpUser):
             self._post("kiosk: sign-out", "sign_out", {})
             raise RuntimeError("The kiosk offers no charged camera (bench/load.py charges the shelf first).")
         tag = offer.group(1)
-        self._post("kiosk: check-out", "check_out", {"barcode": tag, "entry_method": "scanned"})
+        if not self._post("kiosk: check-out", "check_out", {"barcode": tag, "entry_method": "scanned"}):
+            # Another kiosk's officer took the same spare first (every kiosk offers the first ready
+            # one): the refusal is timed, as it happens; there is nothing to return.
+            self._post("kiosk: sign-out", "sign_out", {})
+            return
         self._get("kiosk: confirmation", "done")
         self._post("kiosk: pre-shift passed", "done", {"outcome": "passed"})
         self._get("kiosk: start screen", "kiosk")
