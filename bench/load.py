@@ -58,10 +58,6 @@ REASONS: dict[str, str] = {
     " and the flags page (a 25-row table, 7 queries) takes 25-32 ms through the same server: the layout, session"
     " and middleware take most of 30 ms on two shared cores before the list's 14 columns and filter form. It"
     " needs a lighter page than Django's templates and forms give, or a cached page",
-    "vehicle list": "7 queries at either size; its Signal works column is an EXISTS that PostgreSQL runs as one"
-    " hashed pass over every issued signal unit (7,578 at 30k: 7-9 ms of EXPLAIN ANALYZE), as it plans for every"
-    " vehicle, not the 25 shown. Read for the page's vehicles alone (their installed devices are prefetched"
-    " already) the page would be flat; sorting and filtering by it would keep the annotation",
     "report: coverage": "paged and summed per unit in SQL now (0.5-1.0 s in-process at load 3-5, before 0.6-1.8 s in"
     " the same runs); left: each officer's count from the range's 334,000 shift-day rows, 0.4 s EXPLAIN ANALYZE",
     "report: coverage, widest": "as the default range (0.4-0.7 s in-process at load 3-5, before 0.7-3.0 s); the"

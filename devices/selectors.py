@@ -4,6 +4,7 @@ show of the devices around a camera or an officer."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -217,14 +218,27 @@ def installed_devices() -> QuerySet[Device]:
     )
 
 
-def vehicle_list() -> QuerySet[Vehicle]:
-    """Vehicles with their unit and installed devices, and whether a signal unit in them works."""
-    working = Device.objects.filter(working_unit_condition(), vehicle=OuterRef("pk"))
-    return (
-        Vehicle.objects.select_related("assigned_unit")
-        .annotate(has_working_unit=Exists(working))
-        .prefetch_related(Prefetch("devices", queryset=installed_devices(), to_attr="installed"))
+def vehicle_list(*, with_working_unit: bool = True) -> QuerySet[Vehicle]:
+    """Vehicles with their unit and installed devices, and (`with_working_unit`) whether a signal unit in
+    them works, as the annotation `has_working_unit` that sorts and filters.
+
+    Without it a page asks for its own vehicles (vehicles_with_working_unit): for a page, PostgreSQL
+    works the annotation out for every vehicle, one hashed pass over every issued signal unit (7-9 ms
+    at 7,500 cruisers), as it plans for the whole list rather than the 25 rows shown.
+    """
+    vehicles = Vehicle.objects.select_related("assigned_unit").prefetch_related(
+        Prefetch("devices", queryset=installed_devices(), to_attr="installed")
     )
+    if with_working_unit:
+        working = Device.objects.filter(working_unit_condition(), vehicle=OuterRef("pk"))
+        vehicles = vehicles.annotate(has_working_unit=Exists(working))
+    return vehicles
+
+
+def vehicles_with_working_unit(vehicle_ids: Collection[int]) -> set[int]:
+    """Which of these vehicles have a working signal unit, in one query."""
+    working = Device.objects.filter(working_unit_condition(), vehicle_id__in=vehicle_ids)
+    return set(working.values_list("vehicle_id", flat=True))
 
 
 def search_vehicles(queryset: QuerySet[Vehicle], text: str) -> QuerySet[Vehicle]:

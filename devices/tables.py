@@ -15,7 +15,7 @@ from hartford_bwc import timefmt
 
 from .lifecycle import DeviceStatus
 from .models import Device, DeviceFlag, DeviceModel, Vehicle, add_months
-from .selectors import device_models_by_id, open_device_flag_kinds, open_pairing_cameras
+from .selectors import device_models_by_id, open_device_flag_kinds, open_pairing_cameras, vehicles_with_working_unit
 
 STATUS_BADGE = {
     DeviceStatus.IN_STOCK: "ok",
@@ -238,7 +238,7 @@ class VehicleTable(tables.Table):
     fleet_number = tables.Column(verbose_name="Fleet number", default="")
     in_service = tables.Column(verbose_name="In service")
     units = tables.Column(verbose_name="Signal units", accessor="pk", orderable=False, default="")
-    working = tables.Column(verbose_name="Signal works", accessor="has_working_unit")
+    working = tables.Column(verbose_name="Signal works", accessor="pk", order_by=("has_working_unit",))
 
     class Meta:
         model = Vehicle
@@ -268,8 +268,23 @@ class VehicleTable(tables.Table):
             ),
         )
 
-    def render_working(self, value: bool):
-        return format_html('<span class="badge {}">{}</span>', "ok" if value else "bad", "Yes" if value else "No")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._working: set[int] | None = None
+
+    def signal_works(self, record: Vehicle) -> bool:
+        """The list's annotation where the view asked for it (sorted, filtered, exported), else read for
+        the vehicles of the page shown, in one query, none when none of them has a device installed."""
+        if hasattr(record, "has_working_unit"):
+            return record.has_working_unit
+        if self._working is None:
+            equipped = [row.record.pk for row in self.paginated_rows if row.record.installed]
+            self._working = vehicles_with_working_unit(equipped) if equipped else set()
+        return record.pk in self._working
+
+    def render_working(self, record: Vehicle):
+        works = self.signal_works(record)
+        return format_html('<span class="badge {}">{}</span>', "ok" if works else "bad", "Yes" if works else "No")
 
     def value_unit_number(self, record: Vehicle) -> str:
         return record.unit_number
@@ -283,5 +298,5 @@ class VehicleTable(tables.Table):
     def value_units(self, record: Vehicle) -> str:
         return ", ".join(d.asset_tag for d in record.installed)
 
-    def value_working(self, value: bool) -> str:
-        return "Yes" if value else "No"
+    def value_working(self, record: Vehicle) -> str:
+        return "Yes" if self.signal_works(record) else "No"

@@ -78,4 +78,8 @@ class VehicleListView(_ListView):
     export_name = "vehicles"
 
     def get_queryset(self):
-        return selectors.vehicle_list()
+        # "Signal works" for every vehicle only when the list is filtered or sorted by it, or exported;
+        # otherwise the table reads it for the page's own vehicles.
+        query = self.request.GET
+        whole_list = bool(query.get("working") or "working" in query.get("sort", "") or query.get("_export"))
+        return selectors.vehicle_list(with_working_unit=whole_list)
