@@ -111,10 +111,20 @@ class Officer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_name} (badge {self.badge_number})"
+        return self.label_for(self.display_name, self.badge_number)
 
     def get_absolute_url(self) -> str:
-        return reverse("assignments:officer_detail", args=[self.badge_number])
+        return self.url_for(self.badge_number)
+
+    @staticmethod
+    def label_for(display_name: str, badge_number: str) -> str:
+        """How a list or an export names an officer, from the fields (read with values_list)."""
+        return f"{display_name} (badge {badge_number})"
+
+    @staticmethod
+    def url_for(badge_number: str) -> str:
+        """The officer's page, from the badge number (for lists that read it with values_list)."""
+        return reverse("assignments:officer_detail", args=[badge_number])
 
     @property
     def display_name(self) -> str:

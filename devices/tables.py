@@ -249,6 +249,10 @@ class VehicleTable(tables.Table):
         empty_text = "No vehicle matches these filters."
         template_name = "devices/_table.html"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._working: set[int] | None = None  # signal_works' answer for the page shown
+
     def render_in_service(self, value: bool):
         return format_html(
             '<span class="badge {}">{}</span>', "" if value else "warn", "Yes" if value else "Out of service"
@@ -267,10 +271,6 @@ class VehicleTable(tables.Table):
                 for d in record.installed
             ),
         )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._working: set[int] | None = None
 
     def signal_works(self, record: Vehicle) -> bool:
         """The list's annotation where the view asked for it (sorted, filtered, exported), else read for

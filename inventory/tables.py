@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -206,11 +205,11 @@ class CameraTable(tables.Table):
         overdue = mark_safe(' <span class="badge bad">overdue</span>') if holder.due_back_at < self.now else ""
         return format_html(
             '<a href="{}">{}</a>{}<span class="sub">#{}{}</span>',
-            reverse("assignments:officer_detail", args=[holder.badge_number]),
+            holder.url,
             holder.name,
             overdue,
             holder.badge_number,
-            f" · {holder.unit}" if holder.unit else "",
+            f" · {unit}" if (unit := self.cell_holder_unit(record)) else "",
         )
 
     def cell_holder_unit(self, record: Camera) -> str:
@@ -255,7 +254,7 @@ class CameraTable(tables.Table):
 
     def value_holder(self, record: Camera) -> str:
         holder = self.holder_of(record)
-        return f"{holder.name} (badge {holder.badge_number})" if holder else ""
+        return holder.label if holder else ""
 
     def value_charge(self, record: Camera) -> str:
         return charge_state(record)[0]
@@ -330,7 +329,7 @@ def _export_row(row, holders: dict[int, Holder], flags: dict[int, list[str]]) ->
         f"{maker} {model}",
         _STATUS.get(status, status),
         _POOL.get(pool, pool),
-        f"{holder.name} (badge {holder.badge_number})" if holder else None,
+        holder.label if holder else None,
         unit,
         charge_of(status, battery, lambda: charged)[0],
         (f"{dock}, bay {bay}" if bay else dock) if dock else None,

@@ -61,12 +61,20 @@ def _camera_list(min_battery_percent: int) -> QuerySet[Camera]:
 
 
 class Holder(NamedTuple):
-    """Who holds a camera, as the list and its export show them."""
+    """Who holds a camera, as the list and its export show them (the holder's unit is the list's
+    holder_unit column)."""
 
     name: str
     badge_number: str
-    unit: str
     due_back_at: datetime
+
+    @property
+    def label(self) -> str:
+        return Officer.label_for(self.name, self.badge_number)
+
+    @property
+    def url(self) -> str:
+        return Officer.url_for(self.badge_number)
 
 
 def open_holders(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, Holder]:
@@ -82,13 +90,12 @@ def open_holders(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, Holde
             "officer__first_name",
             "officer__last_name",
             "officer__badge_number",
-            "officer__unit__name",
             "due_back_at",
         )
     )
     return {
-        camera_id: Holder(Officer.name_for(rank, first, last), badge, unit or "", due_back_at)
-        for camera_id, rank, first, last, badge, unit, due_back_at in rows.iterator(chunk_size=2000)
+        camera_id: Holder(Officer.name_for(rank, first, last), badge, due_back_at)
+        for camera_id, rank, first, last, badge, due_back_at in rows.iterator(chunk_size=2000)
     }
 
 
