@@ -3,7 +3,7 @@ menus."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
@@ -95,7 +95,7 @@ def open_holders(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, Holde
     )
     return {
         camera_id: Holder(Officer.name_for(rank, first, last), badge, due_back_at)
-        for camera_id, rank, first, last, badge, due_back_at in rows.iterator(chunk_size=2000)
+        for camera_id, rank, first, last, badge, due_back_at in _fetch(rows, cameras)
     }
 
 
@@ -109,13 +109,20 @@ def open_flag_kinds(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, li
         .order_by("camera_id", "kind")
         .values_list("camera_id", "kind")
     )
-    for camera_id, kind in rows.iterator(chunk_size=2000):
+    for camera_id, kind in _fetch(rows, cameras):
         kinds.setdefault(camera_id, []).append(kind)
     return kinds
 
 
 def _ids(cameras: QuerySet[Camera] | Collection[int]):
     return cameras.order_by().values("pk") if isinstance(cameras, QuerySet) else cameras
+
+
+def _fetch(rows: QuerySet, cameras: QuerySet[Camera] | Collection[int]) -> Iterable:
+    """The rows streamed for a whole list (an export), fetched at once for a page's ids: on PostgreSQL
+    iterator() opens a server-side cursor, WITH HOLD outside a transaction, which is three round trips
+    and the result materialized at the commit, for the 25 rows of a page (1-2 ms of a 30 ms page)."""
+    return rows.iterator(chunk_size=2000) if isinstance(cameras, QuerySet) else rows
 
 
 def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:

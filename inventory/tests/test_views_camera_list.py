@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from accounts import roles
@@ -251,6 +252,44 @@ def test_list_query_count_is_constant_whatever_the_fleet_and_page_size(qm, djang
     # page's holders, its flags, and the session save (savepoint, update, release).
     response = list_queries(qm, django_assert_num_queries, 14, per_page=per_page, sort="-holder")
     assert len(page_tags(response)) == min(per_page, fleet)
+
+
+@pytest.fixture
+def streamed_reads(monkeypatch) -> list[str]:
+    """The queries read through a streaming (on PostgreSQL, server-side) cursor: QuerySet.iterator()."""
+    reads: list[str] = []
+    backend = type(connections[DEFAULT_DB_ALIAS])
+    opened = backend.chunked_cursor
+
+    def chunked_cursor(self):
+        reads.append(self.alias)
+        return opened(self)
+
+    monkeypatch.setattr(backend, "chunked_cursor", chunked_cursor)
+    return reads
+
+
+def held_and_flagged_fleet():
+    cameras = CameraFactory.create_batch(4)
+    check_out(cameras[0], OfficerFactory())
+    Flag.objects.create(camera=cameras[1], kind=Flag.Kind.REFRESH_DUE)
+
+
+def test_a_page_fetches_its_holders_and_flags_at_once_not_through_a_streaming_cursor(qm, streamed_reads):
+    # A server-side cursor outside a transaction is WITH HOLD on PostgreSQL: three round trips and the
+    # result materialized at the commit, for a page's 25 rows.
+    held_and_flagged_fleet()
+    response = qm.get(URL, {"sort": "-flags"})
+    assert response.status_code == 200
+    assert "Refresh due" in response.content.decode()
+    assert streamed_reads == []
+
+
+def test_the_whole_list_export_streams_its_rows_holders_and_flags(qm, streamed_reads):
+    held_and_flagged_fleet()
+    response = qm.get(URL, {"_export": "csv"})
+    b"".join(response.streaming_content)
+    assert len(streamed_reads) == 3
 
 
 def test_send_to_inspection_with_a_nul_in_a_tag_says_which_tag_is_unknown_instead_of_crashing(qm):
