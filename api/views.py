@@ -186,6 +186,10 @@ class OfficerViewSet(ApiViewSet):
     lookup_field = "badge_number"
     queryset = Officer.objects.select_related("unit", "shift").order_by("badge_number")
 
+    def kept_count(self) -> int:
+        """Every officer, active or not, from the kept counts (the list has no filter)."""
+        return counts.total([counts.OFFICERS])
+
 
 class CheckoutViewSet(ApiViewSet):
     """Checkouts, newest first; `?open=true` lists cameras out now. POST checks a camera out."""

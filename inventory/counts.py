@@ -1,16 +1,17 @@
-"""Cameras counted by status and charge, and check-outs counted, without counting the tables: what the
-dashboard's big tiles and the API lists' `count` read.
+"""Cameras counted by status and charge, check-outs and officers counted, without counting the tables:
+what the dashboard's big tiles and the API lists' `count` read.
 
 Counting 30,000 cameras by status on every dashboard request reads the whole table (an index-only
 scan is still 30,000 entries), and the API's count of check-outs read all 651,000 of them: the pages
 grew with the fleet and its history. Instead, database triggers (migrations inventory kept_counts,
-assignments open_checkout_indexes) write a row (key, +1 / -1) to `KeptCount` whenever a camera is
-added, removed or changes key, or a check-out is added or removed, whoever writes it (a service, a
+assignments open_checkout_indexes and officer_count) write a row (key, +1 / -1) to `KeptCount` whenever
+a camera is added, removed or changes key, or a check-out or an officer is added or removed, whoever writes it (a service, a
 bulk import, the demo's COPY), in the same transaction; a count sums the rows of the keys it wants. The flag sweep folds the rows back into one per key
 (`recount`, from the cameras themselves, which also mends any drift), so the rows summed are the
 keys plus the changes since the last sweep, whatever the size of the fleet.
 
-A check-out counts under "checkouts", and under "checkouts:open" while it is open.
+A check-out counts under "checkouts", and under "checkouts:open" while it is open; an officer, active
+or not, under "officers".
 
 A camera's key is its status, except that an available camera's key says what its charge reads
 (`charged_condition`): its battery level where telemetry exists ("available:battery:85"), else
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import connection
 
-from assignments.models import Checkout
+from assignments.models import Checkout, Officer
 
 from .lifecycle import CAMERA, CameraStatus
 from .models import Camera, KeptCount
@@ -53,6 +54,7 @@ KEY_COLUMNS = ("status", "battery_percent", "last_full_charge_at", "last_returne
 # Every check-out, open or returned; the open ones.
 CHECKOUTS = "checkouts"
 OPEN_CHECKOUTS = "checkouts:open"
+OFFICERS = "officers"
 
 
 def ready_keys() -> list[str]:
@@ -100,16 +102,18 @@ RECOUNT_LOCK_KEY = 7_461_022_011
 
 
 def recount() -> None:
-    """One row per key (call it in a transaction), counted from the cameras and check-outs, in place of every row (one statement on
+    """One row per key (call it in a transaction), counted from the cameras, check-outs and officers, in place of every row (one statement on
     PostgreSQL: a row changed meanwhile by a transaction not yet committed adds its row after, on top
     of what this counted, which did not see it)."""
     counts = connection.ops.quote_name(KeptCount._meta.db_table)
     cameras = connection.ops.quote_name(Camera._meta.db_table)
     checkouts = connection.ops.quote_name(Checkout._meta.db_table)
+    officers = connection.ops.quote_name(Officer._meta.db_table)
     fill = (
         f"SELECT key, n FROM (SELECT {key_sql('c')} AS key, COUNT(*) AS n FROM {cameras} c GROUP BY 1"
         f" UNION ALL SELECT '{CHECKOUTS}', COUNT(*) FROM {checkouts}"
-        f" UNION ALL SELECT '{OPEN_CHECKOUTS}', COUNT(*) FROM {checkouts} WHERE checked_in_at IS NULL) AS counted"
+        f" UNION ALL SELECT '{OPEN_CHECKOUTS}', COUNT(*) FROM {checkouts} WHERE checked_in_at IS NULL"
+        f" UNION ALL SELECT '{OFFICERS}', COUNT(*) FROM {officers}) AS counted"
         " WHERE n <> 0"
     )
     with connection.cursor() as cursor:
@@ -139,6 +143,7 @@ def live() -> dict[str, int]:
         found = dict(cursor.fetchall())
     found[CHECKOUTS] = Checkout.objects.count()
     found[OPEN_CHECKOUTS] = Checkout.objects.open().count()
+    found[OFFICERS] = Officer.objects.count()
     return {key: n for key, n in found.items() if n}
 
 

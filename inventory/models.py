@@ -581,9 +581,10 @@ class Attachment(models.Model):
 
 class KeptCount(models.Model):
     """Rows counted by key without counting the table: cameras by `inventory.counts.key_sql` (the status;
-    for an available camera, what its charge reads) and check-outs (key "checkouts"). One row per key
-    after a recount, plus one row (+1 / -1) per change since, written by database triggers in the
-    changing transaction (migrations inventory kept_counts, assignments open_checkout_indexes).
+    for an available camera, what its charge reads), check-outs (key "checkouts") and officers (key
+    "officers"). One row per key after a recount, plus one row (+1 / -1) per change since, written by
+    database triggers in the changing transaction (migrations inventory kept_counts, assignments
+    open_checkout_indexes and officer_count).
     The dashboard and the API's list counts sum them; inventory.counts says why and how."""
 
     key = models.CharField(max_length=40)

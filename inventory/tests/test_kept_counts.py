@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts import roles
 from assignments import services as assignment_services
-from assignments.models import Checkout
+from assignments.models import Checkout, Officer
 from audit.actor import Actor
 from hartford_bwc.factories import CameraFactory, DockFactory, OfficerFactory, UserFactory
 from inventory import counts, services
@@ -62,7 +62,11 @@ def test_every_kind_of_write_keeps_the_counts_equal_to_the_rows():
     # Writes around the services count too: a bulk UPDATE, a DELETE.
     Camera.objects.filter(pk=fleet[1].pk).update(battery_percent=90)
     CameraFactory().delete()
+    leaver = OfficerFactory()
+    leaver.certifications.all().delete()
+    leaver.delete()
     assert_kept()
+    assert counts.counted()[counts.OFFICERS] == len(officers)
 
 
 def test_the_sweeps_recount_folds_the_rows_into_one_a_key_and_mends_drift():
@@ -107,12 +111,13 @@ def test_the_api_lists_count_from_the_kept_counts_not_the_tables(api):
         assignment_services.check_out(camera=camera, officer=OfficerFactory(), by=SYSTEM)
     assignment_services.check_in(camera=cameras[0], by=SYSTEM)
 
-    assert (Camera.objects.count(), Checkout.objects.count()) == (6, 3)
+    assert (Camera.objects.count(), Checkout.objects.count(), Officer.objects.count()) == (6, 3, 3)
     with CaptureQueriesContext(connection) as queries:
         assert api.get("/api/v1/cameras/").data["count"] == 6
         assert api.get("/api/v1/cameras/?status=checked_out").data["count"] == 2
         assert api.get("/api/v1/checkouts/").data["count"] == 3
         assert api.get("/api/v1/checkouts/?open=true").data["count"] == 2
+        assert api.get("/api/v1/officers/").data["count"] == 3
     assert not [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
 
     # A search is counted: the kept counts know no asset tags.
