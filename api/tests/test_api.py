@@ -50,6 +50,35 @@ def test_camera_list_shows_holder_with_constant_queries(size, supervisor, system
     assert len(holders) == 1 and holders[0]["badge_number"] == Checkout.objects.get().officer.badge_number
 
 
+@pytest.mark.parametrize("size", [3, 60])
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        # roles + kept count + officers (with unit and shift)
+        ("/api/v1/officers/", 3),
+        # roles + kept count + check-outs (with camera and officer)
+        ("/api/v1/checkouts/", 3),
+        ("/api/v1/checkouts/?open=true", 3),
+        # roles + count of the open flags + flags (with camera)
+        ("/api/v1/flags/", 3),
+    ],
+)
+def test_the_other_lists_read_a_fixed_number_of_queries_whatever_their_size(
+    path, queries, size, supervisor, system_actor, django_assert_num_queries
+):
+    from assignments.services import check_out
+    from inventory.models import Flag
+
+    for camera in CameraFactory.create_batch(size):
+        check_out(camera=camera, officer=OfficerFactory(), by=system_actor)
+        Flag.objects.create(camera=camera, kind=Flag.Kind.REFRESH_DUE)
+    with django_assert_num_queries(queries):
+        response = supervisor.get(path)
+    assert response.status_code == 200
+    assert response.data["count"] == size
+    assert len(response.data["results"]) == size  # one page (PAGE_SIZE 100)
+
+
 def test_camera_list_filters_by_status_and_searches(supervisor):
     CameraFactory(asset_tag="HPD-BWC-0412", serial_number="X6A0001")
     CameraFactory(asset_tag="HPD-BWC-0413", status=Camera.Status.RETIRED)
