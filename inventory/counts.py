@@ -4,11 +4,12 @@ what the dashboard's big tiles and the API lists' `count` read.
 Counting 30,000 cameras by status on every dashboard request reads the whole table (an index-only
 scan is still 30,000 entries), and the API's count of check-outs read all 651,000 of them: the pages
 grew with the fleet and its history. Instead, database triggers (migrations inventory kept_counts,
-assignments open_checkout_indexes and officer_count) write a row (key, +1 / -1) to `KeptCount` whenever
-a camera is added, removed or changes key, or a check-out or an officer is added or removed, whoever writes it (a service, a
-bulk import, the demo's COPY), in the same transaction; a count sums the rows of the keys it wants. The flag sweep folds the rows back into one per key
-(`recount`, from the cameras themselves, which also mends any drift), so the rows summed are the
-keys plus the changes since the last sweep, whatever the size of the fleet.
+assignments open_checkout_indexes and officer_count) write a row (key, +1 / -1) to `KeptCount`
+whenever a camera is added, removed or changes key, or a check-out or an officer is added or removed,
+whoever writes it (a service, a bulk import, the demo's COPY), in the same transaction; a count sums
+the rows of the keys it wants. The flag sweep folds the rows back into one per key (`recount`, from
+the tables themselves, which also mends any drift), so the rows summed are the keys plus the changes
+since the last sweep, whatever the size of the fleet.
 
 A check-out counts under "checkouts", and under "checkouts:open" while it is open; an officer, active
 or not, under "officers".
@@ -102,9 +103,9 @@ RECOUNT_LOCK_KEY = 7_461_022_011
 
 
 def recount() -> None:
-    """One row per key (call it in a transaction), counted from the cameras, check-outs and officers, in place of every row (one statement on
-    PostgreSQL: a row changed meanwhile by a transaction not yet committed adds its row after, on top
-    of what this counted, which did not see it)."""
+    """One row per key (call it in a transaction), counted from the cameras, check-outs and officers,
+    in place of every row (one statement on PostgreSQL: a row changed meanwhile by a transaction not
+    yet committed adds its row after, on top of what this counted, which did not see it)."""
     counts = connection.ops.quote_name(KeptCount._meta.db_table)
     cameras = connection.ops.quote_name(Camera._meta.db_table)
     checkouts = connection.ops.quote_name(Checkout._meta.db_table)
