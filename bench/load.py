@@ -54,11 +54,14 @@ TARGET_MS = {"report": 1000.0, "kiosk: sign-in": 50.0, "kiosk: check-out": 50.0,
 REASONS: dict[str, str] = {
     "camera list, page 1": "5-7 queries at either size (its menus cached and written without a template per"
     " option, its queryset built once per process, the page's holders and flags read as values for its own rows,"
-    " none when no row has one). What is left is Python, the same at either size: the 475 page misses 30 ms too."
-    " Timed inside one process through Django's WSGI handler (no test client) at 30k: 27-34 ms a page, of which"
-    " SQL 6 ms; the rows' body 13 (the page's query compiled and its 75 model instances 5, the 250 cells 4), the"
-    " table's set-up and count 3, the header's 15 sort links and the pagination 3-4, the layout and filter form"
-    " 3-4, session, sign-in and middleware 5. It needs a lighter page than Django's templates and forms give, or a cached page",
+    " none when no row has one). The 475 page, the same code and queries, misses 30 ms too: what is left is"
+    " Python that does not grow with the fleet. Timed inside one process through Django's WSGI handler (no test"
+    " client) at 30k: 27-34 ms a page, of which SQL 6 ms; the rows' body 13 (the page's query compiled and its 75"
+    " model instances 5, the 250 cells 4), the table's set-up and count 3, the header's 15 sort links and the"
+    " pagination 3-4, the layout and filter form 3-4, session, sign-in and middleware 5. Under 30 ms through"
+    " gunicorn would take the page out of Django's templates and forms (its layout, filters and table written a"
+    " second time by hand) or serve it cached, showing the quartermaster who holds a camera seconds late: neither"
+    " is taken",
     "report: coverage": "paged and summed per unit in SQL now (0.5-1.0 s in-process at load 3-5, before 0.6-1.8 s in"
     " the same runs); left: each officer's count from the range's 334,000 shift-day rows, 0.4 s EXPLAIN ANALYZE",
     "report: coverage, widest": "as the default range (0.4-0.7 s in-process at load 3-5, before 0.7-3.0 s); the"
