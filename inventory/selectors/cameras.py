@@ -82,7 +82,6 @@ def open_holders(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, Holde
     checked out, in one query."""
     rows = (
         Checkout.objects.open()
-        .filter(camera_id__in=_ids(cameras))
         .order_by()
         .values_list(
             "camera_id",
@@ -95,7 +94,7 @@ def open_holders(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, Holde
     )
     return {
         camera_id: Holder(Officer.name_for(rank, first, last), badge, due_back_at)
-        for camera_id, rank, first, last, badge, due_back_at in _fetch(rows, cameras)
+        for camera_id, rank, first, last, badge, due_back_at in _of_cameras(rows, cameras)
     }
 
 
@@ -103,26 +102,19 @@ def open_flag_kinds(cameras: QuerySet[Camera] | Collection[int]) -> dict[int, li
     """{camera id: its open flags' kinds, in kind order} for these cameras (a queryset, or the ids of
     a page's rows), in one query."""
     kinds: dict[int, list[str]] = {}
-    rows = (
-        Flag.objects.open()
-        .filter(camera_id__in=_ids(cameras))
-        .order_by("camera_id", "kind")
-        .values_list("camera_id", "kind")
-    )
-    for camera_id, kind in _fetch(rows, cameras):
+    rows = Flag.objects.open().order_by("camera_id", "kind").values_list("camera_id", "kind")
+    for camera_id, kind in _of_cameras(rows, cameras):
         kinds.setdefault(camera_id, []).append(kind)
     return kinds
 
 
-def _ids(cameras: QuerySet[Camera] | Collection[int]):
-    return cameras.order_by().values("pk") if isinstance(cameras, QuerySet) else cameras
-
-
-def _fetch(rows: QuerySet, cameras: QuerySet[Camera] | Collection[int]) -> Iterable:
-    """The rows streamed for a whole list (an export), fetched at once for a page's ids: on PostgreSQL
-    iterator() opens a server-side cursor, WITH HOLD outside a transaction, which is three round trips
-    and the result materialized at the commit, for the 25 rows of a page (1-2 ms of a 30 ms page)."""
-    return rows.iterator(chunk_size=2000) if isinstance(cameras, QuerySet) else rows
+def _of_cameras(rows: QuerySet, cameras: QuerySet[Camera] | Collection[int]) -> Iterable:
+    """`rows` of these cameras: streamed for a whole list (an export's queryset), fetched at once for a
+    page's ids. On PostgreSQL iterator() opens a server-side cursor, WITH HOLD outside a transaction:
+    three round trips and the result materialized at the commit, for the 25 rows of a page."""
+    if isinstance(cameras, QuerySet):
+        return rows.filter(camera_id__in=cameras.order_by().values("pk")).iterator(chunk_size=2000)
+    return rows.filter(camera_id__in=cameras)
 
 
 def search_cameras(queryset: QuerySet[Camera], text: str) -> QuerySet[Camera]:
