@@ -9,10 +9,13 @@
 bwc_bench_pages_475 / _30k, reports.py's bwc_bench_reports); the app is served production-like
 (DEBUG off, gunicorn with BENCH_WORKERS sync workers, 2 by default, as the issue measured) with the
 dashboard's cache off so its figure is the uncached one; all fleets are served at once, on ports
-BENCH_PORT (8107) and up, and each page is loaded on one fleet right after the other. Each page is warmed up once, its queries
-counted once in-process (Django's test client), then loaded by `locust --headless` for
-BENCH_SECONDS (4) at 1 client and at 8; the kiosk runs its whole cycle with one enrolled kiosk and
-one officer per client. Writes var/bench-load.json and prints the table that bench/RESULTS.md holds.
+BENCH_PORT (8107) and up. Timing starts once the machine is quiet (`settle`: no autovacuum, a
+1-minute load average of at most BENCH_SETTLE_LOAD). Each page is warmed up once, its queries counted
+once in-process (Django's test client), then loaded by `locust --headless` for BENCH_SECONDS (4) a
+fleet: at 1 client one run requests the page from every fleet in turn, so the fleets' medians share
+the machine's drift and their ratio compares like with like; at 8 clients each fleet is loaded on its
+own. The kiosk runs its whole cycle with one enrolled kiosk and one officer per client. Writes
+var/bench-load.json and prints the table that bench/RESULTS.md holds.
 """
 
 from __future__ import annotations
@@ -390,7 +393,41 @@ def _serve(url: str, port: int) -> subprocess.Popen:
     raise SystemExit(f"gunicorn did not answer on port {port}")
 
 
-def _locust(env: dict, port: int, clients: int, seconds: float, name: str) -> list[dict]:
+SETTLE_LOAD = float(os.environ.get("BENCH_SETTLE_LOAD", "0.5"))
+SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE_SECONDS", "600"))
+
+
+def settle(url: str) -> str:
+    """Wait until PostgreSQL's autovacuum is done and the 1-minute load average is at most
+    BENCH_SETTLE_LOAD (0.5), BENCH_SETTLE_SECONDS (600) at most; say what it waited for.
+
+    A whole `make bench` writes hundreds of thousands of rows just before the load (the 100,000-camera
+    sweep, the 10 M check-outs), and preparing the fleets runs every page in-process: timed at once,
+    the first pages shared the two cores with autovacuum and the rest. The run of 2026-12-03 started
+    at a load of 2.2 and read the camera list at 55 ms; loaded alone on a quiet machine it reads 29."""
+    import psycopg
+
+    started = time.monotonic()
+    with psycopg.connect(url, autocommit=True) as conn:
+        with contextlib.suppress(psycopg.Error):  # a superuser's (the bench's) or pg_checkpoint's right
+            conn.execute("CHECKPOINT")  # the writes flushed now, not in the middle of a page
+        while True:
+            vacuums = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+            ).fetchone()[0]
+            load = os.getloadavg()[0]
+            waited = time.monotonic() - started
+            quiet = not vacuums and load <= SETTLE_LOAD
+            if quiet or waited >= SETTLE_SECONDS:
+                break
+            time.sleep(5)
+    return (
+        f"{'quiet' if quiet else 'NOT quiet'} after {waited:.0f} s of waiting: {vacuums} autovacuum workers,"
+        f" 1-minute load average {load:.2f} (at most {SETTLE_LOAD} asked)"
+    )
+
+
+def _locust(env: dict, port: int, clients: int, seconds: float) -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
         prefix = Path(folder) / "run"
         subprocess.run(
@@ -403,7 +440,7 @@ def _locust(env: dict, port: int, clients: int, seconds: float, name: str) -> li
         )  # fmt: skip
         path = Path(f"{prefix}_stats.csv")
         if not path.exists():
-            return [{"name": name, "requests": 0, "failures": 0}]
+            return []
         rows = []
         for row in csv.DictReader(path.open()):
             if row["Name"] == "Aggregated" or "untimed" in row["Name"]:
@@ -415,6 +452,7 @@ def _locust(env: dict, port: int, clients: int, seconds: float, name: str) -> li
                     "failures": int(row["Failure Count"]),
                     "p50_ms": float(row["50%"]),
                     "p95_ms": float(row["95%"]),
+                    "mean_ms": float(row["Average Response Time"]),
                     "rps": round(float(row["Requests/s"]), 1),
                 }
             )
@@ -436,18 +474,36 @@ def _prepare(url: str, port: int, *, reports_only: bool, only: str | None) -> di
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _load_page(fleet: str, port: int, setup: dict, target: dict, results: dict) -> None:
-    if "data" not in target:  # a POST is warmed up by locust's own first request
-        _warm(port, target["path"], setup["session"])
-    row = results.setdefault(target["name"], {"queries": target["queries"], "group": target["group"]})
+def _load_page(runs: list[tuple[str, int, dict, dict]], results: dict[str, dict]) -> None:
+    """One page on every fleet that has it, each run a (fleet, port, setup, target).
+
+    At 1 client the fleets' requests alternate in one locust run, so that whatever else the shared
+    machine does in those seconds falls on every fleet alike: a ratio of two medians taken seconds
+    apart read 1.33 one run and 0.84 the next. At 8 clients each fleet is loaded on its own, as 8
+    clients of its server."""
+    for fleet, port, setup, target in runs:
+        if "data" not in target:  # a POST is warmed up by locust's own first request
+            _warm(port, target["path"], setup["session"])
+        results[fleet][target["name"]] = {"queries": target["queries"], "group": target["group"]}
+    seconds = SECONDS * (2 if runs[0][3]["group"] in ("export", "report") else 1)
     for clients in CLIENTS:
-        env = {**os.environ, "BENCH_MODE": "page", "BENCH_NAME": target["name"], "BENCH_PATH": target["path"],
-               "BENCH_SESSION": setup["session"], "BENCH_DATA": json.dumps(target.get("data"))}  # fmt: skip
-        seconds = SECONDS * (2 if target["group"] in ("export", "report") else 1)
-        stats = _locust(env, port, clients, seconds, target["name"])
-        row[str(clients)] = stats[0] if stats else {}
-        _drain(port)
-    print(_line(fleet, target["name"], row), flush=True)
+        for batch in [runs] if clients == 1 else [[run] for run in runs]:
+            targets = [
+                {"fleet": fleet, "host": f"http://127.0.0.1:{port}", "path": target["path"],
+                 "session": setup["session"], "data": target.get("data")}
+                for fleet, port, setup, target in batch
+            ]  # fmt: skip
+            env = {**os.environ, "BENCH_MODE": "page", "BENCH_TARGETS": json.dumps(targets)}
+            stats = {row["name"]: row for row in _locust(env, batch[0][1], clients, seconds * len(batch))}
+            for fleet, port, _, target in batch:
+                figures = stats.get(fleet, {})
+                if len(batch) > 1 and figures.get("mean_ms"):
+                    # The client took turns: alone on this fleet it makes one request after another.
+                    figures["rps"] = round(1000 / figures["mean_ms"], 1)
+                results[fleet][target["name"]][str(clients)] = figures
+                _drain(port)
+    for fleet, _, _, target in runs:
+        print(_line(fleet, target["name"], results[fleet][target["name"]]), flush=True)
 
 
 def _drain(port: int, seconds: float = 300) -> None:
@@ -474,7 +530,7 @@ def _load_kiosk(fleet: str, url: str, port: int, kiosk: dict, results: dict) -> 
             "clients": [{**officer, "enroll_url": links.pop()} for officer in kiosk["officers"][:clients]],
         }
         env = {**os.environ, "BENCH_MODE": "kiosk", "BENCH_KIOSK": json.dumps(run)}
-        for stats in _locust(env, port, clients, SECONDS * 2, "kiosk"):
+        for stats in _locust(env, port, clients, SECONDS * 2):
             if stats["name"] in KIOSK_STEPS:
                 results.setdefault(stats["name"], {"queries": None, "group": "kiosk"})[str(clients)] = stats
     for name in KIOSK_STEPS:
@@ -482,10 +538,10 @@ def _load_kiosk(fleet: str, url: str, port: int, kiosk: dict, results: dict) -> 
             print(_line(fleet, name, results[name]), flush=True)
 
 
-def load(found: list[tuple[str, str, bool]], only: str | None) -> dict[str, dict]:
-    """Serve every fleet at once (one port each) and load each page on one fleet after the other, so
-    that the fleets' figures of a page are taken minutes apart at most: on a shared machine the load
-    drifts, and the ratio compares like with like."""
+def load(found: list[tuple[str, str, bool]], only: str | None) -> tuple[dict[str, dict], str]:
+    """Serve every fleet at once (one port each) and load each page on every fleet together (at 1
+    client, their requests alternating), so that the ratio compares like with like on a shared machine.
+    The figures by fleet, and how quiet the machine was when timing started (`settle`)."""
     ports = {label: PORT + n for n, (label, _, _) in enumerate(found)}
     setups = {
         label: _prepare(url, ports[label], reports_only=reports_only, only=only) for label, url, reports_only in found
@@ -493,12 +549,17 @@ def load(found: list[tuple[str, str, bool]], only: str | None) -> dict[str, dict
     servers = [_serve(url, ports[label]) for label, url, _ in found]
     results: dict[str, dict] = {label: {} for label, _, _ in found}
     try:
+        settled = settle(found[0][1])
+        print(f"Timing starts {settled}.", flush=True)
         names = list(dict.fromkeys(t["name"] for setup in setups.values() for t in setup["targets"]))
         for name in names:
-            for label, setup in setups.items():
-                for target in setup["targets"]:
-                    if target["name"] == name:
-                        _load_page(label, ports[label], setup, target, results[label])
+            runs = [
+                (label, ports[label], setup, target)
+                for label, setup in setups.items()
+                for target in setup["targets"]
+                if target["name"] == name
+            ]
+            _load_page(runs, results)
         urls = {label: url for label, url, _ in found}
         for label, setup in setups.items():
             if setup["kiosk"]:
@@ -507,7 +568,7 @@ def load(found: list[tuple[str, str, bool]], only: str | None) -> dict[str, dict
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
-    return results
+    return results, settled
 
 
 def _cell(stats: dict | None, key: str) -> str:
@@ -638,14 +699,15 @@ def main() -> int:
     print(f"{'page':<32} {'fleet':>7} {'queries':>7} {'p50 1 / 8':>15} {'p95 1 / 8':>15} {'req/s 1 / 8':>15}")
     out.parent.mkdir(exist_ok=True)
     results = json.loads(out.read_text()) if (args.fleets or args.only) and out.exists() else {}
-    for label, pages in load(found, args.only).items():  # a partial run replaces only the pages it loaded
+    loaded, settled = load(found, args.only)
+    for label, pages in loaded.items():  # a partial run replaces only the pages it loaded
         results[label] = {**results.get(label, {}), **pages}
     results = {label: results[label] for label in ("475", "30k", "10M") if label in results}
     out.write_text(json.dumps(results, indent=1))
     print()
     print(table(results))
     if not (args.quick or args.only or args.fleets):  # a whole run: the table bench/RESULTS.md opens with
-        write_results(started, _conditions(found[0][1]), table(results))
+        write_results(started, _conditions(found[0][1]), settled, table(results))
     return 0
 
 
@@ -678,7 +740,7 @@ def _conditions(url: str) -> dict:
     }
 
 
-def write_results(started: dict, ended: dict, markdown: str) -> None:
+def write_results(started: dict, ended: dict, settled: str, markdown: str) -> None:
     """Put the run's table at the top of bench/RESULTS.md, in place of the previous run's."""
     block = "\n".join(
         [
@@ -686,8 +748,9 @@ def write_results(started: dict, ended: dict, markdown: str) -> None:
             f"## Latest `make bench` run: {started['at']} to {ended['at']}",
             "",
             f"{started['cores']} cores, {started['memory']}; {started['software']}; load average (1 / 5 / 15 min) "
-            f"{started['load']} at the start, {ended['load']} at the end. {SECONDS:.0f} s a page and number of "
-            "clients (twice that for reports and exports); queries counted in-process for one request.",
+            f"{started['load']} at the start, {ended['load']} at the end; timing started {settled}."
+            f" {SECONDS:.0f} s a page and number of clients (twice that for reports and exports), at 1 client"
+            " the fleets' requests alternating in one run; queries counted in-process for one request.",
             "",
             markdown,
             LATEST[1],

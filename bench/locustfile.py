@@ -3,9 +3,12 @@
 bench/load.py starts `locust -f bench/locustfile.py --headless` once per page, fleet and number of
 clients, and passes what to load in the environment (no Django here: paths come from `reverse`):
 
-- BENCH_MODE=page: BENCH_NAME, BENCH_PATH and BENCH_SESSION (a signed-in staff session cookie), and
-  BENCH_DATA, a JSON object posted to the page instead of a GET (the camera list's bulk actions: their
-  confirmation page is what the list's selection posts to), with the CSRF token the list hands out;
+- BENCH_MODE=page: BENCH_TARGETS, a JSON list of the page on one or more fleets, each with its `fleet`
+  (the request's name in locust's figures), `host`, `path`, `session` (a signed-in staff session
+  cookie) and `data`, a JSON object posted to the page instead of a GET (the camera list's bulk
+  actions: their confirmation page is what the list's selection posts to), with the CSRF token the
+  list hands out. A client requests the targets in turn, one at a time: given two fleets at 1 client,
+  their requests alternate, so whatever else the shared machine does falls on both alike;
 - BENCH_MODE=kiosk: BENCH_KIOSK, a JSON object with the kiosk paths and one enrolled kiosk (its
   one-time enrollment URL) and one officer (badge, PIN) per client. Each client runs WARM_UP_CYCLES
   untimed cycles first, as load.py requests each page once before timing it: the first request a
@@ -22,6 +25,7 @@ import os
 import re
 
 from locust import HttpUser, constant, task
+from locust.clients import HttpSession
 
 MODE = os.environ.get("BENCH_MODE", "page")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -33,29 +37,34 @@ WARM_UP_CYCLES = 3  # enough for both of gunicorn's workers to have served every
 
 
 class Page(HttpUser):
-    """A signed-in quartermaster opening one page again and again, no think time."""
+    """A signed-in quartermaster opening one page again and again, no think time, on each target in turn."""
 
     wait_time = constant(0)
     weight = 1 if MODE == "page" else 0
 
     def on_start(self) -> None:
-        self.client.cookies.set("sessionid", os.environ.get("BENCH_SESSION", ""))
-        self.path = os.environ.get("BENCH_PATH", "/")
-        self.name = os.environ.get("BENCH_NAME", self.path)
-        self.data = json.loads(os.environ.get("BENCH_DATA") or "null")
-        if self.data is not None:
-            # Any console page sets the CSRF cookie; the form posts its value back.
-            self.client.get(self.data.get("next", "/"), name=f"{self.name}: form (untimed)")
-            self.data["csrfmiddlewaretoken"] = self.client.cookies.get("csrftoken", "")
+        self.targets = []
+        for target in json.loads(os.environ.get("BENCH_TARGETS") or "[]"):
+            # A session of its own per fleet: the fleets' servers share a host name, and their
+            # session and CSRF cookies would otherwise overwrite each other in one cookie jar.
+            client = HttpSession(base_url=target["host"], request_event=self.environment.events.request, user=self)
+            client.trust_env = False
+            client.cookies.set("sessionid", target["session"])
+            data = target.get("data")
+            if data is not None:
+                # Any console page sets the CSRF cookie; the form posts its value back.
+                client.get(data.get("next", "/"), name=f"{target['fleet']}: form (untimed)")
+                data = {**data, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
+            self.targets.append((client, target["fleet"], target["path"], data))
+        self.turns = itertools.cycle(self.targets)
 
     @task
     def open_page(self) -> None:
-        if self.data is not None:
-            request = self.client.post(
-                self.path, data=self.data, name=self.name, catch_response=True, allow_redirects=False
-            )
+        client, fleet, path, data = next(self.turns)
+        if data is not None:
+            request = client.post(path, data=data, name=fleet, catch_response=True, allow_redirects=False)
         else:
-            request = self.client.get(self.path, name=self.name, catch_response=True, allow_redirects=False)
+            request = client.get(path, name=fleet, catch_response=True, allow_redirects=False)
         with request as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
