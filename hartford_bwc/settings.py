@@ -113,6 +113,11 @@ else:
         # PostgreSQL compiles a query whose estimated cost is high, 50-150 ms each time; the reports'
         # queries run in well under a second, so the compiling costs more than it saves.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Milliseconds a statement may run before PostgreSQL cancels it (0: no limit). gunicorn.conf.py
+    # gives the web workers 30,000, the bound gunicorn's own timeout set before they served from a thread.
+    if statement_timeout := env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c statement_timeout={statement_timeout}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
