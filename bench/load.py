@@ -57,14 +57,11 @@ TARGET_MS = {"report": 1000.0, "kiosk: sign-in": 50.0, "kiosk: check-out": 50.0,
 REASONS: dict[str, str] = {
     "camera list, page 1": "5-7 queries at either size (its menus cached and written without a template per"
     " option, its queryset built once per process, the page's holders and flags read as values for its own rows,"
-    " none when no row has one). The 475 page, the same code and queries, misses 30 ms too: what is left is"
-    " Python that does not grow with the fleet. Timed inside one process through Django's WSGI handler (no test"
-    " client) at 30k: 27-34 ms a page, of which SQL 6 ms; the rows' body 13 (the page's query compiled and its 75"
-    " model instances 5, the 250 cells 4), the table's set-up and count 3, the header's 15 sort links and the"
-    " pagination 3-4, the layout and filter form 3-4, session, sign-in and middleware 5. Under 30 ms through"
-    " gunicorn would take the page out of Django's templates and forms (its layout, filters and table written a"
-    " second time by hand) or serve it cached, showing the quartermaster who holds a camera seconds late: neither"
-    " is taken",
+    " none when no row has one); the 475 page reads the same. What is left is Python that does not grow with the"
+    " fleet: at 30k on a quiet machine 17-18 ms inside one process through Django's WSGI handler, 20-21 ms"
+    " through gunicorn's thread workers loaded alone (29-30 ms from the sync worker's main thread, where CPython"
+    " 3.11 maps and unmaps a frame-stack chunk some 1,000 times a page: gunicorn.conf.py). Above that, the"
+    " machine was busy: the run's load average and settle line say how",
     "report: coverage": "paged and summed per unit in SQL now (0.5-1.0 s in-process at load 3-5, before 0.6-1.8 s in"
     " the same runs); left: each officer's count from the range's 334,000 shift-day rows, 0.4 s EXPLAIN ANALYZE",
     "report: coverage, widest": "as the default range (0.4-0.7 s in-process at load 3-5, before 0.7-3.0 s); the"

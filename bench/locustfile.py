@@ -1,7 +1,8 @@
 """Locust users for bench/load.py: one page requested in a loop, or the kiosk cycle (headless runs only).
 
-bench/load.py starts `locust -f bench/locustfile.py --headless` once per page, fleet and number of
-clients, and passes what to load in the environment (no Django here: paths come from `reverse`):
+bench/load.py starts `locust -f bench/locustfile.py --headless` once per page at 1 client (every
+fleet's in turn) and once per page and fleet at 8, and passes what to load in the environment (no
+Django here: paths come from `reverse`):
 
 - BENCH_MODE=page: BENCH_TARGETS, a JSON list of the page on one or more fleets, each with its `fleet`
   (the request's name in locust's figures), `host`, `path`, `session` (a signed-in staff session
