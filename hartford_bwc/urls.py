@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.passwords import GuardedPasswordChangeView
@@ -11,6 +13,15 @@ from inventory.flags.notification_views import notification_settings
 from inventory.views.dashboard import dashboard
 
 from .health import healthz
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico where a page names no icon (the API's JSON, a PDF): the console's
+    own, named at the request (with DEBUG off its name carries the collected file's hash)."""
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("img/favicon.svg")
+
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
@@ -29,6 +40,7 @@ urlpatterns = [
     # Each staff user's choice of flag emails (issue 14), linked from the user menu.
     path("accounts/notifications/", notification_settings, name="notification_settings"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     # Before inventory/: the stocktake is its own app under the inventory's address (docs/contract.md).
     path("inventory/stocktake/", include("stocktake.urls")),
     # Signal devices and vehicles live under the inventory's address too (docs/contract.md).

@@ -13,15 +13,18 @@ from django.urls import reverse
 
 from .device import has_device_cookie, kiosk_for_request
 
-# Browsers ask for it by this fixed path whatever the page links to; it is not one of our routes.
-FAVICON = "/favicon.ico"
-
 
 class KioskDeviceLockdownMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        # The kiosk's own pages (everything under its home) and the load balancer's health probe.
-        self.allowed = (reverse("kiosk:home"), reverse("healthz"), FAVICON, "/" + settings.STATIC_URL.lstrip("/"))
+        # The kiosk's own pages (everything under its home), the load balancer's health probe, and the
+        # icon browsers ask for by its fixed path whatever the page links to.
+        self.allowed = (
+            reverse("kiosk:home"),
+            reverse("healthz"),
+            reverse("favicon"),
+            "/" + settings.STATIC_URL.lstrip("/"),
+        )
 
     def __call__(self, request):
         # Only a request carrying the cookie costs a query; everyone else passes untouched.

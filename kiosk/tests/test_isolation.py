@@ -54,3 +54,4 @@ def test_the_officer_screen_shows_only_their_own_data(kiosk_browser, officer, sy
 def test_static_files_and_the_kiosk_itself_stay_reachable(kiosk_browser):
     assert kiosk_browser.get("/kiosk/").status_code == 200
     assert kiosk_browser.get("/healthz").status_code in (200, 503)
+    assert kiosk_browser.get("/favicon.ico").status_code == 302
