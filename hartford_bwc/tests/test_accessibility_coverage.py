@@ -53,6 +53,7 @@ _API_ACTION = "API action, POST only: a browser's GET gets the browsable API's 4
 NOT_A_PAGE: dict[str, str] = {
     "logout": "POST only: signs out and redirects to the sign-in page",
     "healthz": "JSON for load balancers and monitoring",
+    "favicon": "a redirect to the console's icon, for browsers that ask for /favicon.ico",
     "schema": "the OpenAPI document (YAML or JSON) that api_docs renders",
     # --- inventory ---
     "inventory:camera_attach": "POST only (a file upload): redirects to the camera page with the outcome",
