@@ -3,13 +3,14 @@ from the repository's root, as the README's production commands and bench/load.p
 
 Requests are served by a worker thread, one at a time per worker as the default sync worker would,
 because of how CPython keeps its frames (python/cpython#142183: mended in 2026's 3.13 and 3.14
-releases, not in 3.11 or 3.12). Frames live on a stack of 16 KiB chunks; a call that crosses into a new chunk
-maps it, and the return unmaps it. The sync worker renders each page in its main thread, under some
-twenty of gunicorn's own frames, and at that depth the camera list's table crossed a chunk boundary
-about 1,000 times a request (strace: 41,533 mmap and as many munmap calls for 41 pages, 16 KiB each).
-A pool thread starts shallower. Measured on the 30,000-camera fleet, one request at a time: the
-camera list 20.0 ms instead of 29.0, the device list 42 instead of 61, the officer and vehicle lists
-30 and 33 instead of 39 and 42; no page took more than 2 ms longer (API cameras 16.1 to 17.7 ms).
+releases, not in 3.11 or 3.12). Frames live on a stack of 16 KiB chunks; a call that crosses into a
+new chunk maps it, and the return unmaps it. The sync worker renders each page in its main thread,
+under some twenty of gunicorn's own frames, and at that depth the camera list's table crossed a
+chunk boundary about 1,000 times a request (strace: 41,533 mmap and as many munmap calls for 41
+pages, 16 KiB each). A pool thread starts shallower. Measured on the 30,000-camera fleet, one
+request at a time: the camera list 20.0 ms instead of 29.0, the device list 42 instead of 61, the
+officer and vehicle lists 30 and 33 instead of 39 and 42; no page took more than 2 ms longer (API
+cameras 16.1 to 17.7 ms).
 
 What changes with the worker class, and how it is kept as it was:
 - The sync worker takes a connection only when idle, so a slow request (a whole-fleet export) never
