@@ -412,15 +412,15 @@ def settle(url: str) -> str:
             vacuums = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
             ).fetchone()[0]
-            load = os.getloadavg()[0]
+            load_average = os.getloadavg()[0]
             waited = time.monotonic() - started
-            quiet = not vacuums and load <= SETTLE_LOAD
+            quiet = not vacuums and load_average <= SETTLE_LOAD
             if quiet or waited >= SETTLE_SECONDS:
                 break
             time.sleep(5)
     return (
         f"{'quiet' if quiet else 'NOT quiet'} after {waited:.0f} s of waiting: {vacuums} autovacuum workers,"
-        f" 1-minute load average {load:.2f} (at most {SETTLE_LOAD} asked)"
+        f" 1-minute load average {load_average:.2f} (at most {SETTLE_LOAD} asked)"
     )
 
 
