@@ -7,8 +7,8 @@
 
 `make bench` runs it after seeding (bench/run_all.py). Each fleet is a kept database (run_all's
 bwc_bench_pages_475 / _30k, reports.py's bwc_bench_reports); the app is served production-like
-(DEBUG off, gunicorn with BENCH_WORKERS sync workers, 2 by default, as the issue measured) with the
-dashboard's cache off so its figure is the uncached one; all fleets are served at once, on ports
+(DEBUG off, gunicorn as gunicorn.conf.py sets it up, BENCH_WORKERS workers, 2 by default, as the issue
+measured) with the dashboard's cache off so its figure is the uncached one; all fleets are served at once, on ports
 BENCH_PORT (8107) and up. Timing starts once the machine is quiet (`settle`: no autovacuum, a
 1-minute load average of at most BENCH_SETTLE_LOAD). Each page is warmed up once, its queries counted
 once in-process (Django's test client), then loaded by `locust --headless` for BENCH_SECONDS (4) a
@@ -505,7 +505,7 @@ def _load_page(runs: list[tuple[str, int, dict, dict]], results: dict[str, dict]
 
 def _drain(port: int, seconds: float = 300) -> None:
     """Wait until the server answers at once again: requests locust gave up on (a slow export) keep the
-    sync workers busy after the run, and would otherwise be counted against the next page."""
+    workers busy after the run, and would otherwise be counted against the next page."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         started = time.monotonic()
