@@ -11,10 +11,16 @@ import pytest
 from django.conf import settings
 from gunicorn.app.wsgiapp import WSGIApplication
 
+STATEMENT_TIMEOUT = "DATABASE_STATEMENT_TIMEOUT_MS"
+
 
 def gunicorn_settings(monkeypatch, *options: str):
     """The settings of `gunicorn hartford_bwc.wsgi [options]` run from the repository's root."""
     monkeypatch.chdir(settings.BASE_DIR)
+    if STATEMENT_TIMEOUT not in os.environ:
+        # Recorded as absent, so that the default the conf gives os.environ goes with the test.
+        monkeypatch.setenv(STATEMENT_TIMEOUT, "")
+        monkeypatch.delenv(STATEMENT_TIMEOUT)
     monkeypatch.setattr("sys.argv", ["gunicorn", "hartford_bwc.wsgi", *options])
     cfg = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").cfg
     cfg.on_starting(SimpleNamespace(cfg=cfg))  # what the arbiter runs before it forks the workers
@@ -45,22 +51,22 @@ def test_more_threads_take_as_many_connections(monkeypatch, threads):
 
 def test_the_web_workers_statements_are_cancelled_after_gunicorns_default_timeout(monkeypatch):
     """gunicorn's --timeout no longer ends a request a gthread worker serves: the database bounds it."""
-    monkeypatch.delenv("DATABASE_STATEMENT_TIMEOUT_MS", raising=False)
+    monkeypatch.delenv(STATEMENT_TIMEOUT, raising=False)
     cfg = gunicorn_settings(monkeypatch)
 
-    assert os.environ["DATABASE_STATEMENT_TIMEOUT_MS"] == str(cfg.timeout * 1000) == "30000"
+    assert os.environ[STATEMENT_TIMEOUT] == str(cfg.timeout * 1000) == "30000"
 
 
 def test_an_operators_statement_timeout_is_kept(monkeypatch):
-    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT_MS", "5000")
+    monkeypatch.setenv(STATEMENT_TIMEOUT, "5000")
     gunicorn_settings(monkeypatch)
 
-    assert os.environ["DATABASE_STATEMENT_TIMEOUT_MS"] == "5000"
+    assert os.environ[STATEMENT_TIMEOUT] == "5000"
 
 
 def settings_options(**environ: str) -> str:
     """The PostgreSQL connection options settings.py builds from `environ`, in a process of their own."""
-    env = {name: value for name, value in os.environ.items() if name != "DATABASE_STATEMENT_TIMEOUT_MS"}
+    env = {name: value for name, value in os.environ.items() if name != STATEMENT_TIMEOUT}
     env.update({"DATABASE_URL": "postgres://bwc@db.internal:5432/bwc", **environ})
     script = (
         "from hartford_bwc import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
@@ -72,7 +78,7 @@ def settings_options(**environ: str) -> str:
 
 
 def test_a_statement_timeout_is_given_to_every_postgresql_connection():
-    assert settings_options(DATABASE_STATEMENT_TIMEOUT_MS="30000") == "-c jit=off -c statement_timeout=30000"
+    assert settings_options(**{STATEMENT_TIMEOUT: "30000"}) == "-c jit=off -c statement_timeout=30000"
 
 
 def test_without_one_statements_have_no_limit():
