@@ -48,7 +48,9 @@ def run(title: str, args: list[str], url: str) -> None:
     subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=True)
 
 
-SCRATCH = ("bwc_bench_seed", "bwc_bench_sweep", "bwc_bench_imports", "bwc_bench_kiosk")
+# The databases the benchmarks below seed afresh each run (the page fleets and the reports' are kept).
+SEED_DB, SWEEP_DB, IMPORTS_DB, KIOSK_DB = "bwc_bench_seed", "bwc_bench_sweep", "bwc_bench_imports", "bwc_bench_kiosk"
+SCRATCH = (SEED_DB, SWEEP_DB, IMPORTS_DB, KIOSK_DB)
 
 
 def drop_scratch() -> None:
@@ -146,12 +148,12 @@ def main() -> int:
     parser.add_argument("--checkouts", type=int, default=10_000_000, help="the reports dataset's history")
     args = parser.parse_args()
 
-    seed_db = database("bwc_bench_seed")
+    seed_db = database(SEED_DB)
     run("seed_demo: 475 cameras, 28 days", ["bench/seed.py", "--cameras", "475", "--days", "28"], seed_db)
-    sweep_db = database("bwc_bench_sweep")
+    sweep_db = database(SWEEP_DB)
     run("sweep: 475 cameras", ["bench/sweep.py", "--cameras", "475", "--days", "28"], sweep_db)
-    run("imports: 5,000 rows", ["bench/imports.py", "--rows", "5000"], database("bwc_bench_imports"))
-    kiosk_cycle(database("bwc_bench_kiosk"))
+    run("imports: 5,000 rows", ["bench/imports.py", "--rows", "5000"], database(IMPORTS_DB))
+    kiosk_cycle(database(KIOSK_DB))
     pages(args.quick)
     if not args.quick:
         run("seed_demo: 30,000 cameras, 30 days", ["bench/seed.py", "--cameras", "30000", "--days", "30"], seed_db)
